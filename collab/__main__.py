@@ -1,0 +1,5 @@
+"""`python -m collab` runs the command line."""
+
+from collab.cli import main
+
+main()

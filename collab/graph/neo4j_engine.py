@@ -1,0 +1,302 @@
+"""The production engine: Neo4j through the official driver.
+
+Reads run in `execute_read` and writes in `execute_write`, so a cluster routes them to the
+right members and transient faults are retried. Every node carries its schema label and the
+common label `Node` (unique `uid`), so a node can be found by uid whatever its label. Driver
+exceptions are translated into collab's own errors here and nowhere else.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any
+
+import neo4j
+from neo4j import exceptions as nx
+
+from collab.errors import ConfigError, ConflictError, MissingNodes, StoreAuthError, StoreUnavailable
+from collab.graph import codec, schema
+from collab.graph.codec import Node, NodeRow, Rel, RelRow
+from collab.graph.query import Fragment, compose, index_name, join
+from collab.graph.schema import NodeType, RelType
+from collab.graph.store import Direction, Filter, Graph, GraphOps, Op, R, StoreOps, TransactionGuard
+
+BATCH = 5000
+SCHEMES = ("bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc")
+_NO_LIMIT = 2**62
+
+_UPSERT_NODES = """
+    UNWIND $rows AS row
+    MERGE (n:<<label>> {<<key>>: row.key})
+    ON CREATE SET n:Node, n.uid = row.uid
+    SET n += row.props
+    WITH n, row WHERE row.explicit AND n.uid <> row.uid
+    RETURN row.key AS key"""
+
+_UPSERT_RELS = """
+    UNWIND $rows AS row
+    MATCH (a:<<src>> {<<skey>>: row.src})
+    MATCH (b:<<dst>> {<<dkey>>: row.dst})
+    MERGE (a)-[r:<<type>>]->(b)
+    SET r += row.props
+    RETURN count(r) AS n"""
+
+_MISSING = """
+    UNWIND $keys AS k
+    OPTIONAL MATCH (n:<<label>> {<<key>>: k})
+    WITH k, n WHERE n IS NULL
+    RETURN k ORDER BY k"""
+
+_PATTERNS = {Direction.OUT: "(n)-[r<<types>>]->(m)", Direction.IN: "(n)<-[r<<types>>]-(m)",
+             Direction.BOTH: "(n)-[r<<types>>]-(m)"}
+
+_ADJACENT = """
+    UNWIND $uids AS u
+    MATCH (n:Node {uid: u})
+    MATCH <<pattern>>
+    <<where>>
+    WITH r, m, startNode(r).uid AS s, endNode(r).uid AS d
+    RETURN type(r) AS type, s, d, properties(r) AS rp, m.uid AS muid,
+           [l IN labels(m) WHERE l <> 'Node'][0] AS mlabel, properties(m) AS mp
+    ORDER BY muid, type, s, d
+    LIMIT $limit"""
+
+_ADJACENT_COUNTS = """
+    UNWIND $uids AS u
+    MATCH (n:Node {uid: u})
+    MATCH <<pattern>>
+    <<where>>
+    WITH DISTINCT m WHERE NOT m.uid IN $exclude
+    RETURN [l IN labels(m) WHERE l <> 'Node'][0] AS label, count(*) AS n"""
+
+_CONDITIONS = {
+    Op.IS_NULL: "n.<<prop>> IS NULL",
+    Op.IN: "n.<<prop>> IN $w[<<i>>]",
+    Op.PREFIX: "n.<<prop>> STARTS WITH $w[<<i>>]",
+    Op.CONTAINS: "n.<<prop>> CONTAINS $w[<<i>>]",
+    Op.EQ: "n.<<prop>> = $w[<<i>>]",
+    Op.NE: "n.<<prop>> <> $w[<<i>>]",
+    Op.LT: "n.<<prop>> < $w[<<i>>]",
+    Op.LE: "n.<<prop>> <= $w[<<i>>]",
+    Op.GT: "n.<<prop>> > $w[<<i>>]",
+    Op.GE: "n.<<prop>> >= $w[<<i>>]",
+}
+_ORDER = {False: "n.<<prop>> IS NULL, n.<<prop>>, n.uid",
+          True: "n.<<prop>> IS NULL, n.<<prop>> DESC, n.uid"}
+_FIND = """MATCH (n:<<label>>) WHERE <<where>>
+    RETURN n.uid AS uid, properties(n) AS p ORDER BY <<order>> SKIP $offset LIMIT $limit"""
+_COUNT = "MATCH (n:<<label>>) WHERE <<where>> RETURN count(n) AS c"
+
+
+def _alternatives(names: Sequence[str]) -> Fragment:
+    """`A|B` for a list of schema names, each checked."""
+    return join("|", [compose("<<n>>", n=name) for name in names])
+
+
+def _adjacency_query(template: str, types: Sequence[str] | None,
+                     labels: Sequence[str] | None, direction: Direction) -> Fragment:
+    """The adjacency template with its pattern and the label and type filters filled in."""
+    types_part = compose(":<<t>>", t=_alternatives(types)) if types else compose("")
+    where = compose("")
+    if labels is not None:
+        where = compose("WHERE m:<<l>>", l=_alternatives(labels)) if labels \
+            else compose("WHERE false")
+    if types is not None and not types:
+        where = compose("WHERE false")
+    pattern = compose(_PATTERNS[direction], types=types_part)
+    return compose(template, pattern=pattern, where=where)
+
+
+def _conditions(filters: list[Filter]) -> tuple[Fragment, dict[str, Any]]:
+    """The Cypher condition on `n` for the filters, and the one parameter `w` they read."""
+    clauses = [compose(_CONDITIONS[f.op], prop=f.prop, i=i) for i, f in enumerate(filters)]
+    return join(" AND ", clauses or [compose("true")]), {"w": [f.value for f in filters]}
+
+
+def _labelled(labels: list[str]) -> str:
+    return next(x for x in labels if x in schema.NODES)
+
+
+class Neo4jGraph(GraphOps):
+    """The Graph operations inside one Neo4j transaction (managed or explicit)."""
+
+    def __init__(self, tx: Any):
+        self._tx = tx
+
+    def _run(self, query: str, **params: Any) -> list[dict[str, Any]]:
+        return self._tx.run(query, params).data()
+
+    def _upsert_nodes(self, node: NodeType, rows: list[NodeRow]) -> None:
+        query = compose(_UPSERT_NODES, label=node.label, key=node.key)
+        for i in range(0, len(rows), BATCH):
+            batch = [{"key": r.key, "uid": r.uid, "props": r.props, "explicit": r.explicit_uid}
+                     for r in rows[i:i + BATCH]]
+            clashes = self._run(query, rows=batch)
+            if clashes:
+                raise ConflictError(f"{node.label} {clashes[0]['key']!r} already exists "
+                                    f"with another uid")
+
+    def _upsert_rels(self, rel: RelType, src: NodeType, dst: NodeType,
+                     rows: list[RelRow]) -> None:
+        query = compose(_UPSERT_RELS, src=src.label, skey=src.key, dst=dst.label,
+                        dkey=dst.key, type=rel.type)
+        written = 0
+        for i in range(0, len(rows), BATCH):
+            batch = [{"src": r.src, "dst": r.dst, "props": r.props} for r in rows[i:i + BATCH]]
+            written += self._run(query, rows=batch)[0]["n"]
+        if written < len(rows):
+            missing = []
+            for node, keys in ((src, {r.src for r in rows}), (dst, {r.dst for r in rows})):
+                found = self._run(compose(_MISSING, label=node.label, key=node.key),
+                                  keys=sorted(keys))
+                missing += [(node.label, row["k"]) for row in found]
+            shown = ", ".join(f"{lab} {k!r}" for lab, k in missing[:10])
+            more = f" and {len(missing) - 10} more" if len(missing) > 10 else ""
+            raise MissingNodes(f"{rel.type}: no such node: {shown}{more}; nothing was written",
+                               missing)
+
+    def _get(self, node: NodeType, key: str) -> Node | None:
+        rows = self._run(compose("MATCH (n:<<label>> {<<key>>: $key}) "
+                                 "RETURN n.uid AS uid, properties(n) AS p",
+                                 label=node.label, key=node.key), key=key)
+        return codec.decode_node(node.label, rows[0]["uid"], rows[0]["p"]) if rows else None
+
+    def _get_uids(self, uids: Sequence[str]) -> list[Node]:
+        rows = self._run("UNWIND $uids AS u MATCH (n:Node {uid: u}) "
+                         "RETURN n.uid AS uid, labels(n) AS l, properties(n) AS p",
+                         uids=list(uids))
+        return [codec.decode_node(_labelled(r["l"]), r["uid"], r["p"]) for r in rows]
+
+    def _find(self, node: NodeType, filters: list[Filter], order_by: str | None,
+              descending: bool, limit: int, offset: int) -> list[Node]:
+        where, params = _conditions(filters)
+        order = compose("n.uid") if order_by is None \
+            else compose(_ORDER[descending], prop=order_by)
+        query = compose(_FIND, label=node.label, where=where, order=order)
+        rows = self._run(query, offset=offset, limit=limit, **params)
+        return [codec.decode_node(node.label, r["uid"], r["p"]) for r in rows]
+
+    def _count(self, node: NodeType, filters: list[Filter]) -> int:
+        where, params = _conditions(filters)
+        return self._run(compose(_COUNT, label=node.label, where=where), **params)[0]["c"]
+
+    def _adjacent(self, uids: Sequence[str], types: Sequence[str] | None,
+                  labels: Sequence[str] | None, direction: Direction,
+                  limit: int | None) -> list[tuple[Rel, Node]]:
+        query = _adjacency_query(_ADJACENT, types, labels, direction)
+        rows = self._run(query, uids=list(uids), limit=_NO_LIMIT if limit is None else limit)
+        return [(codec.decode_rel(r["type"], r["s"], r["d"], r["rp"]),
+                 codec.decode_node(r["mlabel"], r["muid"], r["mp"])) for r in rows]
+
+    def _adjacent_counts(self, uids: Sequence[str], types: Sequence[str] | None,
+                         labels: Sequence[str] | None, direction: Direction,
+                         exclude: Sequence[str]) -> dict[str, int]:
+        query = _adjacency_query(_ADJACENT_COUNTS, types, labels, direction)
+        rows = self._run(query, uids=list(uids), exclude=list(exclude))
+        return {r["label"]: r["n"] for r in rows}
+
+
+@contextmanager
+def _translated(uri: str) -> Iterator[None]:
+    """Driver exceptions out, collab errors in: one clear line for each expected failure."""
+    try:
+        yield
+    except nx.AuthError:
+        raise StoreAuthError(f"Neo4j at {uri} refused the credentials: check "
+                             f"COLLAB_NEO4J_USER and COLLAB_NEO4J_PASSWORD") from None
+    except (nx.ServiceUnavailable, nx.SessionExpired) as e:
+        raise StoreUnavailable(f"Neo4j at {uri} is not reachable ({type(e).__name__}): start "
+                               f"it, or check COLLAB_NEO4J_URI") from None
+    except nx.ConstraintError as e:
+        raise ConflictError(f"a uniqueness rule of the graph refused the write: "
+                            f"{e.message}") from None
+
+
+class Neo4jStore(StoreOps):
+    """A graph in a Neo4j database (single server, cluster or Aura: only the URI differs)."""
+
+    backend = "neo4j"
+
+    def __init__(self, uri: str, user: str, password: str, database: str = "neo4j",
+                 *, connect_timeout: float = 5.0, retry_time: float = 10.0):
+        self.uri, self.database = uri, database
+        self._guard = TransactionGuard()
+        scheme = uri.partition("://")[0]
+        if scheme not in SCHEMES or "://" not in uri:
+            raise ConfigError(f"unusable Neo4j URI {uri!r}: use bolt://, neo4j:// or "
+                              f"neo4j+s://host:port")
+        try:
+            self.driver = neo4j.GraphDatabase.driver(
+                uri, auth=(user, password), connection_timeout=connect_timeout,
+                max_transaction_retry_time=retry_time, user_agent="collab")
+        except (ValueError, nx.ConfigurationError) as e:
+            raise ConfigError(f"unusable Neo4j URI {uri!r}: {e} (use bolt://, neo4j:// or "
+                              f"neo4j+s://host:port)") from None
+        try:
+            with _translated(uri):
+                self.driver.verify_connectivity()
+        except BaseException:
+            self.driver.close()
+            raise
+
+    def _session(self, mode: str) -> neo4j.Session:
+        return self.driver.session(database=self.database, default_access_mode=mode)
+
+    def read(self, fn: Callable[[Graph], R]) -> R:
+        with self._guard.enter(), _translated(self.uri), self._session(neo4j.READ_ACCESS) as s:
+            return s.execute_read(lambda tx: fn(Neo4jGraph(tx)))
+
+    def write(self, fn: Callable[[Graph], R]) -> R:
+        with self._guard.enter(), _translated(self.uri), self._session(neo4j.WRITE_ACCESS) as s:
+            return s.execute_write(lambda tx: fn(Neo4jGraph(tx)))
+
+    @contextmanager
+    def transaction(self) -> Iterator[Graph]:
+        """Writes inside commit together when the block ends, or roll back on an exception."""
+        with self._guard.enter(), _translated(self.uri), self._session(neo4j.WRITE_ACCESS) as s:
+            with s.begin_transaction() as tx:
+                yield Neo4jGraph(tx)
+                tx.commit()
+
+    def _autocommit(self, query: str, **params: Any) -> list[dict[str, Any]]:
+        with _translated(self.uri), self._session(neo4j.WRITE_ACCESS) as s:
+            return s.run(query, params).data()
+
+    def init_schema(self) -> list[str]:
+        before = set(self.schema_objects())
+        for statement in schema_statements():
+            self._autocommit(statement)
+        self._autocommit("CALL db.awaitIndexes(300)")
+        return sorted(set(self.schema_objects()) - before)
+
+    def schema_objects(self) -> list[str]:
+        names = [r["name"] for r in self._autocommit("SHOW CONSTRAINTS YIELD name")]
+        names += [r["name"] for r in self._autocommit("SHOW INDEXES YIELD name")]
+        return sorted(set(names))
+
+    def counts(self) -> dict[str, dict[str, int]]:
+        nodes = {label: self._autocommit(compose("MATCH (n:<<l>>) RETURN count(n) AS c",
+                                                 l=label))[0]["c"] for label in schema.NODES}
+        rels = {t: self._autocommit(compose("MATCH ()-[r:<<t>>]->() RETURN count(r) AS c",
+                                            t=t))[0]["c"] for t in schema.RELS}
+        return {"nodes": nodes, "rels": rels}
+
+    def close(self) -> None:
+        self.driver.close()
+
+
+def schema_statements() -> list[str]:
+    """Constraints on every key (and on uid for all nodes) and indexes for the lookups."""
+    out = [compose("CREATE CONSTRAINT <<name>> IF NOT EXISTS FOR (n:Node) "
+                   "REQUIRE n.uid IS UNIQUE", name=index_name("uq", "Node", "uid"))]
+    for node in schema.NODES.values():
+        out.append(compose("CREATE CONSTRAINT <<name>> IF NOT EXISTS FOR (n:<<label>>) "
+                           "REQUIRE n.<<key>> IS UNIQUE",
+                           name=index_name("uq", node.label, node.key), label=node.label,
+                           key=node.key))
+        for prop in schema.indexed_props(node):
+            out.append(compose("CREATE INDEX <<name>> IF NOT EXISTS FOR (n:<<label>>) "
+                               "ON (n.<<prop>>)", name=index_name("ix", node.label, prop),
+                               label=node.label, prop=prop))
+    return out

@@ -1,0 +1,191 @@
+"""The graph's schema, declared once: labels, relationship types, keys, properties, indexes.
+
+It is also the whitelist: a label, type or property name reaches a query only after one of
+the `label()`, `rel_type()` or `prop()` checks here has accepted it. Both engines generate
+their constraints, tables and indexes from these declarations.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+from types import MappingProxyType
+
+from collab.errors import SchemaError
+
+
+class T(StrEnum):
+    """Property value types, stored the same way on both engines (dates as ISO strings)."""
+
+    STR = "str"
+    INT = "int"
+    FLOAT = "float"
+    BOOL = "bool"
+    DATE = "date"
+    DATETIME = "datetime"
+    STRS = "list[str]"
+
+
+@dataclass(frozen=True)
+class NodeType:
+    """A node label: its natural key, its properties and which of them are indexed."""
+
+    label: str
+    key: str
+    props: Mapping[str, T]
+    indexed: tuple[str, ...] = ()
+    doc: str = ""
+
+
+@dataclass(frozen=True)
+class RelType:
+    """A relationship type: the (from, to) label pairs it may join and its properties."""
+
+    type: str
+    pairs: tuple[tuple[str, str], ...]
+    props: Mapping[str, T] = field(default_factory=dict)
+    doc: str = ""
+
+
+# Properties every node has. `uid` is stable for the node's life; `synthetic` marks demo data.
+COMMON_PROPS: Mapping[str, T] = {"uid": T.STR, "synthetic": T.BOOL, "note": T.STR}
+
+_S, _I, _F, _B, _D, _DT, _L = T.STR, T.INT, T.FLOAT, T.BOOL, T.DATE, T.DATETIME, T.STRS
+
+_NODES = (
+    NodeType("Region", "code", {"code": _S, "name": _S, "level": _S, "pinyin": _S},
+             ("name", "level"),
+             "行政区划; county and above by GB/T 2260 codes, below by statistical codes"),
+    NodeType("Unit", "code", {"code": _S, "name": _S, "kind": _S, "region_code": _S,
+                              "pinyin": _S},
+             ("name", "region_code", "kind"), "被巡察单位 / 党组织"),
+    NodeType("Department", "code", {"code": _S, "name": _S, "kind": _S, "region_code": _S,
+                                    "feedback_days": _I, "pinyin": _S},
+             ("name", "region_code", "kind"), "协作部门 / 协作单位"),
+    NodeType("Round", "code", {"code": _S, "name": _S, "level": _S, "kind": _S,
+                               "region_code": _S, "start": _D, "end": _D, "year": _I},
+             ("name", "region_code", "year"), "巡察轮次"),
+    NodeType("Group", "code", {"code": _S, "name": _S, "region_code": _S},
+             ("name", "region_code"), "巡察组"),
+    NodeType("Person", "uid", {"name": _S, "pinyin": _S, "initials": _S, "id_hash": _S,
+                               "id_enc": _S, "id_masked": _S, "gender": _S,
+                               "birth_date": _D, "region_code": _S},
+             ("name", "id_hash", "pinyin", "initials", "region_code"), "人员"),
+    NodeType("Issue", "no", {"no": _S, "title": _S, "description": _S, "category": _S,
+                             "severity": _S, "source": _S, "found_on": _D,
+                             "region_code": _S, "status": _S, "masses_problem": _B,
+                             "solved": _B},
+             ("category", "region_code", "found_on", "status"), "问题"),
+    NodeType("Rectification", "no", {"no": _S, "title": _S, "deadline": _D, "status": _S,
+                                     "evidence": _S, "score": _F, "evaluator": _S,
+                                     "evaluated_on": _D, "done_on": _D, "verified_on": _D,
+                                     "reopened": _I, "region_code": _S, "version": _I},
+             ("deadline", "status", "region_code"), "整改任务"),
+    NodeType("Clue", "no", {"no": _S, "title": _S, "summary": _S, "status": _S,
+                            "source": _S, "category": _S, "registered_on": _D,
+                            "region_code": _S, "version": _I},
+             ("status", "region_code", "registered_on", "category"), "问题线索"),
+    NodeType("Case", "no", {"no": _S, "title": _S, "filed_on": _D, "closed_on": _D,
+                            "origin": _S, "outcome": _S, "sanctions": _L,
+                            "funds_recovered": _F, "region_code": _S},
+             ("filed_on", "region_code", "origin"), "案件"),
+    NodeType("JointCheck", "no", {"no": _S, "title": _S, "status": _S, "start": _D,
+                                  "end": _D, "region_code": _S, "version": _I},
+             ("status", "region_code"), "联合监督检查"),
+    NodeType("Support", "no", {"no": _S, "kind": _S, "on": _D, "region_code": _S,
+                               "title": _S},
+             ("kind", "on", "region_code"), "协作支持"),
+    NodeType("Letter", "no", {"no": _S, "kind": _S, "title": _S, "sent_on": _D,
+                              "region_code": _S},
+             ("kind", "sent_on"), "督办函 / 提示函"),
+)
+
+_WORK = (("Person", "Unit"), ("Person", "Department"))
+_RELS = (
+    RelType("PART_OF", (("Region", "Region"),)),
+    RelType("IN_REGION", (("Unit", "Region"), ("Department", "Region"))),
+    RelType("OF_ROUND", (("Group", "Round"),)),
+    RelType("INSPECTS", (("Group", "Unit"),)),
+    RelType("MEMBER_OF", (("Person", "Group"),), {"role": _S}),
+    RelType("WORKS_AT", _WORK, {"position": _S, "since": _D, "until": _D}),
+    RelType("RELATED_TO", (("Person", "Person"),), {"kind": _S}),
+    RelType("FOUND_BY", (("Issue", "Group"),)),
+    RelType("CONCERNS", (("Issue", "Unit"),)),
+    RelType("INVOLVES", (("Issue", "Person"),)),
+    RelType("HAS_TASK", (("Issue", "Rectification"),)),
+    RelType("OWNED_BY", (("Rectification", "Unit"),)),
+    RelType("FROM_ISSUE", (("Clue", "Issue"),)),
+    RelType("AGAINST", (("Clue", "Person"),)),
+    RelType("TRANSFERRED_TO", (("Clue", "Department"),),
+            {"at": _D, "letter_no": _S, "by": _S}),
+    RelType("BECAME", (("Clue", "Case"),)),
+    RelType("FILED_BY", (("Case", "Department"),)),
+    RelType("SUBJECT", (("Case", "Person"),)),
+    RelType("PROVIDED", (("Department", "Support"),)),
+    RelType("FOR", (("Support", "Round"),)),
+    RelType("FOUND_WITH", (("Issue", "Department"),)),
+    RelType("CHECKS", (("JointCheck", "Rectification"), ("JointCheck", "Unit"))),
+    RelType("ASSIGNED_TO", (("JointCheck", "Department"),)),
+    RelType("ON_CHECK", (("Person", "JointCheck"),)),
+    RelType("ABOUT", (("Letter", "Rectification"),)),
+    RelType("SENT_TO", (("Letter", "Unit"),)),
+)
+
+NODES: Mapping[str, NodeType] = MappingProxyType({n.label: n for n in _NODES})
+RELS: Mapping[str, RelType] = MappingProxyType({r.type: r for r in _RELS})
+
+
+def label(name: str) -> NodeType:
+    """The declared node type called `name`, or a SchemaError naming the known ones."""
+    try:
+        return NODES[name]
+    except (KeyError, TypeError):
+        raise SchemaError(
+            f"unknown label {name!r}; known labels: {', '.join(NODES)}"
+        ) from None
+
+
+def rel_type(name: str) -> RelType:
+    """The declared relationship type called `name`, or a SchemaError."""
+    try:
+        return RELS[name]
+    except (KeyError, TypeError):
+        raise SchemaError(
+            f"unknown relationship type {name!r}; known types: {', '.join(RELS)}"
+        ) from None
+
+
+def node_props(node: NodeType) -> Mapping[str, T]:
+    """All properties a node of this label may carry, the common ones included."""
+    return {**COMMON_PROPS, **node.props}
+
+
+def prop(node: NodeType, name: str) -> T:
+    """The type of property `name` on `node`, or a SchemaError."""
+    props = node_props(node)
+    if not isinstance(name, str) or name not in props:
+        raise SchemaError(
+            f"unknown property {name!r} on {node.label}; known: {', '.join(sorted(props))}"
+        )
+    return props[name]
+
+
+def rel_prop(rel: RelType, name: str) -> T:
+    """The type of property `name` on relationship `rel`, or a SchemaError."""
+    if not isinstance(name, str) or name not in rel.props:
+        known = ", ".join(sorted(rel.props)) or "none"
+        raise SchemaError(f"unknown property {name!r} on {rel.type}; known: {known}")
+    return rel.props[name]
+
+
+def check_pair(rel: RelType, src: str, dst: str) -> None:
+    """Refuse a relationship between labels that its type does not join."""
+    if (src, dst) not in rel.pairs:
+        allowed = ", ".join(f"({a})->({b})" for a, b in rel.pairs)
+        raise SchemaError(f"{rel.type} cannot join ({src})->({dst}); it joins {allowed}")
+
+
+def indexed_props(node: NodeType) -> tuple[str, ...]:
+    """The properties to index for lookups, beyond the key and uid."""
+    return tuple(p for p in node.indexed if p not in (node.key, "uid"))

@@ -1,0 +1,356 @@
+"""The embedded engine: the whole graph in one SQLite file, no server needed.
+
+Nodes and relationships are two tables with the properties as JSON; each label's indexed
+properties get a partial expression index. Writes run in `BEGIN IMMEDIATE` transactions on the
+calling thread's own connection (WAL lets readers carry on meanwhile); lists of values travel
+as one JSON parameter read back with `json_each`, so no statement grows with its input.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+import time
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from collab.errors import ConfigError, ConflictError, MissingNodes, StoreUnavailable
+from collab.graph import codec, schema
+from collab.graph.codec import Node, NodeRow, Rel, RelRow
+from collab.graph.query import Fragment, compose, index_name, join
+from collab.graph.schema import NodeType, RelType
+from collab.graph.store import Direction, Filter, Graph, GraphOps, Op, R, StoreOps, TransactionGuard
+
+SCHEMA_VERSION = "1"
+_CHUNK = 500
+_BUSY_TIMEOUT_MS = 10_000
+
+_TABLES = (
+    """CREATE TABLE IF NOT EXISTS nodes (
+        id INTEGER PRIMARY KEY,
+        uid TEXT NOT NULL UNIQUE,
+        label TEXT NOT NULL,
+        key TEXT NOT NULL,
+        props TEXT NOT NULL DEFAULT '{}',
+        UNIQUE (label, key))""",
+    """CREATE TABLE IF NOT EXISTS rels (
+        id INTEGER PRIMARY KEY,
+        type TEXT NOT NULL,
+        src INTEGER NOT NULL REFERENCES nodes(id) ON DELETE CASCADE,
+        dst INTEGER NOT NULL REFERENCES nodes(id) ON DELETE CASCADE,
+        props TEXT NOT NULL DEFAULT '{}',
+        UNIQUE (src, type, dst))""",
+    "CREATE INDEX IF NOT EXISTS rels_by_dst ON rels (dst, type)",
+    "CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL)",
+)
+
+_UPSERT_NODE = """
+    INSERT INTO nodes (uid, label, key, props) VALUES (?1, ?2, ?3, json_patch('{}', ?4))
+    ON CONFLICT (label, key) DO UPDATE SET props = json_patch(nodes.props, ?4)"""
+
+_UPSERT_REL = """
+    INSERT INTO rels (type, src, dst, props)
+    SELECT ?1, a.id, b.id, json_patch('{}', ?2) FROM nodes a, nodes b
+    WHERE a.label = ?3 AND a.key = ?4 AND b.label = ?5 AND b.key = ?6
+    ON CONFLICT (src, type, dst) DO UPDATE SET props = json_patch(rels.props, ?2)"""
+
+_ADJACENT = """
+    WITH f(id) AS (SELECT id FROM nodes WHERE uid IN (SELECT value FROM json_each(:uids))),
+    e(rid, mid) AS (
+        SELECT r.id, r.dst FROM rels r WHERE :out AND r.src IN f
+            AND (:types IS NULL OR r.type IN (SELECT value FROM json_each(:types)))
+        UNION ALL
+        SELECT r.id, r.src FROM rels r WHERE :in AND r.dst IN f
+            AND (:types IS NULL OR r.type IN (SELECT value FROM json_each(:types))))
+    SELECT r.type, s.uid, d.uid, r.props, m.uid, m.label, m.props
+    FROM e JOIN rels r ON r.id = e.rid JOIN nodes m ON m.id = e.mid
+         JOIN nodes s ON s.id = r.src JOIN nodes d ON d.id = r.dst
+    WHERE (:labels IS NULL OR m.label IN (SELECT value FROM json_each(:labels)))
+    ORDER BY m.uid, r.type, s.uid, d.uid
+    LIMIT :limit"""
+
+_ADJACENT_COUNTS = """
+    WITH f(id) AS (SELECT id FROM nodes WHERE uid IN (SELECT value FROM json_each(:uids))),
+    e(mid) AS (
+        SELECT r.dst FROM rels r WHERE :out AND r.src IN f
+            AND (:types IS NULL OR r.type IN (SELECT value FROM json_each(:types)))
+        UNION
+        SELECT r.src FROM rels r WHERE :in AND r.dst IN f
+            AND (:types IS NULL OR r.type IN (SELECT value FROM json_each(:types))))
+    SELECT m.label, count(*) FROM e JOIN nodes m ON m.id = e.mid
+    WHERE (:labels IS NULL OR m.label IN (SELECT value FROM json_each(:labels)))
+      AND m.uid NOT IN (SELECT value FROM json_each(:exclude))
+    GROUP BY m.label"""
+
+
+def _chunks(items: Sequence[Any], size: int = _CHUNK) -> Iterator[Sequence[Any]]:
+    for i in range(0, len(items), size):
+        yield items[i:i + size]
+
+
+_CONDITIONS = {
+    Op.IS_NULL: "json_extract(props, '$.<<prop>>') IS NULL",
+    Op.IN: "json_extract(props, '$.<<prop>>') IN (SELECT value FROM json_each(?))",
+    Op.PREFIX: "json_extract(props, '$.<<prop>>') >= ? AND json_extract(props, '$.<<prop>>') < ?",
+    Op.CONTAINS: "instr(json_extract(props, '$.<<prop>>'), ?) > 0",
+    Op.EQ: "json_extract(props, '$.<<prop>>') = ?",
+    Op.NE: "json_extract(props, '$.<<prop>>') <> ?",
+    Op.LT: "json_extract(props, '$.<<prop>>') < ?",
+    Op.LE: "json_extract(props, '$.<<prop>>') <= ?",
+    Op.GT: "json_extract(props, '$.<<prop>>') > ?",
+    Op.GE: "json_extract(props, '$.<<prop>>') >= ?",
+}
+_ORDER = {
+    False: "json_extract(props, '$.<<prop>>') IS NULL, json_extract(props, '$.<<prop>>'), uid",
+    True: "json_extract(props, '$.<<prop>>') IS NULL, json_extract(props, '$.<<prop>>') DESC, uid",
+}
+_FIND = "SELECT uid, props FROM nodes WHERE <<where>> ORDER BY <<order>> LIMIT ? OFFSET ?"
+_COUNT = "SELECT count(*) FROM nodes WHERE <<where>>"
+
+
+def _where(node: NodeType, filters: list[Filter]) -> tuple[Fragment, list[Any]]:
+    """The SQL condition and parameters for a label and its filters."""
+    clauses = [compose("label = '<<label>>'", label=node.label)]
+    params: list[Any] = []
+    for f in filters:
+        clauses.append(compose(_CONDITIONS[f.op], prop=f.prop))
+        if f.op is Op.IN:
+            params.append(json.dumps(f.value, ensure_ascii=False))
+        elif f.op is Op.PREFIX:
+            params += [f.value, f.value + "\U0010ffff"]
+        elif f.op is not Op.IS_NULL:
+            params.append(f.value)
+    return join(" AND ", clauses), params
+
+
+class SqliteGraph(GraphOps):
+    """The Graph operations on one SQLite connection inside an open transaction."""
+
+    def __init__(self, conn: sqlite3.Connection):
+        self._conn = conn
+
+    def _upsert_nodes(self, node: NodeType, rows: list[NodeRow]) -> None:
+        explicit = [r for r in rows if r.explicit_uid]
+        if explicit:
+            self._check_uids(node, explicit)
+        params = [(r.uid, node.label, r.key, json.dumps(r.props, ensure_ascii=False))
+                  for r in rows]
+        try:
+            self._conn.executemany(_UPSERT_NODE, params)
+        except sqlite3.IntegrityError as e:
+            raise ConflictError(f"{node.label}: a uid in these rows belongs to another node "
+                                f"({e})") from None
+
+    def _check_uids(self, node: NodeType, rows: list[NodeRow]) -> None:
+        wanted = {r.key: r.uid for r in rows}
+        for chunk in _chunks(list(wanted)):
+            cur = self._conn.execute(
+                "SELECT key, uid FROM nodes WHERE label = ? "
+                "AND key IN (SELECT value FROM json_each(?))",
+                (node.label, json.dumps(chunk, ensure_ascii=False)))
+            for key, uid in cur:
+                if uid != wanted[key]:
+                    raise ConflictError(f"{node.label} {key!r} already exists with another uid")
+
+    def _upsert_rels(self, rel: RelType, src: NodeType, dst: NodeType,
+                     rows: list[RelRow]) -> None:
+        params = [(rel.type, json.dumps(r.props, ensure_ascii=False),
+                   src.label, r.src, dst.label, r.dst) for r in rows]
+        cur = self._conn.executemany(_UPSERT_REL, params)
+        if cur.rowcount < len(rows):
+            raise MissingNodes(*self._missing(rel, src, dst, rows))
+
+    def _missing(self, rel: RelType, src: NodeType, dst: NodeType,
+                 rows: list[RelRow]) -> tuple[str, list[tuple[str, str]]]:
+        missing: list[tuple[str, str]] = []
+        for label, keys in ((src.label, {r.src for r in rows}), (dst.label, {r.dst for r in rows})):
+            found: set[str] = set()
+            for chunk in _chunks(sorted(keys)):
+                found.update(k for (k,) in self._conn.execute(
+                    "SELECT key FROM nodes WHERE label = ? "
+                    "AND key IN (SELECT value FROM json_each(?))",
+                    (label, json.dumps(list(chunk), ensure_ascii=False))))
+            missing += [(label, k) for k in sorted(keys - found)]
+        shown = ", ".join(f"{lab} {k!r}" for lab, k in missing[:10])
+        more = f" and {len(missing) - 10} more" if len(missing) > 10 else ""
+        return f"{rel.type}: no such node: {shown}{more}; nothing was written", missing
+
+    def _get(self, node: NodeType, key: str) -> Node | None:
+        row = self._conn.execute("SELECT uid, props FROM nodes WHERE label = ? AND key = ?",
+                                 (node.label, key)).fetchone()
+        return codec.decode_node(node.label, row[0], json.loads(row[1])) if row else None
+
+    def _get_uids(self, uids: Sequence[str]) -> list[Node]:
+        out = []
+        for chunk in _chunks(list(uids)):
+            cur = self._conn.execute(
+                "SELECT uid, label, props FROM nodes "
+                "WHERE uid IN (SELECT value FROM json_each(?))",
+                (json.dumps(list(chunk), ensure_ascii=False),))
+            out += [codec.decode_node(label, uid, json.loads(props)) for uid, label, props in cur]
+        return out
+
+    def _find(self, node: NodeType, filters: list[Filter], order_by: str | None,
+              descending: bool, limit: int, offset: int) -> list[Node]:
+        where, params = _where(node, filters)
+        order = compose("uid") if order_by is None else compose(_ORDER[descending], prop=order_by)
+        cur = self._conn.execute(compose(_FIND, where=where, order=order),
+                                 [*params, limit, offset])
+        return [codec.decode_node(node.label, uid, json.loads(p)) for uid, p in cur]
+
+    def _count(self, node: NodeType, filters: list[Filter]) -> int:
+        where, params = _where(node, filters)
+        return self._conn.execute(compose(_COUNT, where=where), params).fetchone()[0]
+
+    def _adjacent(self, uids: Sequence[str], types: Sequence[str] | None,
+                  labels: Sequence[str] | None, direction: Direction,
+                  limit: int | None) -> list[tuple[Rel, Node]]:
+        params = _adjacency_params(uids, types, labels, direction)
+        params["limit"] = -1 if limit is None else limit
+        out = []
+        for rtype, s, d, rprops, muid, mlabel, mprops in self._conn.execute(_ADJACENT, params):
+            out.append((codec.decode_rel(rtype, s, d, json.loads(rprops)),
+                        codec.decode_node(mlabel, muid, json.loads(mprops))))
+        return out
+
+    def _adjacent_counts(self, uids: Sequence[str], types: Sequence[str] | None,
+                         labels: Sequence[str] | None, direction: Direction,
+                         exclude: Sequence[str]) -> dict[str, int]:
+        params = _adjacency_params(uids, types, labels, direction)
+        params["exclude"] = json.dumps(list(exclude), ensure_ascii=False)
+        return dict(self._conn.execute(_ADJACENT_COUNTS, params).fetchall())
+
+
+def _adjacency_params(uids: Sequence[str], types: Sequence[str] | None,
+                      labels: Sequence[str] | None, direction: Direction) -> dict[str, Any]:
+    def as_json(v: Sequence[str] | None) -> str | None:
+        return None if v is None else json.dumps(list(v), ensure_ascii=False)
+
+    return {"uids": as_json(uids), "types": as_json(types), "labels": as_json(labels),
+            "out": direction in (Direction.OUT, Direction.BOTH),
+            "in": direction in (Direction.IN, Direction.BOTH)}
+
+
+class SqliteStore(StoreOps):
+    """A graph in one SQLite file, one connection per thread."""
+
+    backend = "sqlite"
+
+    def __init__(self, path: str | Path):
+        self.path = Path(path)
+        if not self.path.parent.is_dir():
+            raise ConfigError(f"the folder for the database file does not exist: "
+                              f"{self.path.parent} (create it, or set COLLAB_DATABASE / "
+                              f"--database to a file in an existing folder)")
+        self._local = threading.local()
+        self._all: list[sqlite3.Connection] = []
+        self._lock = threading.Lock()
+        self._guard = TransactionGuard()
+
+    def _conn(self) -> sqlite3.Connection:
+        conn = getattr(self._local, "conn", None)
+        if conn is None:
+            try:
+                conn = sqlite3.connect(self.path, isolation_level=None,
+                                       check_same_thread=False, timeout=_BUSY_TIMEOUT_MS / 1000)
+                conn.execute("PRAGMA journal_mode = WAL")
+                conn.execute("PRAGMA foreign_keys = ON")
+                conn.execute("PRAGMA synchronous = NORMAL")
+            except sqlite3.DatabaseError as e:
+                raise StoreUnavailable(f"cannot open the database file {self.path}: {e} "
+                                       f"(is it a collab SQLite file?)") from None
+            self._local.conn = conn
+            with self._lock:
+                self._all.append(conn)
+        return conn
+
+    @contextmanager
+    def _tx(self, begin: str) -> Iterator[SqliteGraph]:
+        with self._guard.enter():
+            conn = self._conn()
+            try:
+                conn.execute(begin)
+            except sqlite3.OperationalError as e:
+                raise StoreUnavailable(f"the database {self.path} is busy or locked: {e}") from None
+            try:
+                yield SqliteGraph(conn)
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+            conn.execute("COMMIT")
+
+    def transaction(self) -> Any:
+        """Writes inside commit together when the block ends, or roll back on an exception."""
+        return self._tx("BEGIN IMMEDIATE")
+
+    def write(self, fn: Callable[[Graph], R]) -> R:
+        for attempt in range(3):
+            try:
+                with self._tx("BEGIN IMMEDIATE") as tx:
+                    return fn(tx)
+            except StoreUnavailable:
+                if attempt == 2:
+                    raise
+                time.sleep(0.05 * (attempt + 1))
+        raise AssertionError("unreachable")
+
+    def read(self, fn: Callable[[Graph], R]) -> R:
+        with self._tx("BEGIN") as tx:
+            return fn(tx)
+
+    def is_initialised(self) -> bool:
+        row = self._conn().execute(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'").fetchone()
+        return row is not None
+
+    def init_schema(self) -> list[str]:
+        before = set(self.schema_objects())
+        with self._tx("BEGIN IMMEDIATE") as tx:
+            conn = tx._conn
+            for ddl in _TABLES:
+                conn.execute(ddl)
+            for ddl in _index_ddl():
+                conn.execute(ddl)
+            conn.execute("INSERT OR IGNORE INTO meta (name, value) VALUES ('schema_version', ?)",
+                         (SCHEMA_VERSION,))
+        return sorted(set(self.schema_objects()) - before)
+
+    def schema_objects(self) -> list[str]:
+        rows = self._conn().execute(
+            "SELECT name FROM sqlite_master WHERE type IN ('table', 'index') "
+            "AND name NOT LIKE 'sqlite_%' ORDER BY name").fetchall()
+        return [name for (name,) in rows]
+
+    def counts(self) -> dict[str, dict[str, int]]:
+        conn = self._conn()
+        nodes = dict(conn.execute("SELECT label, count(*) FROM nodes GROUP BY label"))
+        rels = dict(conn.execute("SELECT type, count(*) FROM rels GROUP BY type"))
+        return {"nodes": {k: nodes.get(k, 0) for k in schema.NODES},
+                "rels": {k: rels.get(k, 0) for k in schema.RELS}}
+
+    def integrity_check(self) -> str:
+        """SQLite's own verdict on the file: 'ok' when sound."""
+        return self._conn().execute("PRAGMA integrity_check").fetchone()[0]
+
+    def close(self) -> None:
+        with self._lock:
+            for conn in self._all:
+                conn.close()
+            self._all.clear()
+        self._local = threading.local()
+
+
+def _index_ddl() -> list[str]:
+    """One partial expression index per label and indexed property."""
+    out = []
+    for node in schema.NODES.values():
+        for prop in schema.indexed_props(node):
+            out.append(compose(
+                "CREATE INDEX IF NOT EXISTS <<name>> ON nodes (json_extract(props, '$.<<prop>>')) "
+                "WHERE label = '<<label>>'",
+                name=index_name("ix", node.label, prop), prop=prop,
+                label=node.label))
+    return out

@@ -1,0 +1,425 @@
+"""The store port: what every part of collab may ask of the graph, whatever the engine.
+
+`Graph` is the contract (its docstrings are the rules both engines keep); `Store` adds what
+only a whole store does (schema installation, counts, closing). `GraphOps` holds everything
+that does not depend on the engine — checking names and values against the schema, and the
+traversals — so an engine only implements a handful of primitives, and so both engines give
+the same answers to the same calls.
+"""
+
+from __future__ import annotations
+
+import threading
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any, Protocol, TypeVar
+
+from collab.errors import ValidationError
+from collab.graph import codec, schema, traversal
+from collab.graph.codec import Node, NodeRow, Rel, RelRow
+from collab.graph.schema import NodeType, RelType, T
+
+R = TypeVar("R")
+
+MAX_DEPTH = 3
+MAX_PAGE = 1000
+
+
+class Direction(StrEnum):
+    """Which way relationships are followed from a node."""
+
+    OUT = "out"
+    IN = "in"
+    BOTH = "both"
+
+
+class Op(StrEnum):
+    """Filter operators that `find` understands; both engines implement each one."""
+
+    EQ = "="
+    NE = "!="
+    LT = "<"
+    LE = "<="
+    GT = ">"
+    GE = ">="
+    IN = "in"
+    PREFIX = "prefix"
+    CONTAINS = "contains"
+    IS_NULL = "is_null"
+
+
+@dataclass(frozen=True)
+class Cond:
+    """One filter on a property: `Cond(Op.GE, date(2023, 1, 1))`."""
+
+    op: Op
+    value: Any = None
+
+
+@dataclass(frozen=True)
+class Filter:
+    """A checked, encoded filter ready for an engine."""
+
+    prop: str
+    op: Op
+    value: Any
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page of a `find`: the items, the total that matched, and where the page sits."""
+
+    items: list[Node]
+    total: int
+    limit: int
+    offset: int
+
+
+@dataclass(frozen=True)
+class Subgraph:
+    """Nodes and relationships around some start nodes; `capped` when the cap cut some off.
+
+    `omitted` counts, per label, the neighbours that matched but were left out by the cap, so
+    a user can be told what is missing and narrow the request.
+    """
+
+    nodes: list[Node]
+    rels: list[Rel]
+    capped: bool = False
+    omitted: Mapping[str, int] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Path:
+    """A path: n nodes and the n-1 relationships between them, in order."""
+
+    nodes: list[Node]
+    rels: list[Rel]
+
+
+class Graph(Protocol):
+    """Reads and writes on the graph, inside or outside a transaction.
+
+    Names (labels, types, properties) are checked against the schema and refused with a
+    `SchemaError` (a ValueError) when unknown; values are checked against their declared type
+    and refused with a `ValidationError`. Nothing is written when anything is refused.
+    """
+
+    def upsert_nodes(self, label: str, rows: Iterable[Mapping[str, Any]]) -> int:
+        """Create or update nodes matched by the label's key; returns how many rows.
+
+        Given properties are set, others are left as they are; a value of None removes the
+        property. A new node gets the row's `uid`, else one derived from (label, key). A row
+        whose explicit uid differs from the existing node's raises ConflictError.
+        """
+        ...
+
+    def upsert_rels(self, type_: str, rows: Iterable[Mapping[str, Any]], *,
+                    src: str, dst: str) -> int:
+        """Create or update relationships `(src {key: row.src})-[type]->(dst {key: row.dst})`.
+
+        At most one relationship of a type joins two nodes in one direction. Rows naming a
+        node that does not exist raise MissingNodes (listing them all) and write nothing.
+        """
+        ...
+
+    def get(self, label: str, key: str) -> Node | None:
+        """The node of `label` with that key value, or None."""
+        ...
+
+    def get_uid(self, uid: str) -> Node | None:
+        """The node with that uid, whatever its label, or None."""
+        ...
+
+    def find(self, label: str, *, where: Mapping[str, Any] | None = None,
+             order_by: str | None = None, descending: bool = False,
+             limit: int = 50, offset: int = 0) -> Page:
+        """Nodes of `label` matching every filter, sorted, one page of them, with the total.
+
+        A filter value is a scalar (equality), a list (any of), None (missing) or a `Cond`.
+        Sorting puts missing values last and breaks ties by uid, so pages never overlap.
+        """
+        ...
+
+    def count(self, label: str, where: Mapping[str, Any] | None = None) -> int:
+        """How many nodes of `label` match the filters."""
+        ...
+
+    def expand(self, uids: Sequence[str], *, depth: int = 1,
+               labels: Sequence[str] | None = None, types: Sequence[str] | None = None,
+               direction: Direction = Direction.BOTH, limit: int = 300) -> Subgraph:
+        """The neighbourhood of the start nodes up to `depth` (1-3) hops, at most `limit` nodes.
+
+        Only neighbours with one of `labels` and relationships of one of `types` are followed.
+        Breadth first; within a hop, neighbours in uid order, so a capped answer is the same
+        on every engine.
+        """
+        ...
+
+    def shortest_paths(self, a: str, b: str, *, max_hops: int = 6,
+                       labels: Sequence[str] | None = None,
+                       types: Sequence[str] | None = None, limit: int = 10) -> list[Path]:
+        """All shortest paths between two uids of at most `max_hops`, ignoring direction.
+
+        At most `limit` of them, in a fixed order (by the uids along them); [] when none.
+        """
+        ...
+
+
+class Store(Graph, Protocol):
+    """A whole store: the Graph operations, each in its own transaction, and more."""
+
+    backend: str
+
+    def transaction(self) -> Any:
+        """A context manager giving a Graph whose writes commit together or not at all."""
+        ...
+
+    def write(self, fn: Callable[[Graph], R]) -> R:
+        """Run `fn(tx)` in one write transaction, retried on transient faults; its result."""
+        ...
+
+    def read(self, fn: Callable[[Graph], R]) -> R:
+        """Run `fn(tx)` in one read transaction (a consistent snapshot); its result."""
+        ...
+
+    def init_schema(self) -> list[str]:
+        """Create the tables / constraints / indexes the schema needs; the names it created."""
+        ...
+
+    def schema_objects(self) -> list[str]:
+        """The names of the constraints and indexes (or tables) that exist now."""
+        ...
+
+    def counts(self) -> dict[str, dict[str, int]]:
+        """Nodes per label and relationships per type: {"nodes": {...}, "rels": {...}}."""
+        ...
+
+    def close(self) -> None:
+        """Release connections."""
+        ...
+
+
+class GraphOps(ABC):
+    """The engine-independent half of a Graph: checks, encoding, traversals.
+
+    Engines subclass it for their transaction object and implement the `_` primitives, which
+    receive only schema-checked names and encoded values.
+    """
+
+    # --- primitives each engine implements ---------------------------------------------
+    @abstractmethod
+    def _upsert_nodes(self, node: NodeType, rows: list[NodeRow]) -> None: ...
+
+    @abstractmethod
+    def _upsert_rels(self, rel: RelType, src: NodeType, dst: NodeType,
+                     rows: list[RelRow]) -> None: ...
+
+    @abstractmethod
+    def _get(self, node: NodeType, key: str) -> Node | None: ...
+
+    @abstractmethod
+    def _get_uids(self, uids: Sequence[str]) -> list[Node]: ...
+
+    @abstractmethod
+    def _find(self, node: NodeType, filters: list[Filter], order_by: str | None,
+              descending: bool, limit: int, offset: int) -> list[Node]: ...
+
+    @abstractmethod
+    def _count(self, node: NodeType, filters: list[Filter]) -> int: ...
+
+    @abstractmethod
+    def _adjacent(self, uids: Sequence[str], types: Sequence[str] | None,
+                  labels: Sequence[str] | None, direction: Direction,
+                  limit: int | None) -> list[tuple[Rel, Node]]:
+        """Relationships touching any of `uids` and the node at their other end, ordered by
+        (other uid, type, src uid, dst uid), an edge between two of `uids` once per end."""
+
+    @abstractmethod
+    def _adjacent_counts(self, uids: Sequence[str], types: Sequence[str] | None,
+                         labels: Sequence[str] | None, direction: Direction,
+                         exclude: Sequence[str]) -> dict[str, int]:
+        """Distinct neighbours of `uids` per label, not counting those in `exclude`."""
+
+    # --- nesting: inside a transaction, a "new" one joins it -----------------------------
+    @contextmanager
+    def transaction(self) -> Iterator[GraphOps]:
+        """Already inside one: joining it keeps the caller's unit of work whole."""
+        yield self
+
+    def write(self, fn: Callable[[Graph], R]) -> R:
+        return fn(self)
+
+    def read(self, fn: Callable[[Graph], R]) -> R:
+        return fn(self)
+
+    # --- the contract ------------------------------------------------------------------
+    def upsert_nodes(self, label: str, rows: Iterable[Mapping[str, Any]]) -> int:
+        node = schema.label(label)
+        encoded = codec.encode_node_rows(node, rows)
+        if encoded:
+            self._upsert_nodes(node, encoded)
+        return len(encoded)
+
+    def upsert_rels(self, type_: str, rows: Iterable[Mapping[str, Any]], *,
+                    src: str, dst: str) -> int:
+        rel, src_node, dst_node = schema.rel_type(type_), schema.label(src), schema.label(dst)
+        schema.check_pair(rel, src, dst)
+        encoded = codec.encode_rel_rows(rel, rows)
+        if src == dst:
+            loops = [r.src for r in encoded if r.src == r.dst]
+            if loops:
+                raise ValidationError(f"{type_}: a node cannot be joined to itself: {loops[:5]}")
+        if encoded:
+            self._upsert_rels(rel, src_node, dst_node, encoded)
+        return len(encoded)
+
+    def get(self, label: str, key: str) -> Node | None:
+        return self._get(schema.label(label), key)
+
+    def get_uid(self, uid: str) -> Node | None:
+        found = self._get_uids([uid])
+        return found[0] if found else None
+
+    def find(self, label: str, *, where: Mapping[str, Any] | None = None,
+             order_by: str | None = None, descending: bool = False,
+             limit: int = 50, offset: int = 0) -> Page:
+        node = schema.label(label)
+        filters = _filters(node, where)
+        if order_by is not None:
+            _sortable(node, order_by)
+        if not (isinstance(limit, int) and 0 <= limit <= MAX_PAGE):
+            raise ValidationError(f"limit must be between 0 and {MAX_PAGE}, got {limit!r}")
+        if not (isinstance(offset, int) and offset >= 0):
+            raise ValidationError(f"offset must be 0 or more, got {offset!r}")
+        items = self._find(node, filters, order_by, descending, limit, offset) if limit else []
+        return Page(items, self._count(node, filters), limit, offset)
+
+    def count(self, label: str, where: Mapping[str, Any] | None = None) -> int:
+        node = schema.label(label)
+        return self._count(node, _filters(node, where))
+
+    def expand(self, uids: Sequence[str], *, depth: int = 1,
+               labels: Sequence[str] | None = None, types: Sequence[str] | None = None,
+               direction: Direction = Direction.BOTH, limit: int = 300) -> Subgraph:
+        if not (isinstance(depth, int) and 1 <= depth <= MAX_DEPTH):
+            raise ValidationError(f"depth must be between 1 and {MAX_DEPTH}, got {depth!r}")
+        if not (isinstance(limit, int) and limit >= 1):
+            raise ValidationError(f"limit must be 1 or more, got {limit!r}")
+        return traversal.expand(self, list(uids), depth=depth, labels=_labels(labels),
+                                types=_types(types), direction=Direction(direction),
+                                limit=limit)
+
+    def shortest_paths(self, a: str, b: str, *, max_hops: int = 6,
+                       labels: Sequence[str] | None = None,
+                       types: Sequence[str] | None = None, limit: int = 10) -> list[Path]:
+        if not (isinstance(max_hops, int) and 1 <= max_hops <= 12):
+            raise ValidationError(f"max_hops must be between 1 and 12, got {max_hops!r}")
+        return traversal.shortest_paths(self, a, b, max_hops=max_hops, labels=_labels(labels),
+                                        types=_types(types), limit=limit)
+
+
+def _labels(labels: Sequence[str] | None) -> list[str] | None:
+    return None if labels is None else [schema.label(x).label for x in labels]
+
+
+def _types(types: Sequence[str] | None) -> list[str] | None:
+    return None if types is None else [schema.rel_type(x).type for x in types]
+
+
+def _sortable(node: NodeType, name: str) -> T:
+    kind = schema.prop(node, name)
+    if kind is T.STRS:
+        raise ValidationError(f"{node.label}.{name} is a list and cannot be filtered or sorted")
+    return kind
+
+
+def _filters(node: NodeType, where: Mapping[str, Any] | None) -> list[Filter]:
+    """Turn a `where` mapping into checked, encoded filters."""
+    out = []
+    for name, spec in (where or {}).items():
+        kind = _sortable(node, name)
+        if isinstance(spec, Cond):
+            op, value = Op(spec.op), spec.value
+        elif spec is None:
+            op, value = Op.IS_NULL, None
+        elif isinstance(spec, list | tuple | set | frozenset):
+            op, value = Op.IN, list(spec)
+        else:
+            op, value = Op.EQ, spec
+        if op is Op.IN:
+            encoded: Any = [codec.encode_value(kind, name, v) for v in value]
+        elif op is Op.IS_NULL:
+            encoded = None
+        elif op in (Op.PREFIX, Op.CONTAINS):
+            if not isinstance(value, str):
+                raise ValidationError(f"{op.value} on {name!r} needs a string, got {value!r}")
+            encoded = value
+        else:
+            if value is None:
+                raise ValidationError(f"{op.value} on {name!r} needs a value")
+            encoded = codec.encode_value(kind, name, value)
+        out.append(Filter(name, op, encoded))
+    return out
+
+
+class TransactionGuard:
+    """Refuses a second transaction on a thread that already has one open.
+
+    A service handed a transaction must pass it down, not open another: on SQLite that would
+    deadlock on the writer lock, on Neo4j it would commit outside the caller's unit of work.
+    """
+
+    def __init__(self) -> None:
+        self._local = threading.local()
+
+    @contextmanager
+    def enter(self) -> Iterator[None]:
+        if getattr(self._local, "open", False):
+            raise RuntimeError("a transaction is already open on this thread: "
+                               "pass the transaction down instead of opening another")
+        self._local.open = True
+        try:
+            yield
+        finally:
+            self._local.open = False
+
+
+class StoreOps(ABC):
+    """The Graph operations of a whole store, each run in its own read or write transaction."""
+
+    @abstractmethod
+    def read(self, fn: Callable[[Graph], R]) -> R: ...
+
+    @abstractmethod
+    def write(self, fn: Callable[[Graph], R]) -> R: ...
+
+    def upsert_nodes(self, label: str, rows: Iterable[Mapping[str, Any]]) -> int:
+        rows = list(rows)
+        return self.write(lambda tx: tx.upsert_nodes(label, rows))
+
+    def upsert_rels(self, type_: str, rows: Iterable[Mapping[str, Any]], *,
+                    src: str, dst: str) -> int:
+        rows = list(rows)
+        return self.write(lambda tx: tx.upsert_rels(type_, rows, src=src, dst=dst))
+
+    def get(self, label: str, key: str) -> Node | None:
+        return self.read(lambda tx: tx.get(label, key))
+
+    def get_uid(self, uid: str) -> Node | None:
+        return self.read(lambda tx: tx.get_uid(uid))
+
+    def find(self, label: str, **kwargs: Any) -> Page:
+        return self.read(lambda tx: tx.find(label, **kwargs))
+
+    def count(self, label: str, where: Mapping[str, Any] | None = None) -> int:
+        return self.read(lambda tx: tx.count(label, where))
+
+    def expand(self, uids: Sequence[str], **kwargs: Any) -> Subgraph:
+        return self.read(lambda tx: tx.expand(uids, **kwargs))
+
+    def shortest_paths(self, a: str, b: str, **kwargs: Any) -> list[Path]:
+        return self.read(lambda tx: tx.shortest_paths(a, b, **kwargs))
