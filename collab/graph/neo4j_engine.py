@@ -20,7 +20,17 @@ from collab.graph import codec, schema
 from collab.graph.codec import Node, NodeRow, Rel, RelRow
 from collab.graph.query import Fragment, compose, index_name, join
 from collab.graph.schema import NodeType, RelType
-from collab.graph.store import Direction, Filter, Graph, GraphOps, Op, R, StoreOps, TransactionGuard
+from collab.graph.store import (
+    Direction,
+    Filter,
+    Graph,
+    GraphOps,
+    NamedQuery,
+    Op,
+    R,
+    StoreOps,
+    TransactionGuard,
+)
 
 BATCH = 5000
 SCHEMES = ("bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc")
@@ -188,6 +198,9 @@ class Neo4jGraph(GraphOps):
         rows = self._run(query, uids=list(uids), limit=_NO_LIMIT if limit is None else limit)
         return [(codec.decode_rel(r["type"], r["s"], r["d"], r["rp"]),
                  codec.decode_node(r["mlabel"], r["muid"], r["mp"])) for r in rows]
+
+    def _run_named(self, query: NamedQuery, params: dict[str, Any]) -> list[dict[str, Any]]:
+        return [{c: row[c] for c in query.columns} for row in self._run(query.cypher, **params)]
 
     def _adjacent_counts(self, uids: Sequence[str], types: Sequence[str] | None,
                          labels: Sequence[str] | None, direction: Direction,

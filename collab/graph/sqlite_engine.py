@@ -22,7 +22,17 @@ from collab.graph import codec, schema
 from collab.graph.codec import Node, NodeRow, Rel, RelRow
 from collab.graph.query import Fragment, compose, index_name, join
 from collab.graph.schema import NodeType, RelType
-from collab.graph.store import Direction, Filter, Graph, GraphOps, Op, R, StoreOps, TransactionGuard
+from collab.graph.store import (
+    Direction,
+    Filter,
+    Graph,
+    GraphOps,
+    NamedQuery,
+    Op,
+    R,
+    StoreOps,
+    TransactionGuard,
+)
 
 SCHEMA_VERSION = "1"
 _CHUNK = 500
@@ -215,6 +225,12 @@ class SqliteGraph(GraphOps):
             out.append((codec.decode_rel(rtype, s, d, json.loads(rprops)),
                         codec.decode_node(mlabel, muid, json.loads(mprops))))
         return out
+
+    def _run_named(self, query: NamedQuery, params: dict[str, Any]) -> list[dict[str, Any]]:
+        bound = {k: json.dumps(v, ensure_ascii=False) if isinstance(v, list | dict) else v
+                 for k, v in params.items()}
+        cur = self._conn.execute(query.sql, bound)
+        return [dict(zip(query.columns, row, strict=True)) for row in cur]
 
     def _adjacent_counts(self, uids: Sequence[str], types: Sequence[str] | None,
                          labels: Sequence[str] | None, direction: Direction,

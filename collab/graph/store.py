@@ -14,6 +14,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from enum import StrEnum
 from typing import Any, Protocol, TypeVar
 
@@ -100,6 +101,23 @@ class Path:
     rels: list[Rel]
 
 
+@dataclass(frozen=True)
+class NamedQuery:
+    """A question the generic operations cannot ask well, written once for each engine.
+
+    Figures and other aggregations run inside the engine (Cypher on Neo4j, SQL on SQLite)
+    rather than pulling the graph into Python. Both texts take the same named parameters
+    (`$name` in Cypher, `:name` in SQL) and return rows with the same `columns`. On SQLite, list
+    and mapping parameters arrive as JSON text (read them with `json_each`), booleans as 0/1;
+    on both, dates arrive as ISO strings, the way they are stored.
+    """
+
+    name: str
+    cypher: str
+    sql: str
+    columns: tuple[str, ...]
+
+
 class Graph(Protocol):
     """Reads and writes on the graph, inside or outside a transaction.
 
@@ -166,6 +184,10 @@ class Graph(Protocol):
 
         At most `limit` of them, in a fixed order (by the uids along them); [] when none.
         """
+        ...
+
+    def run(self, query: NamedQuery, **params: Any) -> list[dict[str, Any]]:
+        """The rows of a named query, each a dict of its declared columns."""
         ...
 
 
@@ -237,6 +259,10 @@ class GraphOps(ABC):
                   limit: int | None) -> list[tuple[Rel, Node]]:
         """Relationships touching any of `uids` and the node at their other end, ordered by
         (other uid, type, src uid, dst uid), an edge between two of `uids` once per end."""
+
+    @abstractmethod
+    def _run_named(self, query: NamedQuery, params: dict[str, Any]) -> list[dict[str, Any]]:
+        """Run the engine's text of `query` with parameters already in stored form."""
 
     @abstractmethod
     def _adjacent_counts(self, uids: Sequence[str], types: Sequence[str] | None,
@@ -320,6 +346,21 @@ class GraphOps(ABC):
             raise ValidationError(f"max_hops must be between 1 and 12, got {max_hops!r}")
         return traversal.shortest_paths(self, a, b, max_hops=max_hops, labels=_labels(labels),
                                         types=_types(types), limit=limit)
+
+
+    def run(self, query: NamedQuery, **params: Any) -> list[dict[str, Any]]:
+        return self._run_named(query, {k: _stored(v) for k, v in params.items()})
+
+
+def _stored(value: Any) -> Any:
+    """A parameter in the form values are stored in (dates as ISO text)."""
+    if isinstance(value, datetime):
+        return codec.encode_value(T.DATETIME, "parameter", value)
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, list | tuple | set | frozenset):
+        return [_stored(v) for v in value]
+    return value
 
 
 def _labels(labels: Sequence[str] | None) -> list[str] | None:
@@ -423,3 +464,6 @@ class StoreOps(ABC):
 
     def shortest_paths(self, a: str, b: str, **kwargs: Any) -> list[Path]:
         return self.read(lambda tx: tx.shortest_paths(a, b, **kwargs))
+
+    def run(self, query: NamedQuery, **params: Any) -> list[dict[str, Any]]:
+        return self.read(lambda tx: tx.run(query, **params))

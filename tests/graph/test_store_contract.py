@@ -8,7 +8,7 @@ import pytest
 
 from collab.errors import ConflictError, MissingNodes, SchemaError, ValidationError
 from collab.graph.codec import derive_uid
-from collab.graph.store import Cond, Op, Store
+from collab.graph.store import Cond, NamedQuery, Op, Store
 
 REGIONS = [
     {"code": "530000", "name": "云南省", "level": "province"},
@@ -338,3 +338,25 @@ def test_init_schema_twice_changes_nothing(store: Store) -> None:
     before = store.schema_objects()
     assert store.init_schema() == []
     assert store.schema_objects() == before
+
+
+COUNT_BY_LEVEL = NamedQuery(
+    name="regions by level under a prefix",
+    cypher="""MATCH (r:Region) WHERE r.code STARTS WITH $prefix AND r.level IN $levels
+              RETURN r.level AS level, count(*) AS n ORDER BY level""",
+    sql="""SELECT json_extract(props, '$.level') AS level, count(*) AS n FROM nodes
+           WHERE label = 'Region' AND key >= :prefix AND key < :prefix || char(1114111)
+             AND json_extract(props, '$.level') IN (SELECT value FROM json_each(:levels))
+           GROUP BY level ORDER BY level""",
+    columns=("level", "n"),
+)
+
+
+def test_named_queries_answer_alike(store: Store) -> None:
+    load_regions(store)
+    rows = store.run(COUNT_BY_LEVEL, prefix="53", levels=["county", "prefecture"])
+    assert rows == [{"level": "county", "n": 2}, {"level": "prefecture", "n": 2}]
+    assert store.run(COUNT_BY_LEVEL, prefix="5326", levels=("county",)) == [
+        {"level": "county", "n": 2}]
+    with store.transaction() as tx:
+        assert tx.run(COUNT_BY_LEVEL, prefix="99", levels=["county"]) == []
