@@ -172,6 +172,14 @@ class Neo4jGraph(GraphOps):
                                  label=node.label, key=node.key), key=key)
         return codec.decode_node(node.label, rows[0]["uid"], rows[0]["p"]) if rows else None
 
+    def _lock(self, node: NodeType, key: str) -> Node | None:
+        """Writing a property takes the node's write lock; removing it again leaves no trace."""
+        rows = self._run(compose("MATCH (n:<<label>> {<<key>>: $key}) "
+                                 "SET n._lock = true REMOVE n._lock "
+                                 "RETURN n.uid AS uid, properties(n) AS p",
+                                 label=node.label, key=node.key), key=key)
+        return codec.decode_node(node.label, rows[0]["uid"], rows[0]["p"]) if rows else None
+
     def _get_uids(self, uids: Sequence[str]) -> list[Node]:
         rows = self._run("UNWIND $uids AS u MATCH (n:Node {uid: u}) "
                          "RETURN n.uid AS uid, labels(n) AS l, properties(n) AS p",

@@ -78,11 +78,13 @@ _NODES = (
                              "solved": _B},
              ("category", "region_code", "found_on", "status"), "问题"),
     NodeType("Rectification", "no", {"no": _S, "title": _S, "deadline": _D, "status": _S,
+                                     "status_on": _D,
                                      "evidence": _S, "score": _F, "evaluator": _S,
                                      "evaluated_on": _D, "done_on": _D, "verified_on": _D,
                                      "reopened": _I, "region_code": _S, "version": _I},
              ("deadline", "status", "region_code"), "整改任务"),
     NodeType("Clue", "no", {"no": _S, "title": _S, "summary": _S, "status": _S,
+                            "status_on": _D,
                             "source": _S, "category": _S, "registered_on": _D,
                             "region_code": _S, "version": _I},
              ("status", "region_code", "registered_on", "category"), "问题线索"),
@@ -91,17 +93,24 @@ _NODES = (
                             "funds_recovered": _F, "region_code": _S},
              ("filed_on", "region_code", "origin"), "案件"),
     NodeType("JointCheck", "no", {"no": _S, "title": _S, "status": _S, "start": _D,
+                                  "status_on": _D,
                                   "end": _D, "region_code": _S, "version": _I},
              ("status", "region_code"), "联合监督检查"),
     NodeType("Support", "no", {"no": _S, "kind": _S, "on": _D, "region_code": _S,
                                "title": _S},
              ("kind", "on", "region_code"), "协作支持"),
+    NodeType("Event", "uid", {"kind": _S, "object_label": _S, "object_key": _S,
+                              "from_status": _S, "to_status": _S, "on": _D, "at": _DT,
+                              "actor": _S, "reason": _S},
+             ("object_key", "on", "kind"), "a lifecycle step: what moved, when, who, why"),
     NodeType("Letter", "no", {"no": _S, "kind": _S, "title": _S, "sent_on": _D,
                               "region_code": _S},
              ("kind", "sent_on"), "督办函 / 提示函"),
 )
 
 _WORK = (("Person", "Unit"), ("Person", "Department"))
+# Labels whose lifecycle steps are recorded as Event nodes.
+_TRACKED = ("Clue", "Case", "Rectification", "JointCheck", "Issue", "Letter")
 _RELS = (
     RelType("PART_OF", (("Region", "Region"),)),
     RelType("IN_REGION", (("Unit", "Region"), ("Department", "Region"))),
@@ -130,6 +139,7 @@ _RELS = (
     RelType("ON_CHECK", (("Person", "JointCheck"),)),
     RelType("ABOUT", (("Letter", "Rectification"),)),
     RelType("SENT_TO", (("Letter", "Unit"),)),
+    RelType("EVENT_OF", tuple(("Event", x) for x in _TRACKED)),
 )
 
 NODES: Mapping[str, NodeType] = MappingProxyType({n.label: n for n in _NODES})

@@ -193,6 +193,10 @@ class SqliteGraph(GraphOps):
                                  (node.label, key)).fetchone()
         return codec.decode_node(node.label, row[0], json.loads(row[1])) if row else None
 
+    def _lock(self, node: NodeType, key: str) -> Node | None:
+        """Writes begin IMMEDIATE, so this transaction already holds the database's write lock."""
+        return self._get(node, key)
+
     def _get_uids(self, uids: Sequence[str]) -> list[Node]:
         out = []
         for chunk in _chunks(list(uids)):

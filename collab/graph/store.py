@@ -152,6 +152,14 @@ class Graph(Protocol):
         """The node with that uid, whatever its label, or None."""
         ...
 
+    def lock(self, label: str, key: str) -> Node | None:
+        """The node, read under its write lock (held to the end of the transaction), or None.
+
+        Use it for read-modify-write inside a transaction: two writers doing the same wait for
+        each other instead of losing an update.
+        """
+        ...
+
     def find(self, label: str, *, where: Mapping[str, Any] | None = None,
              order_by: str | None = None, descending: bool = False,
              limit: int = 50, offset: int = 0) -> Page:
@@ -244,6 +252,9 @@ class GraphOps(ABC):
     def _get(self, node: NodeType, key: str) -> Node | None: ...
 
     @abstractmethod
+    def _lock(self, node: NodeType, key: str) -> Node | None: ...
+
+    @abstractmethod
     def _get_uids(self, uids: Sequence[str]) -> list[Node]: ...
 
     @abstractmethod
@@ -309,6 +320,9 @@ class GraphOps(ABC):
     def get_uid(self, uid: str) -> Node | None:
         found = self._get_uids([uid])
         return found[0] if found else None
+
+    def lock(self, label: str, key: str) -> Node | None:
+        return self._lock(schema.label(label), key)
 
     def find(self, label: str, *, where: Mapping[str, Any] | None = None,
              order_by: str | None = None, descending: bool = False,
@@ -452,6 +466,9 @@ class StoreOps(ABC):
 
     def get_uid(self, uid: str) -> Node | None:
         return self.read(lambda tx: tx.get_uid(uid))
+
+    def lock(self, label: str, key: str) -> Node | None:
+        return self.write(lambda tx: tx.lock(label, key))
 
     def find(self, label: str, **kwargs: Any) -> Page:
         return self.read(lambda tx: tx.find(label, **kwargs))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from datetime import date
 
 import pytest
@@ -360,3 +361,25 @@ def test_named_queries_answer_alike(store: Store) -> None:
         {"level": "county", "n": 2}]
     with store.transaction() as tx:
         assert tx.run(COUNT_BY_LEVEL, prefix="99", levels=["county"]) == []
+
+
+def test_lock_prevents_lost_updates_between_concurrent_writers(store: Store) -> None:
+    store.upsert_nodes("JointCheck", [{"no": "JC-1", "version": 0}])
+
+    def bump(tx: Store) -> None:
+        node = tx.lock("JointCheck", "JC-1")
+        assert node is not None
+        tx.upsert_nodes("JointCheck", [{"no": "JC-1", "version": node.get("version") + 1}])
+
+    def worker() -> None:
+        for _ in range(15):
+            store.write(bump)
+
+    threads = [threading.Thread(target=worker) for _ in range(3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    node = store.get("JointCheck", "JC-1")
+    assert node is not None and node.get("version") == 45
+    assert store.lock("JointCheck", "missing") is None

@@ -1,0 +1,109 @@
+"""Lifecycles as data, and the one function that moves an object along one.
+
+A lifecycle is a table of allowed moves. `transition` refuses a move the table does not allow,
+or one dated before the previous step, and otherwise updates the object's status and writes an
+Event node (when, who, why) linked to it, in the caller's transaction.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Any
+
+from collab.cases.actors import Actor
+from collab.errors import CollabError, ConflictError, NotFound
+from collab.graph import schema
+from collab.graph.codec import Node
+from collab.graph.store import Graph
+
+
+class TransitionRefused(CollabError):
+    """A lifecycle move that is not allowed, or dated before the previous one."""
+
+
+@dataclass(frozen=True)
+class Lifecycle:
+    """The states of one label, its first state and the allowed moves between states."""
+
+    label: str
+    initial: str
+    moves: Mapping[str, frozenset[str]]
+    names: Mapping[str, str]
+
+    def __post_init__(self) -> None:
+        schema.label(self.label)
+        states = set(self.moves) | {s for tos in self.moves.values() for s in tos}
+        missing = states - set(self.names)
+        if self.initial not in self.moves or missing:
+            raise ValueError(f"lifecycle of {self.label} is incomplete: {sorted(missing)}")
+
+    def allowed(self, current: str) -> frozenset[str]:
+        """The states reachable in one move from `current`."""
+        return self.moves.get(current, frozenset())
+
+    def describe(self, state: str) -> str:
+        """A state as people read it: 立案 (case_filed)."""
+        return f"{self.names.get(state, state)} ({state})"
+
+
+def moves(table: Mapping[str, str]) -> dict[str, frozenset[str]]:
+    """A move table from lines like {"registered": "transferred closed"}."""
+    return {state: frozenset(tos.split()) for state, tos in table.items()}
+
+
+def transition(g: Graph, lifecycle: Lifecycle, *, key: str, to: str, actor: Actor, on: date,
+               reason: str = "", expected_version: int | None = None,
+               changes: Mapping[str, Any] | None = None) -> Node:
+    """Move the object with `key` to state `to` as of `on`; returns the updated node.
+
+    `expected_version` (the version the caller last saw) refuses a stale write with a
+    ConflictError; `changes` are further properties to set in the same step.
+    """
+    node = g.lock(lifecycle.label, key)
+    if node is None:
+        raise NotFound(f"no {lifecycle.label} {key!r}")
+    current = node.get("status") or lifecycle.initial
+    version = node.get("version") or 0
+    if expected_version is not None and expected_version != version:
+        raise ConflictError(f"{lifecycle.label} {key} was changed by someone else meanwhile "
+                            f"(version {version}, you had {expected_version}): reload it")
+    if to not in lifecycle.allowed(current):
+        allowed = ", ".join(lifecycle.describe(s) for s in sorted(lifecycle.allowed(current)))
+        raise TransitionRefused(f"{lifecycle.label} {key} cannot move from "
+                                f"{lifecycle.describe(current)} to {lifecycle.describe(to)}; "
+                                f"allowed: {allowed or 'none (final state)'}")
+    previous_on = node.get("status_on")
+    if previous_on is not None and on < previous_on:
+        raise TransitionRefused(f"{lifecycle.label} {key}: {on.isoformat()} is before its "
+                                f"previous step on {previous_on.isoformat()}")
+    key_prop = schema.label(lifecycle.label).key
+    g.upsert_nodes(lifecycle.label, [{**(changes or {}), key_prop: key, "status": to,
+                                      "status_on": on, "version": version + 1}])
+    record_event(g, label=lifecycle.label, key=key, actor=actor, on=on, reason=reason,
+                 from_status=current, to_status=to)
+    updated = g.get(lifecycle.label, key)
+    assert updated is not None
+    return updated
+
+
+def record_event(g: Graph, *, label: str, key: str, actor: Actor, on: date, reason: str = "",
+                 kind: str = "transition", from_status: str | None = None,
+                 to_status: str | None = None) -> str:
+    """Write one Event linked to the object; its uid."""
+    uid = str(uuid.uuid4())
+    g.upsert_nodes("Event", [{"uid": uid, "kind": kind, "object_label": label,
+                              "object_key": key, "from_status": from_status,
+                              "to_status": to_status, "on": on, "at": datetime.now(UTC),
+                              "actor": actor.name, "reason": reason or None}])
+    g.upsert_rels("EVENT_OF", [{"src": uid, "dst": key}], src="Event", dst=label)
+    return uid
+
+
+def history(g: Graph, label: str, key: str) -> list[Node]:
+    """The object's events, oldest first (by business date, then by recording time)."""
+    page = g.find("Event", where={"object_label": label, "object_key": key}, order_by="at",
+                  limit=1000)
+    return sorted(page.items, key=lambda e: (e.get("on"), e.get("at")))
