@@ -85,7 +85,10 @@ def load(g: Graph) -> dict[str, int]:
                   "region_code": "532628107", **_SYN}])
     link("FROM_ISSUE", "Clue", "Issue", [{"src": "XS-2023-0001", "dst": "WS-2023-0001"}])
     link("AGAINST", "Clue", "Person", [{"src": "XS-2023-0001", "dst": "P-SYN-0001"}])
-    link("TRANSFERRED_TO", "Clue", "Department",
-         [{"src": "XS-2023-0001", "dst": "D532628-JW", "at": date(2023, 10, 25),
-           "letter_no": "文巡移〔2023〕1号", "by": "州委巡察办"}])
+    put("Transfer", [{"no": "XS-2023-0001/1", "clue_no": "XS-2023-0001",
+                      "department_code": "D532628-JW", "at": date(2023, 10, 25),
+                      "letter_no": "文巡移〔2023〕1号", "by": "州委巡察办", "status": "transferred",
+                      "region_code": "532628107", **_SYN}])
+    link("TRANSFERRED", "Clue", "Transfer", [{"src": "XS-2023-0001", "dst": "XS-2023-0001/1"}])
+    link("TO", "Transfer", "Department", [{"src": "XS-2023-0001/1", "dst": "D532628-JW"}])
     return written

@@ -88,6 +88,12 @@ _NODES = (
                             "source": _S, "category": _S, "registered_on": _D,
                             "region_code": _S, "version": _I},
              ("status", "region_code", "registered_on", "category"), "问题线索"),
+    NodeType("Transfer", "no", {"no": _S, "clue_no": _S, "department_code": _S, "at": _D,
+                                "letter_no": _S, "by": _S, "status": _S, "status_on": _D,
+                                "received_on": _D, "feedback_due": _D, "feedback_on": _D,
+                                "region_code": _S, "version": _I},
+             ("clue_no", "department_code", "at", "status", "region_code"),
+             "移交: one clue handed to one department, with its own receipt and disposal"),
     NodeType("Case", "no", {"no": _S, "title": _S, "filed_on": _D, "closed_on": _D,
                             "origin": _S, "outcome": _S, "sanctions": _L,
                             "funds_recovered": _F, "region_code": _S},
@@ -110,7 +116,7 @@ _NODES = (
 
 _WORK = (("Person", "Unit"), ("Person", "Department"))
 # Labels whose lifecycle steps are recorded as Event nodes.
-_TRACKED = ("Clue", "Case", "Rectification", "JointCheck", "Issue", "Letter")
+_TRACKED = ("Clue", "Transfer", "Case", "Rectification", "JointCheck", "Issue", "Letter")
 _RELS = (
     RelType("PART_OF", (("Region", "Region"),)),
     RelType("IN_REGION", (("Unit", "Region"), ("Department", "Region"))),
@@ -126,8 +132,8 @@ _RELS = (
     RelType("OWNED_BY", (("Rectification", "Unit"),)),
     RelType("FROM_ISSUE", (("Clue", "Issue"),)),
     RelType("AGAINST", (("Clue", "Person"),)),
-    RelType("TRANSFERRED_TO", (("Clue", "Department"),),
-            {"at": _D, "letter_no": _S, "by": _S}),
+    RelType("TRANSFERRED", (("Clue", "Transfer"),)),
+    RelType("TO", (("Transfer", "Department"),)),
     RelType("BECAME", (("Clue", "Case"),)),
     RelType("FILED_BY", (("Case", "Department"),)),
     RelType("SUBJECT", (("Case", "Person"),)),

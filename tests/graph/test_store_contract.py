@@ -48,18 +48,16 @@ def test_upsert_updates_given_properties_and_none_removes(store: Store) -> None:
 
 
 def test_relationship_properties_update_in_place(store: Store) -> None:
-    store.upsert_nodes("Clue", [{"no": "XS-2023-001", "title": "线索"}])
-    store.upsert_nodes("Department", [{"code": "JW-532628", "name": "富宁县纪委监委"}])
-    row = {"src": "XS-2023-001", "dst": "JW-532628", "at": date(2023, 5, 1), "letter_no": "1"}
-    store.upsert_rels("TRANSFERRED_TO", [row], src="Clue", dst="Department")
-    store.upsert_rels("TRANSFERRED_TO", [{**row, "letter_no": "富纪移〔2023〕2号"}],
-                      src="Clue", dst="Department")
-    assert store.counts()["rels"]["TRANSFERRED_TO"] == 1
-    clue = store.get("Clue", "XS-2023-001")
-    assert clue is not None
-    sub = store.expand([clue.uid], types=["TRANSFERRED_TO"])
+    store.upsert_nodes("Person", [{"uid": "p1", "name": "赵六"}])
+    store.upsert_nodes("Unit", [{"code": "U1", "name": "那能乡党委"}])
+    row = {"src": "p1", "dst": "U1", "since": date(2021, 5, 1), "position": "委员"}
+    store.upsert_rels("WORKS_AT", [row], src="Person", dst="Unit")
+    store.upsert_rels("WORKS_AT", [{**row, "position": "副书记（主持工作）"}],
+                      src="Person", dst="Unit")
+    assert store.counts()["rels"]["WORKS_AT"] == 1
+    sub = store.expand(["p1"], types=["WORKS_AT"])
     assert [dict(r.props) for r in sub.rels] == [
-        {"at": date(2023, 5, 1), "letter_no": "富纪移〔2023〕2号"}]
+        {"since": date(2021, 5, 1), "position": "副书记（主持工作）"}]
 
 
 def test_explicit_uid_conflicting_with_existing_node_is_refused(store: Store) -> None:
