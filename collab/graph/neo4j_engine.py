@@ -250,7 +250,8 @@ class Neo4jStore(StoreOps):
         try:
             self.driver = neo4j.GraphDatabase.driver(
                 uri, auth=(user, password), connection_timeout=connect_timeout,
-                max_transaction_retry_time=retry_time, user_agent="collab")
+                max_transaction_retry_time=retry_time, user_agent="collab",
+                notifications_min_severity="OFF")
         except (ValueError, nx.ConfigurationError) as e:
             raise ConfigError(f"unusable Neo4j URI {uri!r}: {e} (use bolt://, neo4j:// or "
                               f"neo4j+s://host:port)") from None

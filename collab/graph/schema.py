@@ -53,15 +53,47 @@ COMMON_PROPS: Mapping[str, T] = {"uid": T.STR, "synthetic": T.BOOL, "note": T.ST
 
 _S, _I, _F, _B, _D, _DT, _L = T.STR, T.INT, T.FLOAT, T.BOOL, T.DATE, T.DATETIME, T.STRS
 
+# Who may use collab and what they did: kept in the graph so both engines hold them and an
+# audit record commits in the same transaction as the change it records.
+_ACCESS_NODES = (
+    NodeType("User", "name", {"name": _S, "display_name": _S, "role": _S, "region_code": _S,
+                              "department_code": _S, "password_hash": _S,
+                              "password_set_at": _DT, "must_change": _B, "disabled": _B,
+                              "failures": _I, "first_failure_at": _DT, "locked_until": _DT,
+                              "epoch": _I, "created_at": _DT},
+             ("role", "department_code"), "a person who signs in; role and jurisdiction"),
+    NodeType("LoginSession", "sid_hash", {"sid_hash": _S, "user": _S, "epoch": _I,
+                                          "created_at": _DT, "seen_at": _DT,
+                                          "ended_at": _DT, "address": _S},
+             ("user",), "a server-side web session (the cookie holds only its id)"),
+    NodeType("ApiToken", "token_hash", {"token_hash": _S, "user": _S, "name": _S,
+                                        "created_at": _DT, "revoked_at": _DT},
+             ("user",), "an API client's bearer token, stored as its hash"),
+    NodeType("AddressGuard", "address", {"address": _S, "failures": _I,
+                                         "first_failure_at": _DT},
+             (), "failed sign-ins from one network address, for rate limiting"),
+    NodeType("AuditRecord", "no", {"no": _S, "seq": _I, "at": _DT, "user": _S, "role": _S,
+                                   "department": _S, "address": _S, "request_id": _S,
+                                   "kind": _S, "event": _S, "object_label": _S,
+                                   "object_key": _S, "outcome": _S, "detail": _S,
+                                   "prev_hash": _S, "hash": _S},
+             ("seq", "at", "user", "kind", "event", "object_key"),
+             "one append-only, hash-chained audit record"),
+    NodeType("AuditHead", "chain", {"chain": _S, "seq": _I, "hash": _S},
+             (), "the audit chain's head: appends lock it, so they happen one at a time"),
+)
+
 _NODES = (
-    NodeType("Region", "code", {"code": _S, "name": _S, "level": _S, "pinyin": _S},
+    *_ACCESS_NODES,
+    NodeType("Region", "code", {"code": _S, "name": _S, "level": _S, "pinyin": _S,
+                                "initials": _S},
              ("name", "level"),
              "行政区划; county and above by GB/T 2260 codes, below by statistical codes"),
     NodeType("Unit", "code", {"code": _S, "name": _S, "kind": _S, "region_code": _S,
-                              "pinyin": _S},
+                              "pinyin": _S, "initials": _S},
              ("name", "region_code", "kind"), "被巡察单位 / 党组织"),
     NodeType("Department", "code", {"code": _S, "name": _S, "kind": _S, "region_code": _S,
-                                    "feedback_days": _I, "pinyin": _S},
+                                    "feedback_days": _I, "pinyin": _S, "initials": _S},
              ("name", "region_code", "kind"), "协作部门 / 协作单位"),
     NodeType("Round", "code", {"code": _S, "name": _S, "level": _S, "kind": _S,
                                "region_code": _S, "start": _D, "end": _D, "year": _I},
@@ -81,7 +113,9 @@ _NODES = (
                                      "status_on": _D,
                                      "evidence": _S, "score": _F, "evaluator": _S,
                                      "evaluated_on": _D, "done_on": _D, "verified_on": _D,
-                                     "reopened": _I, "region_code": _S, "version": _I},
+                                     "reopened": _I, "region_code": _S, "version": _I,
+                                     "responsible": _S, "leader": _S, "principal": _S,
+                                     "signoffs": _L, "closed_on": _D, "pilot": _B},
              ("deadline", "status", "region_code"), "整改任务"),
     NodeType("Clue", "no", {"no": _S, "title": _S, "summary": _S, "status": _S,
                             "status_on": _D,
@@ -91,26 +125,28 @@ _NODES = (
     NodeType("Transfer", "no", {"no": _S, "clue_no": _S, "department_code": _S, "at": _D,
                                 "letter_no": _S, "by": _S, "status": _S, "status_on": _D,
                                 "received_on": _D, "feedback_due": _D, "feedback_on": _D,
+                                "disposal": _S, "disposed_on": _D,
                                 "region_code": _S, "version": _I},
              ("clue_no", "department_code", "at", "status", "region_code"),
              "移交: one clue handed to one department, with its own receipt and disposal"),
     NodeType("Case", "no", {"no": _S, "title": _S, "filed_on": _D, "closed_on": _D,
                             "origin": _S, "outcome": _S, "sanctions": _L,
-                            "funds_recovered": _F, "region_code": _S},
+                            "funds_recovered": _F, "region_code": _S,
+                            "party_sanction": _S, "department_code": _S},
              ("filed_on", "region_code", "origin"), "案件"),
     NodeType("JointCheck", "no", {"no": _S, "title": _S, "status": _S, "start": _D,
                                   "status_on": _D,
                                   "end": _D, "region_code": _S, "version": _I},
              ("status", "region_code"), "联合监督检查"),
     NodeType("Support", "no", {"no": _S, "kind": _S, "on": _D, "region_code": _S,
-                               "title": _S},
+                               "title": _S, "category": _S},
              ("kind", "on", "region_code"), "协作支持"),
     NodeType("Event", "uid", {"kind": _S, "object_label": _S, "object_key": _S,
                               "from_status": _S, "to_status": _S, "on": _D, "at": _DT,
-                              "actor": _S, "reason": _S},
+                              "actor": _S, "reason": _S, "role": _S},
              ("object_key", "on", "kind"), "a lifecycle step: what moved, when, who, why"),
     NodeType("Letter", "no", {"no": _S, "kind": _S, "title": _S, "sent_on": _D,
-                              "region_code": _S},
+                              "region_code": _S, "year": _I, "seq": _I},
              ("kind", "sent_on"), "督办函 / 提示函"),
 )
 
@@ -121,7 +157,8 @@ _RELS = (
     RelType("PART_OF", (("Region", "Region"),)),
     RelType("IN_REGION", (("Unit", "Region"), ("Department", "Region"))),
     RelType("OF_ROUND", (("Group", "Round"),)),
-    RelType("INSPECTS", (("Group", "Unit"),)),
+    RelType("INSPECTS", (("Group", "Unit"),), {"mode": _S},
+            "mode: how the unit was inspected in linked/elevated rounds (elevated, linked)"),
     RelType("MEMBER_OF", (("Person", "Group"),), {"role": _S}),
     RelType("WORKS_AT", _WORK, {"position": _S, "since": _D, "until": _D}),
     RelType("RELATED_TO", (("Person", "Person"),), {"kind": _S}),
@@ -140,7 +177,8 @@ _RELS = (
     RelType("PROVIDED", (("Department", "Support"),)),
     RelType("FOR", (("Support", "Round"),)),
     RelType("FOUND_WITH", (("Issue", "Department"),)),
-    RelType("CHECKS", (("JointCheck", "Rectification"), ("JointCheck", "Unit"))),
+    RelType("CHECKS", (("JointCheck", "Rectification"), ("JointCheck", "Unit")),
+            {"finding": _S, "finding_note": _S, "finding_on": _D, "finding_by": _S}),
     RelType("ASSIGNED_TO", (("JointCheck", "Department"),)),
     RelType("ON_CHECK", (("Person", "JointCheck"),)),
     RelType("ABOUT", (("Letter", "Rectification"),)),
@@ -172,14 +210,18 @@ def rel_type(name: str) -> RelType:
         ) from None
 
 
+_ALL_PROPS: Mapping[str, Mapping[str, T]] = MappingProxyType(
+    {n.label: MappingProxyType({**COMMON_PROPS, **n.props}) for n in _NODES})
+
+
 def node_props(node: NodeType) -> Mapping[str, T]:
     """All properties a node of this label may carry, the common ones included."""
-    return {**COMMON_PROPS, **node.props}
+    return _ALL_PROPS[node.label]
 
 
 def prop(node: NodeType, name: str) -> T:
     """The type of property `name` on `node`, or a SchemaError."""
-    props = node_props(node)
+    props = _ALL_PROPS[node.label]
     if not isinstance(name, str) or name not in props:
         raise SchemaError(
             f"unknown property {name!r} on {node.label}; known: {', '.join(sorted(props))}"

@@ -1,0 +1,1 @@
+"""On-demand benchmarks: run by hand (`make bench`), never by `make test`."""
