@@ -48,7 +48,7 @@ def neo4j_server() -> Iterator[dict[str, str]]:
         if done.returncode != 0:
             _unavailable(f"{NEO4J_SCRIPT.name} start failed: {done.stderr.strip()[-800:]}")
         uri = done.stdout.strip().splitlines()[-1]
-        started = "already running" not in done.stdout
+        started = "already running" not in done.stderr
     yield {"uri": uri, "user": TEST_USER, "password": TEST_PASSWORD}
     if started:
         subprocess.run([str(NEO4J_SCRIPT), "stop"], capture_output=True, timeout=120,
