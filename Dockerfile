@@ -1,0 +1,10 @@
+# The collab app image (used by docker-compose.yml).
+FROM python:3.11-slim
+WORKDIR /app
+COPY pyproject.toml README.md ./
+COPY collab ./collab
+COPY seeds ./seeds
+RUN pip install --no-cache-dir . && useradd --create-home collab
+USER collab
+EXPOSE 5000
+CMD ["collab", "status"]
