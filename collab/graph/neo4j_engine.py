@@ -180,6 +180,12 @@ class Neo4jGraph(GraphOps):
                                  label=node.label, key=node.key), key=key)
         return codec.decode_node(node.label, rows[0]["uid"], rows[0]["p"]) if rows else None
 
+    def _scan(self, after: str, limit: int) -> list[Node]:
+        rows = self._run("MATCH (n:Node) WHERE n.uid > $after "
+                         "RETURN n.uid AS uid, labels(n) AS l, properties(n) AS p "
+                         "ORDER BY n.uid LIMIT $limit", after=after, limit=limit)
+        return [codec.decode_node(_labelled(r["l"]), r["uid"], r["p"]) for r in rows]
+
     def _get_uids(self, uids: Sequence[str]) -> list[Node]:
         rows = self._run("UNWIND $uids AS u MATCH (n:Node {uid: u}) "
                          "RETURN n.uid AS uid, labels(n) AS l, properties(n) AS p",

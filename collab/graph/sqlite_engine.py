@@ -208,6 +208,11 @@ class SqliteGraph(GraphOps):
         """Writes begin IMMEDIATE, so this transaction already holds the database's write lock."""
         return self._get(node, key)
 
+    def _scan(self, after: str, limit: int) -> list[Node]:
+        cur = self._conn.execute("SELECT uid, label, props FROM nodes WHERE uid > ? "
+                                 "ORDER BY uid LIMIT ?", (after, limit))
+        return [codec.decode_node(label, uid, json.loads(props)) for uid, label, props in cur]
+
     def _get_uids(self, uids: Sequence[str]) -> list[Node]:
         out = []
         for chunk in _chunks(list(uids)):
@@ -289,7 +294,8 @@ class SqliteStore(StoreOps):
                                        check_same_thread=False, timeout=_BUSY_TIMEOUT_MS / 1000)
                 conn.execute("PRAGMA journal_mode = WAL")
                 conn.execute("PRAGMA foreign_keys = ON")
-                conn.execute("PRAGMA synchronous = FULL")  # a committed transfer survives power loss
+                # FULL: a committed transfer survives a power loss, not only a crash
+                conn.execute("PRAGMA synchronous = FULL")
                 conn.execute("PRAGMA cache_size = -262144")
                 conn.execute("PRAGMA mmap_size = 1073741824")
                 conn.execute("PRAGMA temp_store = MEMORY")

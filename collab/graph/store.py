@@ -152,6 +152,13 @@ class Graph(Protocol):
         """The node with that uid, whatever its label, or None."""
         ...
 
+    def scan(self, *, after: str = "", limit: int = 1000) -> list[Node]:
+        """Up to `limit` nodes of every label with uid greater than `after`, in uid order.
+
+        Keyset paging over the whole graph: pass the last uid of a page to get the next one.
+        """
+        ...
+
     def lock(self, label: str, key: str) -> Node | None:
         """The node, read under its write lock (held to the end of the transaction), or None.
 
@@ -255,6 +262,9 @@ class GraphOps(ABC):
     def _lock(self, node: NodeType, key: str) -> Node | None: ...
 
     @abstractmethod
+    def _scan(self, after: str, limit: int) -> list[Node]: ...
+
+    @abstractmethod
     def _get_uids(self, uids: Sequence[str]) -> list[Node]: ...
 
     @abstractmethod
@@ -323,6 +333,11 @@ class GraphOps(ABC):
 
     def lock(self, label: str, key: str) -> Node | None:
         return self._lock(schema.label(label), key)
+
+    def scan(self, *, after: str = "", limit: int = 1000) -> list[Node]:
+        if not (isinstance(limit, int) and 1 <= limit <= 100_000):
+            raise ValidationError(f"limit must be between 1 and 100000, got {limit!r}")
+        return self._scan(str(after), limit)
 
     def find(self, label: str, *, where: Mapping[str, Any] | None = None,
              order_by: str | None = None, descending: bool = False,
@@ -469,6 +484,9 @@ class StoreOps(ABC):
 
     def lock(self, label: str, key: str) -> Node | None:
         return self.write(lambda tx: tx.lock(label, key))
+
+    def scan(self, *, after: str = "", limit: int = 1000) -> list[Node]:
+        return self.read(lambda tx: tx.scan(after=after, limit=limit))
 
     def find(self, label: str, **kwargs: Any) -> Page:
         return self.read(lambda tx: tx.find(label, **kwargs))

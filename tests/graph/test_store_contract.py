@@ -381,3 +381,16 @@ def test_lock_prevents_lost_updates_between_concurrent_writers(store: Store) -> 
     node = store.get("JointCheck", "JC-1")
     assert node is not None and node.get("version") == 45
     assert store.lock("JointCheck", "missing") is None
+
+
+def test_scan_pages_through_every_node_in_uid_order(store: Store) -> None:
+    load_regions(store)
+    store.upsert_nodes("Person", [{"uid": f"p{i:02d}", "name": f"人{i}"} for i in range(7)])
+    seen, after = [], ""
+    while page := store.scan(after=after, limit=3):
+        assert len(page) <= 3
+        seen += page
+        after = page[-1].uid
+    assert [n.uid for n in seen] == sorted(n.uid for n in seen)
+    assert len(seen) == 12 and {n.label for n in seen} == {"Region", "Person"}
+    assert next(n for n in seen if n.uid == "p03").props == {"name": "人3"}
