@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 NEO4J := scripts/neo4j-local/neo4j-local
 
-.PHONY: demo test bench neo4j-start neo4j-stop lint clean
+.PHONY: demo test bench neo4j-start neo4j-stop lint clean translations
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -18,11 +18,26 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install -q -e '.[test]'
 	touch $@ $(VENV)/.installed
 
-## demo: the embedded store, initialised and loaded with the Yunnan seed scenario
+## demo: the embedded store, loaded with the Yunnan seed scenario, served on 127.0.0.1:5000.
+## No shared default accounts: each demo account gets a generated password, printed once, that
+## must be changed at first sign-in (again later: collab user passwd NAME --generate).
+DEMO_ACCOUNTS := demo.coordinator:coordinator:530000: demo.leader:leader:530000: \
+	demo.liaison:liaison::D530600-JW demo.sysadmin:system_admin:: \
+	demo.security:security_admin:: demo.auditor:audit_admin::
+DEMO_PORT ?= 5000
 demo: $(VENV)/.installed
 	$(BIN)/collab init
 	$(BIN)/collab seed yunnan
 	$(BIN)/collab status
+	@echo "Demo accounts (write the passwords down: they are shown once):"
+	@for spec in $(DEMO_ACCOUNTS); do \
+		( IFS=:; set -- $$spec; IFS=" "; \
+		$(BIN)/collab user add "$$1" --role "$$2" $${3:+--region $$3} $${4:+--department $$4} \
+			--display-name "$$1" --generate \
+		|| echo "  (a new password for $$1: $(BIN)/collab user passwd $$1 --generate)" ); \
+	done
+	@echo "Sign in at http://127.0.0.1:$(DEMO_PORT)/ with an account above, then choose a new password."
+	$(BIN)/collab serve --host 127.0.0.1 --port $(DEMO_PORT)
 
 ## test: the whole suite on both engines, against a Neo4j the suite starts and stops
 test: $(VENV)/.installed-test
@@ -37,6 +52,13 @@ bench: $(VENV)/.installed-test
 	@uri=$$($(NEO4J) start | tail -n 1); \
 	COLLAB_NEO4J_URI="$$uri" COLLAB_NEO4J_PASSWORD=collab-test-pw $(BIN)/python -m bench.ingest; rc=$$?; \
 	$(NEO4J) stop >/dev/null 2>&1 || true; exit $$rc
+
+## translations: extract the app's strings, merge them into the Chinese catalogue, compile it
+translations: $(VENV)/.installed-test
+	$(BIN)/pybabel extract -F collab/web/babel.cfg -k _l -k lazy_gettext --no-location \
+		-o var/messages.pot collab/web
+	$(BIN)/pybabel update -i var/messages.pot -d collab/web/translations -l zh --no-location
+	$(BIN)/pybabel compile -d collab/web/translations -l zh
 
 neo4j-start:
 	$(NEO4J) start

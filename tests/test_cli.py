@@ -74,7 +74,7 @@ def test_seed_and_query_commands(tmp_path: Path) -> None:
     runner = CliRunner()
     assert runner.invoke(main, ["init", "--database", db]).exit_code == 0
     loaded = runner.invoke(main, ["seed", "yunnan", "--database", db])
-    assert loaded.exit_code == 0 and "Region 12" in loaded.output
+    assert loaded.exit_code == 0 and "loaded the Yunnan seed scenario: Region" in loaded.output
     found = runner.invoke(main, ["find", "Region", "--where", "level=county", "--database", db])
     assert found.exit_code == 0 and "富宁县" in found.output
     got = runner.invoke(main, ["get", "Region", "532628", "--database", db])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from collab.cases.idnumbers import ensure_default_key
 from collab.cli.common import with_store
 from collab.graph.store import Store
 
@@ -22,8 +23,28 @@ def yunnan(store: Store) -> None:
     """
     from seeds import yunnan as scenario
 
-    written = store.write(scenario.load)
+    key = ensure_default_key()
+    written = store.write(lambda tx: scenario.load(tx, key=key))
     click.echo("loaded the Yunnan seed scenario: "
+               + ", ".join(f"{name} {n}" for name, n in written.items()))
+
+
+@seed.command()
+@click.option("--scale", type=click.Choice(["village", "county", "prefecture", "province"]),
+              default="village", show_default=True,
+              help="How much: one township's villages up to a province (~1M nodes).")
+@click.option("--seed", "seed_", type=int, default=1, show_default=True,
+              help="Random seed: the same seed gives the same graph.")
+@with_store
+def synthetic(store: Store, scale: str, seed_: int) -> None:
+    """A synthetic region of the given scale, written in batches (everything marked synthetic).
+
+    Example: collab seed synthetic --scale county --seed 7
+    """
+    from seeds import synthetic as generator
+
+    written = generator.load(store, scale=scale, seed=seed_, key=ensure_default_key())
+    click.echo(f"generated the synthetic {scale} (seed {seed_}): "
                + ", ".join(f"{name} {n}" for name, n in written.items()))
 
 

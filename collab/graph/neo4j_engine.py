@@ -52,6 +52,11 @@ _UPSERT_RELS = """
     SET r += row.props
     RETURN count(r) AS n"""
 
+_DELETE_RELS = """
+    UNWIND $rows AS row
+    MATCH (:<<src>> {<<skey>>: row.src})-[r:<<type>>]->(:<<dst>> {<<dkey>>: row.dst})
+    DELETE r
+    RETURN count(r) AS n"""
 _MISSING = """
     UNWIND $keys AS k
     OPTIONAL MATCH (n:<<label>> {<<key>>: k})
@@ -165,6 +170,16 @@ class Neo4jGraph(GraphOps):
             more = f" and {len(missing) - 10} more" if len(missing) > 10 else ""
             raise MissingNodes(f"{rel.type}: no such node: {shown}{more}; nothing was written",
                                missing)
+
+    def _delete_rels(self, rel: RelType, src: NodeType, dst: NodeType,
+                     pairs: list[tuple[str, str]]) -> int:
+        query = compose(_DELETE_RELS, src=src.label, skey=src.key, dst=dst.label,
+                        dkey=dst.key, type=rel.type)
+        deleted = 0
+        for i in range(0, len(pairs), BATCH):
+            batch = [{"src": a, "dst": b} for a, b in pairs[i:i + BATCH]]
+            deleted += self._run(query, rows=batch)[0]["n"]
+        return deleted
 
     def _get(self, node: NodeType, key: str) -> Node | None:
         rows = self._run(compose("MATCH (n:<<label>> {<<key>>: $key}) "

@@ -60,7 +60,7 @@ _ACCESS_NODES = (
                               "department_code": _S, "password_hash": _S,
                               "password_set_at": _DT, "must_change": _B, "disabled": _B,
                               "failures": _I, "first_failure_at": _DT, "locked_until": _DT,
-                              "epoch": _I, "created_at": _DT},
+                              "epoch": _I, "created_at": _DT, "may_unmask": _B},
              ("role", "department_code"), "a person who signs in; role and jurisdiction"),
     NodeType("LoginSession", "sid_hash", {"sid_hash": _S, "user": _S, "epoch": _I,
                                           "created_at": _DT, "seen_at": _DT,

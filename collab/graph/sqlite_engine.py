@@ -69,6 +69,11 @@ _UPSERT_REL = """
     WHERE a.label = '<<src>>' AND a.key = ?1 AND b.label = '<<dst>>' AND b.key = ?2
     ON CONFLICT (src, type, dst) DO UPDATE SET props = json_patch(rels.props, ?4)"""
 
+_DELETE_REL = """
+    DELETE FROM rels WHERE type = '<<type>>'
+      AND src = (SELECT id FROM nodes WHERE label = '<<src>>' AND key = ?1)
+      AND dst = (SELECT id FROM nodes WHERE label = '<<dst>>' AND key = ?2)"""
+
 _KEYS_IN = """SELECT key, uid FROM nodes WHERE label = '<<label>>'
     AND key IN (SELECT value FROM json_each(?))"""
 _GET = "SELECT uid, props FROM nodes WHERE label = '<<label>>' AND key = ?"
@@ -185,6 +190,11 @@ class SqliteGraph(GraphOps):
         cur = self._conn.executemany(query, params)
         if cur.rowcount < len(rows):
             raise MissingNodes(*self._missing(rel, src, dst, rows))
+
+    def _delete_rels(self, rel: RelType, src: NodeType, dst: NodeType,
+                     pairs: list[tuple[str, str]]) -> int:
+        query = compose(_DELETE_REL, type=rel.type, src=src.label, dst=dst.label)
+        return self._conn.executemany(query, pairs).rowcount
 
     def _missing(self, rel: RelType, src: NodeType, dst: NodeType,
                  rows: list[RelRow]) -> tuple[str, list[tuple[str, str]]]:

@@ -144,6 +144,15 @@ class Graph(Protocol):
         """
         ...
 
+    def delete_rels(self, type_: str, rows: Iterable[Mapping[str, Any]], *,
+                    src: str, dst: str) -> int:
+        """Delete `(src {key: row.src})-[type]->(dst {key: row.dst})` where it exists.
+
+        Rows naming no such relationship are ignored; returns how many were deleted. Used when
+        a link is replaced (an issue's unit corrected in a re-imported ledger).
+        """
+        ...
+
     def get(self, label: str, key: str) -> Node | None:
         """The node of `label` with that key value, or None."""
         ...
@@ -256,6 +265,10 @@ class GraphOps(ABC):
                      rows: list[RelRow]) -> None: ...
 
     @abstractmethod
+    def _delete_rels(self, rel: RelType, src: NodeType, dst: NodeType,
+                     pairs: list[tuple[str, str]]) -> int: ...
+
+    @abstractmethod
     def _get(self, node: NodeType, key: str) -> Node | None: ...
 
     @abstractmethod
@@ -323,6 +336,14 @@ class GraphOps(ABC):
         if encoded:
             self._upsert_rels(rel, src_node, dst_node, encoded)
         return len(encoded)
+
+    def delete_rels(self, type_: str, rows: Iterable[Mapping[str, Any]], *,
+                    src: str, dst: str) -> int:
+        rel, src_node, dst_node = schema.rel_type(type_), schema.label(src), schema.label(dst)
+        schema.check_pair(rel, src, dst)
+        pairs = list(dict.fromkeys((r.src, r.dst) for r in codec.encode_rel_rows(
+            rel, ({"src": row.get("src"), "dst": row.get("dst")} for row in rows))))
+        return self._delete_rels(rel, src_node, dst_node, pairs) if pairs else 0
 
     def get(self, label: str, key: str) -> Node | None:
         return self._get(schema.label(label), key)
@@ -475,6 +496,11 @@ class StoreOps(ABC):
                     src: str, dst: str) -> int:
         rows = list(rows)
         return self.write(lambda tx: tx.upsert_rels(type_, rows, src=src, dst=dst))
+
+    def delete_rels(self, type_: str, rows: Iterable[Mapping[str, Any]], *,
+                    src: str, dst: str) -> int:
+        rows = list(rows)
+        return self.write(lambda tx: tx.delete_rels(type_, rows, src=src, dst=dst))
 
     def get(self, label: str, key: str) -> Node | None:
         return self.read(lambda tx: tx.get(label, key))

@@ -394,3 +394,21 @@ def test_scan_pages_through_every_node_in_uid_order(store: Store) -> None:
     assert [n.uid for n in seen] == sorted(n.uid for n in seen)
     assert len(seen) == 12 and {n.label for n in seen} == {"Region", "Person"}
     assert next(n for n in seen if n.uid == "p03").props == {"name": "人3"}
+
+
+def test_delete_rels_removes_what_exists_and_ignores_the_rest(store: Store) -> None:
+    store.upsert_nodes("Unit", [{"code": "U1", "name": "那能村党支部"},
+                                {"code": "U2", "name": "江那镇党委"}])
+    store.upsert_nodes("Issue", [{"no": "I1", "title": "问题一"}, {"no": "I2", "title": "问题二"}])
+    store.upsert_rels("CONCERNS", [{"src": "I1", "dst": "U1"}, {"src": "I2", "dst": "U1"},
+                                   {"src": "I2", "dst": "U2"}], src="Issue", dst="Unit")
+    gone = store.delete_rels("CONCERNS", [{"src": "I2", "dst": "U1"}, {"src": "I1", "dst": "U2"},
+                                          {"src": "无此问题", "dst": "U1"}],
+                             src="Issue", dst="Unit")
+    assert gone == 1
+    assert store.counts()["rels"]["CONCERNS"] == 2
+    issue = store.get("Issue", "I2")
+    assert [r.dst for r in store.expand([issue.uid], types=["CONCERNS"]).rels] == \
+        [store.get("Unit", "U2").uid]
+    with pytest.raises(SchemaError):
+        store.delete_rels("CONCERNS", [{"src": "I1", "dst": "U1"}], src="Unit", dst="Issue")

@@ -1,0 +1,293 @@
+"""Who may see and do what: the permission object built once per request.
+
+Every page, API call, export and graph view asks this one object, so the rules live in one
+place. Roles are those of DOMAIN.md ("Who uses it"); jurisdiction is a region subtree, and a
+liaison sees only what was transferred or assigned to its own department. Anything outside
+one's reach is answered as `NotFound`, exactly as if it did not exist, so probing ids tells
+nothing.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+from collab.cases import regions
+from collab.cases.actors import Actor
+from collab.cases.idnumbers import IdKey
+from collab.errors import NotFound, ValidationError
+from collab.graph.codec import Node
+from collab.graph.store import Cond, Direction, Graph, Op, Page
+
+
+class Role(StrEnum):
+    """The roles of DOMAIN.md; the first three are the separated admin roles (三员分立)."""
+
+    SYSTEM_ADMIN = "system_admin"
+    SECURITY_ADMIN = "security_admin"
+    AUDIT_ADMIN = "audit_admin"
+    COORDINATOR = "coordinator"
+    INSPECTOR = "inspector"
+    LEADER = "leader"
+    LIAISON = "liaison"
+    PENDING = "pending"  # created by the system admin, no role granted yet
+
+
+ADMIN_ROLES = frozenset({Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN, Role.AUDIT_ADMIN})
+
+
+class Perm(StrEnum):
+    """What a role may do, beyond seeing the objects in its scope."""
+
+    VIEW_CASES = "view_cases"          # issues, clues, cases, checks, people of its scope
+    VIEW_ORG = "view_org"              # regions and departments
+    DASHBOARD = "dashboard"            # figures and charts of its scope
+    REGISTER = "register"              # register issues and clues
+    TRANSFER = "transfer"              # transfer clues
+    PLAN_CHECKS = "plan_checks"        # create and assign joint checks
+    SEND_LETTERS = "send_letters"      # supervision and reminder letters to units
+    RECORD_DISPOSAL = "record_disposal"  # acceptance, disposal, case filing, check findings
+    EXPLORE = "explore"                # the graph explorer
+    IMPORT = "import"
+    EXPORT = "export"
+    MANAGE_USERS = "manage_users"      # create and disable users
+    MANAGE_ACCESS = "manage_access"    # roles, jurisdictions, unmasking, unlocking
+    READ_AUDIT = "read_audit"          # read and export the audit trail
+
+
+_CASEWORK = {Perm.VIEW_CASES, Perm.VIEW_ORG, Perm.DASHBOARD, Perm.EXPLORE}
+GRANTS: Mapping[Role, frozenset[Perm]] = {
+    Role.SYSTEM_ADMIN: frozenset({Perm.MANAGE_USERS, Perm.VIEW_ORG}),
+    Role.SECURITY_ADMIN: frozenset({Perm.MANAGE_ACCESS, Perm.VIEW_ORG}),
+    Role.AUDIT_ADMIN: frozenset({Perm.READ_AUDIT}),
+    Role.COORDINATOR: frozenset(_CASEWORK | {Perm.REGISTER, Perm.TRANSFER, Perm.PLAN_CHECKS,
+                                             Perm.SEND_LETTERS, Perm.IMPORT, Perm.EXPORT}),
+    Role.INSPECTOR: frozenset(_CASEWORK | {Perm.REGISTER, Perm.IMPORT}),
+    Role.LEADER: frozenset(_CASEWORK | {Perm.EXPORT}),
+    Role.LIAISON: frozenset({Perm.VIEW_CASES, Perm.DASHBOARD, Perm.RECORD_DISPOSAL}),
+    Role.PENDING: frozenset(),
+}
+
+# Labels the generic pages may show, per kind of reach.
+CASE_LABELS = ("Region", "Unit", "Department", "Round", "Group", "Person", "Issue",
+               "Rectification", "Clue", "Transfer", "Case", "JointCheck", "Support", "Letter")
+ORG_LABELS = ("Region", "Department")
+# A liaison's own objects, and how the objects around them are reached from them.
+LIAISON_LISTS = ("Clue", "Transfer", "Case", "JointCheck")
+_LIAISON_LINKS: Mapping[str, tuple[str, ...]] = {
+    "Person": ("AGAINST", "SUBJECT"), "Issue": ("FROM_ISSUE",),
+    "Rectification": ("CHECKS",), "Unit": ("CHECKS",)}
+# Properties nobody reads through the app: the hashed and encrypted forms of secrets.
+SECRET_PROPS = frozenset({"id_hash", "id_enc", "password_hash", "token_hash", "sid_hash"})
+_MAX_OWN = 10_000
+# An 18-digit resident ID number (GB 11643): shown masked everywhere.
+_ID_NUMBER = re.compile(r"(?<!\d)(\d{6})\d{8}(\d{3}[\dXx])(?![\dXx])")
+
+
+def _not_found() -> NotFound:
+    return NotFound("not found")
+
+
+@dataclass(frozen=True)
+class Authz:
+    """One actor's permissions and reach; services take it as `authz`.
+
+    `may_unmask`: the security admin allowed this actor to read full ID numbers.
+    """
+
+    actor: Actor
+    may_unmask: bool = False
+
+    def __post_init__(self) -> None:
+        if self.actor.role not in Role.__members__.values():
+            raise ValidationError(f"unknown role {self.actor.role!r}; roles: "
+                                  f"{', '.join(Role)}")
+        if self.actor.role == Role.LIAISON and not self.actor.department:
+            raise ValidationError("a liaison needs its department")
+        if self.actor.region is not None:
+            regions.check_code(self.actor.region)
+
+    @property
+    def role(self) -> Role:
+        return Role(self.actor.role)
+
+    def can(self, perm: Perm) -> bool:
+        """Whether the role holds `perm`."""
+        return perm in GRANTS[self.role]
+
+    def require(self, perm: Perm) -> None:
+        """Refuse, as not found, what the role may not do."""
+        if not self.can(perm):
+            raise _not_found()
+
+    def labels(self) -> tuple[str, ...]:
+        """The labels this actor may see at all."""
+        if self.role == Role.LIAISON:
+            return (*LIAISON_LISTS, *_LIAISON_LINKS, "Department")
+        if self.can(Perm.VIEW_CASES):
+            return CASE_LABELS
+        if self.can(Perm.VIEW_ORG):
+            return ORG_LABELS
+        return ()
+
+    def listable(self) -> tuple[str, ...]:
+        """The labels this actor may list."""
+        return LIAISON_LISTS if self.role == Role.LIAISON else self.labels()
+
+    # --- region subtree -----------------------------------------------------------------
+    def _region_prop(self, label: str) -> str:
+        return "code" if label == "Region" else "region_code"
+
+    def in_region(self, node: Node) -> bool:
+        """Whether the node lies in the actor's region subtree."""
+        if self.actor.region is None:
+            return True
+        return regions.within(node.get(self._region_prop(node.label)), self.actor.region)
+
+    # --- a liaison's department --------------------------------------------------------
+    def _own(self, g: Graph, node: Node) -> bool:
+        """Whether a liaison's department holds this clue, transfer, case or check."""
+        dept = self.actor.department
+        if node.label == "Transfer":
+            return node.get("department_code") == dept
+        if node.label == "Clue":
+            return g.count("Transfer", {"clue_no": node.key, "department_code": dept}) > 0
+        if node.label == "Department":
+            return node.key == dept
+        if node.label in ("Case", "JointCheck"):
+            return node.key in own_keys(g, authz=self, label=node.label)
+        return False
+
+    def sees(self, g: Graph, node: Node) -> bool:
+        """Whether this actor may see `node`."""
+        if node.label not in self.labels() or not self.in_region(node):
+            return False
+        if self.role != Role.LIAISON:
+            return True
+        if node.label in _LIAISON_LINKS:
+            around = g.expand([node.uid], types=_LIAISON_LINKS[node.label],
+                              direction=Direction.IN, limit=500)
+            return any(self._own(g, n) for n in around.nodes if n.uid != node.uid)
+        return self._own(g, node)
+
+
+def own_keys(g: Graph, *, authz: Authz, label: str) -> list[str]:
+    """The keys of a liaison department's own clues, transfers, cases or checks."""
+    dept = authz.actor.department
+    if label == "Transfer":
+        return [t.key for t in _transfers(g, dept)]
+    if label == "Clue":
+        return sorted({t.get("clue_no") for t in _transfers(g, dept)})
+    department = g.get("Department", dept or "")
+    if department is None:
+        return []
+    rel = {"Case": "FILED_BY", "JointCheck": "ASSIGNED_TO"}[label]
+    around = g.expand([department.uid], types=[rel], labels=[label], direction=Direction.IN,
+                      limit=_MAX_OWN)
+    return sorted(n.key for n in around.nodes if n.label == label)
+
+
+def _transfers(g: Graph, dept: str | None) -> list[Node]:
+    out: list[Node] = []
+    while True:
+        page = g.find("Transfer", where={"department_code": dept}, order_by="no", limit=1000,
+                      offset=len(out))
+        out += page.items
+        if not page.items or len(out) >= page.total:
+            return out
+
+
+def get(g: Graph, *, authz: Authz, label: str, key: str) -> Node:
+    """The node of `label` with `key` if this actor may see it, else NotFound."""
+    if label not in authz.labels():
+        raise _not_found()
+    node = g.get(label, key)
+    if node is None or not authz.sees(g, node):
+        raise _not_found()
+    return node
+
+
+def _scoped(g: Graph, authz: Authz, label: str,
+            where: Mapping[str, Any] | None) -> dict[str, Any] | None:
+    """`where` narrowed to the actor's reach; None when nothing can match."""
+    if label not in authz.listable():
+        raise _not_found()
+    scoped = dict(where or {})
+    prop = authz._region_prop(label)
+    if authz.actor.region is not None:
+        mine = regions.subtree_prefix(authz.actor.region)
+        asked = scoped.get(prop)
+        if isinstance(asked, Cond) and asked.op == Op.PREFIX:
+            if str(asked.value).startswith(mine):
+                mine = asked.value
+            elif not mine.startswith(str(asked.value)):
+                return None
+        elif asked is not None and not regions.within(str(asked), authz.actor.region):
+            return None
+        elif asked is not None:
+            mine = None
+        if mine is not None:
+            scoped[prop] = Cond(Op.PREFIX, mine)
+    if authz.role == Role.LIAISON:
+        if "no" in scoped:
+            raise ValidationError("filtering a liaison's list by number is not supported")
+        scoped["no"] = own_keys(g, authz=authz, label=label)
+    return scoped
+
+
+def find(g: Graph, *, authz: Authz, label: str, where: Mapping[str, Any] | None = None,
+         order_by: str | None = None, descending: bool = False, limit: int = 50,
+         offset: int = 0) -> Page:
+    """One page of the nodes of `label` this actor may see; the total counts only those."""
+    scoped = _scoped(g, authz, label, where)
+    if scoped is None:
+        return Page([], 0, limit, offset)
+    return g.find(label, where=scoped, order_by=order_by, descending=descending, limit=limit,
+                  offset=offset)
+
+
+def count(g: Graph, *, authz: Authz, label: str,
+          where: Mapping[str, Any] | None = None) -> int:
+    """How many nodes of `label` matching `where` this actor may see."""
+    scoped = _scoped(g, authz, label, where)
+    return 0 if scoped is None else g.count(label, scoped)
+
+
+def mask_id_numbers(text: str) -> str:
+    """`text` with every 18-digit ID number shown as 530102********1234."""
+    return _ID_NUMBER.sub(lambda m: m.group(1) + "*" * 8 + m.group(2), text)
+
+
+def unmask_id(g: Graph, *, authz: Authz, uid: str, key: IdKey) -> str:
+    """A person's full ID number, for an actor allowed to unmask (the caller audits it)."""
+    if not (authz.may_unmask and authz.can(Perm.VIEW_CASES)):
+        raise _not_found()
+    person = get(g, authz=authz, label="Person", key=uid)
+    sealed = person.get("id_enc")
+    if not sealed:
+        raise NotFound("no ID number is on record for this person")
+    return key.decrypt(sealed)
+
+
+def visible_props(node: Node) -> dict[str, Any]:
+    """The node's properties as every page shows them: secrets dropped, ID numbers masked.
+
+    A full number is only ever shown through `unmask_id`, one person at a time, audited.
+    """
+    return {k: mask_id_numbers(v) if isinstance(v, str) else v
+            for k, v in node.props.items() if k not in SECRET_PROPS}
+
+
+def neighbours(g: Graph, *, authz: Authz, node: Node, limit: int = 100) -> list[tuple[Any, Node]]:
+    """The relationships of a visible node to the neighbours this actor may also see."""
+    around = g.expand([node.uid], labels=list(authz.labels()), limit=limit + 1)
+    by_uid = {n.uid: n for n in around.nodes if n.uid != node.uid}
+    out = []
+    for rel in around.rels:
+        other = by_uid.get(rel.dst if rel.src == node.uid else rel.src)
+        if other is not None and authz.sees(g, other):
+            out.append((rel, other))
+    return out[:limit]

@@ -1,0 +1,145 @@
+"""Resident ID numbers (身份证号, GB 11643): checked, masked, hashed for matching, encrypted.
+
+The plain number is personal data and never reaches the database or a log: a Person carries
+`id_hash` (HMAC-SHA256 under the deployment's key, so the same number always matches the same
+person), `id_enc` (AES-GCM, for the roles allowed to unmask it) and `id_masked`
+(530102********1234). The key comes from COLLAB_ID_KEY (64 hex characters or base64 of 32
+bytes) or from the file named by COLLAB_KEY_FILE; `ensure_default_key` creates a random key
+file under var/ for the embedded default when neither is configured. No key lives in code.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import hmac
+import os
+import re
+import secrets
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+from collab.errors import ConfigError, ValidationError
+
+DEFAULT_KEY_FILE = Path("var") / "collab-id.key"
+_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+_CHECK = "10X98765432"
+_SHAPE = re.compile(r"\d{17}[\dX]")
+_AAD = b"collab:id-number:v1"
+
+
+def check_digit(first17: str) -> str:
+    """The GB 11643 check character for the first 17 digits."""
+    total = sum(int(d) * w for d, w in zip(first17, _WEIGHTS, strict=True))
+    return _CHECK[total % 11]
+
+
+def validate(text: str) -> str:
+    """The ID number in canonical form (upper-case X), or a ValidationError saying why not."""
+    number = str(text).strip().upper()
+    if not _SHAPE.fullmatch(number):
+        raise ValidationError("身份证号应为18位（前17位数字，末位数字或X） / "
+                              "an ID number has 18 characters: 17 digits then a digit or X")
+    try:
+        date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
+    except ValueError:
+        raise ValidationError("身份证号中的出生日期无效 / the birth date inside the ID number "
+                              "is not a date") from None
+    if check_digit(number[:17]) != number[17]:
+        raise ValidationError("身份证号校验位错误 / the ID number's check digit is wrong")
+    return number
+
+
+def birth_date(number: str) -> date:
+    """The birth date a valid ID number carries."""
+    return date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
+
+
+def mask(number: str) -> str:
+    """The number as everyone may see it: region and last four, 530102********1234."""
+    return number[:6] + "*" * 8 + number[-4:]
+
+
+@dataclass(frozen=True)
+class IdKey:
+    """The deployment's secret, split into a matching key and an encryption key."""
+
+    hash_key: bytes
+    enc_key: bytes
+
+    @classmethod
+    def from_secret(cls, secret: bytes) -> IdKey:
+        if len(secret) < 32:
+            raise ConfigError("the ID-number key must be at least 32 bytes")
+        return cls(hmac.new(secret, b"hash", hashlib.sha256).digest(),
+                   hmac.new(secret, b"encrypt", hashlib.sha256).digest())
+
+    def digest(self, number: str) -> str:
+        """The keyed hash of a canonical number: equal numbers, equal hashes."""
+        return hmac.new(self.hash_key, number.encode("ascii"), hashlib.sha256).hexdigest()
+
+    def encrypt(self, number: str) -> str:
+        """The number encrypted (AES-GCM), as base64 text.
+
+        The nonce is derived from the number under the encryption key (the SIV idea): equal
+        numbers encrypt alike, so re-importing a ledger changes nothing, and a nonce is never
+        reused for a different number. Equality is already visible through `id_hash`.
+        """
+        nonce = hmac.new(self.enc_key, number.encode("ascii"), hashlib.sha256).digest()[:12]
+        return base64.b64encode(nonce + AESGCM(self.enc_key).encrypt(
+            nonce, number.encode("ascii"), _AAD)).decode("ascii")
+
+    def decrypt(self, token: str) -> str:
+        """The plain number back, for the roles allowed to unmask it."""
+        raw = base64.b64decode(token)
+        return AESGCM(self.enc_key).decrypt(raw[:12], raw[12:], _AAD).decode("ascii")
+
+
+def person_uid(id_hash: str) -> str:
+    """A Person's uid derived from its keyed hash, so re-imports find the same person."""
+    return "P-" + id_hash[:24]
+
+
+def person_fields(key: IdKey, number: str) -> dict[str, str]:
+    """The properties a Person stores for a valid ID number (never the number itself)."""
+    digest = key.digest(number)
+    return {"uid": person_uid(digest), "id_hash": digest, "id_enc": key.encrypt(number),
+            "id_masked": mask(number)}
+
+
+def _parse_secret(text: str) -> bytes:
+    text = text.strip()
+    if re.fullmatch(r"[0-9a-fA-F]{64,}", text):
+        return bytes.fromhex(text)
+    try:
+        return base64.b64decode(text, validate=True)
+    except (binascii.Error, ValueError):
+        raise ConfigError("the ID-number key must be hex (64+ characters) or base64") from None
+
+
+def load_key(env: dict[str, str] | None = None) -> IdKey:
+    """The configured key: COLLAB_ID_KEY, else COLLAB_KEY_FILE, else var/collab-id.key."""
+    env = os.environ if env is None else env
+    if env.get("COLLAB_ID_KEY"):
+        return IdKey.from_secret(_parse_secret(env["COLLAB_ID_KEY"]))
+    path = Path(env.get("COLLAB_KEY_FILE") or DEFAULT_KEY_FILE)
+    if not path.is_file():
+        raise ConfigError(f"no ID-number key: set COLLAB_ID_KEY or COLLAB_KEY_FILE, or run "
+                          f"`collab seed`/`collab import` once to create {DEFAULT_KEY_FILE}")
+    return IdKey.from_secret(_parse_secret(path.read_text(encoding="ascii")))
+
+
+def ensure_default_key(env: dict[str, str] | None = None) -> IdKey:
+    """The configured key, creating a random var/collab-id.key (mode 600) when none is set."""
+    env = os.environ if env is None else env
+    if not env.get("COLLAB_ID_KEY") and not env.get("COLLAB_KEY_FILE") \
+            and not DEFAULT_KEY_FILE.exists():
+        DEFAULT_KEY_FILE.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(DEFAULT_KEY_FILE, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w", encoding="ascii") as f:
+            f.write(secrets.token_hex(32))
+    return load_key(env)

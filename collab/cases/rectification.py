@@ -1,0 +1,364 @@
+"""Rectification tasks (整改任务): lifecycle, evidence, evaluation, warnings, closing, ledger.
+
+Decisions kept here:
+- Settings are one frozen `RectificationPolicy` passed to the services, with defaults (yellow
+  warning 20 days before the deadline, orange 10 days before; closing needs the sign-offs of
+  the owner unit's leader, then the inspection body). The CLI reads overrides from the
+  environment (`policy_from_env`).
+- Overdue and the warning colour are derived as of a date, never stored. A finished task
+  (done or verified) carries no warning.
+- The warning's recipient escalates with its colour: yellow goes to the person in charge
+  (主办人), orange to the leader in charge (分管领导), red to the unit's principal (主要负责人).
+- Closing (销号) is not a state of its own, so the lifecycle stays the one of DOMAIN.md and
+  the figures need not know it: it stamps `closed_on` on a verified task (with an Event). It
+  is refused, with what is missing, unless the task has evidence and every configured
+  sign-off, given in the configured order; a sign-off is an Event (kind `signoff`, its
+  `role`, the signer as actor). Reopening clears the sign-offs, the closing, the done date
+  and the verification.
+- The completion figures of DOMAIN.md are `collab.cases.figures.rectification`; this module
+  keeps the ledger (整改台账) and the closing table (销号台账).
+- Edits that are not transitions (evidence, evaluation, sign-off) lock the node and refuse a
+  stale `expected_version`, like `transition` does, and bump the version.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from collab.cases import regions
+from collab.cases.actors import Actor
+from collab.cases.lifecycle import Lifecycle, TransitionRefused, moves, record_event, transition
+from collab.errors import ConfigError, ConflictError, NotFound, ValidationError
+from collab.graph.codec import Node
+from collab.graph.queries.rectification import LEDGER
+from collab.graph.store import Graph
+
+LIFECYCLE = Lifecycle(
+    "Rectification", "open",
+    moves({"open": "in_progress done", "in_progress": "done", "done": "verified reopened",
+           "verified": "reopened", "reopened": "in_progress done"}),
+    {"open": "未启动", "in_progress": "整改中", "done": "已完成", "verified": "已验收",
+     "reopened": "再整改"})
+COMPLETE = ("done", "verified")
+STATUSES = tuple(LIFECYCLE.names)
+SIGNOFF_ROLES = {"unit_leader": "责任单位领导", "inspection_body": "巡察机构"}
+COLOURS = {"green": "绿色", "yellow": "黄色", "orange": "橙色", "red": "红色"}
+# Who a warning of each colour goes to: (the task property holding the name, the title).
+RECIPIENTS = {"yellow": ("responsible", "主办人"), "orange": ("leader", "分管领导"),
+              "red": ("principal", "主要负责人")}
+
+
+@dataclass(frozen=True)
+class RectificationPolicy:
+    """The configurable rules of rectification; the defaults are the decided ones."""
+
+    yellow_days: int = 20
+    orange_days: int = 10
+    signoffs: tuple[str, ...] = ("unit_leader", "inspection_body")
+
+    def __post_init__(self) -> None:
+        if not 0 <= self.orange_days <= self.yellow_days:
+            raise ConfigError(f"warning thresholds must satisfy 0 <= orange ({self.orange_days})"
+                              f" <= yellow ({self.yellow_days})")
+        unknown = [r for r in self.signoffs if r not in SIGNOFF_ROLES]
+        if unknown:
+            raise ConfigError(f"unknown sign-off roles {unknown}; known: "
+                              f"{', '.join(SIGNOFF_ROLES)}")
+
+
+DEFAULT_POLICY = RectificationPolicy()
+
+
+def policy_from_env(env: dict[str, str] | None = None) -> RectificationPolicy:
+    """The policy with overrides from COLLAB_WARN_YELLOW_DAYS, COLLAB_WARN_ORANGE_DAYS and
+    COLLAB_SIGNOFFS (comma-separated roles)."""
+    env = dict(os.environ if env is None else env)
+    fields: dict[str, Any] = {}
+    try:
+        if "COLLAB_WARN_YELLOW_DAYS" in env:
+            fields["yellow_days"] = int(env["COLLAB_WARN_YELLOW_DAYS"])
+        if "COLLAB_WARN_ORANGE_DAYS" in env:
+            fields["orange_days"] = int(env["COLLAB_WARN_ORANGE_DAYS"])
+    except ValueError as e:
+        raise ConfigError(f"warning thresholds must be whole days: {e}") from None
+    if "COLLAB_SIGNOFFS" in env:
+        fields["signoffs"] = tuple(r.strip() for r in env["COLLAB_SIGNOFFS"].split(",")
+                                   if r.strip())
+    return RectificationPolicy(**fields)
+
+
+def lock_version(g: Graph, label: str, key: str, expected_version: int | None) -> Node:
+    """The node under its write lock, refusing a stale `expected_version` (ConflictError)."""
+    node = g.lock(label, key)
+    if node is None:
+        raise NotFound(f"no {label} {key!r}")
+    version = node.get("version") or 0
+    if expected_version is not None and expected_version != version:
+        raise ConflictError(f"{label} {key} was changed by someone else meanwhile "
+                            f"(version {version}, you had {expected_version}): reload it")
+    return node
+
+
+def create(g: Graph, *, actor: Actor, no: str, issue: str, unit: str, title: str,
+           deadline: date, on: date, responsible: str | None = None,
+           leader: str | None = None, principal: str | None = None) -> Node:
+    """A new task for `issue`, owned by `unit`, due on `deadline` (one issue may have several)."""
+    if not no or not title:
+        raise ValidationError("a rectification task needs a number and a title")
+    if g.get("Rectification", no) is not None:
+        raise ConflictError(f"rectification {no} already exists")
+    if g.get("Issue", issue) is None:
+        raise NotFound(f"no issue {issue!r}")
+    owner = g.get("Unit", unit)
+    if owner is None:
+        raise NotFound(f"no unit {unit!r}")
+    if deadline < on:
+        raise ValidationError(f"deadline {deadline} is before the task is set on {on}")
+    g.upsert_nodes("Rectification", [{
+        "no": no, "title": title, "deadline": deadline, "status": LIFECYCLE.initial,
+        "status_on": on, "version": 0, "reopened": 0, "region_code": owner.get("region_code"),
+        "responsible": responsible, "leader": leader, "principal": principal}])
+    g.upsert_rels("HAS_TASK", [{"src": issue, "dst": no}], src="Issue", dst="Rectification")
+    g.upsert_rels("OWNED_BY", [{"src": no, "dst": unit}], src="Rectification", dst="Unit")
+    record_event(g, label="Rectification", key=no, actor=actor, on=on, kind="created",
+                 to_status=LIFECYCLE.initial)
+    return _get(g, no)
+
+
+def advance(g: Graph, *, actor: Actor, no: str, to: str, on: date, reason: str = "",
+            evidence: str | None = None, expected_version: int | None = None) -> Node:
+    """Move the task along its lifecycle (closing is `close`)."""
+    node = lock_version(g, "Rectification", no, expected_version)
+    changes: dict[str, Any] = {}
+    if evidence:
+        changes["evidence"] = _append(node.get("evidence"), evidence, on)
+    if to == "done":
+        changes["done_on"] = on
+    elif to == "verified":
+        changes["verified_on"] = on
+    elif to == "reopened":
+        changes.update(reopened=(node.get("reopened") or 0) + 1, done_on=None,
+                       verified_on=None, signoffs=None, closed_on=None)
+    return transition(g, LIFECYCLE, key=no, to=to, actor=actor, on=on, reason=reason,
+                      expected_version=expected_version, changes=changes)
+
+
+def add_evidence(g: Graph, *, actor: Actor, no: str, text: str, on: date,
+                 expected_version: int | None = None) -> Node:
+    """Append an evidence note (整改佐证材料) to the task."""
+    if not text.strip():
+        raise ValidationError("evidence needs some text")
+    node = lock_version(g, "Rectification", no, expected_version)
+    _save(g, node, evidence=_append(node.get("evidence"), text, on))
+    record_event(g, label="Rectification", key=no, actor=actor, on=on, kind="evidence",
+                 reason=text)
+    return _get(g, no)
+
+
+def evaluate(g: Graph, *, actor: Actor, no: str, score: float, on: date,
+             expected_version: int | None = None) -> Node:
+    """Record the quality-and-effect evaluation (整改质效评估, 0-100) of a finished task."""
+    if not 0 <= score <= 100:
+        raise ValidationError(f"an evaluation score is between 0 and 100, got {score}")
+    node = lock_version(g, "Rectification", no, expected_version)
+    if node.get("status") not in COMPLETE:
+        raise TransitionRefused(f"rectification {no} is {LIFECYCLE.describe(node.get('status'))}"
+                                f": only a finished task can be evaluated")
+    _save(g, node, score=float(score), evaluator=actor.name, evaluated_on=on)
+    record_event(g, label="Rectification", key=no, actor=actor, on=on, kind="evaluation",
+                 reason=f"评分 {score:g}")
+    return _get(g, no)
+
+
+def sign_off(g: Graph, *, actor: Actor, no: str, role: str, on: date,
+             expected_version: int | None = None,
+             policy: RectificationPolicy = DEFAULT_POLICY) -> Node:
+    """The sign-off of `role` (signed by `actor`) towards closing; in the configured order."""
+    node = lock_version(g, "Rectification", no, expected_version)
+    if role not in policy.signoffs:
+        raise ValidationError(f"{role!r} is not a sign-off this configuration asks for; "
+                              f"it asks for {', '.join(policy.signoffs) or 'none'}")
+    if node.get("status") not in ("done", "verified"):
+        raise TransitionRefused(f"rectification {no} is {LIFECYCLE.describe(node.get('status'))}"
+                                f": sign-offs come after the task is done")
+    signed = list(node.get("signoffs") or [])
+    if role in signed:
+        raise ConflictError(f"rectification {no} already has the sign-off of "
+                            f"{SIGNOFF_ROLES[role]}")
+    expected = policy.signoffs[len(signed)] if len(signed) < len(policy.signoffs) else None
+    if role != expected:
+        raise TransitionRefused(f"rectification {no} needs the sign-off of "
+                                f"{SIGNOFF_ROLES[expected or role]} first")
+    _save(g, node, signoffs=[*signed, role])
+    uid = record_event(g, label="Rectification", key=no, actor=actor, on=on, kind="signoff",
+                       reason=SIGNOFF_ROLES[role])
+    g.upsert_nodes("Event", [{"uid": uid, "role": role}])
+    return _get(g, no)
+
+
+def close(g: Graph, *, actor: Actor, no: str, on: date, expected_version: int | None = None,
+          policy: RectificationPolicy = DEFAULT_POLICY) -> Node:
+    """Close (销号) a verified task: refused, saying what is missing, without evidence and
+    every configured sign-off."""
+    node = lock_version(g, "Rectification", no, expected_version)
+    status = node.get("status")
+    if status != "verified" or node.get("closed_on") is not None:
+        state = "已销号" if node.get("closed_on") else LIFECYCLE.describe(status)
+        raise TransitionRefused(f"rectification {no} is {state}: only a verified task that is "
+                                f"not closed yet can be closed (销号)")
+    missing = closing_missing(dict(node.props), policy)
+    if missing:
+        raise TransitionRefused(f"rectification {no} cannot be closed (销号): missing "
+                                + "; ".join(missing))
+    previous = node.get("status_on")
+    if previous is not None and on < previous:
+        raise TransitionRefused(f"rectification {no}: {on.isoformat()} is before its "
+                                f"previous step on {previous.isoformat()}")
+    _save(g, node, closed_on=on)
+    record_event(g, label="Rectification", key=no, actor=actor, on=on, kind="closed")
+    return _get(g, no)
+
+
+def closing_missing(task: dict[str, Any], policy: RectificationPolicy) -> list[str]:
+    """What a task still lacks before closing, in words; [] when it can be closed."""
+    missing = []
+    if not (task.get("evidence") or "").strip():
+        missing.append("整改佐证材料 (evidence)")
+    signed = task.get("signoffs") or []
+    missing += [f"{SIGNOFF_ROLES[r]}签字 (sign-off: {r})" for r in policy.signoffs
+                if r not in signed]
+    return missing
+
+
+def colour(*, deadline: date, status: str, as_of: date, policy: RectificationPolicy) -> str:
+    """The warning colour of a task as of a date: green, yellow, orange or red."""
+    if status in COMPLETE:
+        return "green"
+    left = (deadline - as_of).days
+    if left < 0:
+        return "red"
+    if left <= policy.orange_days:
+        return "orange"
+    if left <= policy.yellow_days:
+        return "yellow"
+    return "green"
+
+
+@dataclass(frozen=True)
+class ColourWarning:
+    """One task that needs attention: its colour and to whom the warning goes."""
+
+    no: str
+    title: str
+    unit: str | None
+    deadline: date
+    status: str
+    colour: str
+    days_left: int
+    recipient_title: str
+    recipient: str | None
+
+
+def ledger(g: Graph, *, region: str | None = None, statuses: tuple[str, ...] = STATUSES,
+           start: date | None = None, end: date | None = None,
+           nos: list[str] | None = None) -> list[dict[str, Any]]:
+    """The rectification ledger (整改台账) of a region subtree, by deadline; dates as dates.
+
+    `nos` keeps only the tasks with those numbers."""
+    rows = g.run(LEDGER, prefix=regions.subtree_prefix(region) if region else "",
+                 statuses=list(statuses), start=start or date.min, end=end or date.max,
+                 nos=list(nos or []))
+    for row in rows:
+        for name in ("deadline", "done_on", "verified_on", "closed_on"):
+            row[name] = date.fromisoformat(row[name]) if row[name] else None
+    return rows
+
+
+def warnings(g: Graph, *, as_of: date, region: str | None = None,
+             policy: RectificationPolicy = DEFAULT_POLICY) -> list[ColourWarning]:
+    """Unfinished tasks due within the yellow threshold or overdue, reddest first."""
+    unfinished = tuple(s for s in STATUSES if s not in COMPLETE)
+    rows = ledger(g, region=region, statuses=unfinished,
+                  end=as_of + timedelta(days=policy.yellow_days))
+    out = []
+    for row in rows:
+        shade = colour(deadline=row["deadline"], status=row["status"], as_of=as_of,
+                       policy=policy)
+        prop, title = RECIPIENTS[shade]
+        out.append(ColourWarning(row["no"], row["title"], row["unit_name"], row["deadline"],
+                           row["status"], shade, (row["deadline"] - as_of).days, title,
+                           row[prop]))
+    return sorted(out, key=lambda w: (w.days_left, w.no))
+
+
+def closing_table(g: Graph, *, as_of: date, region: str | None = None,
+                  policy: RectificationPolicy = DEFAULT_POLICY
+                  ) -> tuple[list[str], list[list[Any]]]:
+    """The closing ledger (整改销号台账 / 归零台账) as units file it: headers and rows.
+
+    One row per task, by deadline: the issue, the task, who answers for it, the deadline and
+    completion, the evidence and score, each configured sign-off with its date, the closing
+    date, and whether it was on time and what it still lacks.
+    """
+    headers = ["序号", "问题编号", "问题", "整改编号", "整改任务", "责任单位", "主办人",
+               "分管领导", "主要负责人", "整改时限", "整改状态", "完成时间", "整改佐证材料",
+               "质效评分"]
+    for role in policy.signoffs:
+        headers += [f"{SIGNOFF_ROLES[role]}签字", f"{SIGNOFF_ROLES[role]}签字日期"]
+    headers += ["销号日期", "是否按期", "销号情况"]
+    rows = []
+    for i, r in enumerate(ledger(g, region=region), 1):
+        signed = signoffs(g, r["no"])
+        row = [i, r["issue_no"], r["issue_title"], r["no"], r["title"], r["unit_name"],
+               r["responsible"], r["leader"], r["principal"], r["deadline"],
+               LIFECYCLE.names[r["status"]], r["done_on"], r["evidence"], r["score"]]
+        for role in policy.signoffs:
+            row += list(signed.get(role, (None, None)))
+        missing = closing_missing({"evidence": r["evidence"], "signoffs": list(signed)},
+                                  policy)
+        row += [r["closed_on"], _timeliness(r, as_of), _closing_state(r, missing)]
+        rows.append(row)
+    return headers, rows
+
+
+def _timeliness(row: dict[str, Any], as_of: date) -> str:
+    if row["done_on"] is not None:
+        return "是" if row["done_on"] <= row["deadline"] else "否"
+    return "否（已超期）" if row["deadline"] < as_of else "未到期"
+
+
+def _closing_state(row: dict[str, Any], missing: list[str]) -> str:
+    if row["closed_on"]:
+        return "已销号"
+    if row["status"] != "verified":
+        return "待验收"
+    if missing:
+        return "待销号：缺" + "、".join(m.split(" (")[0] for m in missing)
+    return "可销号"
+
+
+def signoffs(g: Graph, no: str) -> dict[str, tuple[str, date]]:
+    """Who signed each role of a task's closing, and when: {role: (signer, on)}."""
+    page = g.find("Event", where={"object_label": "Rectification", "object_key": no,
+                                  "kind": "signoff"}, order_by="at", limit=100)
+    return {e.get("role"): (e.get("actor"), e.get("on")) for e in page.items}
+
+
+def _append(existing: str | None, text: str, on: date) -> str:
+    line = f"[{on.isoformat()}] {text.strip()}"
+    return f"{existing}\n{line}" if existing else line
+
+
+def _save(g: Graph, node: Node, **changes: Any) -> None:
+    g.upsert_nodes("Rectification", [{**changes, "no": node.key,
+                                      "version": (node.get("version") or 0) + 1}])
+
+
+def _get(g: Graph, no: str) -> Node:
+    node = g.get("Rectification", no)
+    if node is None:
+        raise NotFound(f"no rectification {no!r}")
+    return node

@@ -1,0 +1,168 @@
+"""`collab serve`, `collab user ...` and `collab audit verify`: the web app and its accounts.
+
+Console commands act as the server's operator (trusted with the store anyway); each change
+they make is still written to the audit trail, as user `console:<os user>`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
+
+import click
+
+from collab.cases import audit, users
+from collab.cases.actors import Actor
+from collab.cases.audit import Kind, Origin
+from collab.cases.authz import Role
+from collab.cli.common import engine_options, with_store
+from collab.config import Settings
+from collab.errors import CollabError
+from collab.graph.store import Graph, Store
+
+
+@click.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True)
+@engine_options
+def serve(settings: Settings, host: str, port: int) -> None:
+    """Serve the web app for development (production: gunicorn 'collab.web:create_app()').
+
+    Example: collab serve --port 5000
+    """
+    from collab.web import create_app
+
+    app = create_app({"COLLAB_SETTINGS": settings})
+    click.echo(f"collab on http://{host}:{port}/ over {settings.describe()}")
+    app.run(host=host, port=port, threaded=True, debug=False, use_reloader=False)
+
+
+def _console(store: Store, fn: Callable[[Graph], Any], *, event: str, name: str) -> Any:
+    """Run one account change and its audit record in one transaction."""
+    who = Origin(user="console:" + Actor.command_line().name, role="operator",
+                 address="console")
+
+    def unit(tx: Graph) -> Any:
+        result = fn(tx)
+        audit.append(tx, origin=who, kind=Kind.CHANGE, event=event, object_label="User",
+                     object_key=name)
+        return result
+
+    return store.write(unit)
+
+
+def _password(generate: bool) -> str:
+    if generate:
+        return users.generate_password()
+    return click.prompt("initial password", hide_input=True, confirmation_prompt=True)
+
+
+@click.group()
+def user() -> None:
+    """Accounts of the web app."""
+
+
+@user.command("add")
+@click.argument("name")
+@click.option("--role", type=click.Choice([str(r) for r in Role]), required=True)
+@click.option("--region", default=None, help="Region code of the jurisdiction (none: all).")
+@click.option("--department", default=None, help="Department code (liaisons).")
+@click.option("--display-name", default="", help="The person's name as shown.")
+@click.option("--generate", is_flag=True, help="Generate the password and print it once.")
+@with_store
+def add(store: Store, name: str, role: str, region: str | None, department: str | None,
+        display_name: str, generate: bool) -> None:
+    """Create an account; it must choose a new password at its first sign-in.
+
+    Example: collab user add wang.fang --role coordinator --region 532600 --generate
+    """
+    password = _password(generate)
+    _console(store, lambda tx: users.add(tx, authz=None, name=name, password=password,
+                                         now=datetime.now(UTC), display_name=display_name,
+                                         role=Role(role), region=region,
+                                         department=department),
+             event="user.add", name=name)
+    click.echo(f"created {name} ({role})" + (f"; initial password: {password}"
+                                             if generate else ""))
+
+
+@user.command("passwd")
+@click.argument("name")
+@click.option("--generate", is_flag=True, help="Generate the password and print it once.")
+@with_store
+def passwd(store: Store, name: str, generate: bool) -> None:
+    """Set a new initial password (to be changed at the next sign-in); sessions end.
+
+    Example: collab user passwd wang.fang --generate
+    """
+    password = _password(generate)
+    _console(store, lambda tx: users.reset_password(tx, authz=None, name=name,
+                                                    password=password, now=datetime.now(UTC)),
+             event="user.reset_password", name=name)
+    click.echo(f"password of {name} reset" + (f": {password}" if generate else ""))
+
+
+@user.command("disable")
+@click.argument("name")
+@click.option("--enable", is_flag=True, help="Enable the account again instead.")
+@with_store
+def disable(store: Store, name: str, enable: bool) -> None:
+    """Disable an account (signed out at once), or enable it again.
+
+    Example: collab user disable wang.fang
+    """
+    _console(store, lambda tx: users.set_disabled(tx, authz=None, name=name,
+                                                  disabled=not enable),
+             event="user.enable" if enable else "user.disable", name=name)
+    click.echo(f"{name} {'enabled' if enable else 'disabled'}")
+
+
+@user.command("unlock")
+@click.argument("name")
+@with_store
+def unlock(store: Store, name: str) -> None:
+    """Lift a sign-in lockout.
+
+    Example: collab user unlock wang.fang
+    """
+    _console(store, lambda tx: users.unlock(tx, authz=None, name=name), event="user.unlock",
+             name=name)
+    click.echo(f"{name} unlocked")
+
+
+@user.command("token")
+@click.argument("name")
+@click.option("--label", default="cli", show_default=True, help="What the token is for.")
+@with_store
+def token(store: Store, name: str, label: str) -> None:
+    """Issue an API token for a user and print it once.
+
+    Example: collab user token wang.fang --label reports
+    """
+    issued = _console(store, lambda tx: users.issue_token(tx, authz=None, name=name,
+                                                          label=label, now=datetime.now(UTC)),
+                      event="user.token", name=name)
+    click.echo(issued)
+
+
+@click.group("audit")
+def audit_group() -> None:
+    """The audit trail."""
+
+
+@audit_group.command("verify")
+@with_store
+def verify(store: Store) -> None:
+    """Check the audit chain: every record's hash and link; names the first break.
+
+    Example: collab audit verify
+    """
+    verdict = store.read(audit.verify)
+    if not verdict.ok:
+        raise CollabError(f"audit chain broken at record {verdict.broken_at}: "
+                          f"{verdict.reason} ({verdict.checked} records before it verify)")
+    click.echo(f"audit chain intact: {verdict.checked} records")
+
+
+COMMANDS = (serve, user, audit_group)

@@ -1,0 +1,106 @@
+"""The import report: every problem with where it is (sheet / row / column / value) and why.
+
+Reasons are kept in Chinese and English side by side, so the CLI's `--lang en` and the web's
+locale choose at display time.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from collab.errors import CollabError
+
+_MAX_VALUE = 40
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with a ledger; `row` is the spreadsheet's own row number (0: none)."""
+
+    sheet: str
+    row: int
+    column: str
+    value: str
+    zh: str
+    en: str
+
+    def render(self, lang: str = "zh") -> str:
+        reason = self.en if lang == "en" else self.zh
+        where = (f"sheet {self.sheet!r} row {self.row} column {self.column!r}" if lang == "en"
+                 else f"工作表“{self.sheet}” 第{self.row}行 “{self.column}”列")
+        shown = f" = {self.value!r}" if self.value else ""
+        return f"{where}{shown}: {reason}"
+
+
+@dataclass
+class Report:
+    """What an import found and did: per kind counts, ignored columns, duplicates, problems."""
+
+    file: str
+    dry_run: bool = False
+    rows: dict[str, int] = field(default_factory=dict)
+    created: dict[str, int] = field(default_factory=dict)
+    updated: dict[str, int] = field(default_factory=dict)
+    unchanged: dict[str, int] = field(default_factory=dict)
+    ignored_columns: list[tuple[str, str]] = field(default_factory=list)
+    ignored_sheets: list[str] = field(default_factory=list)
+    duplicate_rows: list[tuple[str, int]] = field(default_factory=list)
+    kept_status: list[tuple[str, str, str, str]] = field(default_factory=list)
+    relinked: int = 0
+    problems: list[Problem] = field(default_factory=list)
+
+    def problem(self, sheet: str, row: int, column: str, value: Any, zh: str, en: str) -> None:
+        shown = "" if value is None else str(value)
+        if len(shown) > _MAX_VALUE:
+            shown = shown[:_MAX_VALUE] + "…"
+        self.problems.append(Problem(sheet, row, column, shown, zh, en))
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def lines(self, lang: str = "zh") -> list[str]:
+        """The report as lines for people, in Chinese or English."""
+        en = lang == "en"
+        out = []
+        for kind, n in self.rows.items():
+            counts = (self.created.get(kind, 0), self.updated.get(kind, 0),
+                      self.unchanged.get(kind, 0))
+            out.append(f"{kind}: {n} rows, {counts[0]} new, {counts[1]} updated, "
+                       f"{counts[2]} unchanged" if en else
+                       f"{kind}：{n}行，新增{counts[0]}，更新{counts[1]}，未变{counts[2]}")
+        if self.relinked:
+            out.append(f"{self.relinked} links replaced by the ledger's corrected values" if en
+                       else f"按台账更正了{self.relinked}条关联")
+        for sheet, column in self.ignored_columns:
+            out.append(f"ignored column {column!r} in sheet {sheet!r}" if en
+                       else f"已忽略工作表“{sheet}”中的“{column}”列")
+        for sheet in self.ignored_sheets:
+            out.append(f"ignored sheet {sheet!r} (no ledger header found)" if en
+                       else f"已忽略工作表“{sheet}”（未找到台账表头）")
+        for sheet, row in self.duplicate_rows:
+            out.append(f"sheet {sheet!r} row {row} repeats an earlier row: counted once" if en
+                       else f"工作表“{sheet}”第{row}行与前面的行重复，只计一次")
+        for label, key, given, current in self.kept_status:
+            out.append(f"{label} {key}: kept its status {current!r} (the ledger says {given!r}; "
+                       f"collab has recorded steps since)" if en else
+                       f"{label} {key}：保留系统中的状态“{current}”（台账为“{given}”，"
+                       f"系统已记录后续办理步骤）")
+        out += [p.render(lang) for p in self.problems]
+        if self.problems:
+            out.append(f"{len(self.problems)} problems: nothing was written" if en
+                       else f"共{len(self.problems)}个问题，未写入任何数据")
+        elif self.dry_run:
+            out.append("dry run: nothing was written" if en else "试运行，未写入任何数据")
+        return out
+
+
+class LedgerRejected(CollabError):
+    """A ledger with problems: nothing was written; `report` lists every problem."""
+
+    def __init__(self, report: Report):
+        n = len(report.problems)
+        super().__init__(f"{report.file}: {n} problem{'s' if n != 1 else ''}, nothing was "
+                         f"written; first: {report.problems[0].render('en')}")
+        self.report = report

@@ -1,0 +1,137 @@
+"""Accounts: the system admin creates, resets and disables them; the security admin grants
+roles and jurisdictions, unlocks accounts and issues API tokens. Each sees only its buttons."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from collab.cases import users
+from collab.cases.authz import Perm, Role
+from collab.errors import CollabError, NotFound
+from collab.graph.store import Graph
+from collab.web import auditing
+from collab.web.forms import ActionForm, GrantForm, NewUserForm, ResetForm
+from collab.web.security import now
+from collab.web.store import current_store
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+
+def _admin() -> Any:
+    authz = current_user.authz
+    if not (authz.can(Perm.MANAGE_USERS) or authz.can(Perm.MANAGE_ACCESS)):
+        raise NotFound("not found")
+    return authz
+
+
+@bp.route("/users")
+def user_list() -> Any:
+    authz = _admin()
+    page = current_store().read(lambda tx: users.listing(tx, authz=authz))
+    return render_template("admin/users.html", page=page, new=NewUserForm(), grant=GrantForm(),
+                           reset=ResetForm(), action=ActionForm(), now=now(),
+                           may_manage=authz.can(Perm.MANAGE_USERS),
+                           may_grant=authz.can(Perm.MANAGE_ACCESS))
+
+
+def _act(name: str, fn: Callable[[Graph], Any], event: str, done: str) -> Any:
+    """Run one account change with its audit record; say how it went on the list page."""
+    try:
+        result = auditing.change(fn, event=event, label="User", key=name)
+    except CollabError as e:
+        if isinstance(e, NotFound):
+            raise
+        auditing.refused()
+        flash(str(e), "danger")
+        return None
+    flash(done, "success")
+    return result if result is not None else True
+
+
+@bp.route("/users", methods=["POST"])
+def create() -> Any:
+    authz = _admin()
+    form = NewUserForm()
+    if form.validate_on_submit():
+        name, at = form.name.data.strip(), now()
+        _act(name, lambda tx: users.add(tx, authz=authz, name=name, password=form.password.data,
+                                        display_name=form.display_name.data.strip(), now=at),
+             "user.add", _("The account was created; it must set a new password first."))
+    else:
+        auditing.refused()
+        flash(_("Fill in every field."), "danger")
+    return redirect(url_for("admin.user_list"))
+
+
+@bp.route("/users/<name>/grant", methods=["POST"])
+def grant(name: str) -> Any:
+    authz = _admin()
+    form = GrantForm()
+    if form.validate_on_submit():
+        role, region = Role(form.role.data), (form.region.data or "").strip() or None
+        department = (form.department.data or "").strip() or None
+        _act(name, lambda tx: users.grant(tx, authz=authz, name=name, role=role, region=region,
+                                          department=department),
+             "user.grant", _("The role was granted; the user's sessions ended."))
+    return redirect(url_for("admin.user_list"))
+
+
+@bp.route("/users/<name>/<any(disable, enable):what>", methods=["POST"])
+def disable(name: str, what: str) -> Any:
+    authz = _admin()
+    if ActionForm().validate_on_submit():
+        off = what == "disable"
+        _act(name, lambda tx: users.set_disabled(tx, authz=authz, name=name, disabled=off),
+             "user." + what, _("Done."))
+    return redirect(url_for("admin.user_list"))
+
+
+@bp.route("/users/<name>/unmask/<any(allow, revoke):what>", methods=["POST"])
+def unmasking(name: str, what: str) -> Any:
+    authz = _admin()
+    if ActionForm().validate_on_submit():
+        allowed = what == "allow"
+        _act(name, lambda tx: users.allow_unmask(tx, authz=authz, name=name, allowed=allowed),
+             "user.unmask_" + what, _("Done."))
+    return redirect(url_for("admin.user_list"))
+
+
+@bp.route("/users/<name>/unlock", methods=["POST"])
+def unlock(name: str) -> Any:
+    authz = _admin()
+    if ActionForm().validate_on_submit():
+        _act(name, lambda tx: users.unlock(tx, authz=authz, name=name), "user.unlock",
+             _("The account was unlocked."))
+    return redirect(url_for("admin.user_list"))
+
+
+@bp.route("/users/<name>/reset", methods=["POST"])
+def reset(name: str) -> Any:
+    authz = _admin()
+    form = ResetForm()
+    if form.validate_on_submit():
+        at = now()
+        _act(name, lambda tx: users.reset_password(tx, authz=authz, name=name,
+                                                   password=form.password.data, now=at),
+             "user.reset_password", _("The password was reset; it must be changed at the "
+                                      "next sign-in."))
+    return redirect(url_for("admin.user_list"))
+
+
+@bp.route("/users/<name>/token", methods=["POST"])
+def token(name: str) -> Any:
+    authz = _admin()
+    if not ActionForm().validate_on_submit():
+        return redirect(url_for("admin.user_list"))
+    at = now()
+    issued = _act(name, lambda tx: users.issue_token(tx, authz=authz, name=name, label="web",
+                                                     now=at),
+                  "user.token", _("An API token was issued."))
+    if not issued:
+        return redirect(url_for("admin.user_list"))
+    return render_template("admin/token.html", name=name, token=issued)

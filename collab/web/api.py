@@ -1,0 +1,132 @@
+"""The JSON API under /api/v1, with its OpenAPI document at /api/v1/openapi.json.
+
+Clients authenticate with a bearer token (issued by the security admin); the same scoped
+services answer as for the pages, so the same jurisdiction rules hold, and every error is
+JSON with a clear message and the request id. No cookie session, so no CSRF token either.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask
+from flask_login import current_user
+from flask_smorest import Api, Blueprint
+from marshmallow import Schema, fields, validate
+
+from collab.cases import authz as access
+from collab.errors import NotFound
+from collab.graph import schema
+from collab.web import auditing
+from collab.web.dashboard import overview
+from collab.web.nodes import PAGE, list_filters
+from collab.web.security import csrf, login_manager
+from collab.web.store import current_store
+
+blp = Blueprint("api", __name__, url_prefix="/api/v1",
+                description="Scoped reads of the graph, as JSON")
+
+
+class OwnErrors(Api):
+    """flask-smorest, with errors left to `collab.web.errors` (one place for all of them)."""
+
+    def _register_error_handlers(self) -> None:
+        return None
+
+
+class MeSchema(Schema):
+    name = fields.String()
+    display_name = fields.String()
+    role = fields.String()
+    region = fields.String(allow_none=True)
+    department = fields.String(allow_none=True)
+
+
+class NodeSchema(Schema):
+    uid = fields.String()
+    label = fields.String()
+    key = fields.String()
+    props = fields.Dict()
+
+
+class PageSchema(Schema):
+    total = fields.Integer()
+    limit = fields.Integer()
+    offset = fields.Integer()
+    items = fields.List(fields.Nested(NodeSchema))
+
+
+class ListArgs(Schema):
+    q = fields.String(metadata={"description": "text in the name or title"})
+    status = fields.String()
+    region = fields.String(metadata={"description": "region code: that subtree only"})
+    page = fields.Integer(load_default=1, validate=validate.Range(1, 100_000))
+
+
+class DashboardArgs(Schema):
+    region = fields.String()
+    year = fields.Integer()
+
+
+def _node(node: Any) -> dict[str, Any]:
+    return {"uid": node.uid, "label": node.label, "key": node.key,
+            "props": access.visible_props(node)}
+
+
+@blp.before_request
+def _signed_in() -> Any:
+    if not current_user.is_authenticated:
+        return login_manager.unauthorized()
+    return None
+
+
+@blp.route("/me")
+@blp.response(200, MeSchema)
+def me() -> Any:
+    """The account the token belongs to."""
+    actor = current_user.authz.actor
+    return {"name": actor.name, "display_name": current_user.display_name, "role": actor.role,
+            "region": actor.region, "department": actor.department}
+
+
+@blp.route("/nodes/<label>")
+@blp.arguments(ListArgs, location="query")
+@blp.response(200, PageSchema)
+def node_list(args: dict[str, Any], label: str) -> Any:
+    """One page of the objects of a label within the token holder's scope."""
+    authz = current_user.authz
+    if label not in authz.listable():
+        raise NotFound("not found")
+    where, number = list_filters(label, args), args["page"]
+    key = schema.label(label).key
+    page = current_store().read(lambda tx: access.find(
+        tx, authz=authz, label=label, where=where, order_by=None if key == "uid" else key,
+        limit=PAGE, offset=(number - 1) * PAGE))
+    return {"total": page.total, "limit": page.limit, "offset": page.offset,
+            "items": [_node(n) for n in page.items]}
+
+
+@blp.route("/nodes/<label>/<path:key>")
+@blp.response(200, NodeSchema)
+def node_detail(label: str, key: str) -> Any:
+    """One object, if it is within the token holder's scope (else 404)."""
+    authz = current_user.authz
+    auditing.about(label, key)
+    return _node(current_store().read(lambda tx: access.get(tx, authz=authz, label=label,
+                                                            key=key)))
+
+
+@blp.route("/dashboard")
+@blp.arguments(DashboardArgs, location="query")
+def dashboard(args: dict[str, Any]) -> Any:
+    """The dashboard's figures for a region subtree and year."""
+    authz = current_user.authz
+    return current_store().read(lambda tx: overview(tx, authz=authz, region=args.get("region"),
+                                                    year=args.get("year")))
+
+
+def init_app(app: Flask) -> None:
+    api = OwnErrors(app)
+    api.spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})
+    api.register_blueprint(blp)
+    csrf.exempt(blp)

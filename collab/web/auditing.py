@@ -1,0 +1,129 @@
+"""One audit record per request: views after the response is made, changes inside their write.
+
+A change runs through `change()`, which writes its record in the same transaction as the
+change itself (with the object's properties before and after), so a change that rolls back
+leaves no record claiming it happened; the request's closing record then says it failed.
+Every other request gets its record when its response is ready; if that record cannot be
+written the response is replaced by a plain 503, so nothing is shown unrecorded.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from flask import Flask, Response, g, request
+from flask_login import current_user
+
+from collab.cases import audit
+from collab.cases.audit import Kind, Origin
+from collab.cases.authz import visible_props
+from collab.graph.store import Graph
+from collab.web.errors import plain_error
+from collab.web.store import current_store
+
+R = TypeVar("R")
+log = logging.getLogger("collab.web")
+_OUTCOMES = {400: "bad_request", 401: "unauthenticated", 403: "refused", 404: "not_found",
+             405: "method_not_allowed", 409: "conflict", 429: "rate_limited",
+             503: "unavailable"}
+
+
+def origin() -> Origin:
+    """Who is making this request and from where."""
+    address = request.remote_addr or ""
+    rid = g.get("request_id", "")
+    if not current_user or not current_user.is_authenticated:
+        return Origin(address=address, request_id=rid)
+    actor = current_user.authz.actor
+    return Origin(actor.name, actor.role, actor.department or "", address, rid)
+
+
+def about(label: str, key: str) -> None:
+    """Name the object this request is about, for its record."""
+    g.audit_object = (label, key)
+
+
+def name_event(event: str, kind: Kind) -> None:
+    """Record this request under `event` rather than its endpoint's name."""
+    g.audit_event, g.audit_kind = event, kind
+
+
+def refused() -> None:
+    """The change this request asked for was refused; its record says so."""
+    g.audit_refused = True
+
+
+def mark_recorded() -> None:
+    """This request's record has been written already (e.g. with its sign-in)."""
+    g.audited = True
+
+
+def change(fn: Callable[[Graph], R], *, event: str, label: str = "", key: str = "",
+           kind: Kind = Kind.CHANGE) -> R:
+    """Run `fn(tx)` and its audit record in one write transaction; its result.
+
+    Should it fail, the request's closing record carries the same event, marked as failed.
+    """
+    who = origin()
+    name_event(event, kind)
+    about(label, key)
+
+    def unit(tx: Graph) -> R:
+        before = tx.get(label, key) if label and key else None
+        result = fn(tx)
+        after = tx.get(label, key) if label and key else None
+        audit.append(tx, origin=who, kind=kind, event=event, object_label=label,
+                     object_key=key, detail=_difference(before, after))
+        return result
+
+    result = current_store().write(unit)
+    g.audited = True
+    return result
+
+
+def _difference(before: Any, after: Any) -> dict[str, Any] | None:
+    """The properties that changed, before and after (secrets left out)."""
+    if before is None and after is None:
+        return None
+    old = visible_props(before) if before else {}
+    new = visible_props(after) if after else {}
+    changed = sorted(k for k in old.keys() | new.keys() if old.get(k) != new.get(k))
+    return {"before": {k: old.get(k) for k in changed}, "after": {k: new.get(k) for k in changed}}
+
+
+def _kind() -> Kind:
+    if g.get("audit_kind"):
+        return g.audit_kind
+    if g.get("csrf_refused"):
+        return Kind.SECURITY
+    if request.path.endswith((".csv", ".xlsx", ".docx")):
+        return Kind.EXPORT
+    return Kind.VIEW if request.method in ("GET", "HEAD", "OPTIONS") else Kind.CHANGE
+
+
+def _record(response: Response) -> Response:
+    if g.get("audited") or request.endpoint == "static":
+        return response
+    label, key = g.get("audit_object", ("", ""))
+    status = response.status_code
+    event = "security.csrf" if g.get("csrf_refused") else (
+        g.get("audit_event") or request.endpoint or "unknown_url")
+    entry = {"origin": origin(), "kind": _kind(), "event": event,
+             "outcome": "refused" if g.get("audit_refused") else
+             "ok" if status < 400 else _OUTCOMES.get(status, str(status)),
+             "object_label": label, "object_key": key,
+             "detail": {"method": request.method, "path": request.path}}
+    try:
+        current_store().write(lambda tx: audit.append(tx, **entry))
+    except Exception as e:  # noqa: BLE001 - unrecorded means unanswered, whatever the cause
+        log.error("audit record not written (request %s): %s", entry["origin"].request_id,
+                  type(e).__name__)
+        return plain_error(503)
+    g.audited = True
+    return response
+
+
+def init_app(app: Flask) -> None:
+    app.after_request(_record)

@@ -1,0 +1,109 @@
+"""Signing in and out, changing one's password, choosing the language."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from collab.cases import users
+from collab.cases.audit import Kind
+from collab.cases.users import Outcome
+from collab.errors import ValidationError
+from collab.web import auditing
+from collab.web.forms import LanguageForm, LoginForm, PasswordForm
+from collab.web.i18n import LANGUAGES
+from collab.web.security import now, safe_next
+from collab.web.store import current_store
+
+bp = Blueprint("auth", __name__)
+
+
+def _fresh_session(**values: Any) -> None:
+    """Drop everything the old session held but the language (a new id at each sign-in)."""
+    lang = session.get("lang")
+    session.clear()
+    if lang:
+        session["lang"] = lang
+    session.update(values)
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login() -> Any:
+    form = LoginForm()
+    if current_user.is_authenticated and request.method == "GET":
+        return redirect(url_for("dashboard.index"))
+    status = 200
+    if form.validate_on_submit():
+        name, password = form.name.data.strip(), form.password.data
+        origin, at, policy = auditing.origin(), now(), current_app.config["COLLAB_POLICY"]
+        result = current_store().write(lambda tx: users.authenticate(
+            tx, name=name, password=password, origin=origin, now=at, policy=policy))
+        auditing.about("User", name)
+        auditing.mark_recorded()
+        if result.outcome == Outcome.OK:
+            _fresh_session(sid=result.sid, rotate=result.must_change)
+            return redirect(safe_next(request.args.get("next")) or url_for("dashboard.index"))
+        if result.outcome == Outcome.LIMITED:
+            flash(_("Too many attempts: try again later."), "danger")
+            status = 429
+        else:
+            flash(_("Sign-in failed: the user name or password is not right, or the account "
+                    "is locked for a while."), "danger")
+    return render_template("auth/login.html", form=form), status
+
+
+@bp.route("/logout", methods=["POST"])
+def logout() -> Any:
+    sid, at = session.get("sid", ""), now()
+    auditing.change(lambda tx: users.sign_out(tx, sid=sid, now=at), event="auth.sign_out",
+                    kind=Kind.AUTH)
+    _fresh_session()
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/logout/everywhere", methods=["POST"])
+def logout_everywhere() -> Any:
+    name = current_user.name
+    auditing.change(lambda tx: users.sign_out_everywhere(tx, name=name),
+                    event="auth.sign_out_everywhere", label="User", key=name, kind=Kind.AUTH)
+    _fresh_session()
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/password", methods=["GET", "POST"])
+def password() -> Any:
+    form = PasswordForm()
+    if form.validate_on_submit():
+        name, at = current_user.name, now()
+        try:
+            auditing.change(lambda tx: users.change_password(
+                tx, name=name, current=form.current.data, new=form.new.data, now=at),
+                event="auth.password_changed", label="User", key=name, kind=Kind.AUTH)
+        except ValidationError as e:
+            auditing.refused()
+            flash(str(e), "danger")
+        else:
+            session.pop("rotate", None)
+            flash(_("Your password was changed."), "success")
+            return redirect(url_for("dashboard.index"))
+    return render_template("auth/password.html", form=form)
+
+
+@bp.route("/language", methods=["POST"])
+def language() -> Any:
+    form = LanguageForm()
+    if form.validate_on_submit() and form.lang.data in LANGUAGES:
+        session["lang"] = form.lang.data
+    return redirect(safe_next(form.next.data) or url_for("dashboard.index"))

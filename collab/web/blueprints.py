@@ -1,0 +1,27 @@
+"""Every blueprint of the site, registered in one place (one blueprint per area)."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+
+def register_blueprints(app: Flask) -> None:
+    """Attach the areas of the site; a new area adds one line here."""
+    from collab.web import (
+        admin,
+        auditlog,
+        auth,
+        checks,
+        clues,
+        dashboard,
+        explorer,
+        exports,
+        imports,
+        letters,
+        nodes,
+        rectification,
+    )
+
+    for area in (auth, dashboard, nodes, clues, checks, rectification, letters, imports,
+                 exports, admin, auditlog, explorer):
+        app.register_blueprint(area.bp)

@@ -1,0 +1,80 @@
+"""The graph explorer: a page drawing the graph with vis-network, and its JSON endpoints.
+
+Each endpoint validates its arguments and calls one `collab.cases.explore` service with the
+signed-in user's permission object, so the explorer obeys the same scope as every other page;
+the server caps what it sends and says what it left out. Names reach the page only as JSON
+data, and the page's script puts them into the document with `textContent`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, abort, jsonify, render_template, request
+from flask_login import current_user
+
+from collab.cases import explore
+from collab.cases.authz import Perm
+from collab.errors import ValidationError
+from collab.graph import schema
+from collab.web.store import current_store
+
+bp = Blueprint("explorer", __name__, url_prefix="/explore")
+
+
+def _authz() -> Any:
+    authz = current_user.authz
+    if not authz.can(Perm.EXPLORE):
+        abort(404)
+    return authz
+
+
+def _number(name: str, default: int, low: int, high: int) -> int:
+    raw = request.args.get(name, str(default))
+    if not raw.isdigit() or not low <= int(raw) <= high:
+        raise ValidationError(f"{name} must be a whole number from {low} to {high}")
+    return int(raw)
+
+
+def _names(name: str) -> list[str] | None:
+    values = [v for v in request.args.getlist(name) if v]
+    return values or None
+
+
+@bp.route("/")
+def page() -> Any:
+    authz = _authz()
+    labels = [x for x in authz.labels() if x != "Event"]
+    types = sorted(t for t, rel in schema.RELS.items()
+                   if any(a in labels and b in labels for a, b in rel.pairs))
+    return render_template("explorer/index.html", labels=labels, types=types,
+                           start=request.args.get("uid", ""), cap=explore.DEFAULT_CAP)
+
+
+@bp.route("/api/search")
+def search() -> Any:
+    authz = _authz()
+    hits = current_store().read(lambda tx: explore.search(
+        tx, authz=authz, q=request.args.get("q", ""), labels=_names("label"),
+        limit=_number("limit", 20, 1, 200)))
+    return jsonify({"hits": [{**explore.node_json(h.node), "matched": h.matched}
+                             for h in hits]})
+
+
+@bp.route("/api/expand")
+def expand() -> Any:
+    authz = _authz()
+    uids = _names("uid") or []
+    view = current_store().read(lambda tx: explore.expand(
+        tx, authz=authz, uids=uids, depth=_number("depth", 1, 1, 3), labels=_names("label"),
+        types=_names("type"), limit=_number("limit", explore.DEFAULT_CAP, 1, explore.MAX_CAP)))
+    return jsonify(view.to_json())
+
+
+@bp.route("/api/paths")
+def paths() -> Any:
+    authz = _authz()
+    routes = current_store().read(lambda tx: explore.paths(
+        tx, authz=authz, a=request.args.get("a", ""), b=request.args.get("b", ""),
+        max_hops=_number("max_hops", 6, 1, 12), limit=_number("limit", 10, 1, 50)))
+    return jsonify(explore.routes_json(routes))

@@ -1,0 +1,99 @@
+"""The site's forms (Flask-WTF): each carries a CSRF token, labels are translatable."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileAllowed, FileField, FileRequired
+from wtforms import (
+    BooleanField,
+    DateField,
+    HiddenField,
+    PasswordField,
+    SelectField,
+    StringField,
+)
+from wtforms.validators import DataRequired, EqualTo, Length, Optional
+
+from collab.cases.authz import Role
+
+
+class ActionForm(FlaskForm):
+    """A button that changes something: only the CSRF token travels with it."""
+
+
+class LoginForm(FlaskForm):
+    name = StringField(_l("User name"), validators=[DataRequired(), Length(max=64)])
+    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=256)])
+
+
+class PasswordForm(FlaskForm):
+    current = PasswordField(_l("Current password"), validators=[DataRequired()])
+    new = PasswordField(_l("New password"), validators=[DataRequired(), Length(max=256)])
+    confirm = PasswordField(_l("New password again"),
+                            validators=[DataRequired(), EqualTo("new", _l("The two differ."))])
+
+
+class LanguageForm(FlaskForm):
+    lang = HiddenField(validators=[DataRequired()])
+    next = HiddenField()
+
+
+class NewUserForm(FlaskForm):
+    name = StringField(_l("User name"), validators=[DataRequired(), Length(max=64)])
+    display_name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=64)])
+    password = PasswordField(_l("Initial password"), validators=[DataRequired()])
+
+
+class GrantForm(FlaskForm):
+    role = SelectField(_l("Role"), choices=[str(r) for r in Role])
+    region = StringField(_l("Region code"), validators=[Optional(), Length(max=12)])
+    department = StringField(_l("Department code"), validators=[Optional(), Length(max=64)])
+
+
+class ResetForm(FlaskForm):
+    password = PasswordField(_l("New initial password"), validators=[DataRequired()])
+
+
+class DisableForm(FlaskForm):
+    disabled = BooleanField(_l("Disabled"))
+
+
+class NewCheckForm(FlaskForm):
+    no = StringField(_l("Number"), validators=[DataRequired(), Length(max=64)])
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
+    start = DateField(_l("Start"), validators=[DataRequired()])
+    end = DateField(_l("End"), validators=[DataRequired()])
+    unit = StringField(_l("Unit code"), validators=[Optional(), Length(max=64)])
+    rectifications = StringField(_l("Rectification task numbers (comma separated)"),
+                                 validators=[Optional(), Length(max=2000)])
+
+
+class FindingForm(FlaskForm):
+    rectification = StringField(_l("Rectification task number"),
+                                validators=[DataRequired(), Length(max=64)])
+    verified = BooleanField(_l("Verified"))
+    note = StringField(_l("Note"), validators=[Optional(), Length(max=500)])
+
+
+class AdvanceForm(FlaskForm):
+    to = HiddenField(validators=[DataRequired()])
+
+
+class UploadForm(FlaskForm):
+    ledger = FileField(_l("Ledger file (.xlsx or .csv)"), validators=[
+        FileRequired(), FileAllowed(["xlsx", "csv"], _l("Only .xlsx and .csv ledgers."))])
+
+
+class TransferForm(FlaskForm):
+    department = StringField(_l("Department code"), validators=[DataRequired(), Length(max=64)])
+    letter_no = StringField(_l("Letter number"), validators=[DataRequired(), Length(max=100)])
+    on = DateField(_l("Date"), validators=[DataRequired()])
+
+
+class StepForm(FlaskForm):
+    on = DateField(_l("Date"), validators=[DataRequired()])
+    disposal = SelectField(_l("Disposal"), choices=["inquiry", "verification", "on_hold",
+                                                    "closed"], validate_choice=False)
+    case_no = StringField(_l("Case number"), validators=[Optional(), Length(max=64)])
+    reason = StringField(_l("Why"), validators=[Optional(), Length(max=500)])

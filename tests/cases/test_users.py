@@ -1,0 +1,227 @@
+"""Accounts: password rules, lockout, address rate limits, sessions, roles kept apart."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from collab.cases import users
+from collab.cases.actors import Actor
+from collab.cases.audit import Origin
+from collab.cases.authz import Authz, Role
+from collab.cases.users import Outcome, Policy, WeakPassword
+from collab.errors import ConflictError, NotFound, ValidationError
+from collab.graph.store import Store
+
+T0 = datetime(2026, 3, 1, 8, 0, tzinfo=UTC)
+GOOD = "Lan-Cang-2026"
+HERE = Origin(address="10.1.1.1", request_id="r")
+SYSTEM = Authz(Actor("sys.admin", Role.SYSTEM_ADMIN))
+SECURITY = Authz(Actor("sec.admin", Role.SECURITY_ADMIN))
+
+
+def make(store: Store, name: str = "wang.fang", role: Role = Role.COORDINATOR, **kw) -> None:
+    store.write(lambda tx: users.add(tx, authz=None, name=name, password=GOOD, now=T0,
+                                     display_name="王芳", role=role, region="532600", **kw))
+
+
+def sign_in(store: Store, name: str, password: str, at: datetime = T0,
+            origin: Origin = HERE, policy: Policy = users.DEFAULT_POLICY) -> users.SignIn:
+    return store.write(lambda tx: users.authenticate(tx, name=name, password=password,
+                                                     origin=origin, now=at, policy=policy))
+
+
+@pytest.mark.parametrize("password", ["12345678", "Admin@123", "Abc-123", "wang.fang-2026X",
+                                      "Password123!", "abcdefghijkl", "P@ssw0rd"])
+def test_weak_passwords_are_refused(password: str) -> None:
+    with pytest.raises(WeakPassword):
+        users.check_rules("wang.fang", password)
+
+
+def test_generated_passwords_pass() -> None:
+    for _ in range(50):
+        users.check_rules("wang.fang", users.generate_password())
+
+
+def test_hashes_are_salted_and_checked() -> None:
+    a, b = users.hash_password(GOOD), users.hash_password(GOOD)
+    assert a != b and GOOD not in a
+    assert users.check_password(a, GOOD) and not users.check_password(a, GOOD + "x")
+    assert not users.check_password(None, GOOD) and not users.check_password("junk", GOOD)
+
+
+def test_add_refuses_duplicates_and_unknown_departments(sqlite_graph: Store) -> None:
+    make(sqlite_graph)
+    with pytest.raises(ConflictError):
+        make(sqlite_graph)
+    with pytest.raises(NotFound):
+        make(sqlite_graph, name="li.si", role=Role.LIAISON, department="D-NOWHERE")
+    with pytest.raises(ValidationError):
+        make(sqlite_graph, name="zhao.liu", role=Role.LIAISON)
+
+
+def test_sign_in_opens_a_session_and_a_new_account_must_change(store: Store) -> None:
+    make(store)
+    result = sign_in(store, "wang.fang", GOOD)
+    assert result.outcome == Outcome.OK and result.must_change and result.sid
+    user = store.read(lambda tx: users.session_user(tx, sid=result.sid, now=T0))
+    assert user is not None and user.key == "wang.fang"
+    second = sign_in(store, "wang.fang", GOOD)
+    assert second.sid != result.sid
+    assert store.count("AuditRecord", {"event": "auth.sign_in", "outcome": "ok"}) == 2
+
+
+def test_five_failures_lock_the_account(store: Store) -> None:
+    make(store)
+    for i in range(5):
+        assert sign_in(store, "wang.fang", "Wrong-pass-1", T0 + timedelta(minutes=i)).outcome \
+            == Outcome.REFUSED
+    locked = sign_in(store, "wang.fang", GOOD, T0 + timedelta(minutes=6))
+    assert locked.outcome == Outcome.LOCKED and locked.sid is None
+    later = sign_in(store, "wang.fang", GOOD, T0 + timedelta(minutes=4 + 15, seconds=1))
+    assert later.outcome == Outcome.OK
+    assert store.count("AuditRecord", {"outcome": "locked"}) == 1
+    assert store.count("AuditRecord", {"outcome": "refused"}) == 5
+
+
+def test_failures_outside_the_window_do_not_add_up(sqlite_graph: Store) -> None:
+    make(sqlite_graph)
+    for i in range(4):
+        sign_in(sqlite_graph, "wang.fang", "Wrong-pass-1", T0 + timedelta(minutes=i))
+    for i in range(4):
+        sign_in(sqlite_graph, "wang.fang", "Wrong-pass-1", T0 + timedelta(minutes=20 + i))
+    assert sign_in(sqlite_graph, "wang.fang", GOOD, T0 + timedelta(minutes=25)).outcome \
+        == Outcome.OK
+
+
+def test_only_the_security_admin_unlocks(sqlite_graph: Store) -> None:
+    make(sqlite_graph)
+    for _ in range(5):
+        sign_in(sqlite_graph, "wang.fang", "Wrong-pass-1")
+    with pytest.raises(NotFound):
+        sqlite_graph.write(lambda tx: users.unlock(tx, authz=SYSTEM, name="wang.fang"))
+    sqlite_graph.write(lambda tx: users.unlock(tx, authz=SECURITY, name="wang.fang"))
+    assert sign_in(sqlite_graph, "wang.fang", GOOD).outcome == Outcome.OK
+
+
+def test_spraying_from_one_address_is_rate_limited_before_accounts_lock(
+        sqlite_graph: Store) -> None:
+    for i in range(20):
+        make(sqlite_graph, name=f"user{i:02d}")
+    outcomes = [sign_in(sqlite_graph, f"user{i:02d}", "Spring-2026-x").outcome
+                for i in range(20)]
+    assert outcomes[:10] == [Outcome.REFUSED] * 10
+    assert set(outcomes[10:]) == {Outcome.LIMITED}
+    assert sqlite_graph.count("User", {"locked_until": None}) == 20
+    elsewhere = Origin(address="10.9.9.9")
+    assert sign_in(sqlite_graph, "user15", GOOD, origin=elsewhere).outcome == Outcome.OK
+
+
+def test_unknown_user_and_disabled_user_are_refused_alike(sqlite_graph: Store) -> None:
+    make(sqlite_graph)
+    sqlite_graph.write(lambda tx: users.set_disabled(tx, authz=SYSTEM, name="wang.fang",
+                                                     disabled=True))
+    assert sign_in(sqlite_graph, "wang.fang", GOOD).outcome == Outcome.REFUSED
+    assert sign_in(sqlite_graph, "nobody", GOOD).outcome == Outcome.REFUSED
+
+
+def test_sessions_end_on_idle_age_sign_out_disable_and_role_change(store: Store) -> None:
+    make(store)
+    policy = users.DEFAULT_POLICY
+
+    def alive(sid: str, at: datetime) -> bool:
+        return store.read(lambda tx: users.session_user(tx, sid=sid, now=at,
+                                                        policy=policy)) is not None
+
+    sid = sign_in(store, "wang.fang", GOOD).sid
+    assert alive(sid, T0 + timedelta(minutes=29))
+    assert not alive(sid, T0 + timedelta(minutes=31))
+    store.write(lambda tx: users.touch(tx, sid=sid, now=T0 + timedelta(hours=11, minutes=50)))
+    assert not alive(sid, T0 + timedelta(hours=12, minutes=1))
+    sid = sign_in(store, "wang.fang", GOOD).sid
+    store.write(lambda tx: users.sign_out(tx, sid=sid, now=T0))
+    assert not alive(sid, T0)
+    sid = sign_in(store, "wang.fang", GOOD).sid
+    store.write(lambda tx: users.grant(tx, authz=SECURITY, name="wang.fang",
+                                       role=Role.LEADER, region="532600"))
+    assert not alive(sid, T0)
+    sid = sign_in(store, "wang.fang", GOOD).sid
+    store.write(lambda tx: users.set_disabled(tx, authz=SYSTEM, name="wang.fang",
+                                              disabled=True))
+    assert not alive(sid, T0)
+
+
+def test_admin_roles_are_kept_apart(sqlite_graph: Store) -> None:
+    make(sqlite_graph, name="new.one", role=Role.PENDING)
+    with pytest.raises(ValidationError):
+        sqlite_graph.write(lambda tx: users.add(tx, authz=SYSTEM, name="x.y", password=GOOD,
+                                                now=T0, role=Role.COORDINATOR))
+    with pytest.raises(NotFound):
+        sqlite_graph.write(lambda tx: users.add(tx, authz=SECURITY, name="x.y",
+                                                password=GOOD, now=T0))
+    with pytest.raises(NotFound):
+        sqlite_graph.write(lambda tx: users.grant(tx, authz=SYSTEM, name="new.one",
+                                                  role=Role.COORDINATOR, region=None))
+    with pytest.raises(ValidationError):
+        sqlite_graph.write(lambda tx: users.grant(tx, authz=SECURITY, name="sec.admin",
+                                                  role=Role.AUDIT_ADMIN, region=None))
+    granted = sqlite_graph.write(lambda tx: users.grant(
+        tx, authz=SECURITY, name="new.one", role=Role.COORDINATOR, region="532600"))
+    assert granted.get("role") == "coordinator"
+
+
+def test_change_password_needs_the_current_one(sqlite_graph: Store) -> None:
+    make(sqlite_graph)
+    with pytest.raises(ValidationError):
+        sqlite_graph.write(lambda tx: users.change_password(
+            tx, name="wang.fang", current="Not-the-one-1", new="Er-Hai-2026x", now=T0))
+    with pytest.raises(WeakPassword):
+        sqlite_graph.write(lambda tx: users.change_password(
+            tx, name="wang.fang", current=GOOD, new="12345678", now=T0))
+    sqlite_graph.write(lambda tx: users.change_password(
+        tx, name="wang.fang", current=GOOD, new="Er-Hai-2026x", now=T0))
+    result = sign_in(sqlite_graph, "wang.fang", "Er-Hai-2026x")
+    assert result.outcome == Outcome.OK and not result.must_change
+
+
+def test_rotation_period_forces_a_change(sqlite_graph: Store) -> None:
+    make(sqlite_graph)
+    sqlite_graph.write(lambda tx: users.change_password(
+        tx, name="wang.fang", current=GOOD, new="Er-Hai-2026x", now=T0))
+    policy = Policy(rotate_after=timedelta(days=90))
+    assert not sign_in(sqlite_graph, "wang.fang", "Er-Hai-2026x", T0 + timedelta(days=10),
+                       policy=policy).must_change
+    assert sign_in(sqlite_graph, "wang.fang", "Er-Hai-2026x", T0 + timedelta(days=91),
+                   policy=policy).must_change
+
+
+def test_api_tokens(store: Store) -> None:
+    make(store)
+    token = store.write(lambda tx: users.issue_token(tx, authz=SECURITY, name="wang.fang",
+                                                     label="reports", now=T0))
+    assert store.read(lambda tx: users.token_user(tx, token=token)).key == "wang.fang"
+    assert store.read(lambda tx: users.token_user(tx, token=token + "x")) is None
+    assert store.count("ApiToken", {"token_hash": token}) == 0
+    make(store, name="sys.two", role=Role.SYSTEM_ADMIN)
+    with pytest.raises(ValidationError):
+        store.write(lambda tx: users.issue_token(tx, authz=None, name="sys.two", label="x",
+                                                 now=T0))
+
+
+def test_unmasking_is_for_case_work_roles_and_survives_no_role_change(
+        sqlite_graph: Store) -> None:
+    make(sqlite_graph)
+    make(sqlite_graph, name="sys.two", role=Role.SYSTEM_ADMIN)
+    with pytest.raises(ValidationError):
+        sqlite_graph.write(lambda tx: users.allow_unmask(tx, authz=SECURITY, name="sys.two",
+                                                         allowed=True))
+    with pytest.raises(NotFound):
+        sqlite_graph.write(lambda tx: users.allow_unmask(tx, authz=SYSTEM, name="wang.fang",
+                                                         allowed=True))
+    user = sqlite_graph.write(lambda tx: users.allow_unmask(tx, authz=SECURITY,
+                                                            name="wang.fang", allowed=True))
+    assert users.authz_of(user).may_unmask
+    demoted = sqlite_graph.write(lambda tx: users.grant(tx, authz=SECURITY, name="wang.fang",
+                                                        role=Role.AUDIT_ADMIN, region=None))
+    assert not users.authz_of(demoted).may_unmask

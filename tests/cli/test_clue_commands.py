@@ -1,0 +1,64 @@
+"""`collab clue …`, `collab trace` and `collab stats …` over the seed scenario (SQLite file)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from collab.cli import main
+
+CATEGORY = "命令行测试"
+
+
+def test_clue_lifecycle_trace_and_stats_from_the_command_line(tmp_path: Path) -> None:
+    db = ["--database", str(tmp_path / "c.sqlite3")]
+    runner = CliRunner()
+
+    def run(*args: str) -> str:
+        done = runner.invoke(main, [*args, *db])
+        assert done.exit_code == 0, done.output
+        return done.output
+
+    run("init")
+    run("seed", "yunnan")
+    run("clue", "register", "XS-CLI-1", "--title", "违规发放补贴", "--on", "2023-10-20",
+        "--region", "532628107", "--category", CATEGORY)
+    assert "XS-CLI-1/1" in run("clue", "transfer", "XS-CLI-1", "--to", "富宁县纪委监委",
+                               "--on", "2023-10-25", "--letter", "富巡移〔2023〕9号")
+    waiting = json.loads(run("clue", "awaiting", "--as-of", "2024-03-01", "--json"))
+    mine = [r for r in waiting if r["transfer_no"] == "XS-CLI-1/1"]
+    assert [(r["awaiting"], r["overdue"]) for r in mine] == [("receipt", True)]
+    run("clue", "accept", "XS-CLI-1/1", "--on", "2023-10-27")
+    run("clue", "dispose", "XS-CLI-1/1", "--disposal", "verification", "--on", "2023-11-02")
+    run("clue", "file-case", "XS-CLI-1/1", "--case-no", "AJ-CLI-1", "--on", "2023-12-01")
+    run("clue", "outcome", "AJ-CLI-1", "--sanction", "党纪处分", "--grade", "警告",
+        "--funds", "8800")
+    refused = runner.invoke(main, ["clue", "accept", "XS-CLI-1/1", *db])
+    assert refused.exit_code == 1 and "cannot move from 立案" in refused.output
+    chain = json.loads(run("trace", "XS-CLI-1"))
+    assert chain["cases"][0]["no"] == "AJ-CLI-1" and chain["cases"][0]["funds_recovered"] == 8800
+    assert [s["to"] for s in chain["transfers"][0]["steps"]] == [
+        "transferred", "accepted", "verification", "case_filed"]
+    scope = ["--category", CATEGORY, "--period", "2023"]
+    summary = json.loads(run("stats", "summary", *scope, "--json"))
+    assert (summary["clues"], summary["clues_transferred"], summary["cases_from_clues"]) == (
+        1, 1, 1)
+    assert summary["conversion_rate"] == 1.0
+    listed = json.loads(run("stats", "summary", *scope, "--list", "cases_from_clues"))
+    assert [r["clue_no"] for r in listed] == ["XS-CLI-1"]
+    table = json.loads(run("stats", "conversion", "--by", "department", *scope,
+                           "--as-of", "2023-11-30", "--json", "--list"))
+    assert [(r["group"], r["transferred"], r["converted"], r["rate"]) for r in table["rows"]] \
+        == [("D532628-JW", 1, 0, 0.0)]
+    assert [r["clue_no"] for r in table["clues"]] == ["XS-CLI-1"]
+    assert "富宁县纪委监委" in run("stats", "conversion", "--by", "department", *scope)
+    zhaotong = json.loads(run("stats", "summary", "--region", "昭通市", "--period", "2023",
+                              "--json"))
+    assert zhaotong["scope"]["region"] == "530600"
+    empty = json.loads(run("stats", "summary", "--region", "530129", "--period", "2019",
+                           "--json"))
+    assert empty["conversion_rate"] is None and empty["clues_transferred"] == 0
+    bad = runner.invoke(main, ["stats", "summary", "--period", "2023/1", *db])
+    assert bad.exit_code == 1 and "period" in bad.output

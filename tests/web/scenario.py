@@ -1,0 +1,137 @@
+"""A small two-prefecture scenario on top of the Yunnan seed, and one account per role.
+
+Wenshan (532600) and Zhaotong (530600) each hold clues; Wenshan's clues went to two different
+departments, so a liaison of one must not see the other's. Names carry markup to prove that
+pages show it as text.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+from collab.cases import users
+from collab.cases.actors import Actor
+from collab.cases.authz import Authz, Role
+from collab.graph.store import Graph
+
+PASSWORD = "Lan-Cang-2026"
+XSS = "<img src=x onerror=alert(1)>"
+FULL_ID = "53262819800101123X"
+# name -> (role, region, department)
+ACCOUNTS = {
+    "sys": (Role.SYSTEM_ADMIN, None, None),
+    "sec": (Role.SECURITY_ADMIN, None, None),
+    "aud": (Role.AUDIT_ADMIN, None, None),
+    "prov": (Role.COORDINATOR, None, None),
+    "coord": (Role.COORDINATOR, "532600", None),
+    "insp": (Role.INSPECTOR, "532600", None),
+    "lead": (Role.LEADER, "532600", None),
+    "zt": (Role.COORDINATOR, "530600", None),
+    "liaison": (Role.LIAISON, None, "D532628-JW"),
+}
+# Clue numbers each account may see.
+CLUES_SEEN = {"prov": {"XS-2023-0001", "WS-2023-0002", "ZT-2023-0001"},
+              "coord": {"XS-2023-0001", "WS-2023-0002"},
+              "insp": {"XS-2023-0001", "WS-2023-0002"},
+              "lead": {"XS-2023-0001", "WS-2023-0002"},
+              "zt": {"ZT-2023-0001"}, "liaison": {"XS-2023-0001"},
+              "sys": set(), "sec": set(), "aud": set()}
+
+
+REGIONS = [("530000", "云南省", "province"), ("530600", "昭通市", "prefecture"),
+           ("530602", "昭阳区", "county"), ("532600", "文山壮族苗族自治州", "prefecture"),
+           ("532622", "砚山县", "county"), ("532628", "富宁县", "county"),
+           ("532622100", "江那镇", "township"), ("532628107", "那能乡", "township")]
+DEPARTMENTS = [("D532600-ZZB", "文山州委组织部", "532600"),
+               ("D532600-SJ", "文山州审计局", "532600"),
+               ("D532628-JW", "富宁县纪委监委", "532628"),
+               ("D530600-JW", "昭通市纪委监委", "530600")]
+
+
+def _base(g: Graph) -> None:
+    """Regions, departments and the Wenshan clue of the source article (people synthetic)."""
+    g.upsert_nodes("Region", [{"code": c, "name": n, "level": lv} for c, n, lv in REGIONS])
+    g.upsert_nodes("Department", [{"code": c, "name": n, "region_code": r}
+                                  for c, n, r in DEPARTMENTS])
+    g.upsert_nodes("Unit", [{"code": "U532628107", "name": "中共富宁县那能乡委员会",
+                             "region_code": "532628107"}])
+    g.upsert_nodes("Issue", [{"no": "WS-2023-0001", "title": "66名老年人未领取养老金",
+                              "found_on": date(2023, 10, 12), "region_code": "532628107"}])
+    g.upsert_nodes("Person", [{"uid": "P-SYN-0001", "name": "张三", "region_code": "532628107"},
+                              {"uid": "P-SYN-0002", "name": "李四", "region_code": "532628107"}])
+    g.upsert_nodes("Clue", [{"no": "XS-2023-0001", "title": "乡村干部未跟进养老金发放",
+                             "status": "transferred", "registered_on": date(2023, 10, 20),
+                             "region_code": "532628107", "synthetic": True}])
+    g.upsert_nodes("Transfer", [{"no": "XS-2023-0001/1", "clue_no": "XS-2023-0001",
+                                 "department_code": "D532628-JW", "at": date(2023, 10, 25),
+                                 "status": "transferred", "region_code": "532628107"}])
+    g.upsert_rels("FROM_ISSUE", [{"src": "XS-2023-0001", "dst": "WS-2023-0001"}],
+                  src="Clue", dst="Issue")
+    g.upsert_rels("AGAINST", [{"src": "XS-2023-0001", "dst": "P-SYN-0001"}],
+                  src="Clue", dst="Person")
+    g.upsert_rels("TRANSFERRED", [{"src": "XS-2023-0001", "dst": "XS-2023-0001/1"}],
+                  src="Clue", dst="Transfer")
+    g.upsert_rels("TO", [{"src": "XS-2023-0001/1", "dst": "D532628-JW"}],
+                  src="Transfer", dst="Department")
+
+
+def build(g: Graph) -> None:
+    """Two prefectures, a second department's clue, a case, two checks."""
+    _base(g)
+    g.upsert_nodes("Clue", [
+        {"no": "ZT-2023-0001", "title": XSS + "昭阳区某村截留补助", "status": "transferred",
+         "registered_on": date(2023, 6, 1), "region_code": "530602", "synthetic": True},
+        {"no": "WS-2023-0002", "title": "江那镇某站所吃拿卡要", "status": "transferred",
+         "registered_on": date(2023, 10, 21), "region_code": "532622100",
+         "synthetic": True}])
+    g.upsert_nodes("Transfer", [
+        {"no": "ZT-2023-0001/1", "clue_no": "ZT-2023-0001", "department_code": "D530600-JW",
+         "at": date(2023, 6, 5), "status": "transferred", "region_code": "530602"},
+        {"no": "WS-2023-0002/1", "clue_no": "WS-2023-0002", "department_code": "D532600-ZZB",
+         "at": date(2023, 10, 26), "status": "transferred", "region_code": "532622100"}])
+    g.upsert_rels("TRANSFERRED", [{"src": "ZT-2023-0001", "dst": "ZT-2023-0001/1"},
+                                  {"src": "WS-2023-0002", "dst": "WS-2023-0002/1"}],
+                  src="Clue", dst="Transfer")
+    g.upsert_rels("TO", [{"src": "ZT-2023-0001/1", "dst": "D530600-JW"},
+                         {"src": "WS-2023-0002/1", "dst": "D532600-ZZB"}],
+                  src="Transfer", dst="Department")
+    g.upsert_nodes("Person", [
+        {"uid": "P-SYN-ZT1", "name": "赵六", "region_code": "530602", "synthetic": True,
+         "id_masked": "530602********1234", "id_hash": "h" * 64, "id_enc": "secret"},
+        {"uid": "P-SYN-0001", "id_masked": FULL_ID[:6] + "********" + FULL_ID[-4:],
+         "id_hash": "k" * 64, "id_enc": "sealed", "note": "身份证 " + FULL_ID}])
+    g.upsert_rels("AGAINST", [{"src": "ZT-2023-0001", "dst": "P-SYN-ZT1"}],
+                  src="Clue", dst="Person")
+    g.upsert_nodes("Case", [{"no": "WS-CASE-0001", "title": "富宁县某村干部失职案",
+                             "filed_on": date(2024, 1, 10), "origin": "inspection",
+                             "region_code": "532628107"}])
+    g.upsert_rels("BECAME", [{"src": "XS-2023-0001", "dst": "WS-CASE-0001"}],
+                  src="Clue", dst="Case")
+    g.upsert_rels("FILED_BY", [{"src": "WS-CASE-0001", "dst": "D532628-JW"}],
+                  src="Case", dst="Department")
+    g.upsert_rels("SUBJECT", [{"src": "WS-CASE-0001", "dst": "P-SYN-0001"}],
+                  src="Case", dst="Person")
+    g.upsert_nodes("JointCheck", [
+        {"no": "JC-0001", "title": "那能乡养老金整改联合检查", "status": "planned",
+         "region_code": "532628"},
+        {"no": "JC-0002", "title": "江那镇整改联合检查", "status": "planned",
+         "region_code": "532622"}])
+    g.upsert_rels("ASSIGNED_TO", [{"src": "JC-0001", "dst": "D532628-JW"},
+                                  {"src": "JC-0002", "dst": "D532600-SJ"}],
+                  src="JointCheck", dst="Department")
+
+
+def add_accounts(g: Graph, names: tuple[str, ...] = tuple(ACCOUNTS)) -> None:
+    """One account per role, password set and already changed (no forced change)."""
+    now = datetime.now(UTC)
+    for name in names:
+        role, region, department = ACCOUNTS[name]
+        users.add(g, authz=None, name=name, password=PASSWORD, now=now, role=role,
+                  region=region, department=department, display_name=name + "·测试")
+        g.upsert_nodes("User", [{"name": name, "must_change": False}])
+
+
+def authz_for(name: str) -> Authz:
+    """The permission object of one of the scenario's accounts."""
+    role, region, department = ACCOUNTS[name]
+    return Authz(Actor(name, role, region, department))

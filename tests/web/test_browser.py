@@ -1,0 +1,230 @@
+"""Real-browser tests: Debian's chromium driven by Playwright, against the app on 127.0.0.1.
+
+The app serves the Yunnan seed scenario from a SQLite file in a thread. Screenshots of the
+main pages go to tests/artifacts/ (ignored by git). Without chromium or Playwright these tests
+skip with a loud reason, except under CI=true, where they fail.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Iterator
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from web.client import make_app
+from web.scenario import PASSWORD, XSS
+
+from collab.cases import users
+from collab.cases.authz import Role
+from collab.cases.idnumbers import IdKey
+from collab.graph.sqlite_engine import SqliteStore
+from collab.graph.store import Cond, Op
+from seeds import yunnan
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--no-first-run"]
+ACCOUNTS = {"prov": (Role.COORDINATOR, None, None), "sys": (Role.SYSTEM_ADMIN, None, None),
+            "aud": (Role.AUDIT_ADMIN, None, None),
+            "zzb": (Role.LIAISON, None, "D530600-ZZB")}
+
+
+def _unavailable(reason: str) -> None:
+    message = f"BROWSER TESTS NOT RUN: {reason}"
+    if os.environ.get("CI", "").lower() == "true":
+        pytest.fail(message + " (CI=true: they must run)", pytrace=False)
+    pytest.skip(message)
+
+
+@pytest.fixture(scope="module")
+def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
+    """The app on 127.0.0.1 over the seed scenario, with one account per role used here."""
+    store = SqliteStore(tmp_path_factory.mktemp("live") / "collab.sqlite3")
+    store.init_schema()
+    store.write(lambda tx: yunnan.load(tx, key=IdKey.from_secret(b"browser-test-key" * 2)))
+    store.upsert_nodes("Clue", [{"no": "XSS-0001", "title": XSS + '"><script>alert(1)</script>',
+                                 "region_code": "530129101", "status": "registered",
+                                 "registered_on": date(2024, 1, 2)}])
+
+    def accounts(tx: Any) -> None:
+        for name, (role, region, department) in ACCOUNTS.items():
+            users.add(tx, authz=None, name=name, password=PASSWORD, now=datetime.now(UTC),
+                      role=role, region=region, department=department,
+                      display_name=name + "·测试")
+            tx.upsert_nodes("User", [{"name": name, "must_change": False}])
+
+    store.write(accounts)
+    from werkzeug.serving import make_server
+
+    server = make_server("127.0.0.1", 0, make_app(store), threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield {"url": f"http://127.0.0.1:{server.server_port}", "store": store}
+    server.shutdown()
+    store.close()
+
+
+@pytest.fixture(scope="module")
+def chromium() -> Iterator[Any]:
+    if not CHROMIUM.exists():
+        _unavailable(f"{CHROMIUM} is not installed (apt-get install chromium fonts-wqy-zenhei)")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        _unavailable("Playwright for Python is not installed (pip install playwright)")
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS, headless=True)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(chromium: Any) -> Iterator[Any]:
+    """A fresh browser context (no cookies), recording dialogs and CSP complaints."""
+    context = chromium.new_context(locale="zh-CN", viewport={"width": 1366, "height": 900})
+    tab = context.new_page()
+    tab.dialogs, tab.csp = [], []
+    tab.on("dialog", lambda d: (tab.dialogs.append(d.message), d.dismiss()))
+    tab.on("console", lambda m: tab.csp.append(m.text)
+           if "Content Security Policy" in m.text else None)
+    yield tab
+    context.close()
+
+
+def shot(page: Any, name: str) -> None:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+def sign_in(page: Any, live: dict[str, Any], name: str, screenshot: str = "") -> None:
+    page.goto(live["url"] + "/login")
+    page.fill("#name", name)
+    page.fill("#password", PASSWORD)
+    if screenshot:
+        shot(page, screenshot)
+    page.click("#sign-in")
+    page.wait_for_selector("#whoami")
+
+
+def test_dashboard_shows_the_seed_figures(page: Any, live: dict[str, Any]) -> None:
+    sign_in(page, live, "prov", screenshot="01-sign-in")
+    page.goto(live["url"] + "/?region=530600&year=2023")
+    assert page.inner_text("[data-figure=Issue]") == "3,005"
+    assert page.inner_text("[data-figure=Clue]") == "90"
+    page.wait_for_selector("body[data-charts-ready=yes]")
+    assert page.locator("#chart-regions canvas").count() >= 1
+    assert "问题" in page.inner_text("#figures")
+    shot(page, "02-dashboard-zhaotong-2023")
+    assert page.csp == [] and page.dialogs == []
+
+
+def test_clue_list_detail_and_masked_person(page: Any, live: dict[str, Any]) -> None:
+    sign_in(page, live, "prov")
+    page.goto(live["url"] + "/browse/Clue?region=530600")
+    assert page.inner_text("#total") == "90"
+    shot(page, "03-clue-list")
+    page.goto(live["url"] + "/rectification/?region=530600&overdue=1")
+    assert page.locator("#ledger tbody tr.overdue").count() >= 1
+    shot(page, "13-rectification-overdue")
+    page.goto(live["url"] + "/import/")
+    assert page.locator("#upload-form").count() == 1
+    shot(page, "14-import")
+    page.goto(live["url"] + "/browse/Clue?region=530600")
+    page.click("#items tbody a >> nth=0")
+    page.wait_for_selector("#properties")
+    assert "问题线索" in page.content()
+    shot(page, "04-clue-detail")
+    assert page.locator("#neighbours a").count() >= 1
+    page.goto(live["url"] + "/browse/Person")
+    page.click("#items tbody a >> nth=0")
+    page.wait_for_selector("#properties")
+    masked = page.inner_text("[data-prop=id_masked]")
+    assert "********" in masked and len(masked) == 18
+    shot(page, "05-person-masked")
+
+
+def test_markup_in_titles_runs_no_script(page: Any, live: dict[str, Any]) -> None:
+    sign_in(page, live, "prov")
+    page.goto(live["url"] + "/browse/Clue/XSS-0001")
+    assert XSS in page.inner_text("#object-title")
+    page.goto(live["url"] + "/browse/Clue?q=onerror")
+    assert page.dialogs == [] and page.csp == []
+
+
+def test_a_liaison_cannot_open_another_departments_clue(page: Any,
+                                                        live: dict[str, Any]) -> None:
+    store = live["store"]
+    foreign = store.find("Transfer", where={"department_code": "D530600-JW"}).items[0]
+    own = store.find("Transfer", where={"department_code": "D530600-ZZB"}).items[0]
+    sign_in(page, live, "zzb")
+    response = page.goto(live["url"] + "/browse/Clue/" + own.get("clue_no"))
+    assert response.status == 200
+    response = page.goto(live["url"] + "/browse/Clue/" + foreign.get("clue_no"))
+    assert response.status == 404 and foreign.get("clue_no") not in page.content()
+    shot(page, "06-liaison-404")
+
+
+def test_switch_to_english(page: Any, live: dict[str, Any]) -> None:
+    sign_in(page, live, "prov")
+    assert "概览" in page.inner_text("nav")
+    page.click("nav button[data-lang=en]")
+    page.wait_for_selector("text=Dashboard")
+    assert "Sign out" in page.inner_text("nav")
+    page.wait_for_selector("body[data-charts-ready=yes]")
+    shot(page, "07-dashboard-english")
+
+
+def test_admin_and_audit_pages(page: Any, live: dict[str, Any]) -> None:
+    sign_in(page, live, "sys")
+    page.goto(live["url"] + "/admin/users")
+    assert page.locator("#users tr[data-user=zzb]").count() == 1
+    shot(page, "08-admin-users")
+    page.click("#sign-out")
+    sign_in(page, live, "aud")
+    page.goto(live["url"] + "/audit/")
+    assert page.locator("#records tbody tr").count() > 5
+    shot(page, "09-audit-log")
+    page.goto(live["url"] + "/audit/verify")
+    assert "审计链完整" in page.inner_text("#verdict")
+
+
+def test_open_a_clue_trace(page: Any, live: dict[str, Any]) -> None:
+    no = live["store"].find("Clue", where={"region_code": Cond(Op.PREFIX, "5306"),
+                                           "status": "case_filed"}).items[0].key
+    sign_in(page, live, "prov")
+    page.goto(live["url"] + "/browse/Clue/" + no)
+    page.click("#trace-link")
+    page.wait_for_selector("#trace")
+    steps = page.locator("#trace li").evaluate_all("els => els.map(e => e.dataset.step)")
+    assert steps.index("issue") < steps.index("clue") < steps.index("transfer") \
+        < steps.index("case")
+    shot(page, "10-clue-trace")
+
+
+def test_create_a_joint_check_and_assign_it(page: Any, live: dict[str, Any]) -> None:
+    unit = live["store"].find("Unit", where={"region_code": Cond(Op.PREFIX, "5306")}).items[0]
+    sign_in(page, live, "prov")
+    page.goto(live["url"] + "/browse/JointCheck")
+    page.click("#new-check-link")
+    page.fill("#no", "JC-BROWSER-1")
+    page.fill("#title", "浏览器测试联合监督检查")
+    page.fill("#start", "2026-03-01")
+    page.fill("#end", "2026-03-31")
+    page.fill("#unit", unit.key)
+    page.click("#create-check")
+    page.wait_for_selector("#assign-form")
+    shot(page, "11-joint-check-proposal")
+    boxes = page.locator("#proposed-departments input[type=checkbox]")
+    assert boxes.count() >= 1
+    if page.locator("#proposed-departments input:checked").count() == 0:
+        boxes.first.check()
+    page.click("#assign")
+    page.wait_for_selector("#team li")
+    assert "尚未分派" not in page.inner_text("#team")
+    shot(page, "12-joint-check-assigned")
+    assert page.dialogs == [] and page.csp == []

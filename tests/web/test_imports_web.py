@@ -1,0 +1,77 @@
+"""Importing a ledger in the app: dry run, confirm, all or nothing, within jurisdiction."""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+import pytest
+from web.client import Client, make_app
+
+from collab.cases.idnumbers import IdKey
+from collab.graph.sqlite_engine import SqliteStore
+
+UNITS = [["单位编码", "单位名称", "所属区划代码"],
+         ["U532628107001", "那能村党支部", "532628107"],
+         ["U532622100001", "江那镇某村党支部", "532622100"]]
+
+
+def csv_bytes(rows: list[list[str]]) -> bytes:
+    out = io.StringIO()
+    csv.writer(out).writerows(rows)
+    return out.getvalue().encode("gbk")
+
+
+@pytest.fixture
+def app(fresh: SqliteStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setenv("COLLAB_INSTANCE", str(tmp_path / "instance"))
+    return make_app(fresh, COLLAB_IDKEY=IdKey.from_secret(b"import-test-key!" * 2))
+
+
+def upload(client: Client, name: str, body: bytes):
+    return client.http.post("/import/", data={"csrf_token": client.token,
+                                              "ledger": (io.BytesIO(body), name)},
+                            content_type="multipart/form-data")
+
+
+def test_dry_run_then_confirm(app, fresh: SqliteStore, tmp_path: Path) -> None:
+    coord = Client(app)
+    coord.sign_in("coord")
+    checked = upload(coord, "单位.csv", csv_bytes(UNITS))
+    assert checked.status_code == 200 and 'id="confirm-import"' in checked.text
+    assert fresh.get("Unit", "U532628107001") is None
+    assert len(list((tmp_path / "instance" / "uploads").iterdir())) == 1
+    done = coord.post("/import/confirm")
+    assert done.status_code == 200
+    assert fresh.get("Unit", "U532628107001").get("name") == "那能村党支部"
+    assert list((tmp_path / "instance" / "uploads").iterdir()) == []
+    record = fresh.find("AuditRecord", where={"event": "ledger.import"}).items[0]
+    assert record.get("kind") == "import" and record.get("outcome") == "ok"
+    assert coord.post("/import/confirm").headers["Location"] == "/import/"
+
+
+def test_rows_outside_jurisdiction_refuse_the_whole_file(app, fresh: SqliteStore,
+                                                         tmp_path: Path) -> None:
+    zt = Client(app)
+    zt.sign_in("zt")
+    refused = upload(zt, "单位.csv", csv_bytes(UNITS))
+    assert refused.status_code == 200 and 'id="confirm-import"' not in refused.text
+    assert 'id="report"' in refused.text
+    assert fresh.get("Unit", "U532628107001") is None
+    assert list((tmp_path / "instance" / "uploads").iterdir()) == []
+    record = fresh.find("AuditRecord", where={"event": "ledger.import_check"}).items[0]
+    assert record.get("outcome") == "refused"
+
+
+def test_wrong_files_and_roles_are_refused(app, fresh: SqliteStore) -> None:
+    coord = Client(app)
+    coord.sign_in("coord")
+    wrong = upload(coord, "../../etc/passwd.xlsm", b"PK\x03\x04 not really")
+    assert wrong.status_code == 200 and 'id="confirm-import"' not in wrong.text
+    junk = upload(coord, "台账.xlsx", b"this is not a spreadsheet at all")
+    assert 'id="confirm-import"' not in junk.text
+    for name in ("lead", "liaison", "sys", "aud"):
+        other = Client(app)
+        other.sign_in(name)
+        assert other.get("/import/").status_code == 404
