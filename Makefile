@@ -47,11 +47,10 @@ test: $(VENV)/.installed-test
 	$(NEO4J) stop >/dev/null 2>&1 || true; \
 	exit $$rc
 
-## bench: ingest figures on both engines (run on demand, never in `make test`)
+## bench: ingest figures on both engines (run on demand, never in `make test`); the other
+## benchmarks are `python -m bench.<name>` (see docs/BENCHMARKS.md). Each starts its own Neo4j.
 bench: $(VENV)/.installed-test
-	@uri=$$($(NEO4J) start | tail -n 1); \
-	COLLAB_NEO4J_URI="$$uri" COLLAB_NEO4J_PASSWORD=collab-test-pw $(BIN)/python -m bench.ingest; rc=$$?; \
-	$(NEO4J) stop >/dev/null 2>&1 || true; exit $$rc
+	$(BIN)/python -m bench.ingest
 
 ## translations: extract the app's strings, merge them into the Chinese catalogue, compile it
 translations: $(VENV)/.installed-test

@@ -6,15 +6,23 @@ line and exits with 1, never a traceback.
 
 import click
 
-from collab.cli import backup, explore, graph, seed
-from collab.cli import checks as check_commands
-from collab.cli import clues as clue_commands
-from collab.cli import ledgers as ledger_commands
-from collab.cli import letters as letter_commands
-from collab.cli import rectification as rect_commands
-from collab.cli import stats as stats_commands
-from collab.cli import web as web_commands
+from collab.cli import (
+    backup,
+    checks,
+    clues,
+    explore,
+    graph,
+    ledgers,
+    letters,
+    rectification,
+    seed,
+    stats,
+    web,
+)
 from collab.cli.common import CollabGroup
+
+AREAS = (graph, seed, backup, ledgers, clues, stats, rectification, checks, letters, explore,
+         web)
 
 
 @click.group(cls=CollabGroup)
@@ -23,16 +31,6 @@ def main() -> None:
     """collab: inspection issues, clues and cases across departments, as one graph."""
 
 
-for command in (*graph.COMMANDS, *seed.COMMANDS, *backup.COMMANDS):
-    main.add_command(command)
-for command in explore.COMMANDS:
-    main.add_command(command)
-for command in ledger_commands.COMMANDS:
-    main.add_command(command)
-for command in web_commands.COMMANDS:
-    main.add_command(command)
-for command in (*clue_commands.COMMANDS, *stats_commands.COMMANDS):
-    main.add_command(command)
-for command in (*rect_commands.COMMANDS, *check_commands.COMMANDS,
-                *letter_commands.COMMANDS):
-    main.add_command(command)
+for area in AREAS:
+    for command in area.COMMANDS:
+        main.add_command(command)

@@ -138,8 +138,21 @@ _ORDER = {
     False: "json_extract(props, '$.<<prop>>') IS NULL, json_extract(props, '$.<<prop>>'), uid",
     True: "json_extract(props, '$.<<prop>>') IS NULL, json_extract(props, '$.<<prop>>') DESC, uid",
 }
-_FIND = "SELECT uid, props FROM nodes WHERE <<where>> ORDER BY <<order>> LIMIT ? OFFSET ?"
-_COUNT = "SELECT count(*) FROM nodes WHERE <<where>>"
+_FIND = """SELECT uid, props FROM nodes <<hint>> WHERE <<where>>
+    ORDER BY <<order>> LIMIT ? OFFSET ?"""
+_COUNT = "SELECT count(*) FROM nodes <<hint>> WHERE <<where>>"
+# Filters an expression index can serve. Without statistics SQLite prefers the (label, key)
+# index for `label = 'X'` and scans the whole label, so the first such filter names its index.
+_INDEXABLE = (Op.EQ, Op.IN, Op.PREFIX, Op.LT, Op.LE, Op.GT, Op.GE)
+
+
+def _hint(node: NodeType, filters: list[Filter]) -> Fragment:
+    """`INDEXED BY` the index of the first filter that one can serve, or nothing."""
+    indexed = schema.indexed_props(node)
+    for f in filters:
+        if f.op in _INDEXABLE and f.prop in indexed:
+            return compose("INDEXED BY <<name>>", name=index_name("ix", node.label, f.prop))
+    return compose("")
 
 
 def _where(node: NodeType, filters: list[Filter]) -> tuple[Fragment, list[Any]]:
@@ -237,13 +250,15 @@ class SqliteGraph(GraphOps):
               descending: bool, limit: int, offset: int) -> list[Node]:
         where, params = _where(node, filters)
         order = compose("uid") if order_by is None else compose(_ORDER[descending], prop=order_by)
-        cur = self._conn.execute(compose(_FIND, where=where, order=order),
+        cur = self._conn.execute(compose(_FIND, hint=_hint(node, filters), where=where,
+                                         order=order),
                                  [*params, limit, offset])
         return [codec.decode_node(node.label, uid, json.loads(p)) for uid, p in cur]
 
     def _count(self, node: NodeType, filters: list[Filter]) -> int:
         where, params = _where(node, filters)
-        return self._conn.execute(compose(_COUNT, where=where), params).fetchone()[0]
+        query = compose(_COUNT, hint=_hint(node, filters), where=where)
+        return self._conn.execute(query, params).fetchone()[0]
 
     def _adjacent(self, uids: Sequence[str], types: Sequence[str] | None,
                   labels: Sequence[str] | None, direction: Direction,
