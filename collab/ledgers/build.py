@@ -15,6 +15,7 @@ from typing import Any
 
 from collab.cases import idnumbers, regions
 from collab.cases.actors import Actor
+from collab.cases.explore import with_pinyin
 from collab.graph.store import Graph
 from collab.ledgers import values
 from collab.ledgers.kinds import Kind
@@ -56,10 +57,12 @@ class Plan:
         slot[(src[1], dst[1])] = {k: v for k, v in props.items() if v is not None}
 
     def write(self, g: Graph) -> dict[str, int]:
-        """Write the nodes (in dependency order), then the relationships; counts written."""
+        """Write the nodes (in dependency order, names with their pinyin so the explorer finds
+        张三 by `zs`), then the relationships; counts written."""
         written: dict[str, int] = {}
         for label in sorted(self.nodes, key=_WRITE_ORDER.index):
-            written[label] = g.upsert_nodes(label, self.nodes[label].values())
+            rows = [with_pinyin(label, row) for row in self.nodes[label].values()]
+            written[label] = g.upsert_nodes(label, rows)
         for (type_, src, dst), rels in self.rels.items():
             rows = [{"src": s, "dst": d, **props} for (s, d), props in rels.items()]
             written[type_] = written.get(type_, 0) + g.upsert_rels(type_, rows, src=src, dst=dst)
