@@ -56,7 +56,7 @@ bench: $(VENV)/.installed-test
 translations: $(VENV)/.installed-test
 	$(BIN)/pybabel extract -F collab/web/babel.cfg -k _l -k lazy_gettext --no-location \
 		-o var/messages.pot collab/web
-	$(BIN)/pybabel update -i var/messages.pot -d collab/web/translations -l zh --no-location
+	$(BIN)/pybabel update -i var/messages.pot -d collab/web/translations -l zh -w 100
 	$(BIN)/pybabel compile -d collab/web/translations -l zh
 
 neo4j-start:

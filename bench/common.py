@@ -64,7 +64,8 @@ def neo4j_engine() -> Iterator[Store]:
     """A wiped Neo4j store on the benchmark's own server (started and stopped here)."""
     uri = os.environ.get("COLLAB_BENCH_NEO4J_URI")
     env = {**os.environ, "NEO4J_LOCAL_HOME": str(BENCH_HOME), "NEO4J_LOCAL_PORT": BENCH_PORT,
-           "NEO4J_LOCAL_HEAP": os.environ.get("NEO4J_LOCAL_HEAP", "2g")}
+           "NEO4J_LOCAL_HEAP": os.environ.get("NEO4J_LOCAL_HEAP", "2g"),
+           "NEO4J_LOCAL_PAGECACHE_MB": os.environ.get("NEO4J_LOCAL_PAGECACHE_MB", "3072")}
     started = False
     if not uri:
         _share_build(BENCH_HOME)

@@ -13,6 +13,7 @@ def register_blueprints(app: Flask) -> None:
         auth,
         checks,
         clues,
+        crosscheck,
         dashboard,
         explorer,
         exports,
@@ -23,5 +24,5 @@ def register_blueprints(app: Flask) -> None:
     )
 
     for area in (auth, dashboard, nodes, clues, checks, rectification, letters, imports,
-                 exports, admin, auditlog, explorer):
+                 exports, admin, auditlog, explorer, crosscheck):
         app.register_blueprint(area.bp)

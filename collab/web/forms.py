@@ -13,6 +13,7 @@ from wtforms import (
     SelectField,
     StringField,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, EqualTo, Length, Optional
 
 from collab.cases.authz import Role
@@ -97,3 +98,19 @@ class StepForm(FlaskForm):
                                                     "closed"], validate_choice=False)
     case_no = StringField(_l("Case number"), validators=[Optional(), Length(max=64)])
     reason = StringField(_l("Why"), validators=[Optional(), Length(max=500)])
+
+
+class CrossCheckForm(FlaskForm):
+    list_a = FileField(_l("List A (.xlsx or .csv)"), validators=[
+        FileRequired(), FileAllowed(["xlsx", "csv"], _l("Only .xlsx and .csv lists."))])
+    list_b = FileField(_l("List B (.xlsx or .csv)"), validators=[
+        FileRequired(), FileAllowed(["xlsx", "csv"], _l("Only .xlsx and .csv lists."))])
+    key = SelectField(_l("Match by"), choices=[
+        SelectChoice("id_number", _l("ID number, then name and birth date")),
+        SelectChoice("name_birth", _l("Name and birth date only"))])
+
+
+class RaiseIssueForm(FlaskForm):
+    unit = StringField(_l("Unit code"), validators=[DataRequired(), Length(max=64)])
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
+    found_on = DateField(_l("Found on"), validators=[DataRequired()])

@@ -33,6 +33,7 @@ MATRIX = {
     "/rectification/": CASEWORK,
     "/letters/": CASEWORK,
     "/import/": {"prov", "coord", "insp", "zt"},
+    "/crosscheck/": {"prov", "coord", "insp", "zt"},
     "/export/": {"prov", "coord", "lead", "zt"},
     "/export/clues.csv": {"prov", "coord", "lead", "zt"},
     "/export/nonsense.csv": set(),

@@ -228,3 +228,24 @@ def test_create_a_joint_check_and_assign_it(page: Any, live: dict[str, Any]) -> 
     assert "尚未分派" not in page.inner_text("#team")
     shot(page, "12-joint-check-assigned")
     assert page.dialogs == [] and page.csp == []
+
+
+def test_cross_check_two_lists_and_raise_an_issue(page: Any, live: dict[str, Any]) -> None:
+    seeds = Path(__file__).resolve().parents[2] / "seeds" / "crosscheck"
+    unit = live["store"].find("Unit", where={"region_code": Cond(Op.PREFIX, "5326")}).items[0]
+    sign_in(page, live, "prov")
+    page.goto(live["url"] + "/crosscheck/")
+    page.set_input_files("#list_a", str(seeds / "nanneng_roster_60plus.csv"))
+    page.set_input_files("#list_b", str(seeds / "nanneng_pension_list.xlsx"))
+    page.click("#compare")
+    page.wait_for_selector("#issue-form")
+    assert page.inner_text("#count-only_a") == "66"
+    page.check("#table-only_a input.pick-all")
+    assert page.locator("#table-only_a input.pick:checked").count() == 66
+    page.fill("#unit", unit.key)
+    page.fill("#title", "浏览器测试：66名老人未领取养老金")
+    shot(page, "13-crosscheck")
+    page.click("#raise-issue")
+    page.wait_for_url("**/browse/Issue/**")
+    assert "数据比对" in page.inner_text("main")
+    assert page.dialogs == [] and page.csp == []

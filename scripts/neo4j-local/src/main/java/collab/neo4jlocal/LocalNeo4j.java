@@ -75,8 +75,10 @@ public final class LocalNeo4j {
                 .setConfig(HttpsConnector.enabled, false)
                 .setConfig(GraphDatabaseSettings.auth_enabled, true)
                 // Small footprint: the heap is set by the launcher (-Xmx768m); the page cache
-                // is off-heap, so cap it rather than let it size itself from the machine's RAM.
-                .setConfig(GraphDatabaseSettings.pagecache_memory, ByteUnit.mebiBytes(128))
+                // is off-heap, so cap it rather than let it size itself from the machine's RAM
+                // (NEO4J_LOCAL_PAGECACHE_MB raises it, e.g. for benchmarks on large graphs).
+                .setConfig(GraphDatabaseSettings.pagecache_memory,
+                        ByteUnit.mebiBytes(Long.parseLong(env("NEO4J_LOCAL_PAGECACHE_MB", "128"))))
                 // Don't reserve 256 MiB per transaction-log file up front.
                 .setConfig(GraphDatabaseSettings.preallocate_logical_logs, false)
                 .setConfig(GraphDatabaseSettings.logical_log_rotation_threshold, ByteUnit.mebiBytes(32))

@@ -1,0 +1,173 @@
+"""The data cross-check page (数据比对): two uploaded lists compared, results raised as an issue.
+
+The uploaded files live only for the request that compares them (saved under random names and
+deleted before the page is answered). What is kept for the second step is the result as the
+page shows it, with ID numbers already masked: a JSON file under a random name in the instance
+folder, named in the session, deleted once the issue is raised and swept after an hour. So no
+raw ID number is ever written anywhere that outlives the request. Only roles that may register
+issues use the page; for everyone else it does not exist (404).
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+import shutil
+import time
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from collab.cases import authz as access
+from collab.cases import crosscheck as xc
+from collab.cases.audit import Kind
+from collab.cases.authz import Authz, Perm
+from collab.errors import CollabError
+from collab.ledgers.reading import UnreadableFile
+from collab.web import auditing
+from collab.web.forms import CrossCheckForm, RaiseIssueForm
+from collab.web.store import current_store
+
+bp = Blueprint("crosscheck", __name__, url_prefix="/crosscheck")
+TABLES = ("only_a", "only_b", "mismatched")
+_KEEP_SECONDS = 3600
+_UNITS_SHOWN = 200
+
+
+def _authz() -> Authz:
+    authz = current_user.authz
+    authz.require(Perm.REGISTER)  # the permission raise_issue needs
+    return authz
+
+
+def _folder() -> Path:
+    folder = Path(current_app.instance_path) / "crosscheck"
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    return folder
+
+
+def _sweep(folder: Path) -> None:
+    """Results nobody raised within the hour are deleted."""
+    limit = time.time() - _KEEP_SECONDS
+    for path in folder.glob("*.json"):
+        if path.stat().st_mtime < limit:
+            path.unlink(missing_ok=True)
+
+
+def _held_path() -> Path | None:
+    token = session.get("crosscheck_result", "")
+    if not token or not token.isalnum():
+        return None
+    path = _folder() / (token + ".json")
+    return path if path.is_file() else None
+
+
+def _held() -> dict[str, Any] | None:
+    """The masked result this session compared last, if it is still kept."""
+    path = _held_path()
+    return json.loads(path.read_text(encoding="utf-8")) if path else None
+
+
+def _compare(form: CrossCheckForm) -> dict[str, Any]:
+    """Compare the two uploads, deleting them whatever happens; the masked result."""
+    folder = _folder() / secrets.token_hex(16)
+    folder.mkdir(mode=0o700)
+    paths = []
+    try:
+        for name, field in (("名单A", form.list_a), ("名单B", form.list_b)):
+            # Named after the list, so the service's messages say which one is wrong.
+            paths.append(folder / (name + Path(field.data.filename or "").suffix.lower()))
+            field.data.save(paths[-1])
+        result = xc.crosscheck(paths[0], paths[1], key=form.key.data, reveal=False)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    return result.to_json()
+
+
+def _keep(result: dict[str, Any]) -> None:
+    folder = _folder()
+    _sweep(folder)
+    old = _held_path()
+    if old:
+        old.unlink(missing_ok=True)
+    token = secrets.token_hex(16)
+    (folder / (token + ".json")).write_text(json.dumps(result, ensure_ascii=False),
+                                            encoding="utf-8")
+    session["crosscheck_result"] = token
+
+
+def _page(form: CrossCheckForm, result: dict[str, Any] | None, error: str = "") -> Any:
+    authz = current_user.authz
+    units = current_store().read(lambda tx: access.find(
+        tx, authz=authz, label="Unit", order_by="code", limit=_UNITS_SHOWN).items)
+    issue = RaiseIssueForm(formdata=None, found_on=date.today())
+    return render_template("crosscheck/index.html", form=form, result=result, error=error,
+                           issue=issue, tables=TABLES, units=units)
+
+
+@bp.route("/", methods=["GET", "POST"])
+def page() -> Any:
+    _authz()
+    form = CrossCheckForm()
+    if form.validate_on_submit():
+        auditing.name_event("crosscheck.compare", Kind.VIEW)
+        try:
+            result = _compare(form)
+        except UnreadableFile as e:
+            auditing.refused()
+            return _page(form, None, e.zh)
+        except CollabError as e:
+            auditing.refused()
+            return _page(form, None, str(e))
+        _keep(result)
+        return _page(form, result)
+    if form.errors:
+        auditing.refused()
+    return _page(form, _held())
+
+
+@bp.route("/issue", methods=["POST"])
+def raise_issue() -> Any:
+    authz = _authz()
+    form, result = RaiseIssueForm(), _held()
+    if result is None:
+        flash(_("No cross-check result is waiting: compare the lists again."), "danger")
+        return redirect(url_for("crosscheck.page"))
+    if not form.validate():
+        auditing.refused()
+        flash(_("Give the unit code, a title and the date."), "danger")
+        return redirect(url_for("crosscheck.page"))
+    chosen = []
+    for pick in request.form.getlist("pick"):
+        table, _sep, index = pick.partition(":")
+        rows = result.get(table) if table in TABLES else None
+        if rows is not None and index.isdigit() and int(index) < len(rows):
+            chosen.append(xc.Finding(**rows[int(index)]))
+    unit, title, on = form.unit.data.strip(), form.title.data.strip(), form.found_on.data
+    try:
+        no = auditing.change(lambda tx: xc.raise_issue(
+            tx, authz=authz, unit_code=unit, findings=chosen, title=title, found_on=on),
+            event="crosscheck.raise_issue")
+    except CollabError as e:
+        auditing.refused()
+        flash(str(e), "danger")
+        return redirect(url_for("crosscheck.page"))
+    path = _held_path()
+    if path:
+        path.unlink(missing_ok=True)
+    session.pop("crosscheck_result", None)
+    flash(_("Issue %(no)s was registered.", no=no), "success")
+    return redirect(url_for("nodes.detail", label="Issue", key=no))
