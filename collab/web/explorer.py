@@ -48,7 +48,17 @@ def page() -> Any:
     types = sorted(t for t, rel in schema.RELS.items()
                    if any(a in labels and b in labels for a, b in rel.pairs))
     return render_template("explorer/index.html", labels=labels, types=types,
-                           start=request.args.get("uid", ""), cap=explore.DEFAULT_CAP)
+                           start=request.args.get("uid", ""), cap=explore.DEFAULT_CAP,
+                           target=_unit_uid(authz, request.args.get("unit", "")))
+
+
+def _unit_uid(authz: Any, text: str) -> str:
+    """The uid of the unit a person page asked about (by code or name), if the actor sees one."""
+    if not text.strip():
+        return request.args.get("b", "")
+    hits = current_store().read(lambda tx: explore.search(tx, authz=authz, q=text,
+                                                          labels=["Unit"], limit=1))
+    return hits[0].node.uid if hits else ""
 
 
 @bp.route("/api/search")

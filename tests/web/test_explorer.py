@@ -91,3 +91,17 @@ def test_the_explorer_in_a_real_browser_shows_a_hostile_name_as_text(
     page.wait_for_timeout(800)
     shot(page, "10-explorer")
     assert page.dialogs == [] and page.csp == [] and errors == []
+
+
+def test_a_person_page_asks_how_the_person_is_connected_to_a_unit(
+        signed_in: dict[str, Client]) -> None:
+    client = signed_in["coord"]
+    person = client.get("/browse/Person/P-SYN-0001").text
+    assert 'id="explore-link"' in person and 'id="connect-form"' in person
+    [unit] = client.get("/explore/api/search?q=U532628107&label=Unit").json["hits"]
+    explorer = client.get("/explore/?a=P-SYN-0001&unit=U532628107").text
+    assert f'data-a="P-SYN-0001" data-b="{unit["id"]}"' in explorer
+    assert client.get(f"/explore/api/paths?a=P-SYN-0001&b={unit['id']}").status_code == 200
+    outside = client.get("/explore/?a=P-SYN-0001&unit=" + "中共昭通").text
+    assert 'data-b=""' in outside
+    assert 'id="explore-link"' not in signed_in["liaison"].get("/browse/Clue/XS-2023-0001").text
