@@ -41,10 +41,13 @@ def stats() -> None:
     """Figures: conversion, contribution, lead times, funnel, rectification, summary."""
 
 
-def _fmt(value: Any) -> str:
+def _fmt(value: Any, name: str = "") -> str:
+    """A figure for the terminal: rates as percentages, amounts with separators, — for none."""
     if value is None:
         return "—"
-    return f"{value:.1%}" if isinstance(value, float) else str(value)
+    if isinstance(value, float):
+        return f"{value:.1%}" if name.endswith("rate") else f"{value:,.2f}"
+    return str(value)
 
 
 @stats.command()
@@ -72,10 +75,10 @@ def conversion(store: Store, by: str, as_json: bool, as_list: bool, **opts: Any)
         return
     click.echo("group\tname\ttransferred\tconverted\trate\tsettled\tsettled_rate")
     for r in result["rows"]:
-        click.echo("\t".join(_fmt(r[k]) for k in ("group", "name", "transferred", "converted",
+        click.echo("\t".join(_fmt(r[k], k) for k in ("group", "name", "transferred", "converted",
                                                   "rate", "settled", "settled_rate")))
     for r in result.get("clues", []):
-        click.echo("\t".join(_fmt(r[k]) for k in ("clue_no", "dept", "first_at", "case_no",
+        click.echo("\t".join(_fmt(r[k], k) for k in ("clue_no", "dept", "first_at", "case_no",
                                                   "converted", "settled")))
 
 
@@ -101,7 +104,7 @@ def summary(store: Store, as_json: bool, figure: str | None, **opts: Any) -> Non
         return
     for key, value in result.items():
         if key != "scope":
-            click.echo(f"{key}: {_fmt(value)}")
+            click.echo(f"{key}: {_fmt(value, key)}")
 
 
 def _json_figure(name: str, compute: Callable[[Graph, fig.Scope], Any], doc: str) -> None:

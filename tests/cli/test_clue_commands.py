@@ -57,6 +57,9 @@ def test_clue_lifecycle_trace_and_stats_from_the_command_line(tmp_path: Path) ->
     zhaotong = json.loads(run("stats", "summary", "--region", "昭通市", "--period", "2023",
                               "--json"))
     assert zhaotong["scope"]["region"] == "530600"
+    text = run("stats", "summary", "--region", "昭通市", "--period", "2023")
+    funds = f"funds_recovered_yuan: {zhaotong['funds_recovered_yuan']:,.2f}"
+    assert funds in text and "conversion_rate: 35.6%" in text
     empty = json.loads(run("stats", "summary", "--region", "530129", "--period", "2019",
                            "--json"))
     assert empty["conversion_rate"] is None and empty["clues_transferred"] == 0
