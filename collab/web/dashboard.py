@@ -17,6 +17,7 @@ from collab.cases import figures, regions
 from collab.cases.authz import Authz, Perm
 from collab.errors import ValidationError
 from collab.graph.store import Cond, Graph, Op
+from collab.web.labels import state_name
 from collab.web.store import current_store
 
 bp = Blueprint("dashboard", __name__)
@@ -100,7 +101,8 @@ def overview(g: Graph, *, authz: Authz, region: str | None, year: int | None) ->
         "summary": _summary(g, authz, region, year),
         "by_region": [{"code": r.key, "name": r.get("name"),
                        **_counts(g, authz, r.key, year)} for r in children],
-        "clue_status": [{"status": k, "value": v} for k, v in statuses.items() if v],
+        "clue_status": [{"status": k, "name": state_name(k, "Clue"), "value": v}
+                        for k, v in statuses.items() if v],
         "prefectures": [{"code": r.key, "name": r.get("name")}
                         for r in _children(g, authz, None)],
     }

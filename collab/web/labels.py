@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Flask
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from collab.cases import checks, clues, rectification
 from collab.cases.authz import Perm
+from collab.cases.lifecycle import Lifecycle
 
 LABELS = {
     "Region": _l("Regions"), "Unit": _l("Units"), "Department": _l("Departments"),
@@ -33,8 +38,39 @@ ROLES = {
     "inspector": _l("Inspector"), "leader": _l("Leader"), "liaison": _l("Liaison"),
     "pending": _l("No role yet"),
 }
+# Lifecycle states (collab/cases: clues, transfers, rectification, checks) as people name them.
+# A code means the same in every lifecycle but for the few that `STATES_OF` names per label.
+STATES = {
+    "registered": _l("Registered"), "transferred": _l("Transferred"),
+    "accepted": _l("Accepted"), "inquiry": _l("Inquiry by talk or letter"),
+    "verification": _l("Preliminary verification"), "on_hold": _l("On hold"),
+    "closed": _l("Closed"), "case_filed": _l("Case filed"), "returned": _l("Returned"),
+    "open": _l("Not started"), "in_progress": _l("In progress"), "done": _l("Done"),
+    "verified": _l("Checked and accepted"), "reopened": _l("Reopened"), "planned": _l("Planned"),
+    "reported": _l("Reported"),
+}
+LIFECYCLES: dict[str, Lifecycle] = {lc.label: lc for lc in (
+    clues.CLUE, clues.TRANSFER, rectification.LIFECYCLE, checks.LIFECYCLE)}
+STATES_OF = {
+    "Rectification": {"in_progress": _l("Being rectified")},
+    "JointCheck": {"in_progress": _l("Under check"), "closed": _l("Finished")},
+}
 FIGURES = {"Issue": _l("Issues"), "Clue": _l("Clues"), "Transfer": _l("Transfers"),
            "Case": _l("Cases"), "JointCheck": _l("Joint checks")}
+
+
+def state_name(code: Any, label: str | None = None) -> str:
+    """A lifecycle state as people read it (已移交), in the page's language; unknown codes as is."""
+    if not code:
+        return ""
+    name = STATES_OF.get(label or "", {}).get(code) or STATES.get(code)
+    return str(name) if name is not None else str(code)
+
+
+def state_names(codes: Any, label: str | None = None) -> str:
+    """Several states as one phrase, joined the way the page's language lists things."""
+    joiner = "、" if str(get_locale()) == "zh" else ", "
+    return joiner.join(state_name(c, label) for c in codes)
 
 
 def _can(perm: str) -> bool:
@@ -44,3 +80,4 @@ def _can(perm: str) -> bool:
 def init_app(app: Flask) -> None:
     app.jinja_env.globals.update(LABELS=LABELS, PROPS=PROPS, ROLES=ROLES, FIGURES=FIGURES,
                                  can=_can)
+    app.jinja_env.filters["state"] = state_name

@@ -22,6 +22,7 @@ from collab.graph import schema
 from collab.graph.store import Cond, Graph, Op
 from collab.web import auditing
 from collab.web.forms import ActionForm
+from collab.web.labels import LIFECYCLES
 from collab.web.store import current_store
 
 bp = Blueprint("nodes", __name__, url_prefix="/browse")
@@ -87,6 +88,7 @@ def listing(label: str) -> Any:
         limit=PAGE, offset=(number - 1) * PAGE))
     return render_template("nodes/list.html", label=label, page=page, number=number,
                            pages=max(1, -(-page.total // PAGE)), title_prop=title_prop(label),
+                           states=tuple(LIFECYCLES[label].names) if label in LIFECYCLES else (),
                            has_status="status" in schema.node_props(schema.label(label)))
 
 

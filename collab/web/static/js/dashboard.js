@@ -24,7 +24,7 @@
         animation: false,
         tooltip: { trigger: "item" },
         series: [{ type: "pie", radius: ["35%", "65%"],
-                   data: data.clue_status.map(function (s) { return { name: s.status, value: s.value }; }) }]
+                   data: data.clue_status.map(function (s) { return { name: s.name, value: s.value }; }) }]
       });
       document.body.dataset.chartsReady = "yes";
     })
