@@ -54,8 +54,8 @@ bench: $(VENV)/.installed-test
 
 ## translations: extract the app's strings, merge them into the Chinese catalogue, compile it
 translations: $(VENV)/.installed-test
-	$(BIN)/pybabel extract -F collab/web/babel.cfg -k _l -k lazy_gettext --no-location \
-		-o var/messages.pot collab/web
+	$(BIN)/pybabel extract -F collab/web/babel.cfg -k _l -k lazy_gettext -k N_ --no-location \
+		-o var/messages.pot collab
 	$(BIN)/pybabel update -i var/messages.pot -d collab/web/translations -l zh -w 100
 	$(BIN)/pybabel compile -d collab/web/translations -l zh
 

@@ -54,13 +54,14 @@ class Perm(StrEnum):
     IMPORT = "import"
     EXPORT = "export"
     MANAGE_USERS = "manage_users"      # create and disable users
+    MANAGE_DEPARTMENTS = "manage_departments"  # create and edit collaborating departments
     MANAGE_ACCESS = "manage_access"    # roles, jurisdictions, unmasking, unlocking
     READ_AUDIT = "read_audit"          # read and export the audit trail
 
 
 _CASEWORK = {Perm.VIEW_CASES, Perm.VIEW_ORG, Perm.DASHBOARD, Perm.EXPLORE}
 GRANTS: Mapping[Role, frozenset[Perm]] = {
-    Role.SYSTEM_ADMIN: frozenset({Perm.MANAGE_USERS, Perm.VIEW_ORG}),
+    Role.SYSTEM_ADMIN: frozenset({Perm.MANAGE_USERS, Perm.MANAGE_DEPARTMENTS, Perm.VIEW_ORG}),
     Role.SECURITY_ADMIN: frozenset({Perm.MANAGE_ACCESS, Perm.VIEW_ORG}),
     Role.AUDIT_ADMIN: frozenset({Perm.READ_AUDIT}),
     Role.COORDINATOR: frozenset(_CASEWORK | {Perm.REGISTER, Perm.TRANSFER, Perm.PLAN_CHECKS,

@@ -15,6 +15,7 @@ from collab.cases.authz import Perm, Role
 from collab.errors import CollabError, NotFound
 from collab.graph.store import Graph
 from collab.web import auditing
+from collab.web.errors import message
 from collab.web.forms import ActionForm, GrantForm, NewUserForm, ResetForm
 from collab.web.security import now
 from collab.web.store import current_store
@@ -47,7 +48,7 @@ def _act(name: str, fn: Callable[[Graph], Any], event: str, done: str) -> Any:
         if isinstance(e, NotFound):
             raise
         auditing.refused()
-        flash(str(e), "danger")
+        flash(message(e), "danger")
         return None
     flash(done, "success")
     return result if result is not None else True

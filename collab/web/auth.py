@@ -22,6 +22,7 @@ from collab.cases.audit import Kind
 from collab.cases.users import Outcome
 from collab.errors import ValidationError
 from collab.web import auditing
+from collab.web.errors import message
 from collab.web.forms import LanguageForm, LoginForm, PasswordForm
 from collab.web.i18n import LANGUAGES
 from collab.web.security import now, safe_next
@@ -93,7 +94,7 @@ def password() -> Any:
                 event="auth.password_changed", label="User", key=name, kind=Kind.AUTH)
         except ValidationError as e:
             auditing.refused()
-            flash(str(e), "danger")
+            flash(message(e), "danger")
         else:
             session.pop("rotate", None)
             flash(_("Your password was changed."), "success")

@@ -15,6 +15,7 @@ def register_blueprints(app: Flask) -> None:
         clues,
         crosscheck,
         dashboard,
+        departments,
         explorer,
         exports,
         imports,
@@ -24,5 +25,5 @@ def register_blueprints(app: Flask) -> None:
     )
 
     for area in (auth, dashboard, nodes, clues, checks, rectification, letters, imports,
-                 exports, admin, auditlog, explorer, crosscheck):
+                 exports, admin, auditlog, explorer, crosscheck, departments):
         app.register_blueprint(area.bp)

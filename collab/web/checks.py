@@ -19,6 +19,7 @@ from collab.cases.authz import Authz, Perm
 from collab.errors import CollabError, NotFound
 from collab.graph.store import Graph
 from collab.web import auditing
+from collab.web.errors import message
 from collab.web.forms import ActionForm, AdvanceForm, FindingForm, NewCheckForm
 from collab.web.store import current_store
 
@@ -39,7 +40,7 @@ def _step(no: str, fn: Any, event: str, done: str) -> bool:
         raise
     except CollabError as e:
         auditing.refused()
-        flash(str(e), "danger")
+        flash(message(e), "danger")
         return False
     flash(done, "success")
     return True
@@ -79,7 +80,7 @@ def _view(g: Graph, *, authz: Authz, no: str) -> dict[str, Any]:
         try:
             proposal = proposals.propose(g, check=no, on=date.today())
         except NotFound as e:  # the check exists (in scope), but has nothing to propose for
-            why_none = str(e)
+            why_none = message(e)
     return {"check": checks.describe(g, no), "proposal": proposal, "why_none": why_none}
 
 

@@ -15,6 +15,7 @@ from collab.cases.authz import Authz, Perm, Role, mask_id_numbers
 from collab.errors import CollabError, NotFound
 from collab.graph.store import Graph
 from collab.web import auditing
+from collab.web.errors import message
 from collab.web.forms import StepForm, TransferForm
 from collab.web.store import current_store
 
@@ -67,7 +68,7 @@ def _changed(no: str, fn: Any, event: str, label: str, key: str) -> Any:
         raise
     except CollabError as e:
         auditing.refused()
-        flash(str(e), "danger")
+        flash(message(e), "danger")
     else:
         flash(_("Done."), "success")
     return redirect(url_for("clues.trace_page", no=no))

@@ -38,6 +38,7 @@ from collab.cases.authz import Authz, Perm
 from collab.errors import CollabError
 from collab.ledgers.reading import UnreadableFile
 from collab.web import auditing
+from collab.web.errors import message
 from collab.web.forms import CrossCheckForm, RaiseIssueForm
 from collab.web.store import current_store
 
@@ -131,7 +132,7 @@ def page() -> Any:
             return _page(form, None, e.zh)
         except CollabError as e:
             auditing.refused()
-            return _page(form, None, str(e))
+            return _page(form, None, message(e))
         _keep(result)
         return _page(form, result)
     if form.errors:
@@ -163,7 +164,7 @@ def raise_issue() -> Any:
             event="crosscheck.raise_issue")
     except CollabError as e:
         auditing.refused()
-        flash(str(e), "danger")
+        flash(message(e), "danger")
         return redirect(url_for("crosscheck.page"))
     path = _held_path()
     if path:

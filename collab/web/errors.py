@@ -11,6 +11,7 @@ import logging
 from typing import Any
 
 from flask import Flask, g, jsonify, make_response, render_template, request
+from flask_babel import gettext
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
@@ -22,6 +23,7 @@ from collab.errors import (
     StoreAuthError,
     StoreUnavailable,
 )
+from collab.web.labels import state_name, state_names
 
 log = logging.getLogger("collab.web")
 
@@ -38,6 +40,28 @@ def _generic(status: int) -> str:
             429: _("Too many attempts: try again later."),
             503: _("The service is unavailable for a moment: try again shortly."),
             }.get(status, _("Something went wrong."))
+
+
+def message(e: CollabError) -> str:
+    """An error's message in the reader's language.
+
+    Services raise English templates marked with `N_` and keep their values apart
+    (`collab.errors`); here the template is looked up in the catalogue and filled in, with
+    lifecycle states named as people read them. Unmarked messages come out as raised.
+    """
+    if not e.params:
+        return gettext(e.template) if e.template else str(e)
+    label = e.params.get("label")
+    return gettext(e.template, **{k: _shown(k, v, label) for k, v in e.params.items()})
+
+
+def _shown(name: str, value: Any, label: str | None) -> Any:
+    """A message parameter as shown: lifecycle states (`*_state`, `*_states`) by name."""
+    if name.endswith("_states"):
+        return state_names(value, label) or _("none (final state)")
+    if name.endswith("_state"):
+        return state_name(value, label)
+    return value
 
 
 def plain_error(status: int, message: str | None = None) -> Any:
@@ -69,8 +93,8 @@ def _expected(e: CollabError) -> Any:
         log.error("store unavailable (request %s): %s", g.get("request_id"), e)
         return plain_error(503)
     if isinstance(e, ConflictError):
-        return plain_error(409, str(e))
-    return plain_error(400, str(e))
+        return plain_error(409, message(e))
+    return plain_error(400, message(e))
 
 
 def _unexpected(e: Exception) -> Any:

@@ -9,14 +9,18 @@ from wtforms import (
     BooleanField,
     DateField,
     HiddenField,
+    IntegerField,
     PasswordField,
     SelectField,
     StringField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, EqualTo, Length, Optional
+from wtforms.validators import DataRequired, EqualTo, Length, NumberRange, Optional
 
 from collab.cases.authz import Role
+from collab.cases.clues import DISPOSALS
+from collab.cases.departments import KINDS, MAX_FEEDBACK_DAYS
+from collab.web.labels import DEPARTMENT_KINDS, STATES
 
 
 class ActionForm(FlaskForm):
@@ -54,6 +58,21 @@ class GrantForm(FlaskForm):
 
 class ResetForm(FlaskForm):
     password = PasswordField(_l("New initial password"), validators=[DataRequired()])
+
+
+class DepartmentForm(FlaskForm):
+    """A department's editable fields; `feedback_days` empty means the deployment default."""
+
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=100)])
+    kind = SelectField(_l("Kind"), choices=[SelectChoice("", "—")] + [
+        SelectChoice(k, DEPARTMENT_KINDS[k]) for k in KINDS])
+    feedback_days = IntegerField(_l("Feedback days"), validators=[
+        Optional(), NumberRange(min=1, max=MAX_FEEDBACK_DAYS)])
+
+
+class NewDepartmentForm(DepartmentForm):
+    code = StringField(_l("Department code"), validators=[DataRequired(), Length(max=32)])
+    region = StringField(_l("Region code"), validators=[DataRequired(), Length(max=12)])
 
 
 class DisableForm(FlaskForm):
@@ -94,8 +113,8 @@ class TransferForm(FlaskForm):
 
 class StepForm(FlaskForm):
     on = DateField(_l("Date"), validators=[DataRequired()])
-    disposal = SelectField(_l("Disposal"), choices=["inquiry", "verification", "on_hold",
-                                                    "closed"], validate_choice=False)
+    disposal = SelectField(_l("Disposal"), choices=[SelectChoice(s, STATES[s]) for s in DISPOSALS],
+                           validate_choice=False)
     case_no = StringField(_l("Case number"), validators=[Optional(), Length(max=64)])
     reason = StringField(_l("Why"), validators=[Optional(), Length(max=500)])
 

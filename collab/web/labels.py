@@ -55,6 +55,15 @@ STATES_OF = {
     "Rectification": {"in_progress": _l("Being rectified")},
     "JointCheck": {"in_progress": _l("Under check"), "closed": _l("Finished")},
 }
+DEPARTMENT_KINDS = {
+    "discipline": _l("Discipline inspection and supervision"),
+    "organisation": _l("Organisation department"), "audit": _l("Audit"),
+    "finance": _l("Finance"), "human_resources": _l("Human resources and social security"),
+    "petitions": _l("Letters and visits"), "public_security": _l("Public security"),
+    "agriculture": _l("Agriculture and rural affairs"),
+    "rural_revitalisation": _l("Rural revitalisation"),
+    "inspection_office": _l("Inspection office"), "other": _l("Other"),
+}
 FIGURES = {"Issue": _l("Issues"), "Clue": _l("Clues"), "Transfer": _l("Transfers"),
            "Case": _l("Cases"), "JointCheck": _l("Joint checks")}
 
@@ -79,5 +88,5 @@ def _can(perm: str) -> bool:
 
 def init_app(app: Flask) -> None:
     app.jinja_env.globals.update(LABELS=LABELS, PROPS=PROPS, ROLES=ROLES, FIGURES=FIGURES,
-                                 can=_can)
+                                 DEPARTMENT_KINDS=DEPARTMENT_KINDS, can=_can)
     app.jinja_env.filters["state"] = state_name

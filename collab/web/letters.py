@@ -28,6 +28,7 @@ from collab.cases.authz import Authz, Perm
 from collab.errors import CollabError, NotFound
 from collab.graph.store import Graph
 from collab.web import auditing
+from collab.web.errors import message
 from collab.web.forms import ActionForm
 from collab.web.store import current_store
 
@@ -74,7 +75,7 @@ def issue() -> Any:
         raise
     except CollabError as e:
         auditing.refused()
-        flash(str(e), "danger")
+        flash(message(e), "danger")
         return redirect(url_for("letters.index"))
     flash(_("Letter %(no)s was issued.", no=letter.no), "success")
     return redirect(url_for("letters.index", issued=letter.no))

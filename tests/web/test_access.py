@@ -40,6 +40,7 @@ MATRIX = {
     "/checks/new": {"prov", "coord", "zt"},
     "/checks/JC-0001": {"prov", "coord", "insp", "lead", "liaison"},
     "/admin/users": {"sys", "sec"},
+    "/admin/departments/": {"sys"},
     "/audit/": {"aud"},
     "/audit/export.csv": {"aud"},
     "/audit/verify": {"aud"},

@@ -1,0 +1,100 @@
+"""Departments admin: the system admin lists, creates and edits collaborating departments.
+
+Each change runs through `auditing.change`, so the audit trail keeps who changed which
+fields from what to what; a refused change says why on the page and changes nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from collab.cases import departments, regions
+from collab.cases.audit import Kind
+from collab.cases.authz import Authz, Perm
+from collab.cases.clues import DEFAULT_FEEDBACK_DAYS
+from collab.errors import CollabError, NotFound
+from collab.graph.store import Graph
+from collab.web import auditing
+from collab.web.errors import message
+from collab.web.forms import DepartmentForm, NewDepartmentForm
+from collab.web.nodes import page_number
+from collab.web.store import current_store
+
+bp = Blueprint("departments", __name__, url_prefix="/admin/departments")
+PAGE = 50
+
+
+def _authz() -> Authz:
+    authz = current_user.authz
+    authz.require(Perm.MANAGE_DEPARTMENTS)
+    return authz
+
+
+@bp.route("/")
+def listing() -> Any:
+    authz = _authz()
+    region = request.args.get("region", "").strip() or None
+    if region is not None:
+        regions.check_code(region)
+    number = page_number(request.args)
+    page = current_store().read(lambda tx: departments.listing(
+        tx, authz=authz, region=region, limit=PAGE, offset=(number - 1) * PAGE))
+    return render_template("admin/departments.html", page=page, number=number,
+                           pages=max(1, -(-page.total // PAGE)), new=NewDepartmentForm(),
+                           edit=DepartmentForm(), default_days=DEFAULT_FEEDBACK_DAYS)
+
+
+def _change(code: str, fn: Callable[[Graph], Any], event: str, done: str) -> None:
+    """Run one department change with its audit record; say on the list how it went."""
+    try:
+        auditing.change(fn, event=event, label="Department", key=code)
+    except NotFound:
+        raise
+    except CollabError as e:
+        auditing.refused()
+        flash(message(e), "danger")
+        return
+    flash(done, "success")
+
+
+def _refused(form: DepartmentForm) -> None:
+    auditing.refused()
+    problems = [f"{field.label.text}: {err}" for field in form for err in field.errors]
+    flash("; ".join(problems) or _("Fill in every field."), "danger")
+
+
+@bp.route("/", methods=["POST"])
+def create() -> Any:
+    authz = _authz()
+    form = NewDepartmentForm()
+    code = (form.code.data or "").strip()
+    if form.validate_on_submit():
+        _change(code, lambda tx: departments.create(
+            tx, authz=authz, code=code, name=form.name.data, kind=form.kind.data or None,
+            region_code=form.region.data.strip(), feedback_days=form.feedback_days.data),
+            "department.create", _("The department was created."))
+    else:
+        auditing.name_event("department.create", Kind.CHANGE)
+        _refused(form)
+    return redirect(url_for("departments.listing"))
+
+
+@bp.route("/<code>", methods=["POST"])
+def update(code: str) -> Any:
+    authz = _authz()
+    form = DepartmentForm()
+    if form.validate_on_submit():
+        _change(code, lambda tx: departments.update(
+            tx, authz=authz, code=code, name=form.name.data, kind=form.kind.data or None,
+            feedback_days=form.feedback_days.data),
+            "department.update", _("The department was saved."))
+    else:
+        auditing.name_event("department.update", Kind.CHANGE)
+        auditing.about("Department", code)
+        _refused(form)
+    return redirect(url_for("departments.listing", **request.args))
