@@ -22,8 +22,10 @@ def register_blueprints(app: Flask) -> None:
         letters,
         nodes,
         rectification,
+        units,
     )
 
     for area in (auth, dashboard, nodes, clues, checks, rectification, letters, imports,
-                 exports, admin, auditlog, explorer, crosscheck, departments):
+                 exports, admin, auditlog, explorer, crosscheck, departments,
+                 units):
         app.register_blueprint(area.bp)

@@ -41,6 +41,8 @@ MATRIX = {
     "/checks/JC-0001": {"prov", "coord", "insp", "lead", "liaison"},
     "/admin/users": {"sys", "sec"},
     "/admin/departments/": {"sys"},
+    "/units/": {"prov", "coord", "insp", "lead", "zt"},
+    "/units/?region=530600": {"prov", "zt"},
     "/audit/": {"aud"},
     "/audit/export.csv": {"aud"},
     "/audit/verify": {"aud"},
