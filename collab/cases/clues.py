@@ -36,7 +36,7 @@ from typing import Any
 from collab.cases.actors import Actor
 from collab.cases.lifecycle import Lifecycle, TransitionRefused, moves, record_event, transition
 from collab.cases.regions import subtree_prefix
-from collab.errors import ConflictError, NotFound, ValidationError
+from collab.errors import N_, ConflictError, NotFound, ValidationError
 from collab.graph.codec import Node
 from collab.graph.queries.clues import AGAINST, AWAITING
 from collab.graph.store import Graph
@@ -80,11 +80,11 @@ def register(g: Graph, *, actor: Actor, no: str, title: str, on: date, region_co
              against: Sequence[str] = ()) -> Node:
     """Register a clue (from an issue, or a petition), against the people (uids) it names."""
     if not no.strip() or not title.strip():
-        raise ValidationError("a clue needs a number and a title")
+        raise ValidationError(N_("a clue needs a number and a title"))
     if g.get("Clue", no) is not None:
-        raise ConflictError(f"clue {no} is already registered")
+        raise ConflictError(N_("clue %(no)s is already registered"), no=no)
     if issue_no is not None and g.get("Issue", issue_no) is None:
-        raise NotFound(f"no issue {issue_no!r} to register the clue from")
+        raise NotFound(N_("no issue %(no)r to register the clue from"), no=issue_no)
     g.upsert_nodes("Clue", [{"no": no, "title": title, "summary": summary, "source": source,
                              "category": category, "region_code": region_code,
                              "registered_on": on, "status": CLUE.initial, "status_on": on,
@@ -102,23 +102,25 @@ def transfer(g: Graph, *, actor: Actor, clue_no: str, to: str, on: date, letter_
     """Hand a clue to a department (by code) under a letter; the new Transfer node."""
     clue = g.lock("Clue", clue_no)
     if clue is None:
-        raise NotFound(f"no clue {clue_no!r}")
+        raise NotFound(N_("no clue %(no)r"), no=clue_no)
     department = g.get("Department", to)
     if department is None:
-        raise NotFound(f"no department {to!r}")
+        raise NotFound(N_("no department %(code)s"), code=to)
     status = clue.get("status") or CLUE.initial
     if status in _SETTLED:
-        raise TransitionRefused(f"clue {clue_no} is {CLUE.describe(status)}: a settled clue "
-                                f"cannot be transferred again")
+        raise TransitionRefused(N_("clue %(no)s is %(state)s: a settled clue cannot be "
+                                   "transferred again"), no=clue_no, state=CLUE.states(status))
     if not letter_no.strip():
-        raise ValidationError("a transfer needs the number of its letter (移交函号)")
+        raise ValidationError(N_("a transfer needs the number of its letter (移交函号)"))
     existing = _transfers(g, clue_no)
     if any(t.get("department_code") == to and t.get("status") != "returned" for t in existing):
-        raise ConflictError(f"clue {clue_no} is already with {department.get('name')}")
+        raise ConflictError(N_("clue %(no)s is already with %(department)s"), no=clue_no,
+                            department=department.get("name"))
     registered_on = clue.get("registered_on")
     if registered_on is not None and on < registered_on:
-        raise TransitionRefused(f"clue {clue_no}: transfer date {on.isoformat()} is before its "
-                                f"registration on {registered_on.isoformat()}")
+        raise TransitionRefused(N_("clue %(no)s: transfer date %(on)s is before its "
+                                   "registration on %(registered)s"), no=clue_no,
+                                on=on.isoformat(), registered=registered_on.isoformat())
     days = department.get("feedback_days") or default_feedback_days
     n = len(existing) + 1
     while g.get("Transfer", f"{clue_no}/{n}") is not None:  # numbered otherwise by an import
@@ -147,8 +149,8 @@ def dispose(g: Graph, *, actor: Actor, transfer_no: str, disposal: str, on: date
             reason: str = "") -> Node:
     """Record the department's disposal (处置): inquiry, verification, on_hold or closed."""
     if disposal not in DISPOSALS:
-        raise ValidationError(f"unknown disposal {disposal!r}; one of: "
-                              + ", ".join(CLUE.describe(d) for d in DISPOSALS))
+        raise ValidationError(N_("unknown disposal %(disposal)r; one of: %(disposals)s"),
+                              disposal=disposal, disposals=CLUE.states(*DISPOSALS))
     node = _locked(g, "Transfer", transfer_no)
     changes: dict[str, Any] = {"disposal": disposal}
     if node.get("disposed_on") is None:
@@ -159,7 +161,7 @@ def dispose(g: Graph, *, actor: Actor, transfer_no: str, disposal: str, on: date
 def return_transfer(g: Graph, *, actor: Actor, transfer_no: str, on: date, reason: str) -> Node:
     """The department sends the clue back (退回), saying why."""
     if not reason.strip():
-        raise ValidationError("a returned clue needs the reason it was returned")
+        raise ValidationError(N_("a returned clue needs the reason it was returned"))
     return _step(g, transfer_no, "returned", actor=actor, on=on, reason=reason)
 
 
@@ -171,7 +173,7 @@ def file_case(g: Graph, *, actor: Actor, transfer_no: str, case_no: str, on: dat
     The subjects default to the people the clue is against.
     """
     if g.get("Case", case_no) is not None:
-        raise ConflictError(f"case {case_no} already exists")
+        raise ConflictError(N_("case %(no)s already exists"), no=case_no)
     step = _step(g, transfer_no, "case_filed", actor=actor, on=on, reason=reason)
     clue_no, department = step.get("clue_no"), step.get("department_code")
     clue = _get(g, "Clue", clue_no)
@@ -259,13 +261,13 @@ def _against(g: Graph, clue_no: str) -> list[str]:
 def _get(g: Graph, label: str, key: str) -> Node:
     node = g.get(label, key)
     if node is None:
-        raise NotFound(f"no {label} {key!r}")
+        raise NotFound(N_("no %(label)s %(key)r"), label=label, key=key)
     return node
 
 
 def _locked(g: Graph, label: str, key: str) -> Node:
     node = g.lock(label, key)
     if node is None:
-        raise NotFound(f"no {label} {key!r}")
+        raise NotFound(N_("no %(label)s %(key)r"), label=label, key=key)
     return node
 

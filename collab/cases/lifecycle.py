@@ -14,7 +14,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from collab.cases.actors import Actor
-from collab.errors import CollabError, ConflictError, NotFound
+from collab.errors import N_, CollabError, ConflictError, NotFound
 from collab.graph import schema
 from collab.graph.codec import Node
 from collab.graph.store import Graph
@@ -22,6 +22,19 @@ from collab.graph.store import Graph
 
 class TransitionRefused(CollabError):
     """A lifecycle move that is not allowed, or dated before the previous one."""
+
+
+@dataclass(frozen=True)
+class States:
+    """Lifecycle states inside an error message: read as 立案 (case_filed) in plain text, and
+    named in the reader's language where the message is shown (the web reads `codes`)."""
+
+    label: str
+    codes: tuple[str, ...]
+    text: str
+
+    def __str__(self) -> str:
+        return self.text or "none (final state)"
 
 
 @dataclass(frozen=True)
@@ -48,6 +61,10 @@ class Lifecycle:
         """A state as people read it: 立案 (case_filed)."""
         return f"{self.names.get(state, state)} ({state})"
 
+    def states(self, *codes: str) -> States:
+        """`codes` as one message parameter (see `States`)."""
+        return States(self.label, codes, ", ".join(self.describe(c) for c in codes))
+
 
 def moves(table: Mapping[str, str]) -> dict[str, frozenset[str]]:
     """A move table from lines like {"registered": "transferred closed"}."""
@@ -64,21 +81,25 @@ def transition(g: Graph, lifecycle: Lifecycle, *, key: str, to: str, actor: Acto
     """
     node = g.lock(lifecycle.label, key)
     if node is None:
-        raise NotFound(f"no {lifecycle.label} {key!r}")
+        raise NotFound(N_("no %(label)s %(key)r"), label=lifecycle.label, key=key)
     current = node.get("status") or lifecycle.initial
     version = node.get("version") or 0
     if expected_version is not None and expected_version != version:
-        raise ConflictError(f"{lifecycle.label} {key} was changed by someone else meanwhile "
-                            f"(version {version}, you had {expected_version}): reload it")
+        raise ConflictError(N_("%(label)s %(key)s was changed by someone else meanwhile "
+                               "(version %(version)s, you had %(expected)s): reload it"),
+                            label=lifecycle.label, key=key, version=version,
+                            expected=expected_version)
     if to not in lifecycle.allowed(current):
-        allowed = ", ".join(lifecycle.describe(s) for s in sorted(lifecycle.allowed(current)))
-        raise TransitionRefused(f"{lifecycle.label} {key} cannot move from "
-                                f"{lifecycle.describe(current)} to {lifecycle.describe(to)}; "
-                                f"allowed: {allowed or 'none (final state)'}")
+        raise TransitionRefused(N_("%(label)s %(key)s cannot move from %(current)s to "
+                                   "%(to)s; allowed: %(allowed)s"),
+                                label=lifecycle.label, key=key,
+                                current=lifecycle.states(current), to=lifecycle.states(to),
+                                allowed=lifecycle.states(*sorted(lifecycle.allowed(current))))
     previous_on = node.get("status_on")
     if previous_on is not None and on < previous_on:
-        raise TransitionRefused(f"{lifecycle.label} {key}: {on.isoformat()} is before its "
-                                f"previous step on {previous_on.isoformat()}")
+        raise TransitionRefused(N_("%(label)s %(key)s: %(on)s is before its previous step on "
+                                   "%(previous)s"), label=lifecycle.label, key=key,
+                                on=on.isoformat(), previous=previous_on.isoformat())
     key_prop = schema.label(lifecycle.label).key
     g.upsert_nodes(lifecycle.label, [{**(changes or {}), key_prop: key, "status": to,
                                       "status_on": on, "version": version + 1}])

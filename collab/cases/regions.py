@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from collab.errors import ValidationError
+from collab.errors import N_, ValidationError
 
 _CODE = re.compile(r"\d{6}|\d{9}|\d{12}")
 
@@ -18,7 +18,7 @@ _CODE = re.compile(r"\d{6}|\d{9}|\d{12}")
 def check_code(code: str) -> str:
     """`code` if it is a 6, 9 or 12-digit region code, else a ValidationError."""
     if not isinstance(code, str) or not _CODE.fullmatch(code):
-        raise ValidationError(f"not a region code (6, 9 or 12 digits): {code!r}")
+        raise ValidationError(N_("not a region code (6, 9 or 12 digits): %(code)r"), code=code)
     return code
 
 

@@ -24,7 +24,7 @@ from collab.cases import audit, regions
 from collab.cases.actors import Actor
 from collab.cases.audit import Kind, Origin
 from collab.cases.authz import ADMIN_ROLES, Authz, Perm, Role
-from collab.errors import ConflictError, NotFound, ValidationError
+from collab.errors import N_, ConflictError, NotFound, ValidationError
 from collab.graph.codec import Node
 from collab.graph.store import Graph, Page
 
@@ -101,14 +101,15 @@ def check_rules(name: str, password: str, policy: Policy = DEFAULT_POLICY) -> No
                   for test in (str.islower, str.isupper, str.isdigit,
                                lambda c: not c.isalnum()))
     if len(password) < policy.min_length:
-        raise WeakPassword(f"a password needs at least {policy.min_length} characters")
+        raise WeakPassword(N_("a password needs at least %(least)d characters"),
+                           least=policy.min_length)
     if lowered in _COMMON or lowered.rstrip("!@#.0123456789") in _COMMON:
-        raise WeakPassword("that password is too common")
+        raise WeakPassword(N_("that password is too common"))
     if name and name.lower() in lowered:
-        raise WeakPassword("a password may not contain the user name")
+        raise WeakPassword(N_("a password may not contain the user name"))
     if classes < 3:
-        raise WeakPassword("a password needs three of: lower case, upper case, digits, "
-                           "symbols")
+        raise WeakPassword(N_("a password needs three of: lower case, upper case, digits, "
+                              "symbols"))
 
 
 def generate_password() -> str:
@@ -133,7 +134,7 @@ def _require(authz: Authz | None, perm: Perm) -> None:
 def _user(g: Graph, name: str, *, lock: bool = False) -> Node:
     node = g.lock("User", name) if lock else g.get("User", name)
     if node is None:
-        raise NotFound(f"no user {name!r}")
+        raise NotFound(N_("no user %(name)r"), name=name)
     return node
 
 
@@ -141,9 +142,9 @@ def _check_reach(role: Role, region: str | None, department: str | None, g: Grap
     if region is not None:
         regions.check_code(region)
     if role == Role.LIAISON and not department:
-        raise ValidationError("a liaison needs a department")
+        raise ValidationError(N_("a liaison needs a department"))
     if department and g.get("Department", department) is None:
-        raise NotFound(f"no department {department!r}")
+        raise NotFound(N_("no department %(code)s"), code=department)
 
 
 def add(g: Graph, *, authz: Authz | None, name: str, password: str, now: datetime,
@@ -156,11 +157,11 @@ def add(g: Graph, *, authz: Authz | None, name: str, password: str, now: datetim
     """
     _require(authz, Perm.MANAGE_USERS)
     if authz is not None and role != Role.PENDING:
-        raise ValidationError("roles are granted by the security admin")
+        raise ValidationError(N_("roles are granted by the security admin"))
     if not name or not name.isprintable() or len(name) > 64 or " " in name:
-        raise ValidationError("a user name is 1-64 printable characters without spaces")
+        raise ValidationError(N_("a user name is 1-64 printable characters without spaces"))
     if g.get("User", name) is not None:
-        raise ConflictError(f"user {name!r} exists already")
+        raise ConflictError(N_("user %(name)r exists already"), name=name)
     role = Role(role)
     _check_reach(role, region, department, g)
     check_rules(name, password)
@@ -179,7 +180,7 @@ def grant(g: Graph, *, authz: Authz | None, name: str, role: Role, region: str |
     _require(authz, Perm.MANAGE_ACCESS)
     role = Role(role)
     if authz is not None and name == authz.actor.name:
-        raise ValidationError("nobody changes their own role")
+        raise ValidationError(N_("nobody changes their own role"))
     _check_reach(role, region, department, g)
     user = _user(g, name, lock=True)
     g.upsert_nodes("User", [{"name": name, "role": str(role), "region_code": region,
@@ -195,7 +196,7 @@ def allow_unmask(g: Graph, *, authz: Authz | None, name: str, allowed: bool) -> 
     _require(authz, Perm.MANAGE_ACCESS)
     user = _user(g, name, lock=True)
     if allowed and (is_admin(user) or user.get("role") == Role.PENDING):
-        raise ValidationError("only case-work roles may unmask ID numbers")
+        raise ValidationError(N_("only case-work roles may unmask ID numbers"))
     g.upsert_nodes("User", [{"name": name, "may_unmask": allowed,
                              "epoch": user.get("epoch", 0) + 1}])
     return _user(g, name)
@@ -205,7 +206,7 @@ def set_disabled(g: Graph, *, authz: Authz | None, name: str, disabled: bool) ->
     """Disable (or enable again) an account; a disabled one is signed out at once."""
     _require(authz, Perm.MANAGE_USERS)
     if authz is not None and name == authz.actor.name:
-        raise ValidationError("nobody disables their own account")
+        raise ValidationError(N_("nobody disables their own account"))
     user = _user(g, name, lock=True)
     g.upsert_nodes("User", [{"name": name, "disabled": disabled,
                              "epoch": user.get("epoch", 0) + 1}])
@@ -237,9 +238,9 @@ def change_password(g: Graph, *, name: str, current: str, new: str, now: datetim
     """A user's own change: needs the current password, and a new one that passes the rules."""
     user = _user(g, name, lock=True)
     if not check_password(user.get("password_hash"), current):
-        raise ValidationError("the current password is not right")
+        raise ValidationError(N_("the current password is not right"))
     if new == current:
-        raise WeakPassword("the new password must differ from the current one")
+        raise WeakPassword(N_("the new password must differ from the current one"))
     check_rules(name, new)
     g.upsert_nodes("User", [{"name": name, "password_hash": hash_password(new),
                              "password_set_at": now, "must_change": False}])
@@ -384,7 +385,7 @@ def issue_token(g: Graph, *, authz: Authz | None, name: str, label: str,
     _require(authz, Perm.MANAGE_ACCESS)
     user = _user(g, name)
     if is_admin(user):
-        raise ValidationError("admin accounts do not get API tokens")
+        raise ValidationError(N_("admin accounts do not get API tokens"))
     token = "clb_" + secrets.token_urlsafe(32)
     g.upsert_nodes("ApiToken", [{"token_hash": _sha(token), "user": name, "name": label,
                                  "created_at": now}])

@@ -12,7 +12,7 @@ from flask_login import current_user
 
 from collab.cases import audit
 from collab.cases.authz import Perm
-from collab.errors import ValidationError
+from collab.errors import N_, ValidationError
 from collab.web.nodes import page_number
 from collab.web.store import current_store
 
@@ -31,7 +31,7 @@ def _filters() -> dict[str, Any]:
     try:
         when = datetime.fromisoformat(since) if since else None
     except ValueError:
-        raise ValidationError(f"not a date: {since!r}") from None
+        raise ValidationError(N_("not a date: %(value)r"), value=since) from None
     return {"user": request.args.get("user") or None, "event": request.args.get("event") or None,
             "object_key": request.args.get("object") or None, "since": when}
 

@@ -15,7 +15,7 @@ from flask_login import current_user
 from collab.cases import authz as access
 from collab.cases import figures, regions
 from collab.cases.authz import Authz, Perm
-from collab.errors import ValidationError
+from collab.errors import N_, ValidationError
 from collab.graph.store import Cond, Graph, Op
 from collab.web.labels import state_name
 from collab.web.store import current_store
@@ -35,7 +35,7 @@ def _params() -> tuple[str | None, int | None]:
     if region is not None:
         regions.check_code(region)
     if year is not None and not (year.isdigit() and 1990 <= int(year) <= 2100):
-        raise ValidationError(f"not a year: {year!r}")
+        raise ValidationError(N_("not a year: %(value)r"), value=year)
     return region, int(year) if year else None
 
 

@@ -16,6 +16,7 @@ from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
+from collab.cases.lifecycle import States
 from collab.errors import (
     CollabError,
     ConflictError,
@@ -23,7 +24,7 @@ from collab.errors import (
     StoreAuthError,
     StoreUnavailable,
 )
-from collab.web.labels import state_name, state_names
+from collab.web.labels import state_names
 
 log = logging.getLogger("collab.web")
 
@@ -51,16 +52,13 @@ def message(e: CollabError) -> str:
     """
     if not e.params:
         return gettext(e.template) if e.template else str(e)
-    label = e.params.get("label")
-    return gettext(e.template, **{k: _shown(k, v, label) for k, v in e.params.items()})
+    return gettext(e.template, **{k: _shown(v) for k, v in e.params.items()})
 
 
-def _shown(name: str, value: Any, label: str | None) -> Any:
-    """A message parameter as shown: lifecycle states (`*_state`, `*_states`) by name."""
-    if name.endswith("_states"):
-        return state_names(value, label) or _("none (final state)")
-    if name.endswith("_state"):
-        return state_name(value, label)
+def _shown(value: Any) -> Any:
+    """A message parameter as shown: lifecycle states by name, in the reader's language."""
+    if isinstance(value, States):
+        return state_names(value.codes, value.label) or _("none (final state)")
     return value
 
 

@@ -15,7 +15,7 @@ from flask_login import current_user
 
 from collab.cases import explore
 from collab.cases.authz import Perm
-from collab.errors import ValidationError
+from collab.errors import N_, ValidationError
 from collab.graph import schema
 from collab.web.store import current_store
 
@@ -32,7 +32,8 @@ def _authz() -> Any:
 def _number(name: str, default: int, low: int, high: int) -> int:
     raw = request.args.get(name, str(default))
     if not raw.isdigit() or not low <= int(raw) <= high:
-        raise ValidationError(f"{name} must be a whole number from {low} to {high}")
+        raise ValidationError(N_("%(name)s must be a whole number from %(low)s to %(high)s"),
+                              name=name, low=low, high=high)
     return int(raw)
 
 

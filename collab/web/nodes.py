@@ -17,7 +17,7 @@ from collab.cases import authz as access
 from collab.cases.audit import Kind
 from collab.cases.authz import Authz
 from collab.cases.idnumbers import IdKey
-from collab.errors import ValidationError
+from collab.errors import N_, ValidationError
 from collab.graph import schema
 from collab.graph.store import Cond, Graph, Op
 from collab.web import auditing
@@ -59,7 +59,7 @@ def list_filters(label: str, args: Any) -> dict[str, Any]:
 def page_number(args: Any) -> int:
     raw = args.get("page", "1")
     if not raw.isdigit() or not 1 <= int(raw) <= 100_000:
-        raise ValidationError(f"not a page number: {raw!r}")
+        raise ValidationError(N_("not a page number: %(value)r"), value=raw)
     return int(raw)
 
 

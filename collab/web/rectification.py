@@ -11,7 +11,7 @@ from flask_login import current_user
 from collab.cases import authz as access
 from collab.cases import rectification
 from collab.cases.authz import Authz
-from collab.errors import NotFound, ValidationError
+from collab.errors import N_, NotFound, ValidationError
 from collab.graph.store import Graph
 from collab.web.nodes import page_number
 from collab.web.store import current_store
@@ -29,7 +29,7 @@ def ledger_rows(g: Graph, *, authz: Authz, region: str | None, status: str | Non
     if region is not None:
         access.get(g, authz=authz, label="Region", key=region)
     if status is not None and status not in rectification.STATUSES:
-        raise ValidationError(f"unknown status {status!r}")
+        raise ValidationError(N_("unknown status %(value)r"), value=status)
     policy = rectification.policy_from_env()
     rows = rectification.ledger(g, region=region or authz.actor.region,
                                 statuses=(status,) if status else rectification.STATUSES)

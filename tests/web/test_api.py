@@ -112,3 +112,13 @@ def test_a_browser_session_does_not_open_the_api(api) -> None:
     browser.sign_in("coord")
     assert browser.get("/browse/Clue").status_code == 200
     assert browser.get("/api/v1/me").status_code == 401
+
+
+def test_errors_are_chinese_by_default_and_english_on_request(api) -> None:
+    client, tokens, store = api
+    for lang, expected in (("", "不是行政区划代码（应为 6、9 或 12 位数字）：'abc'"),
+                           ("&lang=en", "not a region code (6, 9 or 12 digits): 'abc'")):
+        response = get(client, tokens["coord"], "/api/v1/nodes/Clue?region=abc" + lang)
+        assert response.status_code == 400
+        assert response.get_json()["error"] == expected
+    assert store.count("Clue") == 3
