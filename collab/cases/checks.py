@@ -22,7 +22,7 @@ from typing import Any
 from collab.cases import proposals, rectification, support
 from collab.cases.actors import Actor
 from collab.cases.lifecycle import Lifecycle, TransitionRefused, moves, record_event, transition
-from collab.errors import ConflictError, NotFound, ValidationError
+from collab.errors import N_, ConflictError, NotFound, ValidationError
 from collab.graph.codec import Node
 from collab.graph.store import Direction, Graph
 
@@ -49,20 +49,21 @@ def create(g: Graph, *, actor: Actor, no: str, title: str, start: date, end: dat
            unit: str | None = None, rectifications: tuple[str, ...] = ()) -> Node:
     """A planned check of `unit` and/or the tasks `rectifications`, from `start` to `end`."""
     if not no or not title:
-        raise ValidationError("a joint check needs a number and a title")
+        raise ValidationError(N_("a joint check needs a number and a title"))
     if unit is None and not rectifications:
-        raise ValidationError("a joint check needs a unit or rectification tasks to check")
+        raise ValidationError(N_("a joint check needs a unit or rectification tasks to check"))
     if end < start:
-        raise ValidationError(f"a check cannot end ({end}) before it starts ({start})")
+        raise ValidationError(N_("a check cannot end (%(end)s) before it starts (%(start)s)"),
+                              end=end, start=start)
     if g.get("JointCheck", no) is not None:
-        raise ConflictError(f"joint check {no} already exists")
+        raise ConflictError(N_("joint check %(no)s already exists"), no=no)
     target = g.get("Unit", unit) if unit else None
     if unit and target is None:
-        raise NotFound(f"no unit {unit!r}")
+        raise NotFound(N_("no unit %(code)r"), code=unit)
     tasks = [g.get("Rectification", r) for r in rectifications]
     missing = [r for r, t in zip(rectifications, tasks, strict=True) if t is None]
     if missing:
-        raise NotFound(f"no rectification {', '.join(missing)}")
+        raise NotFound(N_("no rectification %(nos)s"), nos=", ".join(missing))
     region = target.get("region_code") if target else tasks[0].get("region_code")
     g.upsert_nodes("JointCheck", [{"no": no, "title": title, "start": start, "end": end,
                                    "status": LIFECYCLE.initial, "status_on": on, "version": 0,
@@ -82,10 +83,11 @@ def assign(g: Graph, *, actor: Actor, no: str, on: date, departments: tuple[str,
     """Add departments (codes) and people (uids) to the check; conflicted people are refused."""
     node = rectification.lock_version(g, "JointCheck", no, expected_version)
     if node.get("status") == "closed":
-        raise TransitionRefused(f"joint check {no} is closed: nobody can be assigned")
+        raise TransitionRefused(N_("joint check %(no)s is closed: nobody can be assigned"),
+                                no=no)
     unknown = [d for d in departments if g.get("Department", d) is None]
     if unknown:
-        raise NotFound(f"no department {', '.join(unknown)}")
+        raise NotFound(N_("no department %(code)s"), code=", ".join(unknown))
     found = proposals.conflicts(g, check=no, people=list(people), on=on, policy=policy)
     if found:
         raise proposals.ConflictOfInterest(
@@ -120,22 +122,24 @@ def record_finding(g: Graph, *, actor: Actor, no: str, rectification_no: str, ve
     """Record what the check found about one task, verifying or reopening the task."""
     check = rectification.lock_version(g, "JointCheck", no, expected_version)
     if check.get("status") != "in_progress":
-        raise TransitionRefused(f"joint check {no} is {LIFECYCLE.describe(check.get('status'))}"
-                                f": findings are recorded while it is in progress")
+        raise TransitionRefused(N_("joint check %(no)s is %(state)s: findings are recorded "
+                                   "while it is in progress"), no=no,
+                                state=LIFECYCLE.states(check.get("status")))
     task = g.get("Rectification", rectification_no)
     if task is None:
-        raise NotFound(f"no rectification {rectification_no!r}")
+        raise NotFound(N_("no rectification %(nos)s"), nos=rectification_no)
     if not _covers(g, check, task):
-        raise ValidationError(f"joint check {no} does not check rectification "
-                              f"{rectification_no} or its unit")
+        raise ValidationError(N_("joint check %(no)s does not check rectification %(task)s or "
+                                 "its unit"), no=no, task=rectification_no)
     status = task.get("status")
     if verified and status == "done":
         rectification.advance(g, actor=actor, no=rectification_no, to="verified", on=on,
                                reason=f"联合监督检查{no}验收: {note}".rstrip(": "))
     elif verified and status != "verified":
-        raise TransitionRefused(f"rectification {rectification_no} is "
-                                f"{rectification.LIFECYCLE.describe(status)}: its unit has not "
-                                f"reported it done, so it cannot be verified")
+        raise TransitionRefused(N_("rectification %(task)s is %(state)s: its unit has not "
+                                   "reported it done, so it cannot be verified"),
+                                task=rectification_no,
+                                state=rectification.LIFECYCLE.states(status))
     elif not verified and status in ("done", "verified"):
         rectification.advance(g, actor=actor, no=rectification_no, to="reopened", on=on,
                               reason=f"联合监督检查{no}未通过: {note}".rstrip(": "))
@@ -198,5 +202,5 @@ def _bump(g: Graph, node: Node) -> None:
 def _get(g: Graph, no: str) -> Node:
     node = g.get("JointCheck", no)
     if node is None:
-        raise NotFound(f"no joint check {no!r}")
+        raise NotFound(N_("no joint check %(no)r"), no=no)
     return node

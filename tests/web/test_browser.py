@@ -249,3 +249,57 @@ def test_cross_check_two_lists_and_raise_an_issue(page: Any, live: dict[str, Any
     page.wait_for_url("**/browse/Issue/**")
     assert "数据比对" in page.inner_text("main")
     assert page.dialogs == [] and page.csp == []
+
+
+def test_units_by_region_tree(page: Any, live: dict[str, Any]) -> None:
+    sign_in(page, live, "prov")
+    page.click("nav a[href='/units/']")
+    page.wait_for_selector("#region-tree")
+    wenshan = "#region-tree li[data-region='532600']"
+    page.click(wenshan + " > a")
+    page.wait_for_selector(wenshan + " li[data-region='532628']")
+    below = int(page.get_attribute(wenshan + " > span", "data-units"))
+    assert below > 0 and page.inner_text("#total") == str(below)
+    assert page.locator(wenshan + " > ul > li").count() >= 4  # its counties are listed
+    shot(page, "15-units-by-region")
+    name = page.inner_text("#units tbody tr >> nth=0 >> td >> nth=1")
+    page.click("#units tbody a >> nth=0")
+    page.wait_for_selector("#properties")
+    assert name in page.inner_text("#object-title")
+    assert page.dialogs == [] and page.csp == []
+
+
+def test_departments_admin(page: Any, live: dict[str, Any]) -> None:
+    sign_in(page, live, "sys")
+    page.click("nav a[href='/admin/departments/']")
+    page.fill("#code", "D532628-CZ")
+    page.fill("#name", "富宁县财政局")
+    page.select_option("#kind", "finance")
+    page.fill("#region", "532628")
+    page.fill("#feedback_days", "20")
+    page.click("#new-department button[type=submit]")
+    page.wait_for_selector(".alert-success")
+    page.goto(live["url"] + "/admin/departments/?region=532628")
+    row = "#departments tr[data-department='D532628-CZ']"
+    assert page.input_value(row + " input[name=feedback_days]") == "20"
+    page.fill(row + " input[name=feedback_days]", "45")
+    page.click(row + " button[type=submit]")
+    page.wait_for_selector(".alert-success")
+    assert live["store"].get("Department", "D532628-CZ").get("feedback_days") == 45
+    shot(page, "16-admin-departments")
+
+
+def test_states_and_refusals_in_both_languages(page: Any, live: dict[str, Any]) -> None:
+    sign_in(page, live, "prov")
+    page.goto(live["url"] + "/?region=530600")
+    page.wait_for_selector("body[data-charts-ready=yes]")
+    assert "立案" in page.inner_text("#by-status")
+    assert "case_filed" not in page.inner_text("#by-status")
+    shot(page, "17-clue-states-chinese")
+    page.click("nav button[data-lang=en]")
+    page.wait_for_selector("text=Dashboard")
+    page.wait_for_selector("body[data-charts-ready=yes]")
+    assert "Case filed" in page.inner_text("#by-status")
+    page.goto(live["url"] + "/browse/Clue?page=x")
+    assert "not a page number" in page.inner_text("main")
+    shot(page, "18-refusal-english")

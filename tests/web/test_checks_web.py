@@ -53,7 +53,7 @@ def test_refusals_change_nothing_and_say_why(fresh_app: Flask, fresh: SqliteStor
     coord.sign_in("coord")
     coord.post("/checks/new", NEW)
     again = coord.post("/checks/new", NEW)
-    assert again.status_code == 200 and "already exists" in again.text
+    assert again.status_code == 200 and "联合监督检查 JC-WEB-1 已存在" in again.text
     backwards = coord.post("/checks/new", {**NEW, "no": "JC-WEB-2", "end": "2026-01-01"})
     assert backwards.status_code == 200 and fresh.get("JointCheck", "JC-WEB-2") is None
     assert fresh.count("AuditRecord", {"event": "check.create", "outcome": "refused"}) == 2
