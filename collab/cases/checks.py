@@ -90,8 +90,8 @@ def assign(g: Graph, *, actor: Actor, no: str, on: date, departments: tuple[str,
         raise NotFound(N_("no department %(code)s"), code=", ".join(unknown))
     found = proposals.conflicts(g, check=no, people=list(people), on=on, policy=policy)
     if found:
-        raise proposals.ConflictOfInterest(
-            "conflict of interest, not assigned: " + "; ".join(e.explain() for e in found))
+        raise proposals.ConflictOfInterest(N_("conflict of interest, not assigned: %(why)s"),
+                                           why="; ".join(e.explain() for e in found))
     g.upsert_rels("ASSIGNED_TO", [{"src": no, "dst": d} for d in departments],
                   src="JointCheck", dst="Department")
     g.upsert_rels("ON_CHECK", [{"src": p, "dst": no} for p in people], src="Person",

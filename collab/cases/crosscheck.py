@@ -22,7 +22,7 @@ from collab.cases import idnumbers
 from collab.cases.authz import Authz, Perm
 from collab.cases.authz import get as authz_get
 from collab.cases.lifecycle import record_event
-from collab.errors import ConflictError, NotFound, ValidationError
+from collab.errors import N_, ConflictError, NotFound, ValidationError
 from collab.graph.store import Graph
 from collab.ledgers import reading, values
 
@@ -147,8 +147,8 @@ def _columns(rows: Sequence[tuple[int, Sequence[Any]]],
                     found.setdefault(canonical, i)
         if "name" in found:
             return at, found
-    raise ValidationError(f"{name}: no header row with a 姓名 (name) column in the first "
-                          f"{_HEADER_SCAN} rows")
+    raise ValidationError(N_("%(file)s: no header row with a 姓名 (name) column in the first "
+                             "%(rows)s rows"), file=name, rows=_HEADER_SCAN)
 
 
 def parse_list(rows: Sequence[tuple[int, Sequence[Any]]], *,
@@ -181,7 +181,8 @@ def compare(a: Sequence[Entry], b: Sequence[Entry], *, key: str = "id_number",
             labels: tuple[str, str] = ("A", "B"), reveal: bool = False) -> Result:
     """Match A's rows to B's by `key` (ID number, then name + birth date; or only the latter)."""
     if key not in KEYS:
-        raise ValidationError(f"unknown matching key {key!r}; use one of: {', '.join(KEYS)}")
+        raise ValidationError(N_("unknown matching key %(key)r; use one of: %(keys)s"), key=key,
+                              keys=", ".join(KEYS))
     show = (lambda n: n) if reveal else mask
     duplicates: list[Finding] = []
     pairs: list[tuple[Entry, Entry, str]] = []
@@ -287,11 +288,11 @@ def crosscheck(path_a: str | Path, path_b: str | Path, *, key: str = "id_number"
     for path in (path_a, path_b):
         people, cols = parse_list(read_rows(path), name=Path(path).name)
         if key == "id_number" and "id_number" not in cols:
-            raise ValidationError(f"{Path(path).name} has no 身份证号 column: compare with "
-                                  f"--key name_birth instead")
+            raise ValidationError(N_("%(file)s has no 身份证号 column: compare with "
+                                     "--key name_birth instead"), file=Path(path).name)
         if key == "name_birth" and "birth_date" not in cols and "id_number" not in cols:
-            raise ValidationError(f"{Path(path).name} has neither 出生日期 nor 身份证号: "
-                                  f"name alone is not enough to match people")
+            raise ValidationError(N_("%(file)s has neither 出生日期 nor 身份证号: name alone is "
+                                     "not enough to match people"), file=Path(path).name)
         lists.append(people)
     return compare(lists[0], lists[1], key=key, reveal=reveal)
 
@@ -307,17 +308,17 @@ def raise_issue(g: Graph, *, authz: Authz, unit_code: str, findings: Iterable[Fi
     """
     selected = list(findings)
     if not selected:
-        raise ValidationError("select at least one cross-check result to raise an issue")
+        raise ValidationError(N_("select at least one cross-check result to raise an issue"))
     authz.require(Perm.REGISTER)
     try:
         unit = authz_get(g, authz=authz, label="Unit", key=unit_code)
     except NotFound:
-        raise NotFound(f"no unit {unit_code!r}") from None
+        raise NotFound(N_("no unit %(code)r"), code=unit_code) from None
     lines = [f"{f.name}（{mask(f.id_number) or '无身份证号'}）：{f.reason}" for f in selected]
     digest = hashlib.sha256("\n".join([unit_code, title, *lines]).encode()).hexdigest()[:8]
     no = no or f"BD-{found_on:%Y%m%d}-{digest}"
     if g.get("Issue", no) is not None:
-        raise ConflictError(f"these results were already raised as issue {no}")
+        raise ConflictError(N_("these results were already raised as issue %(no)s"), no=no)
     g.upsert_nodes("Issue", [{
         "no": no, "title": title, "category": category, "source": "数据比对",
         "found_on": found_on, "region_code": unit.get("region_code"),

@@ -21,7 +21,7 @@ from collab.cases import idnumbers
 from collab.cases.analysis import seeded
 from collab.cases.authz import Authz, Perm, visible_props
 from collab.cases.regions import subtree_prefix
-from collab.errors import ConfigError, NotFound, ValidationError
+from collab.errors import N_, ConfigError, NotFound, ValidationError
 from collab.graph import schema
 from collab.graph.codec import Node, Rel
 from collab.graph.query import compose, index_name
@@ -136,9 +136,9 @@ def search(g: Graph, *, authz: Authz, q: str, labels: Sequence[str] | None = Non
     authz.require(Perm.EXPLORE)
     text = "".join(unicodedata.normalize("NFKC", q or "").split())
     if not text:
-        raise ValidationError("type a name, number or pinyin to search for")
+        raise ValidationError(N_("type a name, number or pinyin to search for"))
     if not (isinstance(limit, int) and 1 <= limit <= 200):
-        raise ValidationError(f"limit must be between 1 and 200, got {limit!r}")
+        raise ValidationError(N_("limit must be between 1 and 200, got %(got)r"), got=limit)
     wanted = [x for x in (labels or authz.labels()) if x in authz.labels()]
     hits: dict[str, Hit] = {}
 
@@ -286,15 +286,16 @@ def expand(g: Graph, *, authz: Authz, uids: Sequence[str], depth: int = 1,
     """
     authz.require(Perm.EXPLORE)
     if not (isinstance(depth, int) and 1 <= depth <= 3):
-        raise ValidationError(f"depth must be between 1 and 3, got {depth!r}")
+        raise ValidationError(N_("depth must be between 1 and 3, got %(got)r"), got=depth)
     if not (isinstance(limit, int) and 1 <= limit <= MAX_CAP):
-        raise ValidationError(f"the node cap must be between 1 and {MAX_CAP}, got {limit!r}")
+        raise ValidationError(N_("the node cap must be between 1 and %(most)s, got %(got)r"),
+                              most=MAX_CAP, got=limit)
     follow = _labels(authz, labels)
     held: dict[str, Node] = {}
     for uid in dict.fromkeys(uids):
         node = g.get_uid(uid)
         if node is None or not authz.sees(g, node):
-            raise NotFound(f"no node {uid!r}")
+            raise NotFound(N_("no node %(uid)r"), uid=uid)
         held[uid] = node
     rels: dict[tuple[str, str, str], Rel] = {}
     omitted: dict[str, set[str]] = {}
@@ -405,12 +406,12 @@ def paths(g: Graph, *, authz: Authz, a: str, b: str, max_hops: int = 6, limit: i
     """All shortest paths from a to b of at most `max_hops`, through visible nodes only."""
     authz.require(Perm.EXPLORE)
     if not (isinstance(max_hops, int) and 1 <= max_hops <= 12):
-        raise ValidationError(f"max_hops must be between 1 and 12, got {max_hops!r}")
+        raise ValidationError(N_("max_hops must be between 1 and 12, got %(got)r"), got=max_hops)
     ends = {}
     for uid in (a, b):
         node = g.get_uid(uid)
         if node is None or not authz.sees(g, node):
-            raise NotFound(f"no node {uid!r}")
+            raise NotFound(N_("no node %(uid)r"), uid=uid)
         ends[uid] = node
     follow = _labels(authz, labels)
     if authz.actor.region is None:

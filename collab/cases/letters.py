@@ -30,7 +30,7 @@ from docx.shared import Pt
 from collab.cases import rectification
 from collab.cases.actors import Actor
 from collab.cases.lifecycle import record_event
-from collab.errors import NotFound, ValidationError
+from collab.errors import N_, NotFound, ValidationError
 from collab.graph.queries.rectification import LAST_LETTERS
 from collab.graph.store import Direction, Graph
 
@@ -113,19 +113,19 @@ def issue(g: Graph, *, actor: Actor, kind: str, rectifications: list[str], on: d
           ) -> LetterContent:
     """Number and record a letter to the one unit owning `rectifications`; its content."""
     if kind not in KINDS:
-        raise ValidationError(f"unknown letter kind {kind!r}; known: "
-                              + ", ".join(f"{k} ({v})" for k, v in KINDS.items()))
+        raise ValidationError(N_("unknown letter kind %(kind)r; known: %(kinds)s"), kind=kind,
+                              kinds=", ".join(f"{k} ({v})" for k, v in KINDS.items()))
     if not rectifications:
-        raise ValidationError("a letter needs at least one rectification task")
+        raise ValidationError(N_("a letter needs at least one rectification task"))
     wanted = set(rectifications)
     rows = rectification.ledger(g, nos=sorted(wanted))
     missing = sorted(wanted - {r["no"] for r in rows})
     if missing:
-        raise NotFound(f"no rectification {', '.join(missing)}")
+        raise NotFound(N_("no rectification %(nos)s"), nos=", ".join(missing))
     units = {r["unit_code"] for r in rows}
     if len(units) != 1 or None in units:
-        raise ValidationError("a letter goes to one unit: these tasks belong to "
-                              + ", ".join(sorted(str(u) for u in units)))
+        raise ValidationError(N_("a letter goes to one unit: these tasks belong to %(units)s"),
+                              units=", ".join(sorted(str(u) for u in units)))
     unit_code = units.pop()
     previous = g.find("Letter", where={"kind": kind, "year": on.year}, order_by="seq",
                       descending=True, limit=1).items
@@ -150,7 +150,7 @@ def content(g: Graph, no: str, *, as_of: date, policy: LetterPolicy = LetterPoli
     """What letter `no` says, filled from the graph as of `as_of`."""
     letter = g.get("Letter", no)
     if letter is None:
-        raise NotFound(f"no letter {no!r}")
+        raise NotFound(N_("no letter %(no)r"), no=no)
     sub = g.expand([letter.uid], types=["ABOUT", "SENT_TO"], direction=Direction.OUT,
                    limit=1000)
     about = sorted(n.key for n in sub.nodes if n.label == "Rectification")

@@ -24,7 +24,7 @@ import os
 from dataclasses import dataclass, field
 from datetime import date
 
-from collab.errors import CollabError, ConfigError, NotFound
+from collab.errors import N_, CollabError, ConfigError, NotFound
 from collab.graph.codec import Node
 from collab.graph.queries.checks import (
     CHECK_CATEGORIES,
@@ -180,7 +180,7 @@ def conflicts(g: Graph, *, check: str, people: list[str], on: date,
     for uid in people:
         person = g.get_uid(uid)
         if person is None or person.label != "Person":
-            raise NotFound(f"no person with uid {uid!r}")
+            raise NotFound(N_("no person %(uid)r"), uid=uid)
         found = screen.conflict(uid, person.get("name") or uid)
         if found is not None:
             out.append(found)
@@ -219,10 +219,11 @@ def _node_name(node: Node) -> str:
 
 def _units(g: Graph, check: str) -> list[dict]:
     if g.get("JointCheck", check) is None:
-        raise NotFound(f"no joint check {check!r}")
+        raise NotFound(N_("no joint check %(no)r"), no=check)
     units = g.run(CHECK_UNITS, check=check)
     if not units:
-        raise NotFound(f"joint check {check} checks no unit or rectification task yet")
+        raise NotFound(N_("joint check %(no)s checks no unit or rectification task yet"),
+                       no=check)
     return units
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from collab.cases.lifecycle import history
-from collab.errors import NotFound, ValidationError
+from collab.errors import N_, NotFound, ValidationError
 from collab.graph.codec import Node
 from collab.graph.store import Direction, Graph
 
@@ -50,7 +50,7 @@ def trace(g: Graph, *, clue_no: str) -> dict[str, Any]:
     """The chain of one clue, from the round that found it to the case it became."""
     clue = g.get("Clue", clue_no)
     if clue is None:
-        raise NotFound(f"no clue {clue_no!r}")
+        raise NotFound(N_("no clue %(no)r"), no=clue_no)
     issues = []
     for issue in _around(g, clue, ["FROM_ISSUE"]):
         groups = _around(g, issue, ["FOUND_BY"])
@@ -74,18 +74,18 @@ def trace(g: Graph, *, clue_no: str) -> dict[str, Any]:
 def touching(g: Graph, *, person: str | None = None, unit: str | None = None) -> dict[str, Any]:
     """Every clue and case that touches a person (uid) or a unit (code)."""
     if (person is None) == (unit is None):
-        raise ValidationError("name one person (uid) or one unit (code)")
+        raise ValidationError(N_("name one person (uid) or one unit (code)"))
     if person is not None:
         start = g.get("Person", person)
         if start is None:
-            raise NotFound(f"no person {person!r}")
+            raise NotFound(N_("no person %(uid)r"), uid=person)
         found = _around(g, start, ["AGAINST"], Direction.IN, ["Clue"])
         direct = _around(g, start, ["SUBJECT"], Direction.IN, ["Case"])
         subject = _person(start)
     else:
         start = g.get("Unit", unit or "")
         if start is None:
-            raise NotFound(f"no unit {unit!r}")
+            raise NotFound(N_("no unit %(code)r"), code=unit)
         issues = _around(g, start, ["CONCERNS"], Direction.IN, ["Issue"])
         found = sorted({c.uid: c for i in issues
                         for c in _around(g, i, ["FROM_ISSUE"], Direction.IN, ["Clue"])}
