@@ -51,6 +51,8 @@ STATES = {
 }
 LIFECYCLES: dict[str, Lifecycle] = {lc.label: lc for lc in (
     clues.CLUE, clues.TRANSFER, rectification.LIFECYCLE, checks.LIFECYCLE)}
+# Properties that hold a state code.
+STATE_PROPS = frozenset({"status", "disposal", "from_status", "to_status"})
 STATES_OF = {
     "Rectification": {"in_progress": _l("Being rectified")},
     "JointCheck": {"in_progress": _l("Under check"), "closed": _l("Finished")},
@@ -88,5 +90,6 @@ def _can(perm: str) -> bool:
 
 def init_app(app: Flask) -> None:
     app.jinja_env.globals.update(LABELS=LABELS, PROPS=PROPS, ROLES=ROLES, FIGURES=FIGURES,
-                                 DEPARTMENT_KINDS=DEPARTMENT_KINDS, can=_can)
+                                 DEPARTMENT_KINDS=DEPARTMENT_KINDS, STATE_PROPS=STATE_PROPS,
+                                 can=_can)
     app.jinja_env.filters["state"] = state_name
