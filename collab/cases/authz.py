@@ -81,7 +81,8 @@ _LIAISON_LINKS: Mapping[str, tuple[str, ...]] = {
     "Person": ("AGAINST", "SUBJECT"), "Issue": ("FROM_ISSUE",),
     "Rectification": ("CHECKS",), "Unit": ("CHECKS",)}
 # Properties nobody reads through the app: the hashed and encrypted forms of secrets.
-SECRET_PROPS = frozenset({"id_hash", "id_enc", "password_hash", "token_hash", "sid_hash"})
+SECRET_PROPS = frozenset({"id_hash", "id_enc", "password_hash", "token_hash", "sid_hash",
+                          "totp_enc", "totp_pending_enc"})
 _MAX_OWN = 10_000
 # An 18-digit resident ID number (GB 11643): shown masked everywhere.
 _ID_NUMBER = re.compile(r"(?<!\d)(\d{6})\d{8}(\d{3}[\dXx])(?![\dXx])")

@@ -21,8 +21,9 @@ def register_blueprints(app: Flask) -> None:
         letters,
         nodes,
         rectification,
+        twofactor,
     )
 
     for area in (auth, dashboard, nodes, clues, checks, rectification, letters, imports,
-                 exports, admin, auditlog, explorer, crosscheck):
+                 exports, admin, auditlog, explorer, crosscheck, twofactor):
         app.register_blueprint(area.bp)
