@@ -115,7 +115,8 @@ def _unauthorized() -> Any:
 
 def safe_next(target: str | None) -> str | None:
     """`target` if it is a path on this site, else None (no open redirects)."""
-    if not target or not target.startswith("/") or target.startswith(("//", "/\\")):
+    if (not target or not target.startswith("/") or target.startswith("//")
+            or "\\" in target or any(ord(c) < 32 or ord(c) == 127 for c in target)):
         return None
     parts = urlsplit(target)
     return target if not parts.scheme and not parts.netloc else None

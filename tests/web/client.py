@@ -70,9 +70,13 @@ class Client:
         return response
 
     def refresh_token(self) -> None:
-        page = self.http.get("/password")
-        if page.status_code == 200:
-            self.token = csrf_token(page.text)
+        """The session's CSRF token, from a page the user may open (even before setting up
+        two-factor sign-in)."""
+        for url in ("/password", "/account/2fa"):
+            page = self.http.get(url)
+            if page.status_code == 200:
+                self.token = csrf_token(page.text)
+                return
 
     def post(self, url: str, data: dict[str, Any] | None = None, *, csrf: bool = True) -> Any:
         body = dict(data or {})
