@@ -129,8 +129,9 @@ def _begin() -> Any:
         return None
     if not current_user.is_authenticated:
         return None if request.endpoint in PUBLIC else login_manager.unauthorized()
-    if current_user.must_change and request.endpoint not in BEFORE_NEW_PASSWORD:
-        return redirect(url_for("auth.password"))
+    if current_user.must_change:  # first a new password, then two-factor set-up
+        return None if request.endpoint in BEFORE_NEW_PASSWORD \
+            else redirect(url_for("auth.password"))
     if current_user.must_enrol and request.endpoint not in BEFORE_TWO_FACTOR:
         return redirect(url_for("twofactor.page"))
     return None

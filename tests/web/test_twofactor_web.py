@@ -8,6 +8,7 @@ from pathlib import Path
 import pyotp
 from flask import Flask
 from web.client import Client, code_for, make_app
+from web.scenario import PASSWORD
 
 from collab.cases import twofactor
 from collab.cases.users import Policy
@@ -28,8 +29,12 @@ def setup(client: Client) -> str:
 
 def test_an_admin_sets_it_up_at_first_sign_in(fresh_app: Flask, fresh: SqliteStore) -> None:
     fresh.write(lambda tx: twofactor.reset(tx, authz=None, name="sys"))
+    fresh.upsert_nodes("User", [{"name": "sys", "must_change": True}])
     client = Client(fresh_app)
     assert client.sign_in("sys").status_code == 302
+    assert client.get("/admin/users").headers["Location"] == "/password"  # first this
+    assert client.post("/password", {"current": PASSWORD, "new": "Er-Hai-2026x",
+                                     "confirm": "Er-Hai-2026x"}).status_code == 302
     secret = setup(client)
     wrong = client.post("/account/2fa/confirm", {"code": "000000" if pyotp.TOTP(secret).now()
                                                  != "000000" else "111111"})
