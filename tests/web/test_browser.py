@@ -118,6 +118,8 @@ def enrol(page: Any, live: dict[str, Any], name: str) -> None:
     assert page.url.endswith("/account/2fa")
     page.click("#two-factor-begin")
     assert page.get_attribute("#two-factor-qr", "src").startswith("data:image/svg+xml")
+    assert page.evaluate("document.querySelector('#two-factor-qr').naturalWidth") > 0
+    assert page.csp == []  # the QR code is drawn by the app, no script, nothing from outside
     live["phones"][name] = page.inner_text("#totp-secret").strip()
     shot(page, "10-two-factor-setup")
     page.fill("#code", phone_code(live, name))

@@ -103,3 +103,20 @@ def test_only_the_security_admin_unlocks_or_resets_two_factor_from_the_console(
                            ("user.2fa_reset", "an.quan", "ok")]
     finally:
         store.close()
+
+
+def test_no_account_exists_until_one_is_created(tmp_path: Path) -> None:
+    db = str(tmp_path / "c.sqlite3")
+    runner = CliRunner(env={"COLLAB_ID_KEY": "ef" * 32})
+    assert runner.invoke(main, ["init", "--database", db]).exit_code == 0
+    assert runner.invoke(main, ["seed", "yunnan", "--database", db]).exit_code == 0
+    store = SqliteStore(db)
+    try:
+        assert store.count("User") == 0 and store.count("ApiToken") == 0
+        client = Client(make_app(store))
+        for name, password in (("admin", "admin"), ("admin", "Admin@123"), ("root", "root"),
+                               ("sysadmin", "12345678"), ("test", "test")):
+            assert client.sign_in(name, password).status_code == 200
+            assert client.get("/").status_code == 302
+    finally:
+        store.close()
