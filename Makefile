@@ -20,7 +20,8 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 
 ## demo: the embedded store, loaded with the Yunnan seed scenario, served on 127.0.0.1:5000.
 ## No shared default accounts: each demo account gets a generated password, printed once, that
-## must be changed at first sign-in (again later: collab user passwd NAME --generate).
+## must be changed at first sign-in (again later: collab user passwd NAME --generate); the
+## admin accounts then set up two-factor sign-in (TOTP) before anything else.
 DEMO_ACCOUNTS := demo.coordinator:coordinator:530000: demo.leader:leader:530000: \
 	demo.liaison:liaison::D530600-JW demo.sysadmin:system_admin:: \
 	demo.security:security_admin:: demo.auditor:audit_admin::
@@ -37,6 +38,9 @@ demo: $(VENV)/.installed
 		|| echo "  (a new password for $$1: $(BIN)/collab user passwd $$1 --generate)" ); \
 	done
 	@echo "Sign in at http://127.0.0.1:$(DEMO_PORT)/ with an account above, then choose a new password."
+	@echo "The admin accounts (demo.sysadmin, demo.security, demo.auditor) then set up two-factor"
+	@echo "sign-in: scan the QR code with an authenticator app (FreeOTP, Google or Microsoft"
+	@echo "Authenticator) and enter its code; from then on sign-in asks for the current code."
 	$(BIN)/collab serve --host 127.0.0.1 --port $(DEMO_PORT)
 
 ## test: the whole suite on both engines, against a Neo4j the suite starts and stops

@@ -82,7 +82,8 @@ _LIAISON_LINKS: Mapping[str, tuple[str, ...]] = {
     "Person": ("AGAINST", "SUBJECT"), "Issue": ("FROM_ISSUE",),
     "Rectification": ("CHECKS",), "Unit": ("CHECKS",)}
 # Properties nobody reads through the app: the hashed and encrypted forms of secrets.
-SECRET_PROPS = frozenset({"id_hash", "id_enc", "password_hash", "token_hash", "sid_hash"})
+SECRET_PROPS = frozenset({"id_hash", "id_enc", "password_hash", "token_hash", "sid_hash",
+                          "totp_enc", "totp_pending_enc"})
 _MAX_OWN = 10_000
 # An 18-digit resident ID number (GB 11643): shown masked everywhere.
 _ID_NUMBER = re.compile(r"(?<!\d)(\d{6})\d{8}(\d{3}[\dXx])(?![\dXx])")
@@ -153,9 +154,10 @@ class Authz:
         """Whether a liaison's department holds this clue, transfer, case or check."""
         dept = self.actor.department
         if node.label == "Transfer":
-            return node.get("department_code") == dept
+            return node.get("department_code") == dept and _live(node)
         if node.label == "Clue":
-            return g.count("Transfer", {"clue_no": node.key, "department_code": dept}) > 0
+            return any(_live(t) for t in g.find("Transfer", where={
+                "clue_no": node.key, "department_code": dept}, limit=1000).items)
         if node.label == "Department":
             return node.key == dept
         if node.label in ("Case", "JointCheck"):
@@ -191,14 +193,20 @@ def own_keys(g: Graph, *, authz: Authz, label: str) -> list[str]:
     return sorted(n.key for n in around.nodes if n.label == label)
 
 
+def _live(transfer: Node) -> bool:
+    """A returned (revoked) transfer is no longer the department's: it sees none of it."""
+    return transfer.get("status") != "returned"
+
+
 def _transfers(g: Graph, dept: str | None) -> list[Node]:
+    """A department's live transfers."""
     out: list[Node] = []
     while True:
         page = g.find("Transfer", where={"department_code": dept}, order_by="no", limit=1000,
                       offset=len(out))
         out += page.items
         if not page.items or len(out) >= page.total:
-            return out
+            return [t for t in out if _live(t)]
 
 
 def get(g: Graph, *, authz: Authz, label: str, key: str) -> Node:

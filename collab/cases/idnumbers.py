@@ -90,13 +90,25 @@ class IdKey:
         reused for a different number. Equality is already visible through `id_hash`.
         """
         nonce = hmac.new(self.enc_key, number.encode("ascii"), hashlib.sha256).digest()[:12]
-        return base64.b64encode(nonce + AESGCM(self.enc_key).encrypt(
-            nonce, number.encode("ascii"), _AAD)).decode("ascii")
+        return self._seal(nonce, number, _AAD)
 
     def decrypt(self, token: str) -> str:
         """The plain number back, for the roles allowed to unmask it."""
+        return self.unseal(token, purpose=_AAD)
+
+    def seal(self, text: str, *, purpose: bytes) -> str:
+        """Another secret (e.g. a two-factor key) encrypted under the same key, bound to its
+        `purpose`; a random nonce, so no two sealings look alike."""
+        return self._seal(secrets.token_bytes(12), text, purpose)
+
+    def unseal(self, token: str, *, purpose: bytes) -> str:
+        """The text `seal` (or `encrypt`) sealed for `purpose`."""
         raw = base64.b64decode(token)
-        return AESGCM(self.enc_key).decrypt(raw[:12], raw[12:], _AAD).decode("ascii")
+        return AESGCM(self.enc_key).decrypt(raw[:12], raw[12:], purpose).decode("ascii")
+
+    def _seal(self, nonce: bytes, text: str, purpose: bytes) -> str:
+        return base64.b64encode(nonce + AESGCM(self.enc_key).encrypt(
+            nonce, text.encode("ascii"), purpose)).decode("ascii")
 
 
 def person_uid(id_hash: str) -> str:

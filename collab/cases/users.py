@@ -15,26 +15,26 @@ import base64
 import hashlib
 import hmac
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
+from pathlib import Path
 from typing import Any
 
-from collab.cases import audit, regions
+from collab.cases import audit, regions, twofactor
 from collab.cases.actors import Actor
 from collab.cases.audit import Kind, Origin
 from collab.cases.authz import ADMIN_ROLES, Authz, Perm, Role
-from collab.errors import N_, ConflictError, NotFound, ValidationError
+from collab.cases.idnumbers import IdKey
+from collab.errors import N_, CollabError, ConflictError, NotFound, ValidationError
 from collab.graph.codec import Node
 from collab.graph.store import Graph, Page
 
 _SCRYPT = {"n": 2 ** 14, "r": 8, "p": 1}
-_COMMON = frozenset("""
-12345678 123456789 1234567890 password password1 password123 passw0rd p@ssw0rd p@ssword
-qwerty qwerty123 qwertyuiop 1qaz2wsx 1qaz@wsx qazwsx admin admin123 admin@123 admin@1234
-root root123 abc123 abc12345 abcd1234 a1234567 aa123456 11111111 00000000 88888888
-66666666 iloveyou welcome welcome1 letmein changeme woaini1314 zxcvbnm asdfghjkl
-""".split())
+# The 10,000 most common passwords and common Chinese ones (scripts/common-passwords.py).
+_COMMON = frozenset(
+    line for line in Path(__file__).with_name("common-passwords.txt")
+    .read_text(encoding="utf-8").split("\n") if line and not line.startswith("#"))
 
 
 class WeakPassword(ValidationError):
@@ -53,6 +53,7 @@ class Policy:
     absolute: timedelta = timedelta(hours=12)
     min_length: int = 10
     rotate_after: timedelta | None = None
+    two_factor_roles: frozenset[str] = field(default_factory=twofactor.roles_required)
 
 
 DEFAULT_POLICY = Policy()
@@ -73,6 +74,14 @@ class SignIn:
     outcome: Outcome
     sid: str | None = None
     must_change: bool = False
+
+
+class SignInRefused(CollabError):
+    """Credentials given at the console were refused (the same words whatever the cause)."""
+
+    def __init__(self) -> None:
+        super().__init__("sign-in failed: the user name, password or code is not right, the "
+                         "account is locked for a while, or two-factor sign-in is not set up")
 
 
 # --- passwords ---------------------------------------------------------------------------
@@ -305,40 +314,74 @@ def _count_failure(g: Graph, user: Node | None, address: str, now: datetime,
     g.upsert_nodes("User", [row])
 
 
-def authenticate(g: Graph, *, name: str, password: str, origin: Origin, now: datetime,
-                 policy: Policy = DEFAULT_POLICY) -> SignIn:
-    """Check a sign-in and open a session; refusals count towards lockout; all audited.
+def _second_factor(g: Graph, user: Node, code: str, key: IdKey | None,
+                   now: datetime) -> bool:
+    """Whether the code is right (or none is needed: the user has no authenticator yet)."""
+    if not twofactor.enrolled(user):
+        return True
+    return key is not None and twofactor.use_code(g, user=user, key=key, code=code, now=now)
 
-    Call it in a write transaction and commit whatever it returns: a refusal is recorded too.
+
+def verify(g: Graph, *, name: str, password: str, code: str, key: IdKey | None,
+           origin: Origin, now: datetime, policy: Policy = DEFAULT_POLICY,
+           event: str = "auth.sign_in") -> tuple[Outcome, Node | None]:
+    """Check a name, password and (when set up) two-factor code; the outcome and the user.
+
+    Refusals count towards lockout and every attempt is audited as `event`. Call it in a
+    write transaction and commit whatever it returns: a refusal is recorded too.
     """
     who = Origin(user=name, address=origin.address, request_id=origin.request_id)
     if _address_limited(g, origin.address, now, policy):
-        audit.append(g, origin=who, kind=Kind.AUTH, event="auth.sign_in",
-                     outcome=Outcome.LIMITED)
-        return SignIn(Outcome.LIMITED)
+        audit.append(g, origin=who, kind=Kind.AUTH, event=event, outcome=Outcome.LIMITED)
+        return Outcome.LIMITED, None
     user = g.lock("User", name) if name else None
     locked = bool(user and user.get("locked_until") and user.get("locked_until") > now)
     matches = check_password(user.get("password_hash") if user else _DUMMY, password)
-    usable = user is not None and not user.get("disabled") and matches and not locked
+    usable = (user is not None and not user.get("disabled") and matches and not locked
+              and _second_factor(g, user, code, key, now))
     if not usable:
         if not locked:
             _count_failure(g, user, origin.address, now, policy)
         outcome = Outcome.LOCKED if locked else Outcome.REFUSED
-        audit.append(g, origin=who, kind=Kind.AUTH, event="auth.sign_in", outcome=outcome)
-        return SignIn(outcome)
+        audit.append(g, origin=who, kind=Kind.AUTH, event=event, outcome=outcome)
+        return outcome, None
     assert user is not None
-    sid = secrets.token_urlsafe(32)
     g.upsert_nodes("User", [{"name": name, "failures": 0, "first_failure_at": None,
                              "locked_until": None}])
+    audit.append(g, origin=Origin(name, user.get("role", ""), user.get("department_code", ""),
+                                  origin.address, origin.request_id),
+                 kind=Kind.AUTH, event=event)
+    return Outcome.OK, user
+
+
+def authenticate(g: Graph, *, name: str, password: str, origin: Origin, now: datetime,
+                 policy: Policy = DEFAULT_POLICY, code: str = "",
+                 key: IdKey | None = None) -> SignIn:
+    """Check a sign-in (see `verify`) and open a session when it succeeds."""
+    outcome, user = verify(g, name=name, password=password, code=code, key=key,
+                           origin=origin, now=now, policy=policy)
+    if user is None:
+        return SignIn(outcome)
+    sid = secrets.token_urlsafe(32)
     g.upsert_nodes("LoginSession", [{"sid_hash": _sha(sid), "user": name,
                                      "epoch": user.get("epoch", 0), "created_at": now,
                                      "seen_at": now, "address": origin.address}])
     stale = (policy.rotate_after is not None
              and now - user.get("password_set_at", now) > policy.rotate_after)
-    audit.append(g, origin=Origin(name, user.get("role", ""), user.get("department_code", ""),
-                                  origin.address, origin.request_id),
-                 kind=Kind.AUTH, event="auth.sign_in")
     return SignIn(Outcome.OK, sid, bool(user.get("must_change")) or stale)
+
+
+def console_authz(g: Graph, *, name: str, password: str, code: str, key: IdKey | None,
+                  now: datetime, policy: Policy = DEFAULT_POLICY) -> Authz | None:
+    """The permissions of an admin who proves who they are at the console (password and,
+    once set up, code; lockout and audit as on the web), or None: commit either way."""
+    _, user = verify(g, name=name, password=password, code=code, key=key,
+                     origin=Origin(user=name, address="console"), now=now, policy=policy,
+                     event="auth.console")
+    if user is None or (twofactor.required(user, policy.two_factor_roles)
+                        and not twofactor.enrolled(user)):
+        return None
+    return authz_of(user)
 
 
 def session_user(g: Graph, *, sid: str, now: datetime,

@@ -1,7 +1,10 @@
 """`collab serve`, `collab user ...` and `collab audit verify`: the web app and its accounts.
 
 Console commands act as the server's operator (trusted with the store anyway); each change
-they make is still written to the audit trail, as user `console:<os user>`.
+they make is still written to the audit trail, as user `console:<os user>`. The security
+admin's own jobs (unlocking an account, resetting two-factor sign-in) are not the operator's:
+those commands ask for the security admin's password and authenticator code (`--as`) and are
+recorded under that admin's name.
 """
 
 from __future__ import annotations
@@ -12,10 +15,10 @@ from typing import Any
 
 import click
 
-from collab.cases import audit, users
+from collab.cases import audit, idnumbers, twofactor, users
 from collab.cases.actors import Actor
 from collab.cases.audit import Kind, Origin
-from collab.cases.authz import Role
+from collab.cases.authz import Authz, Perm, Role
 from collab.cli.common import engine_options, with_store
 from collab.config import Settings
 from collab.errors import CollabError
@@ -38,10 +41,13 @@ def serve(settings: Settings, host: str, port: int) -> None:
     app.run(host=host, port=port, threaded=True, debug=False, use_reloader=False)
 
 
-def _console(store: Store, fn: Callable[[Graph], Any], *, event: str, name: str) -> Any:
-    """Run one account change and its audit record in one transaction."""
-    who = Origin(user="console:" + Actor.command_line().name, role="operator",
-                 address="console")
+def _console(store: Store, fn: Callable[[Graph], Any], *, event: str, name: str,
+             authz: Authz | None = None) -> Any:
+    """Run one account change and its audit record (the operator's, or the signed-in
+    admin's) in one transaction."""
+    who = (Origin(user="console:" + Actor.command_line().name, role="operator",
+                  address="console") if authz is None
+           else Origin(user=authz.actor.name, role=str(authz.role), address="console"))
 
     def unit(tx: Graph) -> Any:
         result = fn(tx)
@@ -118,17 +124,54 @@ def disable(store: Store, name: str, enable: bool) -> None:
     click.echo(f"{name} {'enabled' if enable else 'disabled'}")
 
 
+def _security_admin(store: Store, name: str) -> Authz:
+    """The security admin `name`, once their password and code are right (audited)."""
+    password = click.prompt(f"password of {name}", hide_input=True)
+    code = click.prompt("authenticator code", hide_input=True)
+    key, at = idnumbers.load_key(), datetime.now(UTC)
+    authz = store.write(lambda tx: users.console_authz(tx, name=name, password=password,
+                                                       code=code, key=key, now=at))
+    if authz is None:
+        raise users.SignInRefused()
+    if not authz.can(Perm.MANAGE_ACCESS):
+        raise CollabError("only the security admin does this")
+    return authz
+
+
+AS_SECURITY_ADMIN = click.option("--as", "admin", required=True, metavar="SECURITY_ADMIN",
+                                 help="The security admin doing it (asks for their password "
+                                      "and authenticator code).")
+
+
 @user.command("unlock")
 @click.argument("name")
+@AS_SECURITY_ADMIN
 @with_store
-def unlock(store: Store, name: str) -> None:
-    """Lift a sign-in lockout.
+def unlock(store: Store, name: str, admin: str) -> None:
+    """Lift a sign-in lockout (the security admin's job).
 
-    Example: collab user unlock wang.fang
+    Example: collab user unlock wang.fang --as zhao.anquan
     """
-    _console(store, lambda tx: users.unlock(tx, authz=None, name=name), event="user.unlock",
-             name=name)
+    authz = _security_admin(store, admin)
+    _console(store, lambda tx: users.unlock(tx, authz=authz, name=name), event="user.unlock",
+             name=name, authz=authz)
     click.echo(f"{name} unlocked")
+
+
+@user.command("reset-2fa")
+@click.argument("name")
+@AS_SECURITY_ADMIN
+@with_store
+def reset_two_factor(store: Store, name: str, admin: str) -> None:
+    """Forget a user's authenticator (a lost phone): they set up a new one at the next
+    sign-in; their sessions end (the security admin's job).
+
+    Example: collab user reset-2fa wang.fang --as zhao.anquan
+    """
+    authz = _security_admin(store, admin)
+    _console(store, lambda tx: twofactor.reset(tx, authz=authz, name=name),
+             event="user.2fa_reset", name=name, authz=authz)
+    click.echo(f"two-factor sign-in of {name} reset: set up again at the next sign-in")
 
 
 @user.command("token")

@@ -17,6 +17,7 @@ from flask import Flask
 from flask.json.provider import DefaultJSONProvider
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from collab.cases.twofactor import roles_required
 from collab.cases.users import Policy
 from collab.config import Settings
 
@@ -62,7 +63,9 @@ def default_config() -> dict[str, Any]:
             address_max_failures=int(os.environ.get("COLLAB_ADDRESS_FAILURES", 10)),
             idle=_minutes("COLLAB_IDLE_MINUTES", 30),
             absolute=_minutes("COLLAB_SESSION_MAX_MINUTES", 12 * 60),
-            rotate_after=timedelta(days=int(rotate)) if rotate else None),
+            rotate_after=timedelta(days=int(rotate)) if rotate else None,
+            two_factor_roles=roles_required(
+                os.environ.get("COLLAB_2FA_ROLES", "").split(","))),
         "SESSION_COOKIE_NAME": "collab_session",
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",

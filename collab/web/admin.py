@@ -10,7 +10,7 @@ from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from collab.cases import users
+from collab.cases import twofactor, users
 from collab.cases.authz import Perm, Role
 from collab.errors import CollabError, NotFound
 from collab.graph.store import Graph
@@ -108,6 +108,15 @@ def unlock(name: str) -> Any:
     if ActionForm().validate_on_submit():
         _act(name, lambda tx: users.unlock(tx, authz=authz, name=name), "user.unlock",
              _("The account was unlocked."))
+    return redirect(url_for("admin.user_list"))
+
+
+@bp.route("/users/<name>/2fa-reset", methods=["POST"])
+def reset_two_factor(name: str) -> Any:
+    authz = _admin()
+    if ActionForm().validate_on_submit():
+        _act(name, lambda tx: twofactor.reset(tx, authz=authz, name=name), "user.2fa_reset",
+             _("Two-factor sign-in was reset: the user sets it up again at the next sign-in."))
     return redirect(url_for("admin.user_list"))
 
 

@@ -93,10 +93,17 @@ def _difference(before: Any, after: Any) -> dict[str, Any] | None:
     return {"before": {k: old.get(k) for k in changed}, "after": {k: new.get(k) for k in changed}}
 
 
-def _kind() -> Kind:
+def _security_event(status: int) -> str | None:
+    """A refused cross-site form or a change tried with the wrong method (e.g. a GET)."""
+    if g.get("csrf_refused"):
+        return "security.csrf"
+    return "security.method" if status == 405 else None
+
+
+def _kind(status: int) -> Kind:
     if g.get("audit_kind"):
         return g.audit_kind
-    if g.get("csrf_refused"):
+    if _security_event(status):
         return Kind.SECURITY
     if request.path.endswith((".csv", ".xlsx", ".docx")):
         return Kind.EXPORT
@@ -108,9 +115,8 @@ def _record(response: Response) -> Response:
         return response
     label, key = g.get("audit_object", ("", ""))
     status = response.status_code
-    event = "security.csrf" if g.get("csrf_refused") else (
-        g.get("audit_event") or request.endpoint or "unknown_url")
-    entry = {"origin": origin(), "kind": _kind(), "event": event,
+    event = _security_event(status) or g.get("audit_event") or request.endpoint or "unknown_url"
+    entry = {"origin": origin(), "kind": _kind(status), "event": event,
              "outcome": "refused" if g.get("audit_refused") else
              "ok" if status < 400 else _OUTCOMES.get(status, str(status)),
              "object_label": label, "object_key": key,

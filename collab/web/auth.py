@@ -25,6 +25,7 @@ from collab.web import auditing
 from collab.web.errors import message
 from collab.web.forms import LanguageForm, LoginForm, PasswordForm
 from collab.web.i18n import LANGUAGES
+from collab.web.nodes import id_key
 from collab.web.security import now, safe_next
 from collab.web.store import current_store
 
@@ -48,9 +49,12 @@ def login() -> Any:
     status = 200
     if form.validate_on_submit():
         name, password = form.name.data.strip(), form.password.data
+        code = (form.code.data or "").strip()
         origin, at, policy = auditing.origin(), now(), current_app.config["COLLAB_POLICY"]
+        key = id_key() if code else None
         result = current_store().write(lambda tx: users.authenticate(
-            tx, name=name, password=password, origin=origin, now=at, policy=policy))
+            tx, name=name, password=password, origin=origin, now=at, policy=policy,
+            code=code, key=key))
         auditing.about("User", name)
         auditing.mark_recorded()
         if result.outcome == Outcome.OK:
@@ -60,8 +64,8 @@ def login() -> Any:
             flash(_("Too many attempts: try again later."), "danger")
             status = 429
         else:
-            flash(_("Sign-in failed: the user name or password is not right, or the account "
-                    "is locked for a while."), "danger")
+            flash(_("Sign-in failed: the user name, password or code is not right, or the "
+                    "account is locked for a while."), "danger")
     return render_template("auth/login.html", form=form), status
 
 

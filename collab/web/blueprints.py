@@ -22,10 +22,10 @@ def register_blueprints(app: Flask) -> None:
         letters,
         nodes,
         rectification,
+        twofactor,
         units,
     )
 
     for area in (auth, dashboard, nodes, clues, checks, rectification, letters, imports,
-                 exports, admin, auditlog, explorer, crosscheck, departments,
-                 units):
+                 exports, admin, auditlog, explorer, crosscheck, departments, units, twofactor):
         app.register_blueprint(area.bp)

@@ -30,6 +30,13 @@ class ActionForm(FlaskForm):
 class LoginForm(FlaskForm):
     name = StringField(_l("User name"), validators=[DataRequired(), Length(max=64)])
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=256)])
+    code = StringField(_l("Authenticator code (once set up)"),
+                       validators=[Optional(), Length(max=12)])
+
+
+class CodeForm(FlaskForm):
+    code = StringField(_l("Code from the authenticator"),
+                       validators=[DataRequired(), Length(max=12)])
 
 
 class PasswordForm(FlaskForm):

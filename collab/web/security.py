@@ -17,7 +17,7 @@ from flask import Flask, current_app, g, jsonify, redirect, request, session, ur
 from flask_login import LoginManager, UserMixin, current_user
 from flask_wtf.csrf import CSRFProtect
 
-from collab.cases import users
+from collab.cases import twofactor, users
 from collab.cases.authz import Authz
 from collab.graph.codec import Node
 from collab.web.store import current_store
@@ -29,6 +29,9 @@ csrf = CSRFProtect()
 PUBLIC = frozenset({"auth.login", "auth.language", "static"})
 # Endpoints a user who must change their password may still reach.
 BEFORE_NEW_PASSWORD = frozenset({"auth.password", "auth.logout", "auth.language", "static"})
+# And those a user who must set up two-factor sign-in may reach.
+BEFORE_TWO_FACTOR = BEFORE_NEW_PASSWORD - {"auth.password"} | {
+    "twofactor.page", "twofactor.begin", "twofactor.confirm"}
 TOUCH_EVERY = timedelta(minutes=1)
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
        "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; "
@@ -38,10 +41,13 @@ CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' 
 class WebUser(UserMixin):
     """The signed-in user of a request, with the permission object services take."""
 
-    def __init__(self, node: Node, *, must_change: bool = False):
+    def __init__(self, node: Node, *, must_change: bool = False,
+                 two_factor_roles: frozenset[str] = frozenset()):
         self.node = node
         self.authz: Authz = users.authz_of(node)
         self.must_change = must_change or bool(node.get("must_change"))
+        self.must_enrol = (twofactor.required(node, two_factor_roles)
+                           and not twofactor.enrolled(node))
 
     def get_id(self) -> str:
         return self.node.key
@@ -90,7 +96,8 @@ def _from_session() -> WebUser | None:
         return None
     if seen is None or at - seen >= TOUCH_EVERY:
         store.write(lambda tx: users.touch(tx, sid=sid, now=at))
-    return WebUser(node, must_change=bool(session.get("rotate")))
+    return WebUser(node, must_change=bool(session.get("rotate")),
+                   two_factor_roles=policy.two_factor_roles)
 
 
 def _load(_request: Any) -> WebUser | None:
@@ -108,7 +115,8 @@ def _unauthorized() -> Any:
 
 def safe_next(target: str | None) -> str | None:
     """`target` if it is a path on this site, else None (no open redirects)."""
-    if not target or not target.startswith("/") or target.startswith(("//", "/\\")):
+    if (not target or not target.startswith("/") or target.startswith("//")
+            or "\\" in target or any(ord(c) < 32 or ord(c) == 127 for c in target)):
         return None
     parts = urlsplit(target)
     return target if not parts.scheme and not parts.netloc else None
@@ -121,8 +129,11 @@ def _begin() -> Any:
         return None
     if not current_user.is_authenticated:
         return None if request.endpoint in PUBLIC else login_manager.unauthorized()
-    if current_user.must_change and request.endpoint not in BEFORE_NEW_PASSWORD:
-        return redirect(url_for("auth.password"))
+    if current_user.must_change:  # first a new password, then two-factor set-up
+        return None if request.endpoint in BEFORE_NEW_PASSWORD \
+            else redirect(url_for("auth.password"))
+    if current_user.must_enrol and request.endpoint not in BEFORE_TWO_FACTOR:
+        return redirect(url_for("twofactor.page"))
     return None
 
 

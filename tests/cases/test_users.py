@@ -33,7 +33,9 @@ def sign_in(store: Store, name: str, password: str, at: datetime = T0,
 
 
 @pytest.mark.parametrize("password", ["12345678", "Admin@123", "Abc-123", "wang.fang-2026X",
-                                      "Password123!", "abcdefghijkl", "P@ssw0rd"])
+                                      "Password123!", "abcdefghijkl", "P@ssw0rd",
+                                      # long and mixed enough, refused only by the bundled list
+                                      "1Qaz2wsx3edc", "1Q2w3e4r5t6y", "123456789Qwerty"])
 def test_weak_passwords_are_refused(password: str) -> None:
     with pytest.raises(WeakPassword):
         users.check_rules("wang.fang", password)

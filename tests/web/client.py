@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import re
+import time
+from datetime import UTC, datetime
 from typing import Any
 
 from flask import Flask
 from flask.testing import FlaskClient
-from web.scenario import PASSWORD
+from web.scenario import PASSWORD, TEST_KEY
 
+from collab.cases import twofactor
 from collab.graph.store import Store
 from collab.web import create_app
 
@@ -17,7 +20,23 @@ _CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 
 def make_app(store: Store, **config: Any) -> Flask:
     return create_app({"COLLAB_STORE": store, "SECRET_KEY": "test-secret", "TESTING": True,
-                       **config})
+                       "COLLAB_IDKEY": TEST_KEY, **config})
+
+
+def code_for(app: Flask, name: str) -> str:
+    """What the user's authenticator shows now: a code not used yet ("" without one).
+
+    Codes are good once per 30-second step; when this one's step is spent, the next step's
+    code (accepted a step early) is used, or the client waits for the clock to move on.
+    """
+    user = app.config["COLLAB_STORE"].get("User", name)
+    if user is None or not twofactor.enrolled(user):
+        return ""
+    phone = twofactor.authenticator(user, app.config["COLLAB_IDKEY"])
+    step = max(phone.timecode(datetime.now(UTC)), user.get("totp_step", -1) + 1)
+    while step > phone.timecode(datetime.now(UTC)) + 1:
+        time.sleep(1)
+    return phone.generate_otp(step)
 
 
 def csrf_token(html: str) -> str:
@@ -30,26 +49,34 @@ class Client:
     """A test client that signs in and sends CSRF tokens like a browser would."""
 
     def __init__(self, app: Flask):
+        self.app = app
         self.http: FlaskClient = app.test_client()
         self.token = ""
 
     def get(self, url: str, **kw: Any) -> Any:
         return self.http.get(url, **kw)
 
-    def sign_in(self, name: str, password: str = PASSWORD, next_: str = "") -> Any:
+    def sign_in(self, name: str, password: str = PASSWORD, next_: str = "",
+                code: str | None = None) -> Any:
+        """Sign in; the code defaults to what the user's authenticator shows (if any)."""
         page = self.http.get("/login")
         token = csrf_token(page.text) if page.status_code == 200 else self.token
         url = "/login" + (f"?next={next_}" if next_ else "")
+        code = code_for(self.app, name) if code is None else code
         response = self.http.post(url, data={"csrf_token": token, "name": name,
-                                             "password": password})
+                                             "password": password, "code": code})
         if response.status_code == 302:
             self.refresh_token()
         return response
 
     def refresh_token(self) -> None:
-        page = self.http.get("/password")
-        if page.status_code == 200:
-            self.token = csrf_token(page.text)
+        """The session's CSRF token, from a page the user may open (even before setting up
+        two-factor sign-in)."""
+        for url in ("/password", "/account/2fa"):
+            page = self.http.get(url)
+            if page.status_code == 200:
+                self.token = csrf_token(page.text)
+                return
 
     def post(self, url: str, data: dict[str, Any] | None = None, *, csrf: bool = True) -> Any:
         body = dict(data or {})

@@ -7,14 +7,17 @@ pages show it as text.
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
-from collab.cases import users
+from collab.cases import twofactor, users
 from collab.cases.actors import Actor
-from collab.cases.authz import Authz, Role
+from collab.cases.authz import ADMIN_ROLES, Authz, Role
+from collab.cases.idnumbers import IdKey
 from collab.graph.store import Graph
 
 PASSWORD = "Lan-Cang-2026"
+# The deployment key of the web tests (seals the admins' two-factor secrets).
+TEST_KEY = IdKey.from_secret(b"web-tests-deployment-key-32bytes")
 XSS = "<img src=x onerror=alert(1)>"
 FULL_ID = "53262819800101123X"
 # name -> (role, region, department)
@@ -122,13 +125,23 @@ def build(g: Graph) -> None:
 
 
 def add_accounts(g: Graph, names: tuple[str, ...] = tuple(ACCOUNTS)) -> None:
-    """One account per role, password set and already changed (no forced change)."""
+    """One account per role, password set and already changed (no forced change); the admins
+    set up two-factor sign-in half a minute ago (test clients compute their codes)."""
     now = datetime.now(UTC)
     for name in names:
         role, region, department = ACCOUNTS[name]
         users.add(g, authz=None, name=name, password=PASSWORD, now=now, role=role,
                   region=region, department=department, display_name=name + "·测试")
         g.upsert_nodes("User", [{"name": name, "must_change": False}])
+        if role in ADMIN_ROLES:
+            enrol(g, name, now - timedelta(seconds=30))
+
+
+def enrol(g: Graph, name: str, at: datetime) -> None:
+    """Set up a user's authenticator the way the page does: a new secret, then its code."""
+    twofactor.begin(g, name=name, key=TEST_KEY)
+    phone = twofactor.authenticator(g.get("User", name), TEST_KEY, pending=True)
+    twofactor.confirm(g, name=name, key=TEST_KEY, code=phone.at(at), now=at)
 
 
 def authz_for(name: str) -> Authz:

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import pytest
 from web.client import Client, make_app
-from web.scenario import ACCOUNTS, CLUES_SEEN, FULL_ID, XSS
+from web.scenario import ACCOUNTS, CLUES_SEEN, FULL_ID, TEST_KEY, XSS
 
-from collab.cases.idnumbers import IdKey
 from collab.graph.sqlite_engine import SqliteStore
 
 CASEWORK = {"prov", "coord", "insp", "lead", "zt"}
@@ -115,9 +114,8 @@ def test_out_of_scope_requests_are_audited(signed_in: dict, site: SqliteStore) -
 
 
 def test_unmasking_is_granted_by_the_security_admin_and_audited(fresh: SqliteStore) -> None:
-    key = IdKey.from_secret(b"unmask-test-key-" * 2)
-    fresh.upsert_nodes("Person", [{"uid": "P-SYN-0001", "id_enc": key.encrypt(FULL_ID)}])
-    app = make_app(fresh, COLLAB_IDKEY=key)
+    fresh.upsert_nodes("Person", [{"uid": "P-SYN-0001", "id_enc": TEST_KEY.encrypt(FULL_ID)}])
+    app = make_app(fresh)
     coord = Client(app)
     coord.sign_in("coord")
     assert 'id="unmask"' not in coord.get("/browse/Person/P-SYN-0001").text

@@ -117,12 +117,36 @@ def test_a_new_account_must_change_its_password_first(fresh_app: Flask,
     assert fresh.count("AuditRecord", {"event": "auth.password_changed", "outcome": "ok"}) == 1
 
 
+# `next` values as they appear in the query string: plain, encoded, double-encoded, with
+# control characters that browsers drop, backslashes they read as slashes.
+ELSEWHERE = ["https://evil.example/", "//evil.example", "/\\evil.example", "///evil.example",
+             "%2F%2Fevil.example", "%2F%5Cevil.example", "https%3A%2F%2Fevil.example",
+             "%252F%252Fevil.example", "/%09/evil.example", "%09//evil.example",
+             "/%5C%5Cevil.example", "/%0d%0aLocation:%20https://evil.example", "http:evil.example",
+             "javascript:alert(1)", "%5C%5Cevil.example", "/%2F/evil.example/../"]
+
+
 def test_only_same_site_redirects_after_sign_in(fresh_app: Flask) -> None:
-    for target, lands in (("https://evil.example/", "/"), ("//evil.example", "/"),
-                          ("/\\evil.example", "/"), ("/browse/Clue", "/browse/Clue")):
+    for target in ELSEWHERE:
         client = Client(fresh_app)
         response = client.sign_in("coord", next_=target)
-        assert response.headers["Location"] == lands, target
+        location = response.headers["Location"]
+        assert response.status_code == 302, target
+        assert location == "/" or (location.startswith("/") and not location.startswith("//")
+                                   and "evil.example" not in location.split("/")[1]), target
+    client = Client(fresh_app)
+    response = client.sign_in("coord", next_="%2Fbrowse%2FClue%3Fstatus%3Dtransferred")
+    assert response.headers["Location"] == "/browse/Clue?status=transferred"
+
+
+def test_the_language_switch_redirects_only_within_the_site(fresh_app: Flask) -> None:
+    client = Client(fresh_app)
+    client.sign_in("coord")
+    for target in ("https://evil.example/", "//evil.example", "/\\evil.example"):
+        answer = client.post("/language", {"lang": "en", "next": target})
+        assert answer.headers["Location"] == "/", target
+    assert client.post("/language", {"lang": "zh", "next": "/browse/Clue"}) \
+        .headers["Location"] == "/browse/Clue"
 
 
 def test_state_changes_need_a_csrf_token_of_this_session(fresh_app: Flask,
@@ -135,6 +159,24 @@ def test_state_changes_need_a_csrf_token_of_this_session(fresh_app: Flask,
     assert client.get("/logout").status_code == 405
     assert client.get("/browse/Clue").status_code == 200
     assert fresh.count("AuditRecord", {"event": "security.csrf", "kind": "security"}) == 2
+
+
+def test_a_refused_form_changes_nothing_and_is_a_security_event(fresh_app: Flask,
+                                                                fresh: SqliteStore) -> None:
+    admin, other = Client(fresh_app), Client(fresh_app)
+    admin.sign_in("sys")
+    other.sign_in("sec")
+    assert admin.post("/admin/users/coord/disable", csrf=False).status_code == 400
+    assert admin.post("/admin/users/coord/disable", {"csrf_token": other.token}) \
+        .status_code == 400
+    assert admin.get("/admin/users/coord/disable").status_code == 405
+    assert admin.post("/admin/users", {"name": "x.y", "display_name": "某", "password":
+                                       "Er-Hai-2026x", "csrf_token": "forged"}).status_code == 400
+    assert not fresh.get("User", "coord").get("disabled") and fresh.get("User", "x.y") is None
+    events = [(r.get("event"), r.get("kind"), r.get("user")) for r in fresh.find(
+        "AuditRecord", where={"kind": "security"}, order_by="seq").items]
+    assert events == [("security.csrf", "security", "sys")] * 2 + [
+        ("security.method", "security", "sys"), ("security.csrf", "security", "sys")]
 
 
 def test_disabling_or_regranting_ends_sessions_at_once(fresh_app: Flask) -> None:
@@ -160,3 +202,45 @@ def test_sign_out_everywhere(fresh_app: Flask) -> None:
     phone.sign_in("coord")
     assert laptop.post("/logout/everywhere").status_code == 302
     assert phone.get("/browse/Clue").status_code == 302
+
+
+def test_a_returned_transfer_is_out_of_sight_on_the_very_next_request(fresh_app: Flask) -> None:
+    liaison = Client(fresh_app)
+    liaison.sign_in("liaison")
+    assert liaison.get("/browse/Clue/XS-2023-0001").status_code == 200
+    assert "XS-2023-0001" in liaison.get("/browse/Clue").text
+    returned = liaison.post("/clues/transfers/XS-2023-0001/1/return",
+                            {"on": "2023-10-30", "reason": "不属本单位管辖"})
+    assert returned.status_code == 302
+    for url in ("/browse/Clue/XS-2023-0001", "/browse/Transfer/XS-2023-0001/1",
+                "/clues/XS-2023-0001/trace", "/clues/XS-2023-0001/trace.json"):
+        assert liaison.get(url).status_code == 404, url
+    assert "XS-2023-0001" not in liaison.get("/browse/Clue").text
+
+
+def test_moving_a_liaison_to_another_department_ends_its_view_of_the_old_one(
+        fresh_app: Flask) -> None:
+    liaison, security = Client(fresh_app), Client(fresh_app)
+    liaison.sign_in("liaison")
+    security.sign_in("sec")
+    assert liaison.get("/browse/Clue/XS-2023-0001").status_code == 200
+    assert security.post("/admin/users/liaison/grant", {
+        "role": "liaison", "department": "D530600-JW"}).status_code == 302
+    assert liaison.get("/browse/Clue/XS-2023-0001").status_code == 302  # signed out
+    liaison.sign_in("liaison")
+    assert liaison.get("/browse/Clue/XS-2023-0001").status_code == 404
+    assert liaison.get("/browse/Clue/ZT-2023-0001").status_code == 200
+
+
+def test_sign_in_settings_come_from_the_environment(monkeypatch) -> None:
+    from collab.web import default_config
+
+    monkeypatch.setenv("COLLAB_SESSION_MAX_MINUTES", "240")
+    monkeypatch.setenv("COLLAB_IDLE_MINUTES", "10")
+    monkeypatch.setenv("COLLAB_PASSWORD_ROTATE_DAYS", "90")
+    monkeypatch.setenv("COLLAB_2FA_ROLES", "coordinator,leader")
+    policy = default_config()["COLLAB_POLICY"]
+    assert policy.absolute == timedelta(hours=4) and policy.idle == timedelta(minutes=10)
+    assert policy.rotate_after == timedelta(days=90)
+    assert {"coordinator", "leader", "system_admin", "security_admin", "audit_admin"} \
+        == policy.two_factor_roles

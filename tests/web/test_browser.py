@@ -9,17 +9,19 @@ from __future__ import annotations
 
 import os
 import threading
+import time
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
+import pyotp
 import pytest
 from web.client import make_app
 from web.scenario import PASSWORD, XSS
 
 from collab.cases import users
-from collab.cases.authz import Role
+from collab.cases.authz import ADMIN_ROLES, Role
 from collab.cases.idnumbers import IdKey
 from collab.graph.sqlite_engine import SqliteStore
 from collab.graph.store import Cond, Op
@@ -64,7 +66,7 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
     server = make_server("127.0.0.1", 0, make_app(store), threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield {"url": f"http://127.0.0.1:{server.server_port}", "store": store}
+    yield {"url": f"http://127.0.0.1:{server.server_port}", "store": store, "phones": {}}
     server.shutdown()
     store.close()
 
@@ -101,14 +103,44 @@ def shot(page: Any, name: str) -> None:
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
 
 
+def phone_code(live: dict[str, Any], name: str) -> str:
+    """What the account's authenticator shows: a code whose time step was not used yet."""
+    phone = pyotp.TOTP(live["phones"][name])
+    used = live["store"].get("User", name).get("totp_step", -1)
+    step = max(phone.timecode(datetime.now(UTC)), used + 1)
+    while step > phone.timecode(datetime.now(UTC)) + 1:
+        time.sleep(1)
+    return phone.generate_otp(step)
+
+
+def enrol(page: Any, live: dict[str, Any], name: str) -> None:
+    """Set up two-factor sign-in on the page an admin lands on at first sign-in."""
+    assert page.url.endswith("/account/2fa")
+    page.click("#two-factor-begin")
+    assert page.get_attribute("#two-factor-qr", "src").startswith("data:image/svg+xml")
+    assert page.evaluate("document.querySelector('#two-factor-qr').naturalWidth") > 0
+    assert page.csp == []  # the QR code is drawn by the app, no script, nothing from outside
+    live["phones"][name] = page.inner_text("#totp-secret").strip()
+    shot(page, "10-two-factor-setup")
+    page.fill("#code", phone_code(live, name))
+    page.click("#two-factor-confirm")
+    page.wait_for_selector("#whoami")
+    assert not page.url.endswith("/account/2fa")
+
+
 def sign_in(page: Any, live: dict[str, Any], name: str, screenshot: str = "") -> None:
+    """Sign in with the password, and the authenticator's code once one is set up."""
     page.goto(live["url"] + "/login")
     page.fill("#name", name)
     page.fill("#password", PASSWORD)
+    if name in live["phones"]:
+        page.fill("#code", phone_code(live, name))
     if screenshot:
         shot(page, screenshot)
     page.click("#sign-in")
     page.wait_for_selector("#whoami")
+    if ACCOUNTS[name][0] in ADMIN_ROLES and name not in live["phones"]:
+        enrol(page, live, name)
 
 
 def test_dashboard_shows_the_seed_figures(page: Any, live: dict[str, Any]) -> None:
@@ -191,6 +223,24 @@ def test_admin_and_audit_pages(page: Any, live: dict[str, Any]) -> None:
     shot(page, "09-audit-log")
     page.goto(live["url"] + "/audit/verify")
     assert "审计链完整" in page.inner_text("#verdict")
+
+
+def test_an_admin_needs_a_fresh_code_each_time(page: Any, live: dict[str, Any]) -> None:
+    sign_in(page, live, "aud")  # sets up two-factor sign-in at the first one
+    page.click("#sign-out")
+    phone = pyotp.TOTP(live["phones"]["aud"])
+    spent = phone.generate_otp(live["store"].get("User", "aud").get("totp_step"))
+    for code in ("", spent):
+        page.goto(live["url"] + "/login")
+        page.fill("#name", "aud")
+        page.fill("#password", PASSWORD)
+        page.fill("#code", code)
+        page.click("#sign-in")
+        assert "登录失败" in page.inner_text("body") and page.locator("#whoami").count() == 0
+    sign_in(page, live, "aud")
+    page.goto(live["url"] + "/account/2fa")
+    assert page.get_attribute("#two-factor-state", "data-state") == "on"
+    assert page.locator("#two-factor-off").count() == 0
 
 
 def test_open_a_clue_trace(page: Any, live: dict[str, Any]) -> None:

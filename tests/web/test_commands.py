@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
+import pyotp
 from click.testing import CliRunner
 from web.client import Client, make_app
 
+from collab.cases import idnumbers, twofactor
 from collab.cli import main
 from collab.graph.sqlite_engine import SqliteStore
 
@@ -42,5 +46,77 @@ def test_accounts_from_the_console_and_the_chain_check(tmp_path: Path) -> None:
         broken = runner.invoke(main, ["audit", "verify", "--database", db])
         assert broken.exit_code == 1
         assert f"record {console.get('seq')}" in broken.output and "altered" in broken.output
+    finally:
+        store.close()
+
+
+def test_only_the_security_admin_unlocks_or_resets_two_factor_from_the_console(
+        tmp_path: Path) -> None:
+    db = str(tmp_path / "c.sqlite3")
+    env = {"COLLAB_ID_KEY": "cd" * 32}
+    runner = CliRunner(env=env)
+    assert runner.invoke(main, ["init", "--database", db]).exit_code == 0
+    passwords = {}
+    for name, role in (("an.quan", "security_admin"), ("xi.tong", "system_admin"),
+                       ("wang.fang", "leader")):
+        added = runner.invoke(main, ["user", "add", name, "--role", role, "--generate",
+                                     "--database", db])
+        passwords[name] = added.output.strip().rsplit(": ", 1)[1]
+    store = SqliteStore(db)
+    try:
+        key = idnumbers.load_key(env)
+        phones = {}
+        for name in ("an.quan", "xi.tong", "wang.fang"):
+            secret = store.write(lambda tx, n=name: twofactor.begin(tx, name=n, key=key))
+            phones[name] = pyotp.TOTP(secret)
+            store.write(lambda tx, n=name: twofactor.confirm(
+                tx, name=n, key=key, code=phones[n].at(datetime.now(UTC) - timedelta(minutes=1)),
+                now=datetime.now(UTC) - timedelta(minutes=1)))
+        store.upsert_nodes("User", [{"name": "wang.fang", "failures": 5,
+                                     "locked_until": datetime.now(UTC) + timedelta(hours=1)}])
+
+        def run(*args: str, who: str, code: str) -> Any:
+            return runner.invoke(main, ["user", *args, "--as", who, "--database", db],
+                                 input=f"{passwords[who]}\n{code}\n")
+
+        assert runner.invoke(main, ["user", "unlock", "wang.fang", "--database", db]) \
+            .exit_code == 2  # --as is required
+        wrong = run("unlock", "wang.fang", who="an.quan", code="000000")
+        assert wrong.exit_code == 1 and "sign-in failed" in wrong.output
+        system = run("unlock", "wang.fang", who="xi.tong", code=phones["xi.tong"].now())
+        assert system.exit_code == 1 and "only the security admin" in system.output
+        assert store.get("User", "wang.fang").get("locked_until") is not None
+        done = run("unlock", "wang.fang", who="an.quan", code=phones["an.quan"].now())
+        assert done.exit_code == 0, done.output
+        assert store.get("User", "wang.fang").get("locked_until") is None
+        reset = run("reset-2fa", "wang.fang", who="an.quan",
+                    code=phones["an.quan"].at(datetime.now(UTC) + timedelta(seconds=30)))
+        assert reset.exit_code == 0, reset.output
+        assert not twofactor.enrolled(store.get("User", "wang.fang"))
+        records = [(r.get("event"), r.get("user"), r.get("outcome")) for r in store.find(
+            "AuditRecord", where={"address": "console"}, order_by="seq").items
+            if r.get("event") != "user.add"]
+        assert records == [("auth.console", "an.quan", "refused"),
+                           ("auth.console", "xi.tong", "ok"),
+                           ("auth.console", "an.quan", "ok"), ("user.unlock", "an.quan", "ok"),
+                           ("auth.console", "an.quan", "ok"),
+                           ("user.2fa_reset", "an.quan", "ok")]
+    finally:
+        store.close()
+
+
+def test_no_account_exists_until_one_is_created(tmp_path: Path) -> None:
+    db = str(tmp_path / "c.sqlite3")
+    runner = CliRunner(env={"COLLAB_ID_KEY": "ef" * 32})
+    assert runner.invoke(main, ["init", "--database", db]).exit_code == 0
+    assert runner.invoke(main, ["seed", "yunnan", "--database", db]).exit_code == 0
+    store = SqliteStore(db)
+    try:
+        assert store.count("User") == 0 and store.count("ApiToken") == 0
+        client = Client(make_app(store))
+        for name, password in (("admin", "admin"), ("admin", "Admin@123"), ("root", "root"),
+                               ("sysadmin", "12345678"), ("test", "test")):
+            assert client.sign_in(name, password).status_code == 200
+            assert client.get("/").status_code == 302
     finally:
         store.close()

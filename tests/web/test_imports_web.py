@@ -9,7 +9,6 @@ from pathlib import Path
 import pytest
 from web.client import Client, make_app
 
-from collab.cases.idnumbers import IdKey
 from collab.graph.sqlite_engine import SqliteStore
 
 UNITS = [["单位编码", "单位名称", "所属区划代码"],
@@ -26,7 +25,7 @@ def csv_bytes(rows: list[list[str]]) -> bytes:
 @pytest.fixture
 def app(fresh: SqliteStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     monkeypatch.setenv("COLLAB_INSTANCE", str(tmp_path / "instance"))
-    return make_app(fresh, COLLAB_IDKEY=IdKey.from_secret(b"import-test-key!" * 2))
+    return make_app(fresh)  # the web tests' key (scenario.TEST_KEY)
 
 
 def upload(client: Client, name: str, body: bytes):

@@ -29,7 +29,8 @@ def test_security_headers_on_every_answer(signed_in: dict) -> None:
 
 
 def test_pages_hold_no_inline_script_or_style(signed_in: dict) -> None:
-    for route in ("/", "/browse/Clue", "/browse/Clue/XS-2023-0001", "/password"):
+    for route in ("/", "/browse/Clue", "/browse/Clue/XS-2023-0001", "/password",
+                  "/account/2fa"):
         html = signed_in["coord"].get(route).text
         assert not re.search(r"<script(?![^>]*\bsrc=)", html), route
         assert " style=" not in html and "<style" not in html and " on" + "click=" not in html

@@ -1,0 +1,127 @@
+"""Two-factor sign-in in the app: enrolment at first sign-in, codes, turning off, resetting."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pyotp
+from flask import Flask
+from web.client import Client, code_for, make_app
+from web.scenario import PASSWORD
+
+from collab.cases import twofactor
+from collab.cases.users import Policy
+from collab.graph.sqlite_engine import SqliteStore
+
+FAILED = "登录失败"
+_SECRET = re.compile(r'id="totp-secret">([A-Z2-7]+)<')
+
+
+def setup(client: Client) -> str:
+    """Go through the set-up page as a person would; the secret the phone now holds."""
+    assert client.get("/admin/users").headers["Location"] == "/account/2fa"
+    assert client.post("/account/2fa/begin").status_code == 302
+    page = client.get("/account/2fa").text
+    assert 'src="data:image/svg+xml' in page
+    return _SECRET.search(page).group(1)
+
+
+def test_an_admin_sets_it_up_at_first_sign_in(fresh_app: Flask, fresh: SqliteStore) -> None:
+    fresh.write(lambda tx: twofactor.reset(tx, authz=None, name="sys"))
+    fresh.upsert_nodes("User", [{"name": "sys", "must_change": True}])
+    client = Client(fresh_app)
+    assert client.sign_in("sys").status_code == 302
+    assert client.get("/admin/users").headers["Location"] == "/password"  # first this
+    assert client.post("/password", {"current": PASSWORD, "new": "Er-Hai-2026x",
+                                     "confirm": "Er-Hai-2026x"}).status_code == 302
+    secret = setup(client)
+    wrong = client.post("/account/2fa/confirm", {"code": "000000" if pyotp.TOTP(secret).now()
+                                                 != "000000" else "111111"})
+    assert wrong.headers["Location"] == "/account/2fa"
+    assert not twofactor.enrolled(fresh.get("User", "sys"))
+    done = client.post("/account/2fa/confirm", {"code": pyotp.TOTP(secret).now()})
+    assert done.headers["Location"] == "/" and client.get("/admin/users").status_code == 200
+    user = fresh.get("User", "sys")
+    assert twofactor.enrolled(user) and all(secret not in str(v) for v in user.props.values())
+    events = [(r.get("event"), r.get("outcome")) for r in fresh.find(
+        "AuditRecord", where={"user": "sys", "kind": "auth"}, order_by="seq").items]
+    assert events[-3:] == [("auth.2fa_begin", "ok"), ("auth.2fa_enrolled", "refused"),
+                           ("auth.2fa_enrolled", "ok")]
+
+
+def test_the_secret_is_nowhere_in_the_database_files(fresh_app: Flask, fresh: SqliteStore,
+                                                     tmp_path: Path) -> None:
+    fresh.write(lambda tx: twofactor.reset(tx, authz=None, name="aud"))
+    client = Client(fresh_app)
+    client.sign_in("aud")
+    secret = setup(client)
+    client.post("/account/2fa/confirm", {"code": pyotp.TOTP(secret).now()})
+    for path in tmp_path.glob("collab.sqlite3*"):
+        assert secret.encode() not in path.read_bytes(), path.name
+
+
+def test_no_code_a_wrong_code_or_a_spent_code_opens_no_session(fresh_app: Flask) -> None:
+    client = Client(fresh_app)
+    for code in ("", "12345", "abcdef"):
+        answer = client.sign_in("sec", code=code)
+        assert answer.status_code == 200 and FAILED in answer.text
+        assert client.get("/admin/users").status_code == 302
+    code = code_for(fresh_app, "sec")
+    assert client.sign_in("sec", code=code).status_code == 302
+    thief = Client(fresh_app)
+    replay = thief.sign_in("sec", code=code)
+    assert replay.status_code == 200 and FAILED in replay.text
+    assert thief.get("/admin/users").status_code == 302
+
+
+def test_admins_cannot_turn_it_off_for_themselves(fresh_app: Flask, fresh: SqliteStore) -> None:
+    for name in ("sys", "sec", "aud"):
+        client = Client(fresh_app)
+        client.sign_in(name)
+        assert 'id="two-factor-off"' not in client.get("/account/2fa").text
+        assert client.post("/account/2fa/off").headers["Location"] == "/account/2fa"
+        assert twofactor.enrolled(fresh.get("User", name))
+    assert fresh.count("AuditRecord", {"event": "auth.2fa_off", "outcome": "refused"}) == 3
+
+
+def test_other_roles_may_use_it_and_turn_it_off(fresh_app: Flask, fresh: SqliteStore) -> None:
+    client = Client(fresh_app)
+    client.sign_in("lead")
+    assert client.get("/browse/Clue").status_code == 200  # not required for a leader
+    client.post("/account/2fa/begin")
+    secret = _SECRET.search(client.get("/account/2fa").text).group(1)
+    client.post("/account/2fa/confirm", {"code": pyotp.TOTP(secret).now()})
+    assert FAILED in Client(fresh_app).sign_in("lead", code="").text
+    assert client.post("/account/2fa/off").headers["Location"] == "/login"
+    assert not twofactor.enrolled(fresh.get("User", "lead"))
+    assert Client(fresh_app).sign_in("lead").status_code == 302
+
+
+def test_a_deployment_may_require_it_of_more_roles(fresh: SqliteStore) -> None:
+    app = make_app(fresh, COLLAB_POLICY=Policy(
+        two_factor_roles=twofactor.roles_required(["coordinator"])))
+    client = Client(app)
+    assert client.sign_in("coord").status_code == 302
+    assert client.get("/browse/Clue").headers["Location"] == "/account/2fa"
+    assert Client(app).sign_in("lead").status_code == 302
+    assert Client(app).get("/browse/Clue").status_code == 302
+
+
+def test_the_security_admin_resets_it(fresh_app: Flask, fresh: SqliteStore) -> None:
+    admin = Client(fresh_app)
+    admin.sign_in("sys")
+    security = Client(fresh_app)
+    security.sign_in("sec")
+    assert 'admin/users/sys/2fa-reset' in security.get("/admin/users").text
+    assert admin.post("/admin/users/aud/2fa-reset").status_code == 404
+    assert security.post("/admin/users/sec/2fa-reset").status_code == 302
+    assert twofactor.enrolled(fresh.get("User", "sec"))
+    assert security.post("/admin/users/sys/2fa-reset").status_code == 302
+    assert not twofactor.enrolled(fresh.get("User", "sys"))
+    assert admin.get("/admin/users").status_code == 302  # its session ended
+    admin.sign_in("sys")
+    assert admin.get("/admin/users").headers["Location"] == "/account/2fa"
+    records = fresh.find("AuditRecord", where={"event": "user.2fa_reset"}, order_by="seq").items
+    assert [(r.get("user"), r.get("object_key"), r.get("outcome")) for r in records] == [
+        ("sys", "aud", "not_found"), ("sec", "sec", "refused"), ("sec", "sys", "ok")]
