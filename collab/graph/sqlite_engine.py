@@ -417,7 +417,7 @@ class SqliteStore(StoreOps):
 
 def _index_ddl() -> list[str]:
     """One partial expression index per label and indexed property, and each label's
-    covering index (`NodeType.covering`)."""
+    covering indexes (`NodeType.covering`)."""
     out = []
     for node in schema.NODES.values():
         for prop in schema.indexed_props(node):
@@ -426,11 +426,11 @@ def _index_ddl() -> list[str]:
                 "WHERE label = '<<label>>'",
                 name=index_name("ix", node.label, prop), prop=prop,
                 label=node.label))
-        if node.covering:
+        for props in node.covering:
             columns = join(", ", [compose("json_extract(props, '$.<<prop>>')", prop=prop)
-                                  for prop in node.covering])
+                                  for prop in props])
             out.append(compose("CREATE INDEX IF NOT EXISTS <<name>> ON nodes (<<columns>>) "
                                "WHERE label = '<<label>>'",
-                               name=schema.covering_index(node.label), columns=columns,
-                               label=node.label))
+                               name=schema.covering_index(node.label, props[0]),
+                               columns=columns, label=node.label))
     return out

@@ -169,7 +169,8 @@ def test_figures_from_the_shortcut_equal_the_figures_walked(store: Store, as_of:
 def test_a_file_without_the_covering_indexes_asks_for_collab_init(
         sqlite_graph: SqliteStore) -> None:
     with sqlite_graph.transaction() as tx:
-        tx._conn.execute(compose("DROP INDEX <<name>>", name=schema.covering_index("Issue")))
+        index = schema.covering_index("Issue", "found_on")
+        tx._conn.execute(compose("DROP INDEX <<name>>", name=index))
     with pytest.raises(ConfigError, match="collab init"):
         fig.summary(sqlite_graph, scope=fig.Scope())
     sqlite_graph.init_schema()

@@ -142,13 +142,13 @@ _ROUND_SQL = compose("""(SELECT min(r.key) FROM rels a
 _CONVERSION_CY = compose(_CONVERSION_CY_TEMPLATE, round_part=_ROUND_CY, clue_scope=scope.CLUE_CY)
 _CONVERSION_SQL = compose(_CONVERSION_SQL_TEMPLATE, round_expr=_ROUND_SQL,
                           clue_scope=scope.CLUE_SQL, clue_columns=_CLUE_COLUMNS_SQL,
-                          cover=covering_index("Clue"))
+                          cover=covering_index("Clue", "sole_transfer_at"))
 _CONVERSION_NO_ROUND_CY = compose(_CONVERSION_CY_TEMPLATE, clue_scope=scope.CLUE_CY,
                                   round_part=compose("WITH c, dept, first_at, dept_closed, "
                                                      "case_no, filed_on, null AS round_code"))
 _CONVERSION_NO_ROUND_SQL = compose(_CONVERSION_SQL_TEMPLATE, round_expr=compose("NULL"),
                                    clue_scope=scope.CLUE_SQL, clue_columns=_CLUE_COLUMNS_SQL,
-                                   cover=covering_index("Clue"))
+                                   cover=covering_index("Clue", "sole_transfer_at"))
 
 CONVERSION_COLUMNS = ("clue_no", "title", "dept", "first_at", "region_code", "category",
                       "round_code", "case_no", "filed_on", "converted", "settled")
