@@ -19,7 +19,8 @@ machinery (so it too keeps its history):
 - when its last live transfer is returned, it moves to `returned` and then back to `registered`
   (two recorded steps), ready to be transferred again.
 A clue's step is dated with the transfer step's date, or its own previous step's date when
-that is later (transfers to several departments are recorded in any order).
+that is later (transfers to several departments are recorded in any order). Each step also
+refreshes the clue's figure shortcut (`clue_facts`) in the same transaction.
 
 Transfer dates: `feedback_due` is the transfer date plus the department's `feedback_days`
 (else `DEFAULT_FEEDBACK_DAYS`, or the caller's default); `received_on` is set on acceptance;
@@ -33,6 +34,7 @@ from collections.abc import Sequence
 from datetime import date, timedelta
 from typing import Any
 
+from collab.cases import clue_facts
 from collab.cases.actors import Actor
 from collab.cases.lifecycle import Lifecycle, TransitionRefused, moves, record_event, transition
 from collab.cases.regions import subtree_prefix
@@ -189,6 +191,7 @@ def file_case(g: Graph, *, actor: Actor, transfer_no: str, case_no: str, on: dat
                   dst="Person")
     record_event(g, label="Case", key=case_no, actor=actor, on=on, kind="filed",
                  reason=f"线索 {clue_no} 移交 {transfer_no}")
+    clue_facts.refresh(g, [clue_no])
     return _get(g, "Case", case_no)
 
 
@@ -247,6 +250,7 @@ def _follow(g: Graph, clue_no: str, *, actor: Actor, on: date, reason: str) -> N
     if target == "returned":
         transition(g, CLUE, key=clue_no, to="registered", actor=actor, on=when,
                    reason="退回后重新登记")
+    clue_facts.refresh(g, [clue_no])
 
 
 def _transfers(g: Graph, clue_no: str) -> list[Node]:

@@ -28,9 +28,10 @@ from typing import Any
 from collab.cases.clues import DISPOSALS
 from collab.cases.regions import check_code, subtree_prefix
 from collab.errors import NotFound, ValidationError
+from collab.graph import schema
 from collab.graph.queries import figures as fq
 from collab.graph.queries import summary as sq
-from collab.graph.store import Graph, NamedQuery
+from collab.graph.store import MAX_PAGE, Graph, NamedQuery
 
 GROUPINGS = ("all", "department", "region", "round", "category")
 EARLIEST, LATEST = date(1, 1, 1), date(9999, 12, 31)
@@ -131,7 +132,8 @@ def conversion(g: Graph, *, scope: Scope, by: str = "all") -> list[dict[str, Any
     n = _region_digits(scope)
     rows = _run(g, fq.CONVERSION[by], scope, n=n,
                 by_department=by == "department" or scope.department is not None)
-    out = [{"group": r["grp"], "name": _group_name(g, by, r["grp"], n),
+    names = _group_names(g, by, [r["grp"] for r in rows if r["grp"] is not None])
+    out = [{"group": r["grp"], "name": "无" if r["grp"] is None else names.get(r["grp"], r["grp"]),
             "transferred": r["transferred"], "converted": r["converted"],
             "settled": r["settled"], "rate": rate(r["converted"], r["transferred"]),
             "settled_rate": rate(r["converted"], r["settled"])} for r in rows]
@@ -147,17 +149,20 @@ def _region_digits(scope: Scope) -> int:
     return {0: 4, 2: 4, 4: 6, 6: 9}.get(len(prefix), 12)
 
 
-def _group_name(g: Graph, by: str, key: str | None, digits: int) -> str | None:
-    if key is None:
-        return "无"
-    if by == "region":
-        code = key + "00" if len(key) == 4 else key
-        node = g.get("Region", code)
-    elif by in ("department", "round"):
-        node = g.get(by.capitalize(), key)
-    else:
-        return key if by == "category" else "全部"
-    return node.get("name") if node is not None else key
+def _group_names(g: Graph, by: str, keys: list[str]) -> dict[str, str | None]:
+    """The names of the groups a table shows, looked up a page at a time (a province's
+    departments are hundreds: one lookup each would cost more than the figures)."""
+    if by in ("all", "category"):
+        return {k: "全部" if by == "all" else k for k in keys}
+    label = "Region" if by == "region" else by.capitalize()
+    codes = {(k + "00" if by == "region" and len(k) == 4 else k): k for k in keys}
+    wanted, names = sorted(codes), {}
+    for i in range(0, len(wanted), MAX_PAGE):
+        chunk = wanted[i:i + MAX_PAGE]
+        for node in g.find(label, where={schema.label(label).key: chunk},
+                           limit=len(chunk)).items:
+            names[codes[node.key]] = node.get("name")
+    return names
 
 
 def contribution(g: Graph, *, scope: Scope) -> list[dict[str, Any]]:

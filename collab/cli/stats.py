@@ -7,6 +7,7 @@ from typing import Any
 
 import click
 
+from collab.cases import clue_facts
 from collab.cases import figures as fig
 from collab.cli.common import echo_json, with_store
 from collab.graph.store import Graph, Store
@@ -143,4 +144,16 @@ def collaborator(store: Store, department: str, **opts: Any) -> None:
                                                      department=department)))
 
 
-COMMANDS = (stats,)
+@click.command("fill-clue-facts")
+@with_store
+def fill_clue_facts(store: Store) -> None:
+    """Give every clue its figure shortcut (graphs written before it existed), so the
+    conversion figures read it instead of walking each clue.
+
+    Example: collab fill-clue-facts
+    """
+    done = store.write(lambda tx: clue_facts.refresh_all(tx))
+    click.echo(f"refreshed the figure shortcut of {done} clues")
+
+
+COMMANDS = (stats, fill_clue_facts)

@@ -274,7 +274,14 @@ class SqliteGraph(GraphOps):
     def _run_named(self, query: NamedQuery, params: dict[str, Any]) -> list[dict[str, Any]]:
         bound = {k: json.dumps(v, ensure_ascii=False) if isinstance(v, list | dict) else v
                  for k, v in params.items()}
-        cur = self._conn.execute(query.sql, bound)
+        try:
+            cur = self._conn.execute(query.sql, bound)
+        except sqlite3.OperationalError as e:
+            if "no such index" not in str(e):
+                raise
+            # a figure names a covering index that this file was initialised without
+            raise ConfigError(f"{query.name}: the database lacks an index this version uses "
+                              f"({e}); run `collab init` to add it") from None
         return [dict(zip(query.columns, row, strict=True)) for row in cur]
 
     def _adjacent_counts(self, uids: Sequence[str], types: Sequence[str] | None,
@@ -409,7 +416,8 @@ class SqliteStore(StoreOps):
 
 
 def _index_ddl() -> list[str]:
-    """One partial expression index per label and indexed property."""
+    """One partial expression index per label and indexed property, and each label's
+    covering indexes (`NodeType.covering`)."""
     out = []
     for node in schema.NODES.values():
         for prop in schema.indexed_props(node):
@@ -418,4 +426,11 @@ def _index_ddl() -> list[str]:
                 "WHERE label = '<<label>>'",
                 name=index_name("ix", node.label, prop), prop=prop,
                 label=node.label))
+        for props in node.covering:
+            columns = join(", ", [compose("json_extract(props, '$.<<prop>>')", prop=prop)
+                                  for prop in props])
+            out.append(compose("CREATE INDEX IF NOT EXISTS <<name>> ON nodes (<<columns>>) "
+                               "WHERE label = '<<label>>'",
+                               name=schema.covering_index(node.label, props[0]),
+                               columns=columns, label=node.label))
     return out

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from collab.cases import idnumbers, regions
+from collab.cases import clue_facts, idnumbers, regions
 from collab.cases.actors import Actor
 from collab.cases.explore import with_pinyin
 from collab.graph.store import Graph
@@ -58,7 +58,8 @@ class Plan:
 
     def write(self, g: Graph) -> dict[str, int]:
         """Write the nodes (in dependency order, names with their pinyin so the explorer finds
-        张三 by `zs`), then the relationships; counts written."""
+        张三 by `zs`), then the relationships, then the figure shortcut of the clues they touch
+        (`clue_facts`); counts written."""
         written: dict[str, int] = {}
         for label in sorted(self.nodes, key=_WRITE_ORDER.index):
             rows = [with_pinyin(label, row) for row in self.nodes[label].values()]
@@ -66,6 +67,10 @@ class Plan:
         for (type_, src, dst), rels in self.rels.items():
             rows = [{"src": s, "dst": d, **props} for (s, d), props in rels.items()]
             written[type_] = written.get(type_, 0) + g.upsert_rels(type_, rows, src=src, dst=dst)
+        if {"Clue", "Transfer", "Case"} & set(self.nodes):
+            clue_facts.refresh_around(g, clues=self.nodes.get("Clue", {}),
+                                      transfers=self.nodes.get("Transfer", {}),
+                                      cases=self.nodes.get("Case", {}))
         return written
 
 

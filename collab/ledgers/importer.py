@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from collab.cases import clue_facts
 from collab.cases.actors import Actor
 from collab.cases.idnumbers import IdKey
 from collab.graph import schema
@@ -172,6 +173,8 @@ def import_ledger(g: Graph, *, actor: Actor, ledger: Ledger, key: IdKey,
     if not dry_run:
         relink.replace(g, stale)
         plan.write(g)
+        # a case moved to another clue: the clue it left has one case fewer
+        clue_facts.refresh(g, [r["src"] for r in stale.get(("BECAME", "Clue", "Case"), [])])
     return report
 
 

@@ -8,34 +8,52 @@ and two tails made from it with `compose`: the counts, and the list behind them 
 
 from __future__ import annotations
 
+from collab.graph.queries import scope
 from collab.graph.query import compose
+from collab.graph.schema import covering_index
 from collab.graph.store import NamedQuery
 
 # --- conversion (成案率): one row per clue, or per (clue, department) when by_department -----
+# Two parts, added up: clues with the `sole_*` shortcut (collab/cases/clue_facts.py: one live
+# transfer, no other case) read from the Clue alone through the index on sole_transfer_at; every
+# other clue is walked through its transfers and cases. Both give c, dept, first_at (first live
+# transfer), dept_closed (that department closed it by as_of), case_no and filed_on.
 _CONVERSION_CY_TEMPLATE = """
-    MATCH (c:Clue)-[:TRANSFERRED]->(t:Transfer)-[:TO]->(d:Department)
-    WHERE t.at <= $as_of
-      AND NOT (coalesce(t.status, '') = 'returned' AND coalesce(t.status_on, t.at) <= $as_of)
-      AND ($department IS NULL OR d.code = $department)
-      AND ($prefix IS NULL OR c.region_code STARTS WITH $prefix)
-      AND ($category IS NULL OR c.category = $category)
-      AND ($round IS NULL OR EXISTS {
-            MATCH (c)-[:FROM_ISSUE]->(:Issue)-[:FOUND_BY]->(:Group)-[:OF_ROUND]->(r:Round)
-            WHERE r.code = $round })
-    WITH c, CASE WHEN $by_department THEN d.code END AS dept, min(t.at) AS first_at,
-         max(CASE WHEN coalesce(t.status, '') = 'closed'
-                       AND coalesce(t.status_on, '') <= $as_of THEN 1 ELSE 0 END) AS dept_closed
-    WHERE first_at >= $p_from AND first_at <= $p_to
-    WITH c, dept, first_at, dept_closed,
-         [(c)-[:BECAME]->(k:Case) WHERE k.filed_on <= $as_of AND (dept IS NULL OR EXISTS {
-             MATCH (k)-[:FILED_BY]->(kd:Department) WHERE kd.code = dept })
-          | [k.no, k.filed_on]] AS ks
-    WITH c, dept, first_at, dept_closed,
-         reduce(m = null, x IN ks | CASE WHEN m IS NULL OR x[0] < m[0] THEN x ELSE m END) AS kf
-    WITH c, dept, first_at, dept_closed, kf[0] AS case_no, kf[1] AS filed_on
+    CALL () {
+      MATCH (c:Clue)
+      WHERE c.sole_transfer_at >= $p_from AND c.sole_transfer_at <= $p_to
+        AND c.sole_transfer_at <= $as_of
+        AND ($department IS NULL OR c.sole_transfer_dept = $department)
+        AND <<clue_scope>>
+      WITH c, c.sole_case_filed_on <= $as_of AS filed
+      RETURN c, CASE WHEN $by_department THEN c.sole_transfer_dept END AS dept,
+             c.sole_transfer_at AS first_at,
+             CASE WHEN c.sole_transfer_closed
+                       AND coalesce(c.sole_transfer_closed_on, '') <= $as_of
+                  THEN 1 ELSE 0 END AS dept_closed,
+             CASE WHEN filed THEN c.sole_case_no END AS case_no,
+             CASE WHEN filed THEN c.sole_case_filed_on END AS filed_on
+      UNION ALL
+      MATCH (c:Clue) USING SCAN c:Clue
+      WHERE c.sole_transfer_at IS NULL AND <<clue_scope>>
+      MATCH (c)-[:TRANSFERRED]->(t:Transfer)-[:TO]->(d:Department)
+      WHERE t.at <= $as_of
+        AND NOT (coalesce(t.status, '') = 'returned' AND coalesce(t.status_on, t.at) <= $as_of)
+        AND ($department IS NULL OR d.code = $department)
+      WITH c, CASE WHEN $by_department THEN d.code END AS dept, min(t.at) AS first_at,
+           max(CASE WHEN coalesce(t.status, '') = 'closed'
+                         AND coalesce(t.status_on, '') <= $as_of THEN 1 ELSE 0 END) AS dept_closed
+      WHERE first_at >= $p_from AND first_at <= $p_to
+      WITH c, dept, first_at, dept_closed,
+           [(c)-[:BECAME]->(k:Case) WHERE k.filed_on <= $as_of AND (dept IS NULL OR EXISTS {
+               MATCH (k)-[:FILED_BY]->(kd:Department) WHERE kd.code = dept })
+            | [k.no, k.filed_on]] AS ks
+      WITH c, dept, first_at, dept_closed,
+           reduce(m = null, x IN ks | CASE WHEN m IS NULL OR x[0] < m[0] THEN x ELSE m END) AS kf
+      RETURN c, dept, first_at, dept_closed, kf[0] AS case_no, kf[1] AS filed_on
+    }
     <<round_part>>
-    WITH c.no AS clue_no, c.title AS title, dept, first_at, c.region_code AS region_code,
-         c.category AS category, round_code, case_no, filed_on, case_no IS NOT NULL AS converted,
+    WITH c, dept, first_at, round_code, case_no, filed_on, case_no IS NOT NULL AS converted,
          case_no IS NOT NULL OR (dept IS NULL AND coalesce(c.status, '') = 'closed'
                                  AND coalesce(c.status_on, '') <= $as_of)
          OR (dept IS NOT NULL AND dept_closed = 1) AS settled"""
@@ -43,29 +61,26 @@ _CONVERSION_CY_TEMPLATE = """
 _CONVERSION_SQL_TEMPLATE = """
     WITH pairs AS (
       SELECT c.id AS cid, CASE WHEN :by_department THEN d.key END AS dept,
-             min(json_extract(t.props, '$.at')) AS first_at
+             min(json_extract(t.props, '$.at')) AS first_at,
+             max(coalesce(json_extract(t.props, '$.status'), '') = 'closed'
+                 AND coalesce(json_extract(t.props, '$.status_on'), '') <= :as_of)
+               AS dept_closed
       FROM nodes c
       CROSS JOIN rels tr ON tr.src = c.id AND tr.type = 'TRANSFERRED'
       CROSS JOIN nodes t ON t.id = tr.dst AND t.label = 'Transfer'
       CROSS JOIN rels tt ON tt.src = t.id AND tt.type = 'TO'
       CROSS JOIN nodes d ON d.id = tt.dst AND d.label = 'Department'
-      WHERE c.label = 'Clue' AND json_extract(t.props, '$.at') <= :as_of
+      WHERE c.label = 'Clue' AND json_extract(c.props, '$.sole_transfer_at') IS NULL
+        AND json_extract(t.props, '$.at') <= :as_of
         AND NOT (coalesce(json_extract(t.props, '$.status'), '') = 'returned'
                  AND coalesce(json_extract(t.props, '$.status_on'),
                               json_extract(t.props, '$.at')) <= :as_of)
         AND (:department IS NULL OR d.key = :department)
-        AND (:prefix IS NULL OR substr(json_extract(c.props, '$.region_code'), 1,
-                                       length(:prefix)) = :prefix)
-        AND (:category IS NULL OR json_extract(c.props, '$.category') = :category)
-        AND (:round IS NULL OR EXISTS (
-              SELECT 1 FROM rels a CROSS JOIN rels b ON b.src = a.dst AND b.type = 'FOUND_BY'
-              CROSS JOIN rels o ON o.src = b.dst AND o.type = 'OF_ROUND'
-              CROSS JOIN nodes r ON r.id = o.dst AND r.label = 'Round'
-              WHERE a.src = c.id AND a.type = 'FROM_ISSUE' AND r.key = :round))
+        AND <<clue_scope>>
       GROUP BY c.id, dept
       HAVING first_at >= :p_from AND first_at <= :p_to),
-    withcase AS MATERIALIZED (
-      SELECT p.cid, p.dept, p.first_at,
+    walked AS MATERIALIZED (
+      SELECT p.cid, p.dept, p.first_at, p.dept_closed,
              (SELECT min(k.key) FROM rels b CROSS JOIN nodes k ON k.id = b.dst AND k.label = 'Case'
               WHERE b.src = p.cid AND b.type = 'BECAME'
                 AND json_extract(k.props, '$.filed_on') <= :as_of
@@ -74,28 +89,45 @@ _CONVERSION_SQL_TEMPLATE = """
                       WHERE f.src = k.id AND f.type = 'FILED_BY' AND fd.key = p.dept)))
                AS case_no
       FROM pairs p),
+    withcase AS (
+      SELECT c.id AS cid,
+             CASE WHEN :by_department THEN json_extract(c.props, '$.sole_transfer_dept') END
+               AS dept,
+             json_extract(c.props, '$.sole_transfer_at') AS first_at,
+             coalesce(json_extract(c.props, '$.sole_transfer_closed'), 0)
+             AND coalesce(json_extract(c.props, '$.sole_transfer_closed_on'), '') <= :as_of
+               AS dept_closed,
+             CASE WHEN json_extract(c.props, '$.sole_case_filed_on') <= :as_of
+                  THEN json_extract(c.props, '$.sole_case_no') END AS case_no,
+             CASE WHEN json_extract(c.props, '$.sole_case_filed_on') <= :as_of
+                  THEN json_extract(c.props, '$.sole_case_filed_on') END AS filed_on,
+             <<clue_columns>>
+      FROM nodes c INDEXED BY <<cover>>
+      WHERE c.label = 'Clue' AND json_extract(c.props, '$.sole_transfer_at') >= :p_from
+        AND json_extract(c.props, '$.sole_transfer_at') <= :p_to
+        AND json_extract(c.props, '$.sole_transfer_at') <= :as_of
+        AND (:department IS NULL
+             OR json_extract(c.props, '$.sole_transfer_dept') = :department)
+        AND <<clue_scope>>
+      UNION ALL
+      SELECT w.cid, w.dept, w.first_at, w.dept_closed, w.case_no,
+             (SELECT json_extract(k.props, '$.filed_on') FROM nodes k
+              WHERE k.label = 'Case' AND k.key = w.case_no),
+             <<clue_columns>>
+      FROM walked w CROSS JOIN nodes c ON c.id = w.cid),
     facts AS (
       SELECT c.key AS clue_no, json_extract(c.props, '$.title') AS title, w.dept, w.first_at,
-             json_extract(c.props, '$.region_code') AS region_code,
-             json_extract(c.props, '$.category') AS category,
-             <<round_expr>> AS round_code,
-             w.case_no,
-             (SELECT json_extract(k.props, '$.filed_on') FROM nodes k
-              WHERE k.label = 'Case' AND k.key = w.case_no) AS filed_on,
+             w.region_code, w.category, <<round_expr>> AS round_code, w.case_no, w.filed_on,
              w.case_no IS NOT NULL AS converted,
-             w.case_no IS NOT NULL
-             OR (w.dept IS NULL AND coalesce(json_extract(c.props, '$.status'), '') = 'closed'
-                 AND coalesce(json_extract(c.props, '$.status_on'), '') <= :as_of)
-             OR (w.dept IS NOT NULL AND EXISTS (
-                   SELECT 1 FROM rels sr
-                   CROSS JOIN nodes s ON s.id = sr.dst AND s.label = 'Transfer'
-                   CROSS JOIN rels st ON st.src = s.id AND st.type = 'TO'
-                   CROSS JOIN nodes sd ON sd.id = st.dst
-                   WHERE sr.src = c.id AND sr.type = 'TRANSFERRED' AND sd.key = w.dept
-                     AND coalesce(json_extract(s.props, '$.status'), '') = 'closed'
-                     AND coalesce(json_extract(s.props, '$.status_on'), '') <= :as_of))
-               AS settled
+             w.case_no IS NOT NULL OR (w.dept IS NULL AND w.clue_closed)
+             OR (w.dept IS NOT NULL AND w.dept_closed) AS settled
       FROM withcase w CROSS JOIN nodes c ON c.id = w.cid)"""
+
+# What both parts read from the clue itself (in its covering index, for the shortcut part).
+_CLUE_COLUMNS_SQL = compose("""json_extract(c.props, '$.region_code') AS region_code,
+             json_extract(c.props, '$.category') AS category,
+             coalesce(json_extract(c.props, '$.status'), '') = 'closed'
+             AND coalesce(json_extract(c.props, '$.status_on'), '') <= :as_of AS clue_closed""")
 
 # The round a clue's issue was found in costs three hops per clue: only the round grouping and
 # the lists look it up; the other groupings leave it empty.
@@ -107,11 +139,16 @@ _ROUND_SQL = compose("""(SELECT min(r.key) FROM rels a
               CROSS JOIN rels o ON o.src = b.dst AND o.type = 'OF_ROUND'
               CROSS JOIN nodes r ON r.id = o.dst AND r.label = 'Round'
               WHERE a.src = c.id AND a.type = 'FROM_ISSUE')""")
-_CONVERSION_CY = compose(_CONVERSION_CY_TEMPLATE, round_part=_ROUND_CY)
-_CONVERSION_SQL = compose(_CONVERSION_SQL_TEMPLATE, round_expr=_ROUND_SQL)
-_CONVERSION_NO_ROUND_CY = compose(_CONVERSION_CY_TEMPLATE, round_part=compose(
-    "WITH c, dept, first_at, dept_closed, case_no, filed_on, null AS round_code"))
-_CONVERSION_NO_ROUND_SQL = compose(_CONVERSION_SQL_TEMPLATE, round_expr=compose("NULL"))
+_CONVERSION_CY = compose(_CONVERSION_CY_TEMPLATE, round_part=_ROUND_CY, clue_scope=scope.CLUE_CY)
+_CONVERSION_SQL = compose(_CONVERSION_SQL_TEMPLATE, round_expr=_ROUND_SQL,
+                          clue_scope=scope.CLUE_SQL, clue_columns=_CLUE_COLUMNS_SQL,
+                          cover=covering_index("Clue", "sole_transfer_at"))
+_CONVERSION_NO_ROUND_CY = compose(_CONVERSION_CY_TEMPLATE, clue_scope=scope.CLUE_CY,
+                                  round_part=compose("WITH c, dept, first_at, dept_closed, "
+                                                     "case_no, filed_on, null AS round_code"))
+_CONVERSION_NO_ROUND_SQL = compose(_CONVERSION_SQL_TEMPLATE, round_expr=compose("NULL"),
+                                   clue_scope=scope.CLUE_SQL, clue_columns=_CLUE_COLUMNS_SQL,
+                                   cover=covering_index("Clue", "sole_transfer_at"))
 
 CONVERSION_COLUMNS = ("clue_no", "title", "dept", "first_at", "region_code", "category",
                       "round_code", "case_no", "filed_on", "converted", "settled")
@@ -119,8 +156,9 @@ CONVERSION_COLUMNS = ("clue_no", "title", "dept", "first_at", "region_code", "ca
 CONVERSION_LIST = NamedQuery(
     name="conversion: the clues counted",
     cypher=compose("""<<facts>>
-        RETURN clue_no, title, dept, first_at, region_code, category, round_code, case_no,
-               filed_on, converted, settled ORDER BY first_at, clue_no, dept""",
+        RETURN c.no AS clue_no, c.title AS title, dept, first_at, c.region_code AS region_code,
+               c.category AS category, round_code, case_no, filed_on, converted, settled
+        ORDER BY first_at, clue_no, dept""",
                    facts=_CONVERSION_CY),
     sql=compose("""<<facts>>
         SELECT clue_no, title, dept, first_at, region_code, category, round_code, case_no,
@@ -129,10 +167,11 @@ CONVERSION_LIST = NamedQuery(
     columns=CONVERSION_COLUMNS,
 )
 
-# What a conversion table is grouped by: an expression over the facts' columns.
+# What a conversion table is grouped by: an expression over the facts' columns (on Neo4j, the
+# clue's own properties are read only by the grouping that needs them).
 _GROUPS_CY = {"all": compose("'all'"), "department": compose("dept"),
-              "region": compose("left(region_code, $n)"), "round": compose("round_code"),
-              "category": compose("category")}
+              "region": compose("left(c.region_code, $n)"), "round": compose("round_code"),
+              "category": compose("c.category")}
 _GROUPS_SQL = {"all": compose("'all'"), "department": compose("dept"),
                "region": compose("substr(region_code, 1, :n)"), "round": compose("round_code"),
                "category": compose("category")}
@@ -219,11 +258,7 @@ _TRANSFERS_CY = compose("""
     MATCH (c:Clue)-[:TRANSFERRED]->(t:Transfer)-[:TO]->(d:Department)
     WHERE t.at >= $p_from AND t.at <= $p_to AND t.at <= $as_of
       AND ($department IS NULL OR d.code = $department)
-      AND ($prefix IS NULL OR c.region_code STARTS WITH $prefix)
-      AND ($category IS NULL OR c.category = $category)
-      AND ($round IS NULL OR EXISTS {
-            MATCH (c)-[:FROM_ISSUE]->(:Issue)-[:FOUND_BY]->(:Group)-[:OF_ROUND]->(r:Round)
-            WHERE r.code = $round })
+      AND <<clue_scope>>
     OPTIONAL MATCH (c)-[:BECAME]->(k:Case)-[:FILED_BY]->(d)
     WHERE k.filed_on <= $as_of
     WITH c, t, d, min(k.filed_on) AS filed_on,
@@ -233,7 +268,7 @@ _TRANSFERS_CY = compose("""
          CASE WHEN coalesce(t.disposed_on, CASE WHEN t.status IN $disposed THEN t.at END)
                    <= $as_of
               THEN coalesce(t.disposed_on, t.at) END AS disposed_on,
-         filed_on, concluded_on""")
+         filed_on, concluded_on""", clue_scope=scope.CLUE_CY)
 
 _TRANSFERS_SQL = compose("""
     WITH base AS (
@@ -255,14 +290,7 @@ _TRANSFERS_SQL = compose("""
       WHERE c.label = 'Clue' AND json_extract(t.props, '$.at') >= :p_from
         AND json_extract(t.props, '$.at') <= :p_to AND json_extract(t.props, '$.at') <= :as_of
         AND (:department IS NULL OR d.key = :department)
-        AND (:prefix IS NULL OR substr(json_extract(c.props, '$.region_code'), 1,
-                                       length(:prefix)) = :prefix)
-        AND (:category IS NULL OR json_extract(c.props, '$.category') = :category)
-        AND (:round IS NULL OR EXISTS (
-              SELECT 1 FROM rels a CROSS JOIN rels b ON b.src = a.dst AND b.type = 'FOUND_BY'
-              CROSS JOIN rels o ON o.src = b.dst AND o.type = 'OF_ROUND'
-              CROSS JOIN nodes r ON r.id = o.dst AND r.label = 'Round'
-              WHERE a.src = c.id AND a.type = 'FROM_ISSUE' AND r.key = :round))),
+        AND <<clue_scope>>),
     cases AS (
       SELECT b.src AS cid, f.dst AS did, json_extract(k.props, '$.filed_on') AS filed_on,
              json_extract(k.props, '$.closed_on') AS closed_on
@@ -276,7 +304,7 @@ _TRANSFERS_SQL = compose("""
                AS filed_on,
              (SELECT min(closed_on) FROM cases k WHERE k.cid = base.cid AND k.did = base.did
                 AND closed_on <= :as_of) AS concluded_on
-      FROM base)""")
+      FROM base)""", clue_scope=scope.CLUE_SQL)
 
 TRANSFER_COLUMNS = ("transfer_no", "clue_no", "dept", "at", "received_on", "disposed_on",
                     "filed_on", "concluded_on")

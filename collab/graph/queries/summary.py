@@ -9,11 +9,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from collab.graph.queries import scope
 from collab.graph.query import Fragment, compose
+from collab.graph.schema import covering_index
 from collab.graph.store import NamedQuery
-
-_IN_PREFIX_SQL = "(:prefix IS NULL OR substr(json_extract(<<n>>.props, '$.region_code'), 1, " \
-    "length(:prefix)) = :prefix)"
 
 
 @dataclass(frozen=True)
@@ -25,7 +24,11 @@ class Figure:
 
 
 def _figure(name: str, *, cypher: Fragment, sql: Fragment, columns: tuple[str, ...],
-            count_cypher: str, count_sql: str, counts: tuple[str, ...]) -> Figure:
+            count_cypher: str, count_sql: str, counts: tuple[str, ...],
+            cypher_columns: Fragment | None = None) -> Figure:
+    """The two queries of a figure. On Neo4j a facts part may keep its node and leave the
+    listed properties to `cypher_columns` (the RETURN list), so the counts read only the
+    properties they count: over a province's 200,000 issues each extra read shows."""
     listed = ", ".join(columns)
     return Figure(
         counts=NamedQuery(name=name, columns=counts,
@@ -33,7 +36,7 @@ def _figure(name: str, *, cypher: Fragment, sql: Fragment, columns: tuple[str, .
                           sql=compose(count_sql, facts=sql)),
         rows=NamedQuery(name=name + ": rows", columns=columns,
                         cypher=compose("<<facts>> RETURN <<cols>> ORDER BY <<first>>",
-                                       facts=cypher, cols=compose(listed),
+                                       facts=cypher, cols=cypher_columns or compose(listed),
                                        first=compose(columns[0])),
                         sql=compose("<<facts>> SELECT <<cols>> FROM facts ORDER BY <<first>>",
                                     facts=sql, cols=compose(listed),
@@ -45,15 +48,15 @@ ISSUES = _figure(
     cypher=compose("""
         MATCH (i:Issue)
         WHERE i.found_on >= $p_from AND i.found_on <= $p_to AND i.found_on <= $as_of
-          AND ($prefix IS NULL OR i.region_code STARTS WITH $prefix)
+          AND <<in_prefix>>
           AND ($category IS NULL OR i.category = $category)
           AND ($department IS NULL OR EXISTS {
                 MATCH (i)-[:FOUND_WITH]->(d:Department) WHERE d.code = $department })
-          AND ($round IS NULL OR EXISTS {
-                MATCH (i)-[:FOUND_BY]->(:Group)-[:OF_ROUND]->(r:Round) WHERE r.code = $round })
-        WITH i.no AS no, i.title AS title, i.found_on AS found_on,
-             i.region_code AS region_code,
-             (coalesce(i.masses_problem, false) AND coalesce(i.solved, false)) AS solved"""),
+          AND <<in_round>>
+        WITH i, (coalesce(i.masses_problem, false) AND coalesce(i.solved, false)) AS solved""",
+                   in_prefix=scope.in_prefix_cy(compose("i")), in_round=scope.ISSUE_IN_ROUND_CY),
+    cypher_columns=compose("i.no AS no, i.title AS title, i.found_on AS found_on, "
+                           "i.region_code AS region_code, solved"),
     sql=compose("""
         WITH facts AS (
           SELECT i.key AS no, json_extract(i.props, '$.title') AS title,
@@ -61,7 +64,7 @@ ISSUES = _figure(
                  json_extract(i.props, '$.region_code') AS region_code,
                  (coalesce(json_extract(i.props, '$.masses_problem'), 0)
                   AND coalesce(json_extract(i.props, '$.solved'), 0)) AS solved
-          FROM nodes i
+          FROM nodes i INDEXED BY <<cover>>
           WHERE i.label = 'Issue' AND json_extract(i.props, '$.found_on') >= :p_from
             AND json_extract(i.props, '$.found_on') <= :p_to
             AND json_extract(i.props, '$.found_on') <= :as_of
@@ -70,11 +73,9 @@ ISSUES = _figure(
             AND (:department IS NULL OR EXISTS (
                   SELECT 1 FROM rels w CROSS JOIN nodes d ON d.id = w.dst
                   WHERE w.src = i.id AND w.type = 'FOUND_WITH' AND d.key = :department))
-            AND (:round IS NULL OR EXISTS (
-                  SELECT 1 FROM rels b CROSS JOIN rels o ON o.src = b.dst AND o.type = 'OF_ROUND'
-                  CROSS JOIN nodes r ON r.id = o.dst
-                  WHERE b.src = i.id AND b.type = 'FOUND_BY' AND r.key = :round)))""",
-                in_prefix=compose(_IN_PREFIX_SQL, n=compose("i"))),
+            AND <<in_round>>)""",
+                in_prefix=scope.in_prefix_sql(compose("i")), in_round=scope.ISSUE_IN_ROUND_SQL,
+                cover=covering_index("Issue", "found_on")),
     columns=("no", "title", "found_on", "region_code", "solved"),
     count_cypher="""<<facts>> RETURN count(*) AS issues,
                     sum(CASE WHEN solved THEN 1 ELSE 0 END) AS problems_solved""",
@@ -88,37 +89,27 @@ CLUES = _figure(
         MATCH (c:Clue)
         WHERE c.registered_on >= $p_from AND c.registered_on <= $p_to
           AND c.registered_on <= $as_of
-          AND ($prefix IS NULL OR c.region_code STARTS WITH $prefix)
-          AND ($category IS NULL OR c.category = $category)
           AND ($department IS NULL OR EXISTS {
                 MATCH (c)-[:TRANSFERRED]->(:Transfer)-[:TO]->(d:Department)
                 WHERE d.code = $department })
-          AND ($round IS NULL OR EXISTS {
-                MATCH (c)-[:FROM_ISSUE]->(:Issue)-[:FOUND_BY]->(:Group)-[:OF_ROUND]->(r:Round)
-                WHERE r.code = $round })
+          AND <<clue_scope>>
         WITH c.no AS no, c.title AS title, c.registered_on AS registered_on,
-             c.status AS status"""),
+             c.status AS status""", clue_scope=scope.CLUE_CY),
     sql=compose("""
         WITH facts AS (
           SELECT c.key AS no, json_extract(c.props, '$.title') AS title,
                  json_extract(c.props, '$.registered_on') AS registered_on,
                  json_extract(c.props, '$.status') AS status
-          FROM nodes c
+          FROM nodes c INDEXED BY <<cover>>
           WHERE c.label = 'Clue' AND json_extract(c.props, '$.registered_on') >= :p_from
             AND json_extract(c.props, '$.registered_on') <= :p_to
             AND json_extract(c.props, '$.registered_on') <= :as_of
-            AND <<in_prefix>>
-            AND (:category IS NULL OR json_extract(c.props, '$.category') = :category)
             AND (:department IS NULL OR EXISTS (
                   SELECT 1 FROM rels tr CROSS JOIN rels tt ON tt.src = tr.dst AND tt.type = 'TO'
                   CROSS JOIN nodes d ON d.id = tt.dst
                   WHERE tr.src = c.id AND tr.type = 'TRANSFERRED' AND d.key = :department))
-            AND (:round IS NULL OR EXISTS (
-                  SELECT 1 FROM rels a CROSS JOIN rels b ON b.src = a.dst AND b.type = 'FOUND_BY'
-                  CROSS JOIN rels o ON o.src = b.dst AND o.type = 'OF_ROUND'
-                  CROSS JOIN nodes r ON r.id = o.dst
-                  WHERE a.src = c.id AND a.type = 'FROM_ISSUE' AND r.key = :round)))""",
-                in_prefix=compose(_IN_PREFIX_SQL, n=compose("c"))),
+            AND <<clue_scope>>)""", clue_scope=scope.CLUE_SQL,
+                cover=covering_index("Clue", "registered_on")),
     columns=("no", "title", "registered_on", "status"),
     count_cypher="<<facts>> RETURN count(*) AS clues",
     count_sql="<<facts>> SELECT count(*) FROM facts",
@@ -168,10 +159,11 @@ UNITS = _figure(
         MATCH (r:Round)<-[:OF_ROUND]-(:Group)-[:INSPECTS]->(u:Unit)
         WHERE r.start <= $p_to AND coalesce(r.end, r.start) >= $p_from AND r.start <= $as_of
           AND ($round IS NULL OR r.code = $round)
-          AND ($prefix IS NULL OR u.region_code STARTS WITH $prefix)
+          AND <<in_prefix>>
         WITH DISTINCT u
         WITH u.code AS code, u.name AS name, u.kind AS kind,
-             coalesce(u.kind, '') = 'village_branch' AS village"""),
+             coalesce(u.kind, '') = 'village_branch' AS village""",
+                   in_prefix=scope.in_prefix_cy(compose("u"))),
     sql=compose("""
         WITH facts AS (
           SELECT DISTINCT u.key AS code, json_extract(u.props, '$.name') AS name,
@@ -185,7 +177,7 @@ UNITS = _figure(
                 >= :p_from
             AND json_extract(r.props, '$.start') <= :as_of
             AND (:round IS NULL OR r.key = :round)
-            AND <<in_prefix>>)""", in_prefix=compose(_IN_PREFIX_SQL, n=compose("u"))),
+            AND <<in_prefix>>)""", in_prefix=scope.in_prefix_sql(compose("u"))),
     columns=("code", "name", "kind", "village"),
     count_cypher="""<<facts>> RETURN count(*) AS units_inspected,
                     sum(CASE WHEN village THEN 1 ELSE 0 END) AS villages_inspected""",
@@ -198,14 +190,15 @@ FUNDS = _figure(
     cypher=compose("""
         MATCH (k:Case)
         WHERE k.filed_on >= $p_from AND k.filed_on <= $p_to AND k.filed_on <= $as_of
-          AND ($prefix IS NULL OR k.region_code STARTS WITH $prefix)
+          AND <<in_prefix>>
           AND ($department IS NULL OR EXISTS {
                 MATCH (k)-[:FILED_BY]->(d:Department) WHERE d.code = $department })
           AND ($round IS NULL OR EXISTS {
                 MATCH (k)<-[:BECAME]-(:Clue)-[:FROM_ISSUE]->(:Issue)-[:FOUND_BY]->(:Group)
                       -[:OF_ROUND]->(r:Round) WHERE r.code = $round })
         WITH k.no AS no, k.title AS title, k.filed_on AS filed_on,
-             coalesce(k.funds_recovered, 0.0) AS funds"""),
+             coalesce(k.funds_recovered, 0.0) AS funds""",
+                   in_prefix=scope.in_prefix_cy(compose("k"))),
     sql=compose("""
         WITH facts AS (
           SELECT k.key AS no, json_extract(k.props, '$.title') AS title,
@@ -226,7 +219,7 @@ FUNDS = _figure(
                   CROSS JOIN rels o ON o.src = b.dst AND o.type = 'OF_ROUND'
                   CROSS JOIN nodes r ON r.id = o.dst
                   WHERE bc.dst = k.id AND bc.type = 'BECAME' AND r.key = :round)))""",
-                in_prefix=compose(_IN_PREFIX_SQL, n=compose("k"))),
+                in_prefix=scope.in_prefix_sql(compose("k"))),
     columns=("no", "title", "filed_on", "funds"),
     count_cypher="<<facts>> RETURN count(*) AS cases, sum(funds) AS funds_recovered_yuan",
     count_sql="<<facts>> SELECT count(*), coalesce(sum(funds), 0.0) FROM facts",
@@ -239,7 +232,7 @@ RECTIFICATION = _figure(
     cypher=compose("""
         MATCH (x:Rectification)
         WHERE x.deadline >= $p_from AND x.deadline <= $p_to AND x.deadline <= $as_of
-          AND ($prefix IS NULL OR x.region_code STARTS WITH $prefix)
+          AND <<in_prefix>>
           AND ($category IS NULL OR EXISTS {
                 MATCH (i:Issue)-[:HAS_TASK]->(x) WHERE i.category = $category })
           AND ($round IS NULL OR EXISTS {
@@ -247,13 +240,16 @@ RECTIFICATION = _figure(
                 WHERE r.code = $round })
         WITH x, coalesce(x.status IN ['done', 'verified']
                          AND coalesce(x.done_on, x.verified_on, '') <= $as_of, false) AS done
-        WITH x.no AS no, x.title AS title, x.deadline AS deadline, x.status AS status, done,
+        WITH x, done,
              coalesce(done AND coalesce(x.done_on, x.verified_on) <= x.deadline, false)
                AS on_time,
              NOT done AND x.deadline < $as_of AS overdue,
              coalesce(x.reopened, 0) > 0 AS reopened,
              CASE WHEN NOT done AND x.deadline < $as_of
-                  THEN duration.inDays(date(x.deadline), date($as_of)).days END AS age"""),
+                  THEN duration.inDays(date(x.deadline), date($as_of)).days END AS age""",
+                   in_prefix=scope.in_prefix_cy(compose("x"))),
+    cypher_columns=compose("x.no AS no, x.title AS title, x.deadline AS deadline, "
+                           "x.status AS status, done, on_time, overdue, reopened, age"),
     sql=compose("""
         WITH base AS (
           SELECT x.key AS no, json_extract(x.props, '$.title') AS title,
@@ -266,7 +262,7 @@ RECTIFICATION = _figure(
                  coalesce(json_extract(x.props, '$.done_on'),
                           json_extract(x.props, '$.verified_on')) AS done_on,
                  coalesce(json_extract(x.props, '$.reopened'), 0) > 0 AS reopened
-          FROM nodes x
+          FROM nodes x INDEXED BY <<cover>>
           WHERE x.label = 'Rectification' AND json_extract(x.props, '$.deadline') >= :p_from
             AND json_extract(x.props, '$.deadline') <= :p_to
             AND json_extract(x.props, '$.deadline') <= :as_of
@@ -286,7 +282,8 @@ RECTIFICATION = _figure(
                  NOT done AND deadline < :as_of AS overdue, reopened,
                  CASE WHEN NOT done AND deadline < :as_of
                       THEN CAST(julianday(:as_of) - julianday(deadline) AS INTEGER) END AS age
-          FROM base)""", in_prefix=compose(_IN_PREFIX_SQL, n=compose("x"))),
+          FROM base)""", in_prefix=scope.in_prefix_sql(compose("x")),
+                cover=covering_index("Rectification", "deadline")),
     columns=("no", "title", "deadline", "status", "done", "on_time", "overdue", "reopened",
              "age"),
     count_cypher="""<<facts>> RETURN count(*) AS due,
@@ -316,14 +313,14 @@ ISSUE_CLUES = _figure(
     cypher=compose("""
         MATCH (c:Clue)-[:FROM_ISSUE]->(i:Issue)
         WHERE i.found_on >= $p_from AND i.found_on <= $p_to AND i.found_on <= $as_of
-          AND ($prefix IS NULL OR i.region_code STARTS WITH $prefix)
+          AND <<in_prefix>>
           AND ($department IS NULL OR EXISTS {
                 MATCH (i)-[:FOUND_WITH]->(d:Department) WHERE d.code = $department })
-          AND ($round IS NULL OR EXISTS {
-                MATCH (i)-[:FOUND_BY]->(:Group)-[:OF_ROUND]->(r:Round) WHERE r.code = $round })
+          AND <<in_round>>
         WITH DISTINCT c
         OPTIONAL MATCH (c)-[:BECAME]->(k:Case) WHERE k.filed_on <= $as_of
-        WITH c.no AS no, min(k.no) AS case_no"""),
+        WITH c.no AS no, min(k.no) AS case_no""",
+                   in_prefix=scope.in_prefix_cy(compose("i")), in_round=scope.ISSUE_IN_ROUND_CY),
     sql=compose("""
         WITH facts AS (
           SELECT c.key AS no,
@@ -342,11 +339,8 @@ ISSUE_CLUES = _figure(
               AND (:department IS NULL OR EXISTS (
                     SELECT 1 FROM rels w CROSS JOIN nodes d ON d.id = w.dst
                     WHERE w.src = i.id AND w.type = 'FOUND_WITH' AND d.key = :department))
-              AND (:round IS NULL OR EXISTS (
-                    SELECT 1 FROM rels b CROSS JOIN rels o ON o.src = b.dst AND o.type = 'OF_ROUND'
-                    CROSS JOIN nodes r ON r.id = o.dst
-                    WHERE b.src = i.id AND b.type = 'FOUND_BY' AND r.key = :round))))""",
-                in_prefix=compose(_IN_PREFIX_SQL, n=compose("i"))),
+              AND <<in_round>>))""",
+                in_prefix=scope.in_prefix_sql(compose("i")), in_round=scope.ISSUE_IN_ROUND_SQL),
     columns=("no", "case_no"),
     count_cypher="<<facts>> RETURN count(*) AS clues, count(case_no) AS cases",
     count_sql="<<facts>> SELECT count(*), count(case_no) FROM facts",
