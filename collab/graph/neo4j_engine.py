@@ -325,6 +325,13 @@ class Neo4jStore(StoreOps):
                                             t=t))[0]["c"] for t in schema.RELS}
         return {"nodes": nodes, "rels": rels}
 
+    def connections_in_use(self) -> int:
+        """Connections the driver's pool has lent out now (a health figure: at rest it is 0,
+        so a request that leaves one borrowed has leaked a session). Reads the pool's own
+        bookkeeping, which the driver offers no public call for."""
+        pool = self.driver._pool  # type: ignore[attr-defined]
+        return sum(pool.in_use_connection_count(address) for address in list(pool.connections))
+
     def close(self) -> None:
         self.driver.close()
 
