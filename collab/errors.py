@@ -47,6 +47,10 @@ class StoreUnavailable(CollabError):
     """The engine cannot be reached (server down, file locked, network)."""
 
 
+class AuditUnavailable(StoreUnavailable):
+    """The audit record of a change could not be written, so the change was rolled back."""
+
+
 class StoreAuthError(CollabError):
     """The engine refused our credentials."""
 

@@ -264,13 +264,18 @@ class Neo4jStore(StoreOps):
                  *, connect_timeout: float = 5.0, retry_time: float = 10.0):
         self.uri, self.database = uri, database
         self._guard = TransactionGuard()
+        self._down = False
         scheme = uri.partition("://")[0]
         if scheme not in SCHEMES or "://" not in uri:
             raise ConfigError(f"unusable Neo4j URI {uri!r}: use bolt://, neo4j:// or "
                               f"neo4j+s://host:port")
         try:
+            # A request waits at most 10 s for a pooled connection (not the default 60), and a
+            # connection idle for 30 s is checked before use, so one that a restarted server
+            # dropped is replaced instead of failing a transaction.
             self.driver = neo4j.GraphDatabase.driver(
                 uri, auth=(user, password), connection_timeout=connect_timeout,
+                connection_acquisition_timeout=10.0, liveness_check_timeout=30.0,
                 max_transaction_retry_time=retry_time, user_agent="collab",
                 notifications_min_severity="OFF")
         except (ValueError, nx.ConfigurationError) as e:
@@ -286,18 +291,35 @@ class Neo4jStore(StoreOps):
     def _session(self, mode: str) -> neo4j.Session:
         return self.driver.session(database=self.database, default_access_mode=mode)
 
+    @contextmanager
+    def _reachable(self) -> Iterator[None]:
+        """Driver errors translated; and once the server was found down, each call first
+        checks that it is back (one connection attempt) rather than spending the whole retry
+        budget again: while it is down callers hear so at once, and the first call after it
+        returns goes through."""
+        if self._down:
+            with _translated(self.uri):
+                self.driver.verify_connectivity()
+        try:
+            with _translated(self.uri):
+                yield
+        except StoreUnavailable:
+            self._down = True
+            raise
+        self._down = False
+
     def read(self, fn: Callable[[Graph], R]) -> R:
-        with self._guard.enter(), _translated(self.uri), self._session(neo4j.READ_ACCESS) as s:
+        with self._guard.enter(), self._reachable(), self._session(neo4j.READ_ACCESS) as s:
             return s.execute_read(lambda tx: fn(Neo4jGraph(tx)))
 
     def write(self, fn: Callable[[Graph], R]) -> R:
-        with self._guard.enter(), _translated(self.uri), self._session(neo4j.WRITE_ACCESS) as s:
+        with self._guard.enter(), self._reachable(), self._session(neo4j.WRITE_ACCESS) as s:
             return s.execute_write(lambda tx: fn(Neo4jGraph(tx)))
 
     @contextmanager
     def transaction(self) -> Iterator[Graph]:
         """Writes inside commit together when the block ends, or roll back on an exception."""
-        with self._guard.enter(), _translated(self.uri), self._session(neo4j.WRITE_ACCESS) as s:
+        with self._guard.enter(), self._reachable(), self._session(neo4j.WRITE_ACCESS) as s:
             with s.begin_transaction() as tx:
                 yield Neo4jGraph(tx)
                 tx.commit()
@@ -324,6 +346,13 @@ class Neo4jStore(StoreOps):
         rels = {t: self._autocommit(compose("MATCH ()-[r:<<t>>]->() RETURN count(r) AS c",
                                             t=t))[0]["c"] for t in schema.RELS}
         return {"nodes": nodes, "rels": rels}
+
+    def connections_in_use(self) -> int:
+        """Connections the driver's pool has lent out now (a health figure: at rest it is 0,
+        so a request that leaves one borrowed has leaked a session). Reads the pool's own
+        bookkeeping, which the driver offers no public call for."""
+        pool = self.driver._pool  # type: ignore[attr-defined]
+        return sum(pool.in_use_connection_count(address) for address in list(pool.connections))
 
     def close(self) -> None:
         self.driver.close()

@@ -9,16 +9,21 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask
+from flask import Flask, request
 from flask_login import current_user
 from flask_smorest import Api, Blueprint
 from marshmallow import Schema, fields, validate
 
 from collab.cases import authz as access
+from collab.cases import clues
+from collab.cases.authz import Perm
+from collab.cases.idempotency import Answer
 from collab.errors import NotFound
 from collab.graph import schema
+from collab.graph.store import Graph
 from collab.web import auditing
 from collab.web.dashboard import overview
+from collab.web.idempotent import change_once
 from collab.web.nodes import PAGE, list_filters
 from collab.web.security import csrf, login_manager
 from collab.web.store import current_store
@@ -68,6 +73,34 @@ class DashboardArgs(Schema):
     year = fields.Integer()
 
 
+class TransferArgs(Schema):
+    department = fields.String(required=True, validate=validate.Length(1, 64),
+                               metadata={"description": "the receiving department's code"})
+    letter_no = fields.String(required=True, validate=validate.Length(1, 100))
+    on = fields.Date(required=True)
+
+
+class CaseArgs(Schema):
+    case_no = fields.String(required=True, validate=validate.Length(1, 64))
+    on = fields.Date(required=True)
+    reason = fields.String(load_default="", validate=validate.Length(max=500))
+
+
+class ChangeSchema(Schema):
+    clue = fields.String()
+    transfer = fields.String()
+    case = fields.String()
+    status = fields.String()
+
+
+KEY_HEADER = "Idempotency-Key"
+
+
+def _answered(answer: Answer, replayed: bool) -> Any:
+    """The change's answer; a replay says so in a header."""
+    return answer.body, answer.status, {"Idempotent-Replayed": "true"} if replayed else {}
+
+
 def _node(node: Any) -> dict[str, Any]:
     return {"uid": node.uid, "label": node.label, "key": node.key,
             "props": access.visible_props(node)}
@@ -114,6 +147,45 @@ def node_detail(label: str, key: str) -> Any:
     auditing.about(label, key)
     return _node(current_store().read(lambda tx: access.get(tx, authz=authz, label=label,
                                                             key=key)))
+
+
+@blp.route("/clues/<path:no>/transfers", methods=["POST"])
+@blp.arguments(TransferArgs)
+@blp.response(201, ChangeSchema)
+def transfer(args: dict[str, Any], no: str) -> Any:
+    """Hand a clue to a department. Send an `Idempotency-Key` header to retry safely."""
+    authz = current_user.authz
+    authz.require(Perm.TRANSFER)
+    to = args["department"].strip()
+
+    def unit(tx: Graph) -> Answer:
+        access.get(tx, authz=authz, label="Clue", key=no)
+        access.get(tx, authz=authz, label="Department", key=to)
+        node = clues.transfer(tx, actor=authz.actor, clue_no=no, to=to, on=args["on"],
+                              letter_no=args["letter_no"].strip())
+        return Answer(201, {"clue": no, "transfer": node.key, "status": node.get("status")})
+
+    return _answered(*change_once(unit, key=request.headers.get(KEY_HEADER),
+                                  event="clue.transfer", label="Clue", object_key=no))
+
+
+@blp.route("/transfers/<path:no>/case", methods=["POST"])
+@blp.arguments(CaseArgs)
+@blp.response(201, ChangeSchema)
+def file_case(args: dict[str, Any], no: str) -> Any:
+    """The receiving department files a case from a transferred clue (409 if one was filed)."""
+    authz = current_user.authz
+    authz.require(Perm.RECORD_DISPOSAL)
+
+    def unit(tx: Graph) -> Answer:
+        handed = access.get(tx, authz=authz, label="Transfer", key=no)
+        case = clues.file_case(tx, actor=authz.actor, transfer_no=no, case_no=args["case_no"],
+                               on=args["on"], reason=args["reason"])
+        return Answer(201, {"clue": handed.get("clue_no"), "transfer": no,
+                            "case": case.key, "status": "case_filed"})
+
+    return _answered(*change_once(unit, key=request.headers.get(KEY_HEADER),
+                                  event="transfer.file_case", label="Transfer", object_key=no))
 
 
 @blp.route("/dashboard")

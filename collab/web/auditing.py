@@ -19,6 +19,7 @@ from flask_login import current_user
 from collab.cases import audit
 from collab.cases.audit import Kind, Origin
 from collab.cases.authz import visible_props
+from collab.errors import AuditUnavailable, CollabError
 from collab.graph.store import Graph
 from collab.web.errors import plain_error
 from collab.web.store import current_store
@@ -55,6 +56,11 @@ def refused() -> None:
     g.audit_refused = True
 
 
+def replayed() -> None:
+    """This request repeated an earlier one (same idempotency key): nothing was changed."""
+    g.audit_outcome = "replayed"
+
+
 def mark_recorded() -> None:
     """This request's record has been written already (e.g. with its sign-in)."""
     g.audited = True
@@ -70,15 +76,25 @@ def change(fn: Callable[[Graph], R], *, event: str, label: str = "", key: str = 
     name_event(event, kind)
     about(label, key)
 
+    auditing = [False]
+
     def unit(tx: Graph) -> R:
         before = tx.get(label, key) if label and key else None
         result = fn(tx)
         after = tx.get(label, key) if label and key else None
+        auditing[0] = True
         audit.append(tx, origin=who, kind=kind, event=event, object_label=label,
                      object_key=key, detail=_difference(before, after))
+        auditing[0] = False
         return result
 
-    result = current_store().write(unit)
+    try:
+        result = current_store().write(unit)
+    except CollabError as e:
+        if auditing[0]:  # the change went through, its record did not: both rolled back
+            raise AuditUnavailable(f"{event}: the audit record could not be written, so the "
+                                   f"change was not made ({e})") from e
+        raise
     g.audited = True
     return result
 
@@ -117,8 +133,9 @@ def _record(response: Response) -> Response:
     status = response.status_code
     event = _security_event(status) or g.get("audit_event") or request.endpoint or "unknown_url"
     entry = {"origin": origin(), "kind": _kind(status), "event": event,
-             "outcome": "refused" if g.get("audit_refused") else
-             "ok" if status < 400 else _OUTCOMES.get(status, str(status)),
+             "outcome": g.get("audit_outcome") or ("refused" if g.get("audit_refused") else
+                                                   "ok" if status < 400 else
+                                                   _OUTCOMES.get(status, str(status))),
              "object_label": label, "object_key": key,
              "detail": {"method": request.method, "path": request.path}}
     try:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -12,11 +13,13 @@ from flask_login import current_user
 from collab.cases import authz as access
 from collab.cases import clues, trace
 from collab.cases.authz import Authz, Perm, Role, mask_id_numbers
-from collab.errors import CollabError, NotFound
+from collab.cases.idempotency import Answer
+from collab.errors import CollabError, NotFound, StoreUnavailable
 from collab.graph.store import Graph
 from collab.web import auditing
 from collab.web.errors import message
 from collab.web.forms import StepForm, TransferForm
+from collab.web.idempotent import change_once
 from collab.web.store import current_store
 
 bp = Blueprint("clues", __name__, url_prefix="/clues")
@@ -60,11 +63,11 @@ def trace_page(no: str) -> Any:
                            step=StepForm(on=today) if authz.can(Perm.RECORD_DISPOSAL) else None)
 
 
-def _changed(no: str, fn: Any, event: str, label: str, key: str) -> Any:
-    """One audited workflow step; a refusal is shown on the trace page, not raised."""
+def _changed(no: str, run: Callable[[], Any]) -> Any:
+    """One audited workflow step (`run` makes it); a refusal is shown on the trace page."""
     try:
-        auditing.change(fn, event=event, label=label, key=key)
-    except NotFound:
+        run()
+    except (NotFound, StoreUnavailable):
         raise
     except CollabError as e:
         auditing.refused()
@@ -84,13 +87,16 @@ def transfer(no: str) -> Any:
         abort(400)
     to = form.department.data.strip()
 
-    def unit(tx: Graph) -> None:
+    def unit(tx: Graph) -> Answer:
         access.get(tx, authz=authz, label="Clue", key=no)
         access.get(tx, authz=authz, label="Department", key=to)
-        clues.transfer(tx, actor=authz.actor, clue_no=no, to=to, on=form.on.data,
-                       letter_no=form.letter_no.data.strip())
+        node = clues.transfer(tx, actor=authz.actor, clue_no=no, to=to, on=form.on.data,
+                              letter_no=form.letter_no.data.strip())
+        return Answer(201, {"clue": no, "transfer": node.key})
 
-    return _changed(no, unit, "clue.transfer", "Clue", no)
+    return _changed(no, lambda: change_once(unit, key=form.request_key.data or None,
+                                            event="clue.transfer", label="Clue",
+                                            object_key=no))
 
 
 @bp.route("/transfers/<path:transfer_no>/<any(accept, dispose, return, file_case):what>",
@@ -120,7 +126,8 @@ def transfer_step(transfer_no: str, what: str) -> Any:
         access.get(tx, authz=authz, label="Transfer", key=transfer_no)
         calls[what](tx)
 
-    return _changed(found.get("clue_no"), unit, "transfer." + what, "Transfer", transfer_no)
+    return _changed(found.get("clue_no"), lambda: auditing.change(
+        unit, event="transfer." + what, label="Transfer", key=transfer_no))
 
 
 @bp.route("/<path:no>/trace.json")

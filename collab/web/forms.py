@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
@@ -116,6 +118,9 @@ class TransferForm(FlaskForm):
     department = StringField(_l("Department code"), validators=[DataRequired(), Length(max=64)])
     letter_no = StringField(_l("Letter number"), validators=[DataRequired(), Length(max=100)])
     on = DateField(_l("Date"), validators=[DataRequired()])
+    # drawn when the form is shown: submitting it twice (a retry) transfers once
+    request_key = HiddenField(default=lambda: uuid.uuid4().hex,
+                              validators=[Optional(), Length(max=100)])
 
 
 class StepForm(FlaskForm):

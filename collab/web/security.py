@@ -19,6 +19,7 @@ from flask_wtf.csrf import CSRFProtect
 
 from collab.cases import twofactor, users
 from collab.cases.authz import Authz
+from collab.errors import StoreUnavailable
 from collab.graph.codec import Node
 from collab.web.store import current_store
 
@@ -101,7 +102,15 @@ def _from_session() -> WebUser | None:
 
 
 def _load(_request: Any) -> WebUser | None:
-    return _from_token() if is_api() else _from_session()
+    """The signed-in user. If the store is down the first call raises (the request answers
+    503); later calls in that request (its audit record, the error page) see no user."""
+    if g.get("user_unloadable"):
+        return None
+    try:
+        return _from_token() if is_api() else _from_session()
+    except StoreUnavailable:
+        g.user_unloadable = True
+        raise
 
 
 def _unauthorized() -> Any:
