@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from web.scenario import ACCOUNTS, DEPARTMENTS, REGIONS
 
 EVERYONE = frozenset(ACCOUNTS)
-ADMINS = frozenset({"sys", "sec", "aud"})
+ADMINS = frozenset({"sys", "sec", "aud"})  # no API token for them
 CASEWORK = frozenset({"prov", "coord", "insp", "lead", "zt"})
 LIAISONS = frozenset({"liaison", "liaison2"})
 WENSHAN = frozenset({"prov", "coord", "insp", "lead"})
@@ -42,7 +42,7 @@ VISIBLE: Mapping[str, Mapping[str, frozenset[str]]] = {
     "prov": {label: _WS.get(label, frozenset()) | _ZT.get(label, frozenset())
              for label in _WS.keys() | _ZT.keys()} | _ORG,
     "coord": _WS, "insp": _WS, "lead": _WS, "zt": _ZT,
-    "sys": _ORG, "sec": _ORG, "aud": {},
+    "sys": _ORG, "sec": _ORG, "aud": {}, "pend": {},
     "liaison": {"Clue": frozenset({"XS-2023-0001"}), "Transfer": frozenset({"XS-2023-0001/1"}),
                 "Case": frozenset({"WS-CASE-0001"}), "JointCheck": frozenset({"JC-0001"}),
                 "Department": frozenset({"D532628-JW"}), "Person": frozenset({"P-SYN-0001"}),
@@ -56,7 +56,7 @@ CASE_LABELS = ("Region", "Unit", "Department", "Round", "Group", "Person", "Issu
 # account -> the labels it may list (a liaison lists only its own work)
 LISTS: Mapping[str, frozenset[str]] = {
     **{name: frozenset(CASE_LABELS) for name in CASEWORK},
-    "sys": frozenset(_ORG), "sec": frozenset(_ORG), "aud": frozenset(),
+    "sys": frozenset(_ORG), "sec": frozenset(_ORG), "aud": frozenset(), "pend": frozenset(),
     **{name: frozenset({"Clue", "Transfer", "Case", "JointCheck"}) for name in LIAISONS}}
 # Labels and keys nobody reaches through a page: accounts, sessions, the audit trail, guesses.
 NEVER = (("User", "sys"), ("User", "coord"), ("AuditRecord", "000000000001"),
@@ -165,7 +165,7 @@ PROBES: tuple[Probe, ...] = (
     _get("dashboard.data", "/dashboard/data.json?region=532600", WENSHAN),
     _get("dashboard.data", "/dashboard/data.json?region=530600", frozenset({"prov", "zt"})),
     # --- browsing
-    _get("nodes.index", "/browse/", EVERYONE - {"aud"}),
+    _get("nodes.index", "/browse/", EVERYONE - {"aud", "pend"}),
     *_objects(),
     _post("nodes.unmask", "/browse/Person/P-SYN-0001/unmask", NOBODY, 404, {}),
     _post("nodes.unmask", "/browse/Person/P-SYN-ZT1/unmask", NOBODY, 404, {}),

@@ -29,6 +29,7 @@ ACCOUNTS = {
     "zt": (Role.COORDINATOR, "530600", None),
     "liaison": (Role.LIAISON, None, "D532628-JW"),
     "liaison2": (Role.LIAISON, None, "D532600-ZZB"),
+    "pend": (Role.PENDING, None, None),  # created, no role granted yet
 }
 # Clue numbers each account may see.
 CLUES_SEEN = {"prov": {"XS-2023-0001", "WS-2023-0002", "ZT-2023-0001"},
@@ -36,7 +37,7 @@ CLUES_SEEN = {"prov": {"XS-2023-0001", "WS-2023-0002", "ZT-2023-0001"},
               "insp": {"XS-2023-0001", "WS-2023-0002"},
               "lead": {"XS-2023-0001", "WS-2023-0002"},
               "zt": {"ZT-2023-0001"}, "liaison": {"XS-2023-0001"},
-              "liaison2": {"WS-2023-0002"},
+              "liaison2": {"WS-2023-0002"}, "pend": set(),
               "sys": set(), "sec": set(), "aud": set()}
 
 

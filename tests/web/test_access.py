@@ -17,6 +17,7 @@ from web.matrix import (
     ADMINS,
     CASEWORK,
     EVERYONE,
+    LIAISONS,
     LISTS,
     OBJECTS,
     PROBES,
@@ -157,7 +158,7 @@ DATA = ("XS-2023-0001", "WS-2023-0002", "ZT-2023-0001", "WS-CASE-0001", "张三"
 def test_lists_and_counts_hold_exactly_the_allowed_set(site_on: Site) -> None:
     """Every list and count, on a page, through the API and on the dashboard, holds what
     the oracle says the account may see, no more and no less."""
-    for name in sorted(EVERYONE - ADMINS):
+    for name in sorted(CASEWORK | LIAISONS):
         client, token = site_on.clients[name].http, site_on.tokens[name]
         for label in sorted(LISTS[name]):
             want = VISIBLE[name].get(label, frozenset())
@@ -196,16 +197,6 @@ def test_graph_expansion_search_and_paths_never_show_a_foreign_node(site_on: Sit
             assert {(h["group"], h["key"]) for h in hits} <= set(mine), (name, q)
 
 
-def test_list_totals_count_only_the_allowed_set(signed_in: dict) -> None:
-    for name, seen in CLUES_SEEN.items():
-        if not seen:
-            continue
-        page = signed_in[name].get("/browse/Clue")
-        assert f'id="total">{len(seen)}<' in page.text, name
-        for no in ("XS-2023-0001", "WS-2023-0002", "ZT-2023-0001"):
-            assert (no in page.text) == (no in seen), (name, no)
-
-
 def test_signed_out_requests_go_to_the_sign_in_page(site_app) -> None:
     client = site_app.test_client()
     for route in {p.url for p in PROBES
@@ -220,6 +211,25 @@ def test_id_numbers_are_masked_and_secrets_never_shown(signed_in: dict) -> None:
     assert page.status_code == 200
     assert FULL_ID not in page.text and "532628********123X" in page.text
     assert "kkkkkkkk" not in page.text and "sealed" not in page.text
+
+
+def test_id_numbers_are_masked_in_pages_json_graph_and_exports(signed_in: dict) -> None:
+    """The person whose number is on record (and typed into a note) is shown, masked, in a
+    page, the explorer's data, a clue's trace and an export (the matrix checks no answer of
+    any route, JSON API included, shows the full number)."""
+    masked = FULL_ID[:6] + "********" + FULL_ID[-4:]
+    coord = signed_in["coord"]
+    uid = "P-SYN-0001"
+    answers = {"page": coord.get(f"/browse/Person/{uid}"),
+               "graph": coord.get(f"/explore/api/expand?uid={uid}"),
+               "search": coord.get("/explore/api/search?q=张三"),
+               "trace": coord.get("/clues/XS-2023-0001/trace.json"),
+               "export": coord.get("/export/people.csv")}
+    for form, answer in answers.items():
+        text = answer_text(answer)
+        assert answer.status_code == 200 and FULL_ID not in text, form
+    for form in ("page", "graph", "search", "export"):
+        assert masked in answer_text(answers[form]), form
 
 
 def test_markup_in_names_is_shown_as_text(signed_in: dict) -> None:
