@@ -1,8 +1,8 @@
 """Importing a ledger: upload → dry-run report → confirm, all or nothing, audited.
 
 The upload is kept (under a random name, in the instance folder) only between the dry run and
-the confirmation, an hour at most; a refused file is deleted at once. The importer checks every row against the
-actor's jurisdiction and writes nothing when anything is wrong.
+the confirmation, an hour at most; a refused file is deleted at once. The importer checks
+every row against the actor's jurisdiction and writes nothing when anything is wrong.
 """
 
 from __future__ import annotations

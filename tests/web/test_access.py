@@ -25,7 +25,7 @@ from web.matrix import (
     Probe,
     sees,
 )
-from web.scenario import ACCOUNTS, CLUES_SEEN, FULL_ID, XSS, add_accounts, build
+from web.scenario import ACCOUNTS, FULL_ID, XSS, add_accounts, build
 
 from collab.cases import users
 from collab.cases.idnumbers import IdKey
