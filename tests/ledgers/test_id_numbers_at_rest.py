@@ -76,7 +76,10 @@ def plain_numbers(paths: list[Path]) -> dict[str, set[str]]:
     """Which files hold which valid ID numbers in plain text."""
     out: dict[str, set[str]] = {}
     for path in paths:
-        found = set().union(*(valid_numbers(part) for part in contents(path)))
+        try:
+            found = set().union(*(valid_numbers(part) for part in contents(path)))
+        except FileNotFoundError:  # a server's file rotated away while the scan ran
+            continue
         if found:
             out[str(path)] = found
     return out
