@@ -104,3 +104,19 @@ def neo4j_graph(neo4j_session_store: Neo4jStore) -> Iterator[Neo4jStore]:
 def store(request: pytest.FixtureRequest) -> Store:
     """An empty, initialised store on each engine in turn."""
     return request.getfixturevalue(request.param + "_graph")
+
+
+@pytest.fixture(scope="module",
+                params=["sqlite", pytest.param("neo4j", marks=pytest.mark.neo4j)])
+def module_store(request: pytest.FixtureRequest,
+                 tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
+    """An empty, initialised store on each engine in turn, shared by one module's tests
+    (for tests that only read what the module set up once)."""
+    if request.param == "neo4j":
+        neo4j = request.getfixturevalue("neo4j_session_store")
+        wipe_neo4j(neo4j)
+        yield neo4j
+        return
+    store = sqlite_store(tmp_path_factory.mktemp("module") / "collab.sqlite3")
+    yield store
+    store.close()

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -17,13 +18,17 @@ from enum import StrEnum
 from typing import Any
 
 from collab.cases.authz import Authz, Perm, mask_id_numbers
-from collab.errors import ValidationError
+from collab.errors import ConfigError, ValidationError
 from collab.graph.codec import Node
 from collab.graph.store import Cond, Graph, Op, Page
 
 CHAIN = "main"
 GENESIS = "0" * 64
 _PAGE = 1000
+# The least an audit trail is kept (等保三级 asks for at least six months); a deployment may
+# keep it longer (COLLAB_AUDIT_RETENTION_DAYS), never shorter. Nothing in collab deletes a
+# record: the store port cannot delete nodes, and only `append` writes them.
+MIN_RETENTION_DAYS = 180
 
 
 class Kind(StrEnum):
@@ -59,6 +64,23 @@ class Verdict:
     @property
     def ok(self) -> bool:
         return self.broken_at is None
+
+
+def retention_days(env: Mapping[str, str] | None = None) -> int:
+    """The configured retention, in days: COLLAB_AUDIT_RETENTION_DAYS, at least 180."""
+    raw = (os.environ if env is None else env).get("COLLAB_AUDIT_RETENTION_DAYS", "")
+    if not raw.strip():
+        return MIN_RETENTION_DAYS
+    if not raw.strip().isdigit() or int(raw) < MIN_RETENTION_DAYS:
+        raise ConfigError(f"COLLAB_AUDIT_RETENTION_DAYS must be a whole number of days, at "
+                          f"least {MIN_RETENTION_DAYS}; got {raw!r}")
+    return int(raw)
+
+
+def oldest(g: Graph) -> datetime | None:
+    """When the first record still kept was written."""
+    page = g.find("AuditRecord", order_by="seq", limit=1)
+    return page.items[0].get("at") if page.items else None
 
 
 def _canonical(fields: Mapping[str, Any]) -> str:

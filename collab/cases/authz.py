@@ -9,7 +9,6 @@ nothing.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
@@ -17,7 +16,7 @@ from typing import Any
 
 from collab.cases import regions
 from collab.cases.actors import Actor
-from collab.cases.idnumbers import IdKey
+from collab.cases.idnumbers import IdKey, mask_id_numbers
 from collab.errors import NotFound, ValidationError
 from collab.graph.codec import Node
 from collab.graph.store import Cond, Direction, Graph, Op, Page
@@ -85,8 +84,6 @@ _LIAISON_LINKS: Mapping[str, tuple[str, ...]] = {
 SECRET_PROPS = frozenset({"id_hash", "id_enc", "password_hash", "token_hash", "sid_hash",
                           "totp_enc", "totp_pending_enc"})
 _MAX_OWN = 10_000
-# An 18-digit resident ID number (GB 11643): shown masked everywhere.
-_ID_NUMBER = re.compile(r"(?<!\d)(\d{6})\d{8}(\d{3}[\dXx])(?![\dXx])")
 
 
 def _not_found() -> NotFound:
@@ -265,14 +262,14 @@ def count(g: Graph, *, authz: Authz, label: str,
     return 0 if scoped is None else g.count(label, scoped)
 
 
-def mask_id_numbers(text: str) -> str:
-    """`text` with every 18-digit ID number shown as 530102********1234."""
-    return _ID_NUMBER.sub(lambda m: m.group(1) + "*" * 8 + m.group(2), text)
+def may_unmask(authz: Authz) -> bool:
+    """Whether this actor may read full ID numbers (of the people in its reach)."""
+    return authz.may_unmask and authz.can(Perm.VIEW_CASES)
 
 
 def unmask_id(g: Graph, *, authz: Authz, uid: str, key: IdKey) -> str:
     """A person's full ID number, for an actor allowed to unmask (the caller audits it)."""
-    if not (authz.may_unmask and authz.can(Perm.VIEW_CASES)):
+    if not may_unmask(authz):
         raise _not_found()
     person = get(g, authz=authz, label="Person", key=uid)
     sealed = person.get("id_enc")

@@ -30,6 +30,8 @@ _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _CHECK = "10X98765432"
 _SHAPE = re.compile(r"\d{17}[\dX]")
 _AAD = b"collab:id-number:v1"
+# An 18-character run shaped like an ID number, anywhere in a text.
+_IN_TEXT = re.compile(r"(?<!\d)(\d{6})\d{8}(\d{3}[\dXx])(?![\dXx])")
 
 
 def check_digit(first17: str) -> str:
@@ -62,6 +64,11 @@ def birth_date(number: str) -> date:
 def mask(number: str) -> str:
     """The number as everyone may see it: region and last four, 530102********1234."""
     return number[:6] + "*" * 8 + number[-4:]
+
+
+def mask_id_numbers(text: str) -> str:
+    """`text` with every 18-digit ID number in it shown as 530102********1234."""
+    return _IN_TEXT.sub(lambda m: m.group(1) + "*" * 8 + m.group(2), text)
 
 
 @dataclass(frozen=True)

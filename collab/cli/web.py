@@ -199,13 +199,18 @@ def audit_group() -> None:
 def verify(store: Store) -> None:
     """Check the audit chain: every record's hash and link; names the first break.
 
+    Also says since when records are kept, and for how long they must be at least
+    (COLLAB_AUDIT_RETENTION_DAYS, 180 or more; collab itself never deletes a record).
+
     Example: collab audit verify
     """
-    verdict = store.read(audit.verify)
+    days = audit.retention_days()
+    verdict, since = store.read(lambda tx: (audit.verify(tx), audit.oldest(tx)))
     if not verdict.ok:
         raise CollabError(f"audit chain broken at record {verdict.broken_at}: "
                           f"{verdict.reason} ({verdict.checked} records before it verify)")
-    click.echo(f"audit chain intact: {verdict.checked} records")
+    kept = f", kept since {since:%Y-%m-%d %H:%M} UTC" if since else ""
+    click.echo(f"audit chain intact: {verdict.checked} records{kept}; retention {days} days")
 
 
 COMMANDS = (serve, user, audit_group)

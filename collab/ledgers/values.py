@@ -53,7 +53,8 @@ def clean(raw: Any) -> str | None:
 
 
 def text(raw: Any) -> str | None:
-    """Free text, kept as written apart from surrounding blanks and an export's quote mark."""
+    """Free text, kept as written apart from surrounding blanks and an export's quote mark,
+    and any ID number typed into it masked: the plain number is never stored."""
     if raw is None:
         return None
     if isinstance(raw, float) and raw.is_integer():
@@ -61,7 +62,7 @@ def text(raw: Any) -> str | None:
     value = str(raw).strip()
     if len(value) > 1 and value[0] == "'" and value[1] in FORMULA_STARTS:
         value = value[1:]
-    return value or None
+    return idnumbers.mask_id_numbers(value) or None
 
 
 def code(raw: Any) -> str | None:

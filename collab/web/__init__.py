@@ -94,13 +94,14 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     if not app.config["SECRET_KEY"]:
         app.config["SECRET_KEY"] = _secret_key(instance)
 
-    from collab.web import api, auditing, errors, i18n, labels, security
+    from collab.web import api, auditing, errors, i18n, labels, logs, security
     from collab.web.blueprints import register_blueprints
     from collab.web.store import store_ext
 
     proxies = int(os.environ.get("COLLAB_TRUSTED_PROXIES") or 0)
     if proxies:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)  # type: ignore
+    logs.init_app(app)
     store_ext.init_app(app)
     i18n.init_app(app)
     labels.init_app(app)

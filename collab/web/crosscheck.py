@@ -13,7 +13,6 @@ from __future__ import annotations
 import json
 import secrets
 import shutil
-import time
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -37,14 +36,13 @@ from collab.cases.audit import Kind
 from collab.cases.authz import Authz, Perm
 from collab.errors import CollabError
 from collab.ledgers.reading import UnreadableFile
-from collab.web import auditing
+from collab.web import auditing, holding
 from collab.web.errors import message
 from collab.web.forms import CrossCheckForm, RaiseIssueForm
 from collab.web.store import current_store
 
 bp = Blueprint("crosscheck", __name__, url_prefix="/crosscheck")
 TABLES = ("only_a", "only_b", "mismatched")
-_KEEP_SECONDS = 3600
 _UNITS_SHOWN = 200
 
 
@@ -58,14 +56,6 @@ def _folder() -> Path:
     folder = Path(current_app.instance_path) / "crosscheck"
     folder.mkdir(parents=True, exist_ok=True, mode=0o700)
     return folder
-
-
-def _sweep(folder: Path) -> None:
-    """Results nobody raised within the hour are deleted."""
-    limit = time.time() - _KEEP_SECONDS
-    for path in folder.glob("*.json"):
-        if path.stat().st_mtime < limit:
-            path.unlink(missing_ok=True)
 
 
 def _held_path() -> Path | None:
@@ -100,7 +90,7 @@ def _compare(form: CrossCheckForm) -> dict[str, Any]:
 
 def _keep(result: dict[str, Any]) -> None:
     folder = _folder()
-    _sweep(folder)
+    holding.sweep(folder, "*.json")  # results nobody raised within the hour
     old = _held_path()
     if old:
         old.unlink(missing_ok=True)

@@ -1,8 +1,8 @@
 """Importing a ledger: upload → dry-run report → confirm, all or nothing, audited.
 
 The upload is kept (under a random name, in the instance folder) only between the dry run and
-the confirmation; a refused file is deleted at once. The importer checks every row against the
-actor's jurisdiction and writes nothing when anything is wrong.
+the confirmation, an hour at most; a refused file is deleted at once. The importer checks
+every row against the actor's jurisdiction and writes nothing when anything is wrong.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from collab.cases.audit import Kind
 from collab.cases.authz import Perm
 from collab.ledgers.importer import import_ledger, read_ledger
 from collab.ledgers.report import LedgerRejected
-from collab.web import auditing
+from collab.web import auditing, holding
 from collab.web.forms import ActionForm, UploadForm
 from collab.web.nodes import id_key
 from collab.web.store import current_store
@@ -66,6 +66,7 @@ def upload() -> Any:
     if form.validate_on_submit():
         auditing.name_event("ledger.import_check", Kind.IMPORT)
         suffix = Path(form.ledger.data.filename or "").suffix.lower()
+        holding.sweep(_folder(), "*")  # uploads never confirmed, an hour on
         path = _folder() / (secrets.token_hex(16) + suffix)
         form.ledger.data.save(path)
         try:

@@ -104,8 +104,8 @@ def detail_of(g: Graph, *, authz: Authz, label: str, key: str) -> dict[str, Any]
 @bp.route("/<label>/<path:key>")
 def detail(label: str, key: str) -> Any:
     authz = current_user.authz
+    auditing.about(label, key)  # named in its record even when refused
     label = _label(label, authz)
-    auditing.about(label, key)
     found = current_store().read(lambda tx: detail_of(tx, authz=authz, label=label, key=key))
     return render_template("nodes/detail.html", label=label, title_prop=title_prop(label),
                            unmask=ActionForm() if label == "Person" and authz.may_unmask
@@ -123,6 +123,8 @@ def unmask(key: str) -> Any:
     authz = current_user.authz
     auditing.name_event("person.unmask", Kind.SECURITY)
     auditing.about("Person", key)
+    if not access.may_unmask(authz):
+        abort(404)  # before the key is loaded: a deployment without one answers the same
     if not ActionForm().validate_on_submit():
         abort(400)
     secret = id_key()

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import pytest
 
 from collab.cases import audit
@@ -9,7 +12,8 @@ from collab.cases.actors import Actor
 from collab.cases.audit import Kind, Origin
 from collab.cases.authz import Authz, Role
 from collab.errors import NotFound
-from collab.graph.store import Store
+from collab.graph import schema
+from collab.graph.store import Graph, Store
 
 WHO = Origin(user="wang.fang", role="coordinator", department="", address="10.0.0.8",
              request_id="r1")
@@ -86,3 +90,15 @@ def test_only_the_audit_admin_searches(store: Store) -> None:
         other = Authz(Actor("x", role))
         with pytest.raises(NotFound):
             store.read(lambda tx, a=other: audit.search(tx, authz=a))
+
+
+def test_nothing_in_collab_can_delete_or_rewrite_a_record() -> None:
+    """Retention holds because no code path removes a record: the store port cannot delete
+    nodes, audit nodes join no relationship, and only `audit.append` writes them."""
+    assert [m for m in dir(Graph) if m.startswith("delete")] == ["delete_rels"]
+    assert not [t for t, rel in schema.RELS.items()
+                for pair in rel.pairs if {"AuditRecord", "AuditHead"} & set(pair)]
+    package = Path(audit.__file__).resolve().parents[1]
+    writers = [p.relative_to(package).as_posix() for p in package.rglob("*.py")
+               if re.search(r"upsert_nodes\(\s*\"Audit(Record|Head)\"", p.read_text())]
+    assert writers == ["cases/audit.py"]

@@ -1,8 +1,8 @@
 """A small two-prefecture scenario on top of the Yunnan seed, and one account per role.
 
 Wenshan (532600) and Zhaotong (530600) each hold clues; Wenshan's clues went to two different
-departments, so a liaison of one must not see the other's. Names carry markup to prove that
-pages show it as text.
+departments, each with its own liaison, so a liaison of one must not see the other's. Names
+carry markup to prove that pages show it as text.
 """
 
 from __future__ import annotations
@@ -31,6 +31,8 @@ ACCOUNTS = {
     "lead": (Role.LEADER, "532600", None),
     "zt": (Role.COORDINATOR, "530600", None),
     "liaison": (Role.LIAISON, None, "D532628-JW"),
+    "liaison2": (Role.LIAISON, None, "D532600-ZZB"),
+    "pend": (Role.PENDING, None, None),  # created, no role granted yet
 }
 # Clue numbers each account may see.
 CLUES_SEEN = {"prov": {"XS-2023-0001", "WS-2023-0002", "ZT-2023-0001"},
@@ -38,6 +40,7 @@ CLUES_SEEN = {"prov": {"XS-2023-0001", "WS-2023-0002", "ZT-2023-0001"},
               "insp": {"XS-2023-0001", "WS-2023-0002"},
               "lead": {"XS-2023-0001", "WS-2023-0002"},
               "zt": {"ZT-2023-0001"}, "liaison": {"XS-2023-0001"},
+              "liaison2": {"WS-2023-0002"}, "pend": set(),
               "sys": set(), "sec": set(), "aud": set()}
 
 

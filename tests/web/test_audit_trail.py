@@ -103,3 +103,44 @@ def test_no_route_changes_or_deletes_audit_records(fresh_app: Flask) -> None:
     for rule in fresh_app.url_map.iter_rules():
         if rule.rule.startswith("/audit"):
             assert rule.methods <= {"GET", "HEAD", "OPTIONS"}, rule.rule
+
+
+AUDIT_URLS = ("/audit/", "/audit/export.csv", "/audit/verify", "/audit/000000000001",
+              "/browse/AuditRecord/000000000001", "/browse/AuditRecord",
+              "/browse/AuditHead/main", "/api/v1/nodes/AuditRecord",
+              "/api/v1/nodes/AuditRecord/000000000001")
+
+
+def test_no_method_on_any_audit_url_changes_a_record(signed_in: dict[str, Client],
+                                                      site: SqliteStore) -> None:
+    """Every method on every URL that names the audit trail, as every account (with its
+    CSRF token): only the audit admin's GETs answer; the records stay as they were, each
+    attempt adds its own record, and the chain still verifies."""
+    kept = hashes(site)
+    tried = 0
+    for name, client in signed_in.items():
+        for url in AUDIT_URLS:
+            for method in ("GET", "POST", "PUT", "PATCH", "DELETE"):
+                before = site.count("AuditRecord")
+                response = client.http.open(url, method=method,
+                                            data={"csrf_token": client.token, "user": "x"},
+                                            headers={"X-CSRFToken": client.token})
+                reads = method == "GET" and name == "aud" and url.startswith("/audit/") \
+                    and url != "/audit/000000000001"
+                assert (response.status_code == 200) == reads, (name, method, url)
+                assert response.status_code in (200, 400, 401, 404, 405), (name, method, url)
+                assert site.count("AuditRecord") == before + 1, (name, method, url)
+                tried += 1
+    assert tried == len(signed_in) * len(AUDIT_URLS) * 5
+    after = hashes(site)
+    assert {k: after[k] for k in kept} == kept
+    assert site.read(audit.verify).ok
+
+
+def hashes(store: SqliteStore) -> dict[str, str]:
+    """Every record's hash, by its number."""
+    out: dict[str, str] = {}
+    while len(out) < store.count("AuditRecord"):
+        page = store.find("AuditRecord", order_by="seq", limit=1000, offset=len(out))
+        out |= {n.key: n.get("hash") for n in page.items}
+    return out

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import csv
 import io
+import os
+import time
 from pathlib import Path
 
 import pytest
@@ -74,3 +76,19 @@ def test_wrong_files_and_roles_are_refused(app, fresh: SqliteStore) -> None:
         other = Client(app)
         other.sign_in(name)
         assert other.get("/import/").status_code == 404
+
+
+def test_an_upload_never_confirmed_is_deleted_after_an_hour(app, tmp_path: Path) -> None:
+    """A user who walks away leaves the ledger (ID numbers and all) on disk for an hour at
+    most: the next upload sweeps it."""
+    coord = Client(app)
+    coord.sign_in("coord")
+    upload(coord, "单位.csv", csv_bytes(UNITS))
+    folder = tmp_path / "instance" / "uploads"
+    [abandoned] = list(folder.iterdir())
+    hour_ago = time.time() - 3601
+    os.utime(abandoned, (hour_ago, hour_ago))
+    other = Client(app)
+    other.sign_in("insp")
+    upload(other, "单位.csv", csv_bytes(UNITS))
+    assert not abandoned.exists() and len(list(folder.iterdir())) == 1
