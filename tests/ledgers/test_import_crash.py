@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import os
+import shutil
 import signal
 import sqlite3
 import subprocess
@@ -18,7 +19,7 @@ from ledger_helpers import base
 from collab.graph.sqlite_engine import SqliteStore
 
 ROOT = Path(__file__).resolve().parents[2]
-ROWS = 6000
+ROWS = 20000
 
 
 def _ledger(path: Path) -> Path:
@@ -51,11 +52,30 @@ def _writing(db: Path) -> bool:
         probe.close()
 
 
-def _kill_while_writing(process: subprocess.Popen[bytes], db: Path, into: float) -> None:
-    """Wait until the import holds the write lock, let it write for `into` s, then kill -9."""
+def _wait_for_the_write(process: subprocess.Popen[bytes], db: Path) -> float:
+    """Wait until the import holds the write lock; when it took it."""
     while not _writing(db):
         assert process.poll() is None, process.stderr.read().decode()
-        time.sleep(0.02)
+        time.sleep(0.01)
+    return time.monotonic()
+
+
+def _write_span(ledger: Path, db: Path) -> float:
+    """How long an import of this ledger holds the write lock on this machine (on a copy)."""
+    copy = db.with_name("calibration.sqlite3")
+    shutil.copyfile(db, copy)
+    process = _import(ledger, copy)
+    began = _wait_for_the_write(process, copy)
+    while _writing(copy):
+        time.sleep(0.01)
+    span = time.monotonic() - began
+    assert process.wait(timeout=300) == 0, process.stderr.read().decode()
+    return span
+
+
+def _kill_while_writing(process: subprocess.Popen[bytes], db: Path, into: float) -> None:
+    """Wait until the import holds the write lock, let it write for `into` s, then kill -9."""
+    _wait_for_the_write(process, db)
     time.sleep(into)
     assert _writing(db), "the import finished its write before it could be killed"
     os.kill(process.pid, signal.SIGKILL)
@@ -70,7 +90,8 @@ def test_kill_9_during_an_import_leaves_nothing_and_a_sound_file(tmp_path: Path)
     units_before = store.count("Unit")
     store.close()
     ledger = _ledger(tmp_path / "units.csv")
-    for into in (0.2, 1.5):  # early in the write, and well into it
+    span = _write_span(ledger, db)
+    for into in (0.1 * span, 0.6 * span):  # early in the write, and well into it
         _kill_while_writing(_import(ledger, db), db, into)
         after = SqliteStore(db)
         assert after.integrity_check() == "ok"

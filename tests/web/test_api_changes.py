@@ -76,7 +76,7 @@ def test_without_a_key_a_repeated_transfer_is_a_conflict_not_a_duplicate(api) ->
     client, tokens, store = api
     assert _transfer(client, tokens["coord"]).status_code == 201
     again = _transfer(client, tokens["coord"])
-    assert again.status_code == 409 and "already with" in again.get_json()["error"]
+    assert again.status_code == 409 and "已移交" in again.get_json()["error"]
     assert again.get_json()["request_id"]
     assert store.count("Transfer", {"clue_no": NEW_CLUE}) == 1
 
