@@ -91,6 +91,73 @@ PROJECTION = NamedQuery(
     WHERE r.type = 'RELATED_TO'""",
     columns=_EDGE_COLUMNS)
 
+# The same projection for a region subtree, starting from each label's region_code index (a
+# range on the prefix) so a county's analysis reads the county, not the province: the query
+# above filters every node of the four labels, which is right only for the whole graph.
+PROJECTION_SCOPED = NamedQuery(
+    "analysis.projection_scoped",
+    cypher="""
+    MATCH (p:Person) WHERE p.region_code STARTS WITH $prefix
+    MATCH (p)-[:WORKS_AT]->(u:Unit) WHERE u.region_code STARTS WITH $prefix
+    RETURN p.uid AS a, 'Person' AS a_label, p.name AS a_name, u.uid AS b, 'Unit' AS b_label,
+           u.name AS b_name, 'WORKS_AT' AS kind
+    UNION ALL
+    MATCH (c:Clue) WHERE c.region_code STARTS WITH $prefix
+    MATCH (c)-[:AGAINST]->(p:Person) WHERE p.region_code STARTS WITH $prefix
+    RETURN c.uid AS a, 'Clue' AS a_label, coalesce(c.title, c.no) AS a_name, p.uid AS b,
+           'Person' AS b_label, p.name AS b_name, 'AGAINST' AS kind
+    UNION ALL
+    MATCH (c:Clue) WHERE c.region_code STARTS WITH $prefix
+    MATCH (c)-[:FROM_ISSUE]->(i:Issue)-[:CONCERNS]->(u:Unit)
+    WHERE i.region_code STARTS WITH $prefix AND u.region_code STARTS WITH $prefix
+    RETURN DISTINCT c.uid AS a, 'Clue' AS a_label, coalesce(c.title, c.no) AS a_name,
+           u.uid AS b, 'Unit' AS b_label, u.name AS b_name, 'CONCERNS' AS kind
+    UNION ALL
+    MATCH (p:Person) WHERE p.region_code STARTS WITH $prefix
+    MATCH (p)-[:RELATED_TO]->(q:Person) WHERE q.region_code STARTS WITH $prefix
+    RETURN p.uid AS a, 'Person' AS a_label, p.name AS a_name, q.uid AS b,
+           'Person' AS b_label, q.name AS b_name, 'RELATED_TO' AS kind""",
+    sql="""
+    SELECT p.uid, 'Person', json_extract(p.props, '$.name'), u.uid, 'Unit',
+           json_extract(u.props, '$.name'), 'WORKS_AT'
+    FROM nodes p INDEXED BY ix__Person__region_code
+         CROSS JOIN rels r ON r.src = p.id AND r.type = 'WORKS_AT'
+         CROSS JOIN nodes u ON u.id = r.dst AND u.label = 'Unit'
+    WHERE p.label = 'Person' AND json_extract(p.props, '$.region_code') >= :prefix
+      AND json_extract(p.props, '$.region_code') < :prefix || char(1114111)
+      AND substr(json_extract(u.props, '$.region_code'), 1, length(:prefix)) = :prefix
+    UNION ALL
+    SELECT c.uid, 'Clue', coalesce(json_extract(c.props, '$.title'), c.key), p.uid, 'Person',
+           json_extract(p.props, '$.name'), 'AGAINST'
+    FROM nodes c INDEXED BY ix__Clue__region_code
+         CROSS JOIN rels r ON r.src = c.id AND r.type = 'AGAINST'
+         CROSS JOIN nodes p ON p.id = r.dst AND p.label = 'Person'
+    WHERE c.label = 'Clue' AND json_extract(c.props, '$.region_code') >= :prefix
+      AND json_extract(c.props, '$.region_code') < :prefix || char(1114111)
+      AND substr(json_extract(p.props, '$.region_code'), 1, length(:prefix)) = :prefix
+    UNION ALL
+    SELECT DISTINCT c.uid, 'Clue', coalesce(json_extract(c.props, '$.title'), c.key), u.uid,
+           'Unit', json_extract(u.props, '$.name'), 'CONCERNS'
+    FROM nodes c INDEXED BY ix__Clue__region_code
+         CROSS JOIN rels f ON f.src = c.id AND f.type = 'FROM_ISSUE'
+         CROSS JOIN nodes i ON i.id = f.dst AND i.label = 'Issue'
+         CROSS JOIN rels k ON k.src = i.id AND k.type = 'CONCERNS'
+         CROSS JOIN nodes u ON u.id = k.dst AND u.label = 'Unit'
+    WHERE c.label = 'Clue' AND json_extract(c.props, '$.region_code') >= :prefix
+      AND json_extract(c.props, '$.region_code') < :prefix || char(1114111)
+      AND substr(json_extract(i.props, '$.region_code'), 1, length(:prefix)) = :prefix
+      AND substr(json_extract(u.props, '$.region_code'), 1, length(:prefix)) = :prefix
+    UNION ALL
+    SELECT p.uid, 'Person', json_extract(p.props, '$.name'), q.uid, 'Person',
+           json_extract(q.props, '$.name'), 'RELATED_TO'
+    FROM nodes p INDEXED BY ix__Person__region_code
+         CROSS JOIN rels r ON r.src = p.id AND r.type = 'RELATED_TO'
+         CROSS JOIN nodes q ON q.id = r.dst AND q.label = 'Person'
+    WHERE p.label = 'Person' AND json_extract(p.props, '$.region_code') >= :prefix
+      AND json_extract(p.props, '$.region_code') < :prefix || char(1114111)
+      AND substr(json_extract(q.props, '$.region_code'), 1, length(:prefix)) = :prefix""",
+    columns=_EDGE_COLUMNS)
+
 # --- people named in several clues, across units -------------------------------------------
 MULTI_CLUE = NamedQuery(
     "analysis.multi_clue_people",
@@ -331,7 +398,9 @@ def projection(g: Graph, *, authz: Authz) -> Any:
     labels: list[str] = []
     names: list[str] = []
     edges: set[tuple[int, int]] = set()
-    for row in g.run(PROJECTION, prefix=_prefix(authz)):
+    prefix = _prefix(authz)
+    query = PROJECTION if prefix is None else PROJECTION_SCOPED
+    for row in g.run(query, prefix=prefix):
         ends = []
         for side in ("a", "b"):
             uid = row[side]

@@ -8,6 +8,7 @@ import click
 
 from collab.cli import (
     backup,
+    bulk,
     checks,
     clues,
     explore,
@@ -22,7 +23,7 @@ from collab.cli import (
 from collab.cli.common import CollabGroup
 
 AREAS = (graph, seed, backup, ledgers, clues, stats, rectification, checks, letters, explore,
-         web)
+         web, bulk)
 
 
 @click.group(cls=CollabGroup)

@@ -8,10 +8,10 @@ engine builds a query with it.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import Any, NamedTuple, NoReturn
 
 from collab.errors import ValidationError
 from collab.graph import schema
@@ -49,9 +49,11 @@ class Rel:
     props: Mapping[str, Any] = field(default_factory=dict)
 
 
-@dataclass(frozen=True)
-class NodeRow:
-    """One node ready for an engine: key value, uid to use on create, encoded properties."""
+class NodeRow(NamedTuple):
+    """One node ready for an engine: key value, uid to use on create, encoded properties.
+
+    A tuple rather than a frozen dataclass: bulk writes build one per row, and a tuple is made
+    several times faster."""
 
     key: str
     uid: str
@@ -59,8 +61,7 @@ class NodeRow:
     explicit_uid: bool
 
 
-@dataclass(frozen=True)
-class RelRow:
+class RelRow(NamedTuple):
     """One relationship ready for an engine: end keys and encoded properties."""
 
     src: str
@@ -153,19 +154,56 @@ def decode_value(kind: T, value: Any) -> Any:
     return value
 
 
+def _encoders(props: Mapping[str, T]) -> dict[str, Any]:
+    return {name: _ENCODERS[kind] for name, kind in props.items()}
+
+
+_NODE_ENCODERS = {label: _encoders(schema.node_props(n)) for label, n in schema.NODES.items()}
+_REL_ENCODERS = {type_: _encoders(rel.props) for type_, rel in schema.RELS.items()}
+
+
+def _encode_props(encoders: Mapping[str, Any], row: Mapping[str, Any], skip: tuple[str, ...],
+                  unknown: Callable[[str], NoReturn]) -> dict[str, Any]:
+    """A row's properties in stored form, one dict lookup per value (bulk writes call this
+    per row, so it avoids re-checking names and types through the generic path)."""
+    props = {}
+    for name, value in row.items():
+        if name in skip:
+            continue
+        encode = encoders.get(name)
+        if encode is None:
+            unknown(name)
+        if value is not None:
+            ok = encode(value)
+            if ok is _BAD:
+                raise ValidationError(f"property {name!r} expects "
+                                      f"{_KIND_OF[encode].value}, got {value!r}")
+            value = ok
+        props[name] = value
+    return props
+
+
+_KIND_OF = {fn: kind for kind, fn in _ENCODERS.items()}
+
+
 def encode_node_rows(node: NodeType, rows: Iterable[Mapping[str, Any]]) -> list[NodeRow]:
     """Check and encode node rows; several rows for one key collapse to the last one."""
     out: dict[str, NodeRow] = {}
+    encoders, keyed_by_uid = _NODE_ENCODERS[node.label], node.key == "uid"
+
+    def unknown(name: str) -> NoReturn:
+        schema.prop(node, name)
+        raise AssertionError(name)
+
     for row in rows:
-        props = {name: encode_value(schema.prop(node, name), name, value)
-                 for name, value in row.items() if name != "uid"}
+        props = _encode_props(encoders, row, ("uid",), unknown)
         uid = row.get("uid")
         if uid is not None and (not isinstance(uid, str) or not uid.strip()):
             raise ValidationError(f"{node.label}: uid must be a non-empty string, got {uid!r}")
-        key = uid if node.key == "uid" else props.get(node.key)
+        key = uid if keyed_by_uid else props.get(node.key)
         if not isinstance(key, str) or not key.strip():
             raise ValidationError(f"{node.label}: key {node.key!r} is missing or empty")
-        if node.key == "uid" and uid is None:
+        if keyed_by_uid and uid is None:
             raise ValidationError(f"{node.label}: rows must carry a uid (the label's key)")
         out[key] = NodeRow(key, uid or derive_uid(node.label, key), props, uid is not None)
     return list(out.values())
@@ -174,13 +212,17 @@ def encode_node_rows(node: NodeType, rows: Iterable[Mapping[str, Any]]) -> list[
 def encode_rel_rows(rel: RelType, rows: Iterable[Mapping[str, Any]]) -> list[RelRow]:
     """Check and encode relationship rows ({"src": key, "dst": key, **props})."""
     out: dict[tuple[str, str], RelRow] = {}
+    encoders = _REL_ENCODERS[rel.type]
+
+    def unknown(name: str) -> NoReturn:
+        schema.rel_prop(rel, name)
+        raise AssertionError(name)
+
     for row in rows:
         src, dst = row.get("src"), row.get("dst")
         if not isinstance(src, str) or not isinstance(dst, str) or not src or not dst:
             raise ValidationError(f"{rel.type}: each row needs 'src' and 'dst' keys, got {row!r}")
-        props = {name: encode_value(schema.rel_prop(rel, name), name, value)
-                 for name, value in row.items() if name not in ("src", "dst")}
-        out[(src, dst)] = RelRow(src, dst, props)
+        out[(src, dst)] = RelRow(src, dst, _encode_props(encoders, row, ("src", "dst"), unknown))
     return list(out.values())
 
 

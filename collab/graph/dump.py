@@ -23,6 +23,7 @@ from typing import Any
 
 from collab.errors import CollabError, ValidationError
 from collab.graph import schema
+from collab.graph.codec import Node, Rel
 from collab.graph.store import Direction, GraphOps, Store
 
 FORMAT = "collab-dump"
@@ -66,26 +67,34 @@ def _write(g: GraphOps, path: Path, backend: str) -> tuple[int, int]:
                         "created_at": datetime.now(UTC).isoformat(timespec="seconds")})
         digest.update(header)
         out.write(header)
-        after = ""
-        while page := g.scan(after=after, limit=PAGE):
+        for page, outgoing in walk(g):
             for node in page:
                 data = _line({"node": node.label, "uid": node.uid, "props": dict(node.props)})
                 digest.update(data)
                 out.write(data)
             keys = {n.uid: (n.label, n.key) for n in page}
-            for rel, other in g._adjacent(list(keys), None, None, Direction.OUT, None):
+            for rel, other in outgoing:
                 rel_lines.write(_line({"rel": rel.type, "src": list(keys[rel.src]),
                                        "dst": [other.label, other.key],
                                        "props": dict(rel.props)}))
                 rels += 1
             nodes += len(page)
-            after = page[-1].uid
         rel_lines.seek(0)
         for data in rel_lines:
             digest.update(data)
             out.write(data)
         out.write(_line({"end": True, "nodes": nodes, "rels": rels, "sha256": digest.hexdigest()}))
     return nodes, rels
+
+
+def walk(g: GraphOps, page_size: int = PAGE) -> Iterator[tuple[list[Node], list[tuple[Rel, Node]]]]:
+    """The whole graph page by page in uid order: each page of nodes with their outgoing
+    relationships (and the node at the other end), so every relationship comes exactly once.
+    Shared by backups and bulk exports; run it inside one read for a consistent snapshot."""
+    after = ""
+    while page := g.scan(after=after, limit=page_size):
+        yield page, g._adjacent([n.uid for n in page], None, None, Direction.OUT, None)
+        after = page[-1].uid
 
 
 def _records(path: Path) -> Iterator[tuple[bytes, dict[str, Any]]]:

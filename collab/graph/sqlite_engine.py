@@ -63,10 +63,10 @@ _UPSERT_NODE = """
     INSERT INTO nodes (uid, label, key, props) VALUES (?1, '<<label>>', ?2, ?3)
     ON CONFLICT (label, key) DO UPDATE SET props = json_patch(nodes.props, ?4)"""
 
+# Ends are bound as node ids, looked up for the whole batch first (`_IDS_IN`): a join per
+# row inside the insert costs a third more than one lookup query per batch.
 _UPSERT_REL = """
-    INSERT INTO rels (type, src, dst, props)
-    SELECT '<<type>>', a.id, b.id, ?3 FROM nodes a, nodes b
-    WHERE a.label = '<<src>>' AND a.key = ?1 AND b.label = '<<dst>>' AND b.key = ?2
+    INSERT INTO rels (type, src, dst, props) VALUES ('<<type>>', ?1, ?2, ?3)
     ON CONFLICT (src, type, dst) DO UPDATE SET props = json_patch(rels.props, ?4)"""
 
 _DELETE_REL = """
@@ -75,6 +75,8 @@ _DELETE_REL = """
       AND dst = (SELECT id FROM nodes WHERE label = '<<dst>>' AND key = ?2)"""
 
 _KEYS_IN = """SELECT key, uid FROM nodes WHERE label = '<<label>>'
+    AND key IN (SELECT value FROM json_each(?))"""
+_IDS_IN = """SELECT key, id FROM nodes WHERE label = '<<label>>'
     AND key IN (SELECT value FROM json_each(?))"""
 _GET = "SELECT uid, props FROM nodes WHERE label = '<<label>>' AND key = ?"
 
@@ -107,14 +109,36 @@ _ADJACENT_COUNTS = """
     GROUP BY m.label"""
 
 
+# One encoder for every row (json.dumps with options builds a new one per call); compact
+# separators, since the text is stored and only SQLite's JSON functions read it.
+_to_json = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+
+
 def _props_json(props: dict[str, Any]) -> tuple[str, str]:
     """The properties to store on create (no nulls) and the patch to merge on update (nulls
     remove, as JSON merge-patch does)."""
-    patch = json.dumps(props, ensure_ascii=False)
-    if any(v is None for v in props.values()):
-        return json.dumps({k: v for k, v in props.items() if v is not None},
-                          ensure_ascii=False), patch
+    patch = _to_json(props)
+    if None in props.values():
+        return _to_json({k: v for k, v in props.items() if v is not None}), patch
     return patch, patch
+
+
+class _PropsCache(dict[Any, tuple[str, str]]):
+    """`_props_json` for one batch, encoding each distinct set of properties once.
+
+    Relationships in a batch mostly carry the same few property sets (none, or one position
+    or kind), so most rows need no encoding at all. Rows with a list value are not hashable
+    and are simply encoded."""
+
+    def get_json(self, props: dict[str, Any]) -> tuple[str, str]:
+        try:
+            key = tuple(props.items())
+            found = self.get(key)
+        except TypeError:
+            return _props_json(props)
+        if found is None:
+            found = self[key] = _props_json(props)
+        return found
 
 
 def _chunks(items: Sequence[Any], size: int = _CHUNK) -> Iterator[Sequence[Any]]:
@@ -198,11 +222,21 @@ class SqliteGraph(GraphOps):
 
     def _upsert_rels(self, rel: RelType, src: NodeType, dst: NodeType,
                      rows: list[RelRow]) -> None:
-        params = [(r.src, r.dst, *_props_json(r.props)) for r in rows]
-        query = compose(_UPSERT_REL, type=rel.type, src=src.label, dst=dst.label)
-        cur = self._conn.executemany(query, params)
-        if cur.rowcount < len(rows):
+        src_keys, dst_keys = {r.src for r in rows}, {r.dst for r in rows}
+        src_ids, dst_ids = self._ids(src, src_keys), self._ids(dst, dst_keys)
+        if len(src_ids) < len(src_keys) or len(dst_ids) < len(dst_keys):
             raise MissingNodes(*self._missing(rel, src, dst, rows))
+        cache = _PropsCache()
+        params = [(src_ids[r.src], dst_ids[r.dst], *cache.get_json(r.props)) for r in rows]
+        self._conn.executemany(compose(_UPSERT_REL, type=rel.type), params)
+
+    def _ids(self, node: NodeType, keys: set[str]) -> dict[str, int]:
+        """Row ids of the nodes of `node` with these keys (those that exist)."""
+        found: dict[str, int] = {}
+        query = compose(_IDS_IN, label=node.label)
+        for chunk in _chunks(list(keys), 50_000):
+            found.update(self._conn.execute(query, (_to_json(list(chunk)),)))
+        return found
 
     def _delete_rels(self, rel: RelType, src: NodeType, dst: NodeType,
                      pairs: list[tuple[str, str]]) -> int:
