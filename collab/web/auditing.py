@@ -110,15 +110,15 @@ def _record(response: Response) -> Response:
     status = response.status_code
     event = "security.csrf" if g.get("csrf_refused") else (
         g.get("audit_event") or request.endpoint or "unknown_url")
-    entry = {"origin": origin(), "kind": _kind(), "event": event,
-             "outcome": "refused" if g.get("audit_refused") else
-             "ok" if status < 400 else _OUTCOMES.get(status, str(status)),
-             "object_label": label, "object_key": key,
-             "detail": {"method": request.method, "path": request.path}}
-    try:
+    try:  # who asks is read from the store too: a store that is down fails here as well
+        entry = {"origin": origin(), "kind": _kind(), "event": event,
+                 "outcome": "refused" if g.get("audit_refused") else
+                 "ok" if status < 400 else _OUTCOMES.get(status, str(status)),
+                 "object_label": label, "object_key": key,
+                 "detail": {"method": request.method, "path": request.path}}
         current_store().write(lambda tx: audit.append(tx, **entry))
     except Exception as e:  # noqa: BLE001 - unrecorded means unanswered, whatever the cause
-        log.error("audit record not written (request %s): %s", entry["origin"].request_id,
+        log.error("audit record not written (request %s): %s", g.get("request_id"),
                   type(e).__name__)
         return plain_error(503)
     g.audited = True

@@ -114,9 +114,13 @@ def safe_next(target: str | None) -> str | None:
     return target if not parts.scheme and not parts.netloc else None
 
 
-def _begin() -> Any:
+def _request_id() -> None:
+    """Name the request first, so every answer (a refused CSRF token too) carries the id."""
     g.request_id = uuid.uuid4().hex[:16]
     g.audited = False
+
+
+def _begin() -> Any:
     if request.endpoint == "static" or is_api():
         return None
     if not current_user.is_authenticated:
@@ -142,6 +146,7 @@ def init_app(app: Flask) -> None:
     login_manager.session_protection = None  # the server-side session is the protection
     login_manager.request_loader(_load)
     login_manager.unauthorized_handler(_unauthorized)
+    app.before_request(_request_id)
     csrf.init_app(app)
     app.before_request(_begin)
     app.after_request(_headers)
