@@ -18,7 +18,7 @@ from collab.cases import authz as access
 from collab.errors import NotFound
 from collab.graph import schema
 from collab.web import auditing
-from collab.web.dashboard import overview
+from collab.web.dashboard import YEARS, overview
 from collab.web.nodes import PAGE, list_filters
 from collab.web.security import csrf, login_manager
 from collab.web.store import current_store
@@ -27,8 +27,19 @@ blp = Blueprint("api", __name__, url_prefix="/api/v1",
                 description="Scoped reads of the graph, as JSON")
 
 
+class ErrorSchema(Schema):
+    """Every error answer of the API, as `collab.web.errors` writes it."""
+
+    error = fields.String(required=True, metadata={"description": "what went wrong, for people"})
+    status = fields.Integer(required=True)
+    request_id = fields.String(required=True, metadata={"description": "quote it to support"})
+
+
 class OwnErrors(Api):
-    """flask-smorest, with errors left to `collab.web.errors` (one place for all of them)."""
+    """flask-smorest, with errors left to `collab.web.errors` (one place for all of them) and
+    documented as they are written there."""
+
+    ERROR_SCHEMA = ErrorSchema
 
     def _register_error_handlers(self) -> None:
         return None
@@ -56,16 +67,41 @@ class PageSchema(Schema):
     items = fields.List(fields.Nested(NodeSchema))
 
 
+# A region code as `collab.cases.regions` takes it (6, 9 or 12 digits), declared in the document.
+REGION_CODE = validate.Regexp(r"^([0-9]{6}|[0-9]{9}|[0-9]{12})$")
+
+
 class ListArgs(Schema):
     q = fields.String(metadata={"description": "text in the name or title"})
     status = fields.String()
-    region = fields.String(metadata={"description": "region code: that subtree only"})
+    region = fields.String(validate=REGION_CODE,
+                           metadata={"description": "region code: that subtree only"})
     page = fields.Integer(load_default=1, validate=validate.Range(1, 100_000))
 
 
 class DashboardArgs(Schema):
-    region = fields.String()
-    year = fields.Integer()
+    region = fields.String(validate=REGION_CODE)
+    year = fields.Integer(validate=validate.Range(*YEARS))
+
+
+class StatusCountSchema(Schema):
+    status = fields.String()
+    value = fields.Integer()
+
+
+class RegionSchema(Schema):
+    code = fields.String()
+    name = fields.String(allow_none=True)
+
+
+class DashboardSchema(Schema):
+    region = fields.String(allow_none=True)
+    year = fields.Integer(allow_none=True)
+    figures = fields.Dict(keys=fields.String(), values=fields.Integer())
+    summary = fields.Dict(allow_none=True, metadata={"description": "the article's figures"})
+    by_region = fields.List(fields.Dict(), metadata={"description": "counts per child region"})
+    clue_status = fields.List(fields.Nested(StatusCountSchema))
+    prefectures = fields.List(fields.Nested(RegionSchema))
 
 
 def _node(node: Any) -> dict[str, Any]:
@@ -118,6 +154,7 @@ def node_detail(label: str, key: str) -> Any:
 
 @blp.route("/dashboard")
 @blp.arguments(DashboardArgs, location="query")
+@blp.response(200, DashboardSchema)
 def dashboard(args: dict[str, Any]) -> Any:
     """The dashboard's figures for a region subtree and year."""
     authz = current_user.authz
@@ -128,5 +165,6 @@ def dashboard(args: dict[str, Any]) -> Any:
 def init_app(app: Flask) -> None:
     api = OwnErrors(app)
     api.spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})
+    api.spec.options["security"] = [{"bearer": []}]
     api.register_blueprint(blp)
     csrf.exempt(blp)
