@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import re
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from flask import Flask
 from flask.testing import FlaskClient
 from web.scenario import PASSWORD
+from werkzeug.serving import make_server
 
 from collab.graph.store import Store
 from collab.web import create_app
@@ -18,6 +22,18 @@ _CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 def make_app(store: Store, **config: Any) -> Flask:
     return create_app({"COLLAB_STORE": store, "SECRET_KEY": "test-secret", "TESTING": True,
                        **config})
+
+
+@contextmanager
+def served(app: Flask) -> Iterator[str]:
+    """`app` served on 127.0.0.1 in a thread (for a real browser); yields its base URL."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
 
 
 def csrf_token(html: str) -> str:
