@@ -93,7 +93,7 @@ def test_metacharacters_in_every_parameter_change_and_leak_nothing(target) -> No
     before = data_counts(target["store"])
     tried = gets(target) + posts(target)
     print(f"metacharacter attempts: {tried}")
-    assert tried > 500
+    assert tried > 400
     assert data_counts(target["store"]) == before
 
 
