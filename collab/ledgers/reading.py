@@ -1,10 +1,11 @@
 """Opening a ledger file safely: what kind of file it is, its encoding, its sheets and rows.
 
 Limits come first: a file over `MAX_FILE_BYTES` is refused by its size before a byte is read;
-an xlsx whose parts would unpack to more than `MAX_UNPACKED_BYTES` (a zip bomb) is refused from
-its directory before anything is unpacked; openpyxl reads sheets in streaming mode, and reading
-stops with a refusal past `MAX_ROWS` rows or `MAX_CELLS` cells (at most `MAX_COLUMNS` columns
-are read), so memory stays bounded whatever the file claims. CSV
+an xlsx whose parts would unpack to more than `MAX_UNPACKED_BYTES` (a zip bomb), or that holds
+macros, is refused from its directory before anything is unpacked, and one whose XML parts
+declare entities (a DTD: billion laughs) before a sheet is parsed; openpyxl reads sheets in
+streaming mode, and reading stops with a refusal past `MAX_ROWS` rows or `MAX_CELLS` cells (at
+most `MAX_COLUMNS` columns are read), so memory stays bounded whatever the file claims. CSV
 encodings are detected, never asked for: a BOM, else UTF-8, else GB18030 (a superset of GBK,
 which Chinese Excel writes by default).
 """
@@ -13,6 +14,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -29,6 +31,9 @@ MAX_ROWS = 300_000
 MAX_COLUMNS = 120
 MAX_CELLS = 4_000_000
 
+# An xlsx part's prolog (declaration, comments) must end, and its root start, within this.
+_PROLOG_BYTES = 64 * 2**10
+_ROOT = re.compile(rb"<[A-Za-z_]")
 _ZIP = b"PK\x03\x04"
 _OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _BOMS = ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16"))
@@ -92,12 +97,31 @@ def _check_zip(path: Path) -> None:
     if "xl/workbook.xml" not in names:
         raise UnreadableFile("文件类型不支持：这是压缩包，不是 .xlsx 表格",
                              "unsupported file type: a zip archive, not an .xlsx workbook")
+    if any(n.lower().endswith("vbaproject.bin") or n.startswith("xl/macrosheets/")
+           for n in names):
+        raise UnreadableFile("文件含有宏（VBA），不予接受：请另存为不含宏的 .xlsx",
+                             "the workbook contains macros (VBA): save it as a macro-free .xlsx")
     unpacked = sum(i.file_size for i in infos)
     packed = max(1, sum(i.compress_size for i in infos))
     if unpacked > MAX_UNPACKED_BYTES or unpacked / packed > MAX_RATIO:
         raise UnreadableFile(
             f"文件解压后过大（{unpacked // 2**20} MB），疑似压缩炸弹，已拒绝",
             f"the file would unpack to {unpacked // 2**20} MB (a zip bomb?): refused")
+    with zipfile.ZipFile(path) as z:
+        if any(_declares_entities(z, i) for i in infos if i.filename.endswith((".xml", ".rels"))):
+            raise UnreadableFile("文件含有 XML 实体声明（DOCTYPE），疑似实体炸弹，已拒绝",
+                                 "the file declares XML entities (DOCTYPE), as an entity bomb "
+                                 "does: refused")
+
+
+def _declares_entities(z: zipfile.ZipFile, info: zipfile.ZipInfo) -> bool:
+    """Whether a part has a DOCTYPE before its root element (Office never writes one)."""
+    with z.open(info) as part:
+        head = part.read(_PROLOG_BYTES)
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        head = head.decode("utf-16", errors="replace").encode("utf-8")
+    root = _ROOT.search(head)
+    return root is None or b"<!DOCTYPE" in head[:root.start()]
 
 
 def _xlsx_sheets(path: Path) -> list[Sheet]:

@@ -12,7 +12,7 @@ from typing import Any
 from flask import Flask, request
 from flask_login import current_user
 from flask_smorest import Api, Blueprint
-from marshmallow import Schema, fields, validate
+from marshmallow import RAISE, Schema, fields, validate
 
 from collab.cases import authz as access
 from collab.cases import clues
@@ -22,7 +22,7 @@ from collab.errors import NotFound
 from collab.graph import schema
 from collab.graph.store import Graph
 from collab.web import auditing
-from collab.web.dashboard import overview
+from collab.web.dashboard import YEARS, overview
 from collab.web.idempotent import change_once
 from collab.web.nodes import PAGE, list_filters
 from collab.web.security import csrf, login_manager
@@ -32,8 +32,19 @@ blp = Blueprint("api", __name__, url_prefix="/api/v1",
                 description="Scoped reads of the graph, as JSON")
 
 
+class ErrorSchema(Schema):
+    """Every error answer of the API, as `collab.web.errors` writes it."""
+
+    error = fields.String(required=True, metadata={"description": "what went wrong, for people"})
+    status = fields.Integer(required=True)
+    request_id = fields.String(required=True, metadata={"description": "quote it to support"})
+
+
 class OwnErrors(Api):
-    """flask-smorest, with errors left to `collab.web.errors` (one place for all of them)."""
+    """flask-smorest, with errors left to `collab.web.errors` (one place for all of them) and
+    documented as they are written there."""
+
+    ERROR_SCHEMA = ErrorSchema
 
     def _register_error_handlers(self) -> None:
         return None
@@ -61,16 +72,41 @@ class PageSchema(Schema):
     items = fields.List(fields.Nested(NodeSchema))
 
 
+# A region code as `collab.cases.regions` takes it (6, 9 or 12 digits), declared in the document.
+REGION_CODE = validate.Regexp(r"^([0-9]{6}|[0-9]{9}|[0-9]{12})$")
+
+
 class ListArgs(Schema):
     q = fields.String(metadata={"description": "text in the name or title"})
     status = fields.String()
-    region = fields.String(metadata={"description": "region code: that subtree only"})
+    region = fields.String(validate=REGION_CODE,
+                           metadata={"description": "region code: that subtree only"})
     page = fields.Integer(load_default=1, validate=validate.Range(1, 100_000))
 
 
 class DashboardArgs(Schema):
-    region = fields.String()
-    year = fields.Integer()
+    region = fields.String(validate=REGION_CODE)
+    year = fields.Integer(validate=validate.Range(*YEARS))
+
+
+class StatusCountSchema(Schema):
+    status = fields.String()
+    value = fields.Integer()
+
+
+class RegionSchema(Schema):
+    code = fields.String()
+    name = fields.String(allow_none=True)
+
+
+class DashboardSchema(Schema):
+    region = fields.String(allow_none=True)
+    year = fields.Integer(allow_none=True)
+    figures = fields.Dict(keys=fields.String(), values=fields.Integer())
+    summary = fields.Dict(allow_none=True, metadata={"description": "the article's figures"})
+    by_region = fields.List(fields.Dict(), metadata={"description": "counts per child region"})
+    clue_status = fields.List(fields.Nested(StatusCountSchema))
+    prefectures = fields.List(fields.Nested(RegionSchema))
 
 
 class TransferArgs(Schema):
@@ -123,7 +159,7 @@ def me() -> Any:
 
 
 @blp.route("/nodes/<label>")
-@blp.arguments(ListArgs, location="query")
+@blp.arguments(ListArgs, location="query", unknown=RAISE)
 @blp.response(200, PageSchema)
 def node_list(args: dict[str, Any], label: str) -> Any:
     """One page of the objects of a label within the token holder's scope."""
@@ -189,7 +225,8 @@ def file_case(args: dict[str, Any], no: str) -> Any:
 
 
 @blp.route("/dashboard")
-@blp.arguments(DashboardArgs, location="query")
+@blp.arguments(DashboardArgs, location="query", unknown=RAISE)
+@blp.response(200, DashboardSchema)
 def dashboard(args: dict[str, Any]) -> Any:
     """The dashboard's figures for a region subtree and year."""
     authz = current_user.authz

@@ -132,16 +132,16 @@ def _record(response: Response) -> Response:
     label, key = g.get("audit_object", ("", ""))
     status = response.status_code
     event = _security_event(status) or g.get("audit_event") or request.endpoint or "unknown_url"
-    entry = {"origin": origin(), "kind": _kind(status), "event": event,
-             "outcome": g.get("audit_outcome") or ("refused" if g.get("audit_refused") else
-                                                   "ok" if status < 400 else
-                                                   _OUTCOMES.get(status, str(status))),
-             "object_label": label, "object_key": key,
-             "detail": {"method": request.method, "path": request.path}}
-    try:
+    try:  # who asks is read from the store too: a store that is down fails here as well
+        entry = {"origin": origin(), "kind": _kind(status), "event": event,
+                 "outcome": g.get("audit_outcome") or ("refused" if g.get("audit_refused") else
+                                                       "ok" if status < 400 else
+                                                       _OUTCOMES.get(status, str(status))),
+                 "object_label": label, "object_key": key,
+                 "detail": {"method": request.method, "path": request.path}}
         current_store().write(lambda tx: audit.append(tx, **entry))
     except Exception as e:  # noqa: BLE001 - unrecorded means unanswered, whatever the cause
-        log.error("audit record not written (request %s): %s", entry["origin"].request_id,
+        log.error("audit record not written (request %s): %s", g.get("request_id"),
                   type(e).__name__)
         return plain_error(503)
     g.audited = True

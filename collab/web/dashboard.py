@@ -29,12 +29,16 @@ NEXT_LEVEL = {"province": "prefecture", "prefecture": "county", "county": "towns
               "township": "village"}
 
 
+# The years a dashboard may be asked about (the page and the API check the same bounds).
+YEARS = (1990, 2100)
+
+
 def _params() -> tuple[str | None, int | None]:
     region = request.args.get("region") or None
     year = request.args.get("year") or None
     if region is not None:
         regions.check_code(region)
-    if year is not None and not (year.isdigit() and 1990 <= int(year) <= 2100):
+    if year is not None and not (year.isdigit() and YEARS[0] <= int(year) <= YEARS[1]):
         raise ValidationError(N_("not a year: %(value)r"), value=year)
     return region, int(year) if year else None
 

@@ -17,12 +17,26 @@ from wtforms import (
     StringField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, EqualTo, Length, NumberRange, Optional
+from wtforms.validators import (
+    DataRequired,
+    EqualTo,
+    Length,
+    NumberRange,
+    Optional,
+    StopValidation,
+)
 
 from collab.cases.authz import Role
 from collab.cases.clues import DISPOSALS
 from collab.cases.departments import KINDS, MAX_FEEDBACK_DAYS
 from collab.web.labels import DEPARTMENT_KINDS, STATES
+
+
+def plain_file_name(_form: FlaskForm, field: FileField) -> None:
+    """Refuse an upload whose name carries a folder path: a browser sends the bare name only."""
+    name = getattr(field.data, "filename", None) or ""
+    if any(c in name for c in "/\\\0") or name.startswith(".."):
+        raise StopValidation(_l("The file name may not contain a folder path."))
 
 
 class ActionForm(FlaskForm):
@@ -111,7 +125,8 @@ class AdvanceForm(FlaskForm):
 
 class UploadForm(FlaskForm):
     ledger = FileField(_l("Ledger file (.xlsx or .csv)"), validators=[
-        FileRequired(), FileAllowed(["xlsx", "csv"], _l("Only .xlsx and .csv ledgers."))])
+        FileRequired(), plain_file_name,
+        FileAllowed(["xlsx", "csv"], _l("Only .xlsx and .csv ledgers."))])
 
 
 class TransferForm(FlaskForm):
@@ -133,9 +148,11 @@ class StepForm(FlaskForm):
 
 class CrossCheckForm(FlaskForm):
     list_a = FileField(_l("List A (.xlsx or .csv)"), validators=[
-        FileRequired(), FileAllowed(["xlsx", "csv"], _l("Only .xlsx and .csv lists."))])
+        FileRequired(), plain_file_name,
+        FileAllowed(["xlsx", "csv"], _l("Only .xlsx and .csv lists."))])
     list_b = FileField(_l("List B (.xlsx or .csv)"), validators=[
-        FileRequired(), FileAllowed(["xlsx", "csv"], _l("Only .xlsx and .csv lists."))])
+        FileRequired(), plain_file_name,
+        FileAllowed(["xlsx", "csv"], _l("Only .xlsx and .csv lists."))])
     key = SelectField(_l("Match by"), choices=[
         SelectChoice("id_number", _l("ID number, then name and birth date")),
         SelectChoice("name_birth", _l("Name and birth date only"))])

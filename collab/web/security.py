@@ -116,7 +116,8 @@ def _load(_request: Any) -> WebUser | None:
 def _unauthorized() -> Any:
     if is_api():
         response = jsonify(error="sign-in required: send an API token as "
-                                 "'Authorization: Bearer <token>'", request_id=g.request_id)
+                                 "'Authorization: Bearer <token>'", status=401,
+                           request_id=g.request_id)
         response.status_code = 401
         return response
     return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from ledger_helpers import ACTOR, KEY, UNITS, csv_file, xlsx
+from web.test_uploads import entity_bomb, with_macros
 
 from collab.graph.store import Store
 from collab.ledgers.importer import import_ledger, read_ledger
@@ -54,6 +55,15 @@ def test_a_zip_bomb_disguised_as_xlsx_is_refused_before_unpacking(graph: Store,
             for _ in range(40):
                 f.write(block)
     assert "zip bomb" in rejected(graph, bomb)
+
+
+def test_an_entity_bomb_or_macros_are_refused_before_parsing(graph: Store,
+                                                             tmp_path: Path) -> None:
+    bomb, macros = tmp_path / "实体.xlsx", tmp_path / "宏.xlsx"
+    bomb.write_bytes(entity_bomb())
+    macros.write_bytes(with_macros())
+    assert "entity bomb" in rejected(graph, bomb)
+    assert "macros" in rejected(graph, macros)
 
 
 def test_a_csv_in_an_unknown_encoding(graph: Store, tmp_path: Path) -> None:

@@ -8,7 +8,6 @@ skip with a loud reason, except under CI=true, where they fail.
 from __future__ import annotations
 
 import os
-import threading
 import time
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
@@ -17,7 +16,7 @@ from typing import Any
 
 import pyotp
 import pytest
-from web.client import make_app
+from web.client import make_app, served
 from web.scenario import PASSWORD, XSS
 
 from collab.cases import users
@@ -61,13 +60,8 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
             tx.upsert_nodes("User", [{"name": name, "must_change": False}])
 
     store.write(accounts)
-    from werkzeug.serving import make_server
-
-    server = make_server("127.0.0.1", 0, make_app(store), threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield {"url": f"http://127.0.0.1:{server.server_port}", "store": store, "phones": {}}
-    server.shutdown()
+    with served(make_app(store)) as url:
+        yield {"url": url, "store": store, "phones": {}}
     store.close()
 
 
