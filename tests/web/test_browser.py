@@ -133,7 +133,7 @@ def sign_in(page: Any, live: dict[str, Any], name: str, screenshot: str = "") ->
         shot(page, screenshot)
     page.click("#sign-in")
     page.wait_for_selector("#whoami")
-    if ACCOUNTS[name][0] in ADMIN_ROLES and name not in live["phones"]:
+    if live["store"].get("User", name).get("role") in ADMIN_ROLES and name not in live["phones"]:
         enrol(page, live, name)
 
 

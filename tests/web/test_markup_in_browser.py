@@ -71,7 +71,7 @@ def site_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any
     store.write(add_accounts)
     app = make_app(store)
     with served(app) as base:
-        yield {"url": base, "app": app, "store": store}
+        yield {"url": base, "app": app, "store": store, "phones": {}}
     store.close()
 
 
