@@ -23,6 +23,7 @@ from collab.graph import schema
 from collab.graph.store import Graph
 from collab.web import auditing
 from collab.web.dashboard import YEARS, overview
+from collab.web.i18n import LANGUAGES
 from collab.web.idempotent import change_once
 from collab.web.nodes import PAGE, list_filters
 from collab.web.security import csrf, login_manager
@@ -76,7 +77,12 @@ class PageSchema(Schema):
 REGION_CODE = validate.Regexp(r"^([0-9]{6}|[0-9]{9}|[0-9]{12})$")
 
 
-class ListArgs(Schema):
+class LanguageArgs(Schema):
+    lang = fields.String(validate=validate.OneOf(tuple(LANGUAGES)),
+                         metadata={"description": "language of error messages (zh by default)"})
+
+
+class ListArgs(LanguageArgs):
     q = fields.String(metadata={"description": "text in the name or title"})
     status = fields.String()
     region = fields.String(validate=REGION_CODE,
@@ -84,7 +90,7 @@ class ListArgs(Schema):
     page = fields.Integer(load_default=1, validate=validate.Range(1, 100_000))
 
 
-class DashboardArgs(Schema):
+class DashboardArgs(LanguageArgs):
     region = fields.String(validate=REGION_CODE)
     year = fields.Integer(validate=validate.Range(*YEARS))
 

@@ -116,9 +116,14 @@ def test_a_browser_session_does_not_open_the_api(api) -> None:
 
 def test_errors_are_chinese_by_default_and_english_on_request(api) -> None:
     client, tokens, store = api
-    for lang, expected in (("", "不是行政区划代码（应为 6、9 或 12 位数字）：'abc'"),
-                           ("&lang=en", "not a region code (6, 9 or 12 digits): 'abc'")):
-        response = get(client, tokens["coord"], "/api/v1/nodes/Clue?region=abc" + lang)
+    before = store.count("Transfer")
+    early = {"department": "D532600-SJ", "letter_no": "文纪移〔1990〕1号", "on": "1990-02-01"}
+    for lang, expected in (
+            ("", "问题线索 XS-2023-0001：移交日期 1990-02-01 早于登记日期 2023-10-20"),
+            ("?lang=en", "clue XS-2023-0001: transfer date 1990-02-01 is before its "
+                         "registration on 2023-10-20")):
+        response = client.post("/api/v1/clues/XS-2023-0001/transfers" + lang, json=early,
+                               headers={"Authorization": "Bearer " + tokens["coord"]})
         assert response.status_code == 400
         assert response.get_json()["error"] == expected
-    assert store.count("Clue") == 3
+    assert store.count("Transfer") == before
