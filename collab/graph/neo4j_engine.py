@@ -71,6 +71,7 @@ _ADJACENT = """
     MATCH (n:Node {uid: u})
     MATCH <<pattern>>
     <<where>>
+    WITH r, m WHERE $among IS NULL OR m.uid IN $among
     WITH r, m, startNode(r).uid AS s, endNode(r).uid AS d
     RETURN type(r) AS type, s, d, properties(r) AS rp, m.uid AS muid,
            [l IN labels(m) WHERE l <> 'Node'][0] AS mlabel, properties(m) AS mp
@@ -222,9 +223,11 @@ class Neo4jGraph(GraphOps):
 
     def _adjacent(self, uids: Sequence[str], types: Sequence[str] | None,
                   labels: Sequence[str] | None, direction: Direction,
-                  limit: int | None) -> list[tuple[Rel, Node]]:
+                  limit: int | None, among: Sequence[str] | None = None,
+                  ) -> list[tuple[Rel, Node]]:
         query = _adjacency_query(_ADJACENT, types, labels, direction)
-        rows = self._run(query, uids=list(uids), limit=_NO_LIMIT if limit is None else limit)
+        rows = self._run(query, uids=list(uids), limit=_NO_LIMIT if limit is None else limit,
+                         among=None if among is None else list(among))
         return [(codec.decode_rel(r["type"], r["s"], r["d"], r["rp"]),
                  codec.decode_node(r["mlabel"], r["muid"], r["mp"])) for r in rows]
 

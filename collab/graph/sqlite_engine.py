@@ -90,6 +90,7 @@ _ADJACENT = """
     FROM e JOIN rels r ON r.id = e.rid JOIN nodes m ON m.id = e.mid
          JOIN nodes s ON s.id = r.src JOIN nodes d ON d.id = r.dst
     WHERE (:labels IS NULL OR m.label IN (SELECT value FROM json_each(:labels)))
+      AND (:among IS NULL OR m.uid IN (SELECT value FROM json_each(:among)))
     ORDER BY m.uid, r.type, s.uid, d.uid
     LIMIT :limit"""
 
@@ -262,9 +263,11 @@ class SqliteGraph(GraphOps):
 
     def _adjacent(self, uids: Sequence[str], types: Sequence[str] | None,
                   labels: Sequence[str] | None, direction: Direction,
-                  limit: int | None) -> list[tuple[Rel, Node]]:
+                  limit: int | None, among: Sequence[str] | None = None,
+                  ) -> list[tuple[Rel, Node]]:
         params = _adjacency_params(uids, types, labels, direction)
         params["limit"] = -1 if limit is None else limit
+        params["among"] = None if among is None else json.dumps(list(among), ensure_ascii=False)
         out = []
         for rtype, s, d, rprops, muid, mlabel, mprops in self._conn.execute(_ADJACENT, params):
             out.append((codec.decode_rel(rtype, s, d, json.loads(rprops)),

@@ -290,9 +290,11 @@ class GraphOps(ABC):
     @abstractmethod
     def _adjacent(self, uids: Sequence[str], types: Sequence[str] | None,
                   labels: Sequence[str] | None, direction: Direction,
-                  limit: int | None) -> list[tuple[Rel, Node]]:
+                  limit: int | None, among: Sequence[str] | None = None,
+                  ) -> list[tuple[Rel, Node]]:
         """Relationships touching any of `uids` and the node at their other end, ordered by
-        (other uid, type, src uid, dst uid), an edge between two of `uids` once per end."""
+        (other uid, type, src uid, dst uid), an edge between two of `uids` once per end;
+        with `among`, only those whose other end is one of `among`."""
 
     @abstractmethod
     def _run_named(self, query: NamedQuery, params: dict[str, Any]) -> list[dict[str, Any]]:

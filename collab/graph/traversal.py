@@ -41,7 +41,7 @@ def expand(g: GraphOps, uids: list[str], *, depth: int, labels: list[str] | None
         fetch = 2 * (limit + len(nodes)) + 1
         rows = g._adjacent(frontier, types, labels, direction, fetch)
         if len(rows) >= fetch:
-            rows = g._adjacent(frontier, types, labels, direction, None)
+            rows = _past_the_cap(g, rows, nodes, frontier, types, labels, direction, limit)
         frontier = []
         for rel, other in rows:
             if other.uid not in nodes:
@@ -56,6 +56,24 @@ def expand(g: GraphOps, uids: list[str], *, depth: int, labels: list[str] | None
         omitted = {label: n for label, n in sorted(counts.items()) if n}
     return Subgraph(list(nodes.values()), sorted(rels.values(), key=_rel_key),
                     bool(omitted), omitted)
+
+
+def _past_the_cap(g: GraphOps, rows: list[tuple[Rel, Node]], nodes: dict[str, Node],
+                  frontier: list[str], types: list[str] | None, labels: list[str] | None,
+                  direction: Direction, limit: int) -> list[tuple[Rel, Node]]:
+    """The rows a hop keeps when the first `rows` did not hold them all.
+
+    Rows come in neighbour-uid order, so if they already name enough new neighbours to fill
+    the cap, those are the ones kept whatever follows; what follows only adds relationships
+    to nodes held, fetched as such. A hub's thousands of other neighbours are then counted
+    (for `omitted`), never read. Otherwise every row is read.
+    """
+    room = limit - len(nodes)
+    new = list(dict.fromkeys(other.uid for _, other in rows if other.uid not in nodes))
+    if len(new) < room:
+        return g._adjacent(frontier, types, labels, direction, None)
+    held = [*nodes, *new[:max(room, 0)]]
+    return g._adjacent(frontier, types, labels, direction, None, among=held)
 
 
 def shortest_paths(g: GraphOps, a: str, b: str, *, max_hops: int, labels: list[str] | None,
