@@ -328,6 +328,13 @@ class Neo4jStore(StoreOps):
                                             t=t))[0]["c"] for t in schema.RELS}
         return {"nodes": nodes, "rels": rels}
 
+    def pool(self) -> dict[str, int]:
+        # The driver has no public pool figures; its pool object keeps them per address.
+        pool = self.driver._pool
+        with pool.lock:
+            held = [c for conns in pool.connections.values() for c in conns]
+            return {"open": len(held), "in_use": sum(bool(c.in_use) for c in held)}
+
     def close(self) -> None:
         self.driver.close()
 

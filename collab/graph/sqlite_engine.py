@@ -403,6 +403,11 @@ class SqliteStore(StoreOps):
         """SQLite's own verdict on the file: 'ok' when sound."""
         return self._conn().execute("PRAGMA integrity_check").fetchone()[0]
 
+    def pool(self) -> dict[str, int]:
+        with self._lock:
+            return {"open": len(self._all),
+                    "in_use": sum(conn.in_transaction for conn in self._all)}
+
     def close(self) -> None:
         with self._lock:
             for conn in self._all:

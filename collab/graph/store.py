@@ -244,6 +244,11 @@ class Store(Graph, Protocol):
         """Nodes per label and relationships per type: {"nodes": {...}, "rels": {...}}."""
         ...
 
+    def pool(self) -> dict[str, int]:
+        """Connections open and in use now: a pool back at its baseline after load shows
+        that no request kept one (read by /healthz for local callers only)."""
+        ...
+
     def close(self) -> None:
         """Release connections."""
         ...

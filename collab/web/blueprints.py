@@ -17,6 +17,7 @@ def register_blueprints(app: Flask) -> None:
         dashboard,
         explorer,
         exports,
+        health,
         imports,
         letters,
         nodes,
@@ -24,5 +25,5 @@ def register_blueprints(app: Flask) -> None:
     )
 
     for area in (auth, dashboard, nodes, clues, checks, rectification, letters, imports,
-                 exports, admin, auditlog, explorer, crosscheck):
+                 exports, admin, auditlog, explorer, crosscheck, health):
         app.register_blueprint(area.bp)
