@@ -14,6 +14,7 @@ stable one). Then, with the nodes on screen, the frame interval while zooming wi
 from __future__ import annotations
 
 import argparse
+import json
 import logging
 import statistics
 import threading
@@ -21,8 +22,8 @@ from pathlib import Path
 from typing import Any
 
 from bench import graphs, latency
-from bench.common import report
-from bench.load import PASSWORD, accounts
+from bench.common import machine, report
+from bench.load import PASSWORD, RESULTS, accounts
 from collab.web import create_app
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -118,6 +119,11 @@ def main(argv: list[str] | None = None) -> None:
                for k in ("nodes", "answer_ms", "first_frame_ms", "zoom_frame_p95_ms")}
     report(f"explorer, {CAP}-node cap, in chromium ({args.engine}, {args.scale}; "
            f"median of {len(rows)})", [*rows, {"start": "median", **summary}])
+    kept = {"engine": args.engine, "scale": args.scale, "date": machine()["date"],
+            "rows": rows, "median": summary}
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    (RESULTS / f"browser-{args.engine}-{args.scale}.json").write_text(
+        json.dumps(kept, ensure_ascii=False, indent=1) + "\n")
 
 
 if __name__ == "__main__":

@@ -16,6 +16,7 @@ the targets (pages ≤ 250 ms, explorer ≤ 1 s), errors, and each worker's conn
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import random
 import re
@@ -34,12 +35,13 @@ from typing import Any
 import requests
 
 from bench import graphs, latency
-from bench.common import machine, report
+from bench.common import ROOT, machine, report
 from collab.cases import users
 from collab.cases.authz import Role
 from collab.graph.store import Graph, Store
 
 PASSWORD = "Bench-load-2024!x"
+RESULTS = ROOT / "bench" / "results"
 TARGET_MS = {"explore": 1000}
 PAGE_TARGET_MS = 250
 _CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
@@ -244,8 +246,14 @@ def main(argv: list[str] | None = None) -> None:
             "back_to_baseline": sum(p["in_use"] for p in after.values()) ==
             sum(p["in_use"] for p in before.values())}
     print("pool (per worker pid): " + str(pool))
-    errors = sum(r["errors"] for r in rows)
-    print(f"errors: {errors}; machine: {machine()}")
+    print(f"errors: {sum(r['errors'] for r in rows)}")
+    kept = {"engine": args.engine, "scale": args.scale, "users": args.users,
+            "seconds": round(seconds, 1), "date": machine()["date"], "rows": rows,
+            "pool": {k: {str(pid): p for pid, p in v.items()} if isinstance(v, dict) else v
+                     for k, v in pool.items()}}
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    (RESULTS / f"load-{args.engine}-{args.scale}.json").write_text(
+        json.dumps(kept, ensure_ascii=False, indent=1) + "\n")
 
 
 if __name__ == "__main__":

@@ -74,7 +74,8 @@ _ADJACENT = """
     WITH r, m WHERE $among IS NULL OR m.uid IN $among
     WITH r, m, startNode(r).uid AS s, endNode(r).uid AS d
     RETURN type(r) AS type, s, d, properties(r) AS rp, m.uid AS muid,
-           [l IN labels(m) WHERE l <> 'Node'][0] AS mlabel, properties(m) AS mp
+           [l IN labels(m) WHERE l <> 'Node'][0] AS mlabel,
+           CASE WHEN $bare THEN {} ELSE properties(m) END AS mp
     ORDER BY muid, type, s, d
     LIMIT $limit"""
 
@@ -224,10 +225,10 @@ class Neo4jGraph(GraphOps):
     def _adjacent(self, uids: Sequence[str], types: Sequence[str] | None,
                   labels: Sequence[str] | None, direction: Direction,
                   limit: int | None, among: Sequence[str] | None = None,
-                  ) -> list[tuple[Rel, Node]]:
+                  bare: bool = False) -> list[tuple[Rel, Node]]:
         query = _adjacency_query(_ADJACENT, types, labels, direction)
         rows = self._run(query, uids=list(uids), limit=_NO_LIMIT if limit is None else limit,
-                         among=None if among is None else list(among))
+                         among=None if among is None else list(among), bare=bare)
         return [(codec.decode_rel(r["type"], r["s"], r["d"], r["rp"]),
                  codec.decode_node(r["mlabel"], r["muid"], r["mp"])) for r in rows]
 

@@ -86,7 +86,8 @@ _ADJACENT = """
         UNION ALL
         SELECT r.id, r.src FROM rels r WHERE :in AND r.dst IN f
             AND (:types IS NULL OR r.type IN (SELECT value FROM json_each(:types))))
-    SELECT r.type, s.uid, d.uid, r.props, m.uid, m.label, m.props
+    SELECT r.type, s.uid, d.uid, r.props, m.uid, m.label,
+           CASE WHEN :bare THEN '{}' ELSE m.props END
     FROM e JOIN rels r ON r.id = e.rid JOIN nodes m ON m.id = e.mid
          JOIN nodes s ON s.id = r.src JOIN nodes d ON d.id = r.dst
     WHERE (:labels IS NULL OR m.label IN (SELECT value FROM json_each(:labels)))
@@ -264,14 +265,15 @@ class SqliteGraph(GraphOps):
     def _adjacent(self, uids: Sequence[str], types: Sequence[str] | None,
                   labels: Sequence[str] | None, direction: Direction,
                   limit: int | None, among: Sequence[str] | None = None,
-                  ) -> list[tuple[Rel, Node]]:
+                  bare: bool = False) -> list[tuple[Rel, Node]]:
         params = _adjacency_params(uids, types, labels, direction)
         params["limit"] = -1 if limit is None else limit
+        params["bare"] = bare
         params["among"] = None if among is None else json.dumps(list(among), ensure_ascii=False)
         out = []
         for rtype, s, d, rprops, muid, mlabel, mprops in self._conn.execute(_ADJACENT, params):
             out.append((codec.decode_rel(rtype, s, d, json.loads(rprops)),
-                        codec.decode_node(mlabel, muid, json.loads(mprops))))
+                        codec.decode_node(mlabel, muid, {} if bare else json.loads(mprops))))
         return out
 
     def _run_named(self, query: NamedQuery, params: dict[str, Any]) -> list[dict[str, Any]]:

@@ -296,10 +296,11 @@ class GraphOps(ABC):
     def _adjacent(self, uids: Sequence[str], types: Sequence[str] | None,
                   labels: Sequence[str] | None, direction: Direction,
                   limit: int | None, among: Sequence[str] | None = None,
-                  ) -> list[tuple[Rel, Node]]:
+                  bare: bool = False) -> list[tuple[Rel, Node]]:
         """Relationships touching any of `uids` and the node at their other end, ordered by
         (other uid, type, src uid, dst uid), an edge between two of `uids` once per end;
-        with `among`, only those whose other end is one of `among`."""
+        with `among`, only those whose other end is one of `among`; `bare` leaves the other
+        ends' properties out (a search that only walks needs their uids, not their contents)."""
 
     @abstractmethod
     def _run_named(self, query: NamedQuery, params: dict[str, Any]) -> list[dict[str, Any]]:

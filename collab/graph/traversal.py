@@ -29,6 +29,7 @@ def expand(g: GraphOps, uids: list[str], *, depth: int, labels: list[str] | None
 
     starts = sorted(g._get_uids(list(dict.fromkeys(uids))), key=lambda n: n.uid)[:limit]
     nodes: dict[str, Node] = {n.uid: n for n in starts}
+    starts_at = set(nodes)
     rels: dict[tuple[str, str, str], Rel] = {}
     frontier = list(nodes)
     expanded: list[str] = []
@@ -39,7 +40,7 @@ def expand(g: GraphOps, uids: list[str], *, depth: int, labels: list[str] | None
         # Enough rows to fill the cap even if every node already held is met on the way;
         # if that was not enough (many relationships to held nodes), fetch them all.
         fetch = 2 * (limit + len(nodes)) + 1
-        rows = g._adjacent(frontier, types, labels, direction, fetch)
+        rows = g._adjacent(frontier, types, labels, direction, fetch, bare=True)
         if len(rows) >= fetch:
             rows = _past_the_cap(g, rows, nodes, frontier, types, labels, direction, limit)
         frontier = []
@@ -54,8 +55,10 @@ def expand(g: GraphOps, uids: list[str], *, depth: int, labels: list[str] | None
     if len(nodes) >= limit:
         counts = g._adjacent_counts(expanded, types, labels, direction, list(nodes))
         omitted = {label: n for label, n in sorted(counts.items()) if n}
-    return Subgraph(list(nodes.values()), sorted(rels.values(), key=_rel_key),
-                    bool(omitted), omitted)
+    # the hops walked bare nodes: read in full only those kept, in one go
+    full = {n.uid: n for n in g._get_uids([uid for uid in nodes if uid not in starts_at])}
+    return Subgraph([full.get(uid, node) for uid, node in nodes.items()],
+                    sorted(rels.values(), key=_rel_key), bool(omitted), omitted)
 
 
 def _past_the_cap(g: GraphOps, rows: list[tuple[Rel, Node]], nodes: dict[str, Node],
@@ -71,9 +74,9 @@ def _past_the_cap(g: GraphOps, rows: list[tuple[Rel, Node]], nodes: dict[str, No
     room = limit - len(nodes)
     new = list(dict.fromkeys(other.uid for _, other in rows if other.uid not in nodes))
     if len(new) < room:
-        return g._adjacent(frontier, types, labels, direction, None)
+        return g._adjacent(frontier, types, labels, direction, None, bare=True)
     held = [*nodes, *new[:max(room, 0)]]
-    return g._adjacent(frontier, types, labels, direction, None, among=held)
+    return g._adjacent(frontier, types, labels, direction, None, among=held, bare=True)
 
 
 def shortest_paths(g: GraphOps, a: str, b: str, *, max_hops: int, labels: list[str] | None,
@@ -86,7 +89,6 @@ def shortest_paths(g: GraphOps, a: str, b: str, *, max_hops: int, labels: list[s
         return []
     if a == b:
         return [Path([ends[a]], [])]
-    nodes: dict[str, Node] = dict(ends)
     # For each side: distance of each reached node, and its (rel, neighbour) links one step back.
     dist = ({a: 0}, {b: 0})
     back: tuple[dict[str, list[tuple[Rel, str]]], ...] = ({a: []}, {b: []})
@@ -95,13 +97,13 @@ def shortest_paths(g: GraphOps, a: str, b: str, *, max_hops: int, labels: list[s
     while frontiers[0] and frontiers[1] and radius[0] + radius[1] < max_hops:
         side = 0 if len(frontiers[0]) <= len(frontiers[1]) else 1
         found: dict[str, list[tuple[Rel, str]]] = {}
-        for rel, other in g._adjacent(frontiers[side], types, labels, Direction.BOTH, None):
+        for rel, other in g._adjacent(frontiers[side], types, labels, Direction.BOTH, None,
+                                      bare=True):
             here = rel.src if rel.dst == other.uid else rel.dst
             if here not in dist[side] or dist[side][here] != radius[side]:
                 continue
             if other.uid in dist[side]:
                 continue
-            nodes.setdefault(other.uid, other)
             found.setdefault(other.uid, []).append((rel, here))
         radius[side] += 1
         for uid, links in found.items():
@@ -112,7 +114,7 @@ def shortest_paths(g: GraphOps, a: str, b: str, *, max_hops: int, labels: list[s
         if meets:
             total = min(radius[side] + dist[1 - side][u] for u in meets)
             meets = sorted(u for u in meets if radius[side] + dist[1 - side][u] == total)
-            return _assemble(nodes, back, meets, limit)
+            return _assemble(g, back, meets, limit)
     return []
 
 
@@ -134,7 +136,7 @@ def _walks(back: dict[str, list[tuple[Rel, str]]], uid: str) -> list[list[tuple[
     return out
 
 
-def _assemble(nodes: dict[str, Node], back: Sequence[dict[str, list[tuple[Rel, str]]]],
+def _assemble(g: GraphOps, back: Sequence[dict[str, list[tuple[Rel, str]]]],
               meets: list[str], limit: int) -> list[Path]:
     from collab.graph.store import Path
 
@@ -148,4 +150,7 @@ def _assemble(nodes: dict[str, Node], back: Sequence[dict[str, list[tuple[Rel, s
                 if len(candidates) >= _PATH_ENUMERATION_CAP:
                     break
     candidates.sort(key=lambda c: (c[0], [_rel_key(r) for r in c[1]]))
-    return [Path([nodes[u] for u in uids], rels) for uids, rels in candidates[:limit]]
+    chosen = candidates[:limit]
+    # the search walked bare nodes: read in full only those on the paths returned
+    full = {n.uid: n for n in g._get_uids(sorted({u for uids, _ in chosen for u in uids}))}
+    return [Path([full[u] for u in uids], rels) for uids, rels in chosen]
