@@ -29,6 +29,9 @@ def expand(g: GraphOps, uids: list[str], *, depth: int, labels: list[str] | None
 
     starts = sorted(g._get_uids(list(dict.fromkeys(uids))), key=lambda n: n.uid)[:limit]
     nodes: dict[str, Node] = {n.uid: n for n in starts}
+    # One hop reads its neighbours in full in the one query it makes; deeper expansions walk
+    # bare nodes (the second hop meets far more than it keeps) and read the kept ones after.
+    bare = depth > 1
     starts_at = set(nodes)
     rels: dict[tuple[str, str, str], Rel] = {}
     frontier = list(nodes)
@@ -40,9 +43,10 @@ def expand(g: GraphOps, uids: list[str], *, depth: int, labels: list[str] | None
         # Enough rows to fill the cap even if every node already held is met on the way;
         # if that was not enough (many relationships to held nodes), fetch them all.
         fetch = 2 * (limit + len(nodes)) + 1
-        rows = g._adjacent(frontier, types, labels, direction, fetch, bare=True)
+        rows = g._adjacent(frontier, types, labels, direction, fetch, bare=bare)
         if len(rows) >= fetch:
-            rows = _past_the_cap(g, rows, nodes, frontier, types, labels, direction, limit)
+            rows = _past_the_cap(g, rows, nodes, frontier, types, labels, direction, limit,
+                                 bare)
         frontier = []
         for rel, other in rows:
             if other.uid not in nodes:
@@ -55,15 +59,15 @@ def expand(g: GraphOps, uids: list[str], *, depth: int, labels: list[str] | None
     if len(nodes) >= limit:
         counts = g._adjacent_counts(expanded, types, labels, direction, list(nodes))
         omitted = {label: n for label, n in sorted(counts.items()) if n}
-    # the hops walked bare nodes: read in full only those kept, in one go
-    full = {n.uid: n for n in g._get_uids([uid for uid in nodes if uid not in starts_at])}
+    full = {n.uid: n for n in g._get_uids([uid for uid in nodes if uid not in starts_at])} \
+        if bare else nodes
     return Subgraph([full.get(uid, node) for uid, node in nodes.items()],
                     sorted(rels.values(), key=_rel_key), bool(omitted), omitted)
 
 
 def _past_the_cap(g: GraphOps, rows: list[tuple[Rel, Node]], nodes: dict[str, Node],
                   frontier: list[str], types: list[str] | None, labels: list[str] | None,
-                  direction: Direction, limit: int) -> list[tuple[Rel, Node]]:
+                  direction: Direction, limit: int, bare: bool) -> list[tuple[Rel, Node]]:
     """The rows a hop keeps when the first `rows` did not hold them all.
 
     Rows come in neighbour-uid order, so if they already name enough new neighbours to fill
@@ -74,9 +78,9 @@ def _past_the_cap(g: GraphOps, rows: list[tuple[Rel, Node]], nodes: dict[str, No
     room = limit - len(nodes)
     new = list(dict.fromkeys(other.uid for _, other in rows if other.uid not in nodes))
     if len(new) < room:
-        return g._adjacent(frontier, types, labels, direction, None, bare=True)
+        return g._adjacent(frontier, types, labels, direction, None, bare=bare)
     held = [*nodes, *new[:max(room, 0)]]
-    return g._adjacent(frontier, types, labels, direction, None, among=held, bare=True)
+    return g._adjacent(frontier, types, labels, direction, None, among=held, bare=bare)
 
 
 def shortest_paths(g: GraphOps, a: str, b: str, *, max_hops: int, labels: list[str] | None,
