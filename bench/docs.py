@@ -53,6 +53,10 @@ def _load(folder: Path) -> tuple[list[dict[str, Any]], list[dict[str, Any]],
         (loads if path.name.startswith("load-") else browsers
          if path.name.startswith("browser-") else runs).append(data)
     runs.sort(key=lambda r: (r["engine"], SCALES.index(r["scale"])))
+    for run in runs:  # ingest runs on an empty store: a run that skipped it shows another's
+        other = next((r for r in runs if r["engine"] == run["engine"] and "writes" in r), None)
+        if "writes" not in run and other is not None:
+            run["writes"] = {**other["writes"], "from": other["scale"]}
     return runs, loads, browsers
 
 
@@ -78,7 +82,9 @@ def targets(runs: list[dict[str, Any]]) -> list[str]:
             except KeyError:
                 continue
             bound = INGEST_TARGET[run["engine"]] if bound is None else bound
-            lines.append(f"| {what} | {run['engine']} | {_num(value)} {unit} | "
+            shared = what.startswith(("ingest", "batched")) and "from" in run["writes"]
+            where = f" (in the {run['writes']['from']} run)" if shared else ""
+            lines.append(f"| {what} | {run['engine']} | {_num(value)} {unit}{where} | "
                          f"{_verdict(value, bound, at_most, unit)} |")
     return lines
 
