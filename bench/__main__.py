@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 from pathlib import Path
 from typing import Any
@@ -68,6 +69,7 @@ def run(engine: str, scale: str, *, repeat: int, budget: float, only: list[str] 
     """Every figure for one engine and scale."""
     result: dict[str, Any] = {"engine": engine, "scale": scale, "machine": machine(),
                               "repeat": repeat, "budget_s": budget}
+    start_load = os.getloadavg()[0]  # the machine may be shared: say how busy it was
     if ingest:
         result["writes"] = writes(engine)
     with graphs.graph(engine, scale) as (store, mark):
@@ -79,6 +81,7 @@ def run(engine: str, scale: str, *, repeat: int, budget: float, only: list[str] 
         result["server_peak_mib"] = server_peak_mib() if engine == "neo4j" else None
     result["peak_rss_mib"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
     result["disk_mib"] = round(graphs.disk_bytes(engine, scale) / 2**20, 1)
+    result["load_avg"] = [round(start_load, 1), round(os.getloadavg()[0], 1)]
     return result
 
 

@@ -102,7 +102,7 @@ def latency_table(runs: list[dict[str, Any]]) -> list[str]:
     extra = [("ingest, batched elements/s", lambda r: r["writes"]["ingest_batched_per_s"]),
              ("ingest, naive elements/s", lambda r: r["writes"]["ingest_naive_per_s"]),
              ("batched ÷ naive", lambda r: r["writes"]["ingest_ratio"]),
-             ("ledger import, rows/s (100,000 rows)", lambda r: r["writes"]["ledger_rows_per_s"]),
+             ("ledger import, rows/s (100,000 rows)", _ledger),
              ("analysis, one county, s", lambda r: r["analysis"]["analysis_county_s"]),
              ("analysis, whole graph, s", lambda r: r["analysis"]["analysis_province_s"]),
              ("nodes", lambda r: r["graph"]["nodes"]),
@@ -116,11 +116,18 @@ def latency_table(runs: list[dict[str, Any]]) -> list[str]:
         for run in runs:
             try:
                 value = read(run)
-                cells.append("–" if value is None else _num(value))
+                cells.append("–" if value is None else value if isinstance(value, str)
+                             else _num(value))
             except KeyError:
                 cells.append("–")
         lines.append(f"| {what} | " + " | ".join(cells) + " |")
     return lines
+
+
+def _ledger(run: dict[str, Any]) -> Any:
+    """The import rate, or why the engine refused the one 100,000-row transaction."""
+    error = run["writes"].get("ledger_error")
+    return f"refused ({error.split(':')[0]})" if error else run["writes"]["ledger_rows_per_s"]
 
 
 def plots(runs: list[dict[str, Any]], out: Path) -> list[str]:
@@ -159,13 +166,15 @@ def plots(runs: list[dict[str, Any]], out: Path) -> list[str]:
 def section(runs: list[dict[str, Any]], loads: list[dict[str, Any]],
             browsers: list[dict[str, Any]], images: list[str]) -> str:
     out = [BEGIN, "", "## Harness results (`python -m bench`)", "",
-           "Generated from bench/results/*.json; do not edit by hand. Each latency is p50 / p95 /"
-           " max in ms (runs) over random start points (seeded), each call in its own read "
-           "transaction after five unmeasured ones; a kind stops early when its time budget "
+           "Generated from bench/results/*.json; do not edit by hand. Each latency is",
+           "p50 / p95 / max in ms (runs) over random start points (seeded), each call in its own",
+           "read transaction after five unmeasured ones; a kind stops early when its time budget",
            "runs out, so the run count is shown.", ""]
     for run in runs:
         m = run["machine"]
-        out.append(f"- {run['engine']}, {run['scale']}: {m['date']}; {m['cores']} cores, "
+        load = run.get("load_avg")
+        busy = f"; load average {load[0]} at the start, {load[1]} at the end" if load else ""
+        out.append(f"- {run['engine']}, {run['scale']}: {m['date']}{busy}; {m['cores']} cores, "
                    f"{m['memory_gib']} GiB, Python {m['python']}, SQLite {m['sqlite']}, "
                    f"driver {m['neo4j_driver']}, Neo4j {m['neo4j_server']}, {m['java']}; "
                    f"graph seed {run['graph']['seed']}, version {run['graph']['version']}.")
