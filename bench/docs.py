@@ -200,9 +200,12 @@ def section(runs: list[dict[str, Any]], loads: list[dict[str, Any]],
                 out.append(f"| {run} | {row['kind']} | {row['requests']} | {row['errors']} | "
                            f"{row['p50_ms']} | {row['p95_ms']} | {row['max_ms']} | "
                            f"{row['target_ms']} | {row['met']} |")
-            out.append(f"| {run} | connection pool in use, per worker | before "
-                       f"{load['pool']['before']} | after {load['pool']['after']} | | | | | "
-                       f"{'yes' if load['pool']['back_to_baseline'] else 'no'} |")
+            pool = load["pool"]
+            used = {k: sum(p["in_use"] for p in pool[k].values()) for k in ("before", "after")}
+            out.append(f"| {run} | pool connections in use (workers seen) | "
+                       f"before {used['before']} ({len(pool['before'])}) | "
+                       f"after {used['after']} ({len(pool['after'])}) | | | | back to baseline | "
+                       f"{'yes' if pool['back_to_baseline'] else 'no'} |")
     out += ["", END]
     return "\n".join(out)
 

@@ -21,6 +21,7 @@ import os
 import random
 import re
 import signal
+import socket
 import statistics
 import subprocess
 import sys
@@ -67,13 +68,25 @@ class Server:
 
     def __init__(self, env: dict[str, str], port: int, workers: int, threads: int):
         self.url = f"http://127.0.0.1:{port}"
+        with socket.socket() as probe:
+            if probe.connect_ex(("127.0.0.1", port)) == 0:  # else we would measure that one
+                raise SystemExit(f"bench.load: port {port} is in use (--port)")
         self.instance = tempfile.TemporaryDirectory(prefix="collab-load-")
+        self._log = Path(self.instance.name) / "gunicorn.log"  # a pipe left unread could block it
         gunicorn = Path(sys.executable).with_name("gunicorn")
         self.proc = subprocess.Popen(
             [str(gunicorn), "-b", f"127.0.0.1:{port}", "-w", str(workers), "-k", "gthread",
              "--threads", str(threads), "--timeout", "120", "collab.web:create_app()"],
             env={**os.environ, **env, "COLLAB_INSTANCE": self.instance.name},
-            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+            stdout=subprocess.DEVNULL, stderr=self._log.open("w"))
+        try:
+            self._wait()
+        except BaseException:
+            self.stop()
+            raise
+
+    def _wait(self) -> None:
+        """Until /healthz answers, or gunicorn ends, or two minutes pass."""
         deadline = time.monotonic() + 120
         while time.monotonic() < deadline:
             try:
@@ -82,9 +95,8 @@ class Server:
             except requests.RequestException:
                 pass
             if self.proc.poll() is not None:
-                raise SystemExit(f"bench.load: gunicorn ended: {self.proc.stderr.read()[-800:]}")
+                raise SystemExit(f"bench.load: gunicorn ended: {self._log.read_text()[-800:]}")
             time.sleep(0.5)
-        self.stop()
         raise SystemExit("bench.load: gunicorn did not answer within 120 s")
 
     def pools(self, workers: int) -> dict[int, dict[str, int]]:
