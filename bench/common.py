@@ -1,8 +1,9 @@
 """What every benchmark shares: the engines to measure, the machine, and how figures print.
 
 The Neo4j engine is a server of the benchmark's own (scripts/neo4j-local with its own home and
-port), or the one at COLLAB_BENCH_NEO4J_URI: benchmarks wipe the database they measure, so they
-never touch the development or test server.
+port: COLLAB_BENCH_NEO4J_HOME / COLLAB_BENCH_NEO4J_PORT, so two people measuring on one machine
+keep apart), or the one at COLLAB_BENCH_NEO4J_URI: benchmarks wipe the database they measure,
+so they never touch the development or test server.
 """
 
 from __future__ import annotations
@@ -27,8 +28,8 @@ from collab.graph.store import Store
 
 ROOT = Path(__file__).resolve().parent.parent
 NEO4J_SCRIPT = ROOT / "scripts" / "neo4j-local" / "neo4j-local"
-BENCH_HOME = ROOT / ".neo4j" / "bench"
-BENCH_PORT = "17689"
+BENCH_HOME = Path(os.environ.get("COLLAB_BENCH_NEO4J_HOME", str(ROOT / ".neo4j" / "bench")))
+BENCH_PORT = os.environ.get("COLLAB_BENCH_NEO4J_PORT", "17689")
 PASSWORD = "collab-test-pw"
 
 
@@ -60,12 +61,15 @@ def sqlite_engine() -> Iterator[Store]:
 
 
 @contextmanager
-def neo4j_engine() -> Iterator[Store]:
-    """A wiped Neo4j store on the benchmark's own server (started and stopped here)."""
+def neo4j_server(data: Path | None = None) -> Iterator[Neo4jStore]:
+    """A store on the benchmark's own server over the data folder `data` (default: the home's),
+    started here and stopped after; or the server at COLLAB_BENCH_NEO4J_URI, left running."""
     uri = os.environ.get("COLLAB_BENCH_NEO4J_URI")
     env = {**os.environ, "NEO4J_LOCAL_HOME": str(BENCH_HOME), "NEO4J_LOCAL_PORT": BENCH_PORT,
            "NEO4J_LOCAL_HEAP": os.environ.get("NEO4J_LOCAL_HEAP", "2g"),
            "NEO4J_LOCAL_PAGECACHE_MB": os.environ.get("NEO4J_LOCAL_PAGECACHE_MB", "3072")}
+    if data is not None:
+        env["NEO4J_LOCAL_DATA"] = str(data)
     started = False
     if not uri:
         _share_build(BENCH_HOME)
@@ -76,14 +80,26 @@ def neo4j_engine() -> Iterator[Store]:
         uri, started = done.stdout.strip().splitlines()[-1], True
     store = Neo4jStore(uri, "neo4j", os.environ.get("COLLAB_BENCH_NEO4J_PASSWORD", PASSWORD))
     try:
-        with store.driver.session() as s:
-            s.run("MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS").consume()
-        store.init_schema()
         yield store
     finally:
         store.close()
         if started:
             subprocess.run([str(NEO4J_SCRIPT), "stop"], env=env, capture_output=True, check=False)
+
+
+def wipe(store: Neo4jStore) -> None:
+    """Delete every node (in batches, so a big graph does not need one huge transaction)."""
+    with store.driver.session() as s:
+        s.run("MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS").consume()
+
+
+@contextmanager
+def neo4j_engine() -> Iterator[Store]:
+    """A wiped Neo4j store on the benchmark's own server (started and stopped here)."""
+    with neo4j_server() as store:
+        wipe(store)
+        store.init_schema()
+        yield store
 
 
 def _share_build(home: Path) -> None:

@@ -161,6 +161,11 @@ class Authz:
             return node.key in own_keys(g, authz=self, label=node.label)
         return False
 
+    def sees_all(self) -> bool:
+        """Whether every node of `labels()` is visible (no region, not a liaison), so a
+        traversal over those labels needs no check node by node."""
+        return self.actor.region is None and self.role != Role.LIAISON
+
     def sees(self, g: Graph, node: Node) -> bool:
         """Whether this actor may see `node`."""
         if node.label not in self.labels() or not self.in_region(node):

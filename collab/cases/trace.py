@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from collab.cases.lifecycle import history
 from collab.errors import N_, NotFound, ValidationError
 from collab.graph.codec import Node
 from collab.graph.store import Direction, Graph
@@ -20,10 +19,12 @@ def _props(node: Node) -> dict[str, Any]:
     return {k: v for k, v in node.props.items() if k not in ("version", "id_enc", "id_hash")}
 
 
-def _steps(g: Graph, node: Node) -> list[dict[str, Any]]:
+def _steps(events: list[Node]) -> list[dict[str, Any]]:
+    """Lifecycle events as steps, oldest first (by business date, then recording time), the
+    order `lifecycle.history` gives."""
     return [{"on": e.get("on"), "from": e.get("from_status"), "to": e.get("to_status"),
              "kind": e.get("kind"), "actor": e.get("actor"), "reason": e.get("reason")}
-            for e in history(g, node.label, node.key)]
+            for e in sorted(events, key=lambda e: (e.get("on"), e.get("at")))]
 
 
 def _around(g: Graph, node: Node, types: list[str], direction: Direction = Direction.OUT,
@@ -34,16 +35,37 @@ def _around(g: Graph, node: Node, types: list[str], direction: Direction = Direc
     return [n for n in sub.nodes if n.uid != node.uid]
 
 
+Level = dict[str, dict[str, list[Node]]]
+
+
+def _level(g: Graph, nodes: list[Node], types: list[str]) -> Level:
+    """For each of `nodes`: its neighbours along each of `types` (outgoing) and its lifecycle
+    events (`EVENT_OF`, incoming), each list in uid order — one expansion for them all, so a
+    trace costs a round trip per level of the chain, not one per neighbour asked about."""
+    out: Level = {n.uid: {t: [] for t in [*types, _EVENTS]} for n in nodes}
+    if not nodes:
+        return out
+    sub = g.expand([n.uid for n in nodes], depth=1, types=[*types, _EVENTS],
+                   direction=Direction.BOTH, limit=_PER_NODE * len(nodes))
+    found = {n.uid: n for n in sub.nodes}
+    for rel in sub.rels:
+        if rel.type == _EVENTS and rel.dst in out:
+            out[rel.dst][_EVENTS].append(found[rel.src])
+        elif rel.type != _EVENTS and rel.src in out:
+            out[rel.src][rel.type].append(found[rel.dst])
+    for lists in out.values():
+        for kind in lists:
+            lists[kind].sort(key=lambda n: n.uid)
+    return out
+
+
+_EVENTS = "EVENT_OF"
+_PER_NODE = 1000
+
+
 def _person(node: Node) -> dict[str, Any]:
     """A person as a trace shows them: name and masked ID number only."""
     return {"uid": node.uid, "name": node.get("name"), "id_masked": node.get("id_masked")}
-
-
-def _case(g: Graph, case: Node) -> dict[str, Any]:
-    return {**_props(case),
-            "filed_by": [d.get("name") for d in _around(g, case, ["FILED_BY"])],
-            "subjects": [_person(p) for p in _around(g, case, ["SUBJECT"])],
-            "steps": _steps(g, case)}
 
 
 def trace(g: Graph, *, clue_no: str) -> dict[str, Any]:
@@ -51,24 +73,28 @@ def trace(g: Graph, *, clue_no: str) -> dict[str, Any]:
     clue = g.get("Clue", clue_no)
     if clue is None:
         raise NotFound(N_("no clue %(no)r"), no=clue_no)
-    issues = []
-    for issue in _around(g, clue, ["FROM_ISSUE"]):
-        groups = _around(g, issue, ["FOUND_BY"])
-        issues.append({
-            **_props(issue),
-            "units": [_props(u) for u in _around(g, issue, ["CONCERNS"])],
-            "groups": [{**_props(grp), "rounds": [_props(r) for r in
-                                                  _around(g, grp, ["OF_ROUND"])]}
-                       for grp in groups],
-            "found_with": [d.get("name") for d in _around(g, issue, ["FOUND_WITH"])]})
-    transfers = []
-    for t in sorted(_around(g, clue, ["TRANSFERRED"]), key=lambda n: n.key):
-        transfers.append({**_props(t), "to": [d.get("name") for d in _around(g, t, ["TO"])],
-                          "steps": _steps(g, t)})
-    return {"clue": _props(clue), "steps": _steps(g, clue), "issues": issues,
-            "against": [_person(p) for p in _around(g, clue, ["AGAINST"])],
-            "transfers": transfers,
-            "cases": [_case(g, k) for k in _around(g, clue, ["BECAME"])]}
+    first = _level(g, [clue], ["FROM_ISSUE", "TRANSFERRED", "AGAINST", "BECAME"])[clue.uid]
+    issues, transfers, cases = first["FROM_ISSUE"], first["TRANSFERRED"], first["BECAME"]
+    second = _level(g, [*issues, *transfers, *cases],
+                    ["FOUND_BY", "CONCERNS", "FOUND_WITH", "TO", "FILED_BY", "SUBJECT"])
+    groups = [grp for i in issues for grp in second[i.uid]["FOUND_BY"]]
+    third = _level(g, list({grp.uid: grp for grp in groups}.values()), ["OF_ROUND"])
+    return {
+        "clue": _props(clue), "steps": _steps(first[_EVENTS]),
+        "issues": [{**_props(i),
+                    "units": [_props(u) for u in second[i.uid]["CONCERNS"]],
+                    "groups": [{**_props(grp), "rounds": [_props(r) for r in
+                                                          third[grp.uid]["OF_ROUND"]]}
+                               for grp in second[i.uid]["FOUND_BY"]],
+                    "found_with": [d.get("name") for d in second[i.uid]["FOUND_WITH"]]}
+                   for i in issues],
+        "against": [_person(p) for p in first["AGAINST"]],
+        "transfers": [{**_props(t), "to": [d.get("name") for d in second[t.uid]["TO"]],
+                       "steps": _steps(second[t.uid][_EVENTS])}
+                      for t in sorted(transfers, key=lambda n: n.key)],
+        "cases": [{**_props(k), "filed_by": [d.get("name") for d in second[k.uid]["FILED_BY"]],
+                   "subjects": [_person(p) for p in second[k.uid]["SUBJECT"]],
+                   "steps": _steps(second[k.uid][_EVENTS])} for k in cases]}
 
 
 def touching(g: Graph, *, person: str | None = None, unit: str | None = None) -> dict[str, Any]:

@@ -71,9 +71,11 @@ _ADJACENT = """
     MATCH (n:Node {uid: u})
     MATCH <<pattern>>
     <<where>>
+    WITH r, m WHERE $among IS NULL OR m.uid IN $among
     WITH r, m, startNode(r).uid AS s, endNode(r).uid AS d
     RETURN type(r) AS type, s, d, properties(r) AS rp, m.uid AS muid,
-           [l IN labels(m) WHERE l <> 'Node'][0] AS mlabel, properties(m) AS mp
+           [l IN labels(m) WHERE l <> 'Node'][0] AS mlabel,
+           CASE WHEN $bare THEN {} ELSE properties(m) END AS mp
     ORDER BY muid, type, s, d
     LIMIT $limit"""
 
@@ -222,9 +224,11 @@ class Neo4jGraph(GraphOps):
 
     def _adjacent(self, uids: Sequence[str], types: Sequence[str] | None,
                   labels: Sequence[str] | None, direction: Direction,
-                  limit: int | None) -> list[tuple[Rel, Node]]:
+                  limit: int | None, among: Sequence[str] | None = None,
+                  bare: bool = False) -> list[tuple[Rel, Node]]:
         query = _adjacency_query(_ADJACENT, types, labels, direction)
-        rows = self._run(query, uids=list(uids), limit=_NO_LIMIT if limit is None else limit)
+        rows = self._run(query, uids=list(uids), limit=_NO_LIMIT if limit is None else limit,
+                         among=None if among is None else list(among), bare=bare)
         return [(codec.decode_rel(r["type"], r["s"], r["d"], r["rp"]),
                  codec.decode_node(r["mlabel"], r["muid"], r["mp"])) for r in rows]
 
@@ -347,12 +351,17 @@ class Neo4jStore(StoreOps):
                                             t=t))[0]["c"] for t in schema.RELS}
         return {"nodes": nodes, "rels": rels}
 
+    def pool(self) -> dict[str, int]:
+        # The driver has no public pool figures; its pool object keeps them per address.
+        pool = self.driver._pool
+        with pool.lock:
+            held = [c for conns in pool.connections.values() for c in conns]
+            return {"open": len(held), "in_use": sum(bool(c.in_use) for c in held)}
+
     def connections_in_use(self) -> int:
-        """Connections the driver's pool has lent out now (a health figure: at rest it is 0,
-        so a request that leaves one borrowed has leaked a session). Reads the pool's own
-        bookkeeping, which the driver offers no public call for."""
-        pool = self.driver._pool  # type: ignore[attr-defined]
-        return sum(pool.in_use_connection_count(address) for address in list(pool.connections))
+        """Connections the pool has lent out now: 0 at rest, so a request that leaves one
+        borrowed has leaked a session."""
+        return self.pool()["in_use"]
 
     def close(self) -> None:
         self.driver.close()

@@ -88,10 +88,12 @@ _ADJACENT = """
         UNION ALL
         SELECT r.id, r.src FROM rels r WHERE :in AND r.dst IN f
             AND (:types IS NULL OR r.type IN (SELECT value FROM json_each(:types))))
-    SELECT r.type, s.uid, d.uid, r.props, m.uid, m.label, m.props
+    SELECT r.type, s.uid, d.uid, r.props, m.uid, m.label,
+           CASE WHEN :bare THEN '{}' ELSE m.props END
     FROM e JOIN rels r ON r.id = e.rid JOIN nodes m ON m.id = e.mid
          JOIN nodes s ON s.id = r.src JOIN nodes d ON d.id = r.dst
     WHERE (:labels IS NULL OR m.label IN (SELECT value FROM json_each(:labels)))
+      AND (:among IS NULL OR m.uid IN (SELECT value FROM json_each(:among)))
     ORDER BY m.uid, r.type, s.uid, d.uid
     LIMIT :limit"""
 
@@ -296,13 +298,16 @@ class SqliteGraph(GraphOps):
 
     def _adjacent(self, uids: Sequence[str], types: Sequence[str] | None,
                   labels: Sequence[str] | None, direction: Direction,
-                  limit: int | None) -> list[tuple[Rel, Node]]:
+                  limit: int | None, among: Sequence[str] | None = None,
+                  bare: bool = False) -> list[tuple[Rel, Node]]:
         params = _adjacency_params(uids, types, labels, direction)
         params["limit"] = -1 if limit is None else limit
+        params["bare"] = bare
+        params["among"] = None if among is None else json.dumps(list(among), ensure_ascii=False)
         out = []
         for rtype, s, d, rprops, muid, mlabel, mprops in self._conn.execute(_ADJACENT, params):
             out.append((codec.decode_rel(rtype, s, d, json.loads(rprops)),
-                        codec.decode_node(mlabel, muid, json.loads(mprops))))
+                        codec.decode_node(mlabel, muid, {} if bare else json.loads(mprops))))
         return out
 
     def _run_named(self, query: NamedQuery, params: dict[str, Any]) -> list[dict[str, Any]]:
@@ -440,6 +445,11 @@ class SqliteStore(StoreOps):
     def integrity_check(self) -> str:
         """SQLite's own verdict on the file: 'ok' when sound."""
         return self._conn().execute("PRAGMA integrity_check").fetchone()[0]
+
+    def pool(self) -> dict[str, int]:
+        with self._lock:
+            return {"open": len(self._all),
+                    "in_use": sum(conn.in_transaction for conn in self._all)}
 
     def close(self) -> None:
         with self._lock:

@@ -244,6 +244,11 @@ class Store(Graph, Protocol):
         """Nodes per label and relationships per type: {"nodes": {...}, "rels": {...}}."""
         ...
 
+    def pool(self) -> dict[str, int]:
+        """Connections open and in use now: a pool back at its baseline after load shows
+        that no request kept one (read by /healthz for local callers only)."""
+        ...
+
     def close(self) -> None:
         """Release connections."""
         ...
@@ -290,9 +295,12 @@ class GraphOps(ABC):
     @abstractmethod
     def _adjacent(self, uids: Sequence[str], types: Sequence[str] | None,
                   labels: Sequence[str] | None, direction: Direction,
-                  limit: int | None) -> list[tuple[Rel, Node]]:
+                  limit: int | None, among: Sequence[str] | None = None,
+                  bare: bool = False) -> list[tuple[Rel, Node]]:
         """Relationships touching any of `uids` and the node at their other end, ordered by
-        (other uid, type, src uid, dst uid), an edge between two of `uids` once per end."""
+        (other uid, type, src uid, dst uid), an edge between two of `uids` once per end;
+        with `among`, only those whose other end is one of `among`; `bare` leaves the other
+        ends' properties out (a search that only walks needs their uids, not their contents)."""
 
     @abstractmethod
     def _run_named(self, query: NamedQuery, params: dict[str, Any]) -> list[dict[str, Any]]:

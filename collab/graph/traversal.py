@@ -29,6 +29,10 @@ def expand(g: GraphOps, uids: list[str], *, depth: int, labels: list[str] | None
 
     starts = sorted(g._get_uids(list(dict.fromkeys(uids))), key=lambda n: n.uid)[:limit]
     nodes: dict[str, Node] = {n.uid: n for n in starts}
+    # One hop reads its neighbours in full in the one query it makes; deeper expansions walk
+    # bare nodes (the second hop meets far more than it keeps) and read the kept ones after.
+    bare = depth > 1
+    starts_at = set(nodes)
     rels: dict[tuple[str, str, str], Rel] = {}
     frontier = list(nodes)
     expanded: list[str] = []
@@ -39,9 +43,10 @@ def expand(g: GraphOps, uids: list[str], *, depth: int, labels: list[str] | None
         # Enough rows to fill the cap even if every node already held is met on the way;
         # if that was not enough (many relationships to held nodes), fetch them all.
         fetch = 2 * (limit + len(nodes)) + 1
-        rows = g._adjacent(frontier, types, labels, direction, fetch)
+        rows = g._adjacent(frontier, types, labels, direction, fetch, bare=bare)
         if len(rows) >= fetch:
-            rows = g._adjacent(frontier, types, labels, direction, None)
+            rows = _past_the_cap(g, rows, nodes, frontier, types, labels, direction, limit,
+                                 bare)
         frontier = []
         for rel, other in rows:
             if other.uid not in nodes:
@@ -54,8 +59,28 @@ def expand(g: GraphOps, uids: list[str], *, depth: int, labels: list[str] | None
     if len(nodes) >= limit:
         counts = g._adjacent_counts(expanded, types, labels, direction, list(nodes))
         omitted = {label: n for label, n in sorted(counts.items()) if n}
-    return Subgraph(list(nodes.values()), sorted(rels.values(), key=_rel_key),
-                    bool(omitted), omitted)
+    full = {n.uid: n for n in g._get_uids([uid for uid in nodes if uid not in starts_at])} \
+        if bare else nodes
+    return Subgraph([full.get(uid, node) for uid, node in nodes.items()],
+                    sorted(rels.values(), key=_rel_key), bool(omitted), omitted)
+
+
+def _past_the_cap(g: GraphOps, rows: list[tuple[Rel, Node]], nodes: dict[str, Node],
+                  frontier: list[str], types: list[str] | None, labels: list[str] | None,
+                  direction: Direction, limit: int, bare: bool) -> list[tuple[Rel, Node]]:
+    """The rows a hop keeps when the first `rows` did not hold them all.
+
+    Rows come in neighbour-uid order, so if they already name enough new neighbours to fill
+    the cap, those are the ones kept whatever follows; what follows only adds relationships
+    to nodes held, fetched as such. A hub's thousands of other neighbours are then counted
+    (for `omitted`), never read. Otherwise every row is read.
+    """
+    room = limit - len(nodes)
+    new = list(dict.fromkeys(other.uid for _, other in rows if other.uid not in nodes))
+    if len(new) < room:
+        return g._adjacent(frontier, types, labels, direction, None, bare=bare)
+    held = [*nodes, *new[:max(room, 0)]]
+    return g._adjacent(frontier, types, labels, direction, None, among=held, bare=bare)
 
 
 def shortest_paths(g: GraphOps, a: str, b: str, *, max_hops: int, labels: list[str] | None,
@@ -68,7 +93,6 @@ def shortest_paths(g: GraphOps, a: str, b: str, *, max_hops: int, labels: list[s
         return []
     if a == b:
         return [Path([ends[a]], [])]
-    nodes: dict[str, Node] = dict(ends)
     # For each side: distance of each reached node, and its (rel, neighbour) links one step back.
     dist = ({a: 0}, {b: 0})
     back: tuple[dict[str, list[tuple[Rel, str]]], ...] = ({a: []}, {b: []})
@@ -77,13 +101,13 @@ def shortest_paths(g: GraphOps, a: str, b: str, *, max_hops: int, labels: list[s
     while frontiers[0] and frontiers[1] and radius[0] + radius[1] < max_hops:
         side = 0 if len(frontiers[0]) <= len(frontiers[1]) else 1
         found: dict[str, list[tuple[Rel, str]]] = {}
-        for rel, other in g._adjacent(frontiers[side], types, labels, Direction.BOTH, None):
+        for rel, other in g._adjacent(frontiers[side], types, labels, Direction.BOTH, None,
+                                      bare=True):
             here = rel.src if rel.dst == other.uid else rel.dst
             if here not in dist[side] or dist[side][here] != radius[side]:
                 continue
             if other.uid in dist[side]:
                 continue
-            nodes.setdefault(other.uid, other)
             found.setdefault(other.uid, []).append((rel, here))
         radius[side] += 1
         for uid, links in found.items():
@@ -94,7 +118,7 @@ def shortest_paths(g: GraphOps, a: str, b: str, *, max_hops: int, labels: list[s
         if meets:
             total = min(radius[side] + dist[1 - side][u] for u in meets)
             meets = sorted(u for u in meets if radius[side] + dist[1 - side][u] == total)
-            return _assemble(nodes, back, meets, limit)
+            return _assemble(g, back, meets, limit)
     return []
 
 
@@ -116,7 +140,7 @@ def _walks(back: dict[str, list[tuple[Rel, str]]], uid: str) -> list[list[tuple[
     return out
 
 
-def _assemble(nodes: dict[str, Node], back: Sequence[dict[str, list[tuple[Rel, str]]]],
+def _assemble(g: GraphOps, back: Sequence[dict[str, list[tuple[Rel, str]]]],
               meets: list[str], limit: int) -> list[Path]:
     from collab.graph.store import Path
 
@@ -130,4 +154,7 @@ def _assemble(nodes: dict[str, Node], back: Sequence[dict[str, list[tuple[Rel, s
                 if len(candidates) >= _PATH_ENUMERATION_CAP:
                     break
     candidates.sort(key=lambda c: (c[0], [_rel_key(r) for r in c[1]]))
-    return [Path([nodes[u] for u in uids], rels) for uids, rels in candidates[:limit]]
+    chosen = candidates[:limit]
+    # the search walked bare nodes: read in full only those on the paths returned
+    full = {n.uid: n for n in g._get_uids(sorted({u for uids, _ in chosen for u in uids}))}
+    return [Path([full[u] for u in uids], rels) for uids, rels in chosen]

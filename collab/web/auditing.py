@@ -126,8 +126,12 @@ def _kind(status: int) -> Kind:
     return Kind.VIEW if request.method in ("GET", "HEAD", "OPTIONS") else Kind.CHANGE
 
 
+# Static files, and the load balancer's health probe (it shows no data and would flood the trail).
+UNAUDITED = frozenset({"static", "health.healthz"})
+
+
 def _record(response: Response) -> Response:
-    if g.get("audited") or request.endpoint == "static":
+    if g.get("audited") or request.endpoint in UNAUDITED:
         return response
     label, key = g.get("audit_object", ("", ""))
     status = response.status_code

@@ -18,6 +18,7 @@ def register_blueprints(app: Flask) -> None:
         departments,
         explorer,
         exports,
+        health,
         imports,
         letters,
         nodes,
@@ -27,5 +28,6 @@ def register_blueprints(app: Flask) -> None:
     )
 
     for area in (auth, dashboard, nodes, clues, checks, rectification, letters, imports,
-                 exports, admin, auditlog, explorer, crosscheck, departments, units, twofactor):
+                 exports, admin, auditlog, explorer, crosscheck, departments, units, twofactor,
+                 health):
         app.register_blueprint(area.bp)

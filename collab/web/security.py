@@ -27,7 +27,7 @@ login_manager = LoginManager()
 csrf = CSRFProtect()
 
 # Endpoints anyone may reach; everything else needs a signed-in user.
-PUBLIC = frozenset({"auth.login", "auth.language", "static"})
+PUBLIC = frozenset({"auth.login", "auth.language", "static", "health.healthz"})
 # Endpoints a user who must change their password may still reach.
 BEFORE_NEW_PASSWORD = frozenset({"auth.password", "auth.logout", "auth.language", "static"})
 # And those a user who must set up two-factor sign-in may reach.

@@ -233,6 +233,29 @@ def test_expansion_is_capped_and_says_what_it_left_out(store: Store) -> None:
     assert {n.label for n in only_units.nodes} == {"Region", "Unit"} and not only_units.capped
 
 
+def test_capped_expansion_past_a_hub_keeps_every_relationship_between_held_nodes(
+        store: Store) -> None:
+    # One unit, three cadres working there, each also working at the same 40 other units:
+    # the second hop meets 123 relationships, far more than a cap of 10 needs to read.
+    store.upsert_nodes("Unit", [{"code": f"U{i:03d}", "name": f"村党支部{i}"}
+                                for i in range(41)])
+    store.upsert_nodes("Person", [{"uid": f"p{i}", "name": f"干部{i}"} for i in range(3)])
+    store.upsert_rels("WORKS_AT", [{"src": f"p{p}", "dst": f"U{u:03d}"}
+                                   for p in range(3) for u in range(41)],
+                      src="Person", dst="Unit")
+    start = store.get("Unit", "U000")
+    assert start is not None
+    full = store.expand([start.uid], depth=2, limit=1000)
+    cut = store.expand([start.uid], depth=2, limit=10)
+    kept = {n.uid for n in cut.nodes}
+    others = sorted(n.uid for n in full.nodes if n.label == "Unit" and n.uid != start.uid)
+    assert kept == {start.uid, *(f"p{i}" for i in range(3)), *others[:6]}
+    # each held unit is tied to all three cadres, whatever its place in the neighbour order
+    assert len(cut.rels) == 3 + 6 * 3
+    assert all(r.src in kept and r.dst in kept for r in cut.rels)
+    assert dict(cut.omitted) == {"Unit": 34}
+
+
 def test_expansion_depth_and_type_filters(store: Store) -> None:
     load_regions(store)
     store.upsert_nodes("Unit", [{"code": "U1", "name": "那能乡党委"}])
