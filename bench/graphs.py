@@ -36,13 +36,15 @@ SEED = 1
 KEY = IdKey.from_secret(b"collab-bench-id-key-not-a-secret")
 CHECKS = 260  # joint checks prepared for the proposal benchmark (≥ 200 runs + warm-up)
 CHECK_DAY = date(2024, 5, 1)
-PREPARATION = 1  # raise when what `_prepare` adds changes
+PREPARATION = 2  # raise when what `_prepare` adds, or what the write path stores, changes
+# The generator, and the schema whose indexes and stored shortcuts a kept graph must have.
+SOURCES = (ROOT / "seeds" / "synthetic.py", ROOT / "collab" / "graph" / "schema.py")
 
 
 def version() -> str:
-    """What a kept graph must match: the generator's source and this preparation."""
-    source = (ROOT / "seeds" / "synthetic.py").read_bytes()
-    return f"{PREPARATION}-{hashlib.sha256(source).hexdigest()[:12]}"
+    """What a kept graph must match: the generator's and the schema's source, this preparation."""
+    digest = hashlib.sha256(b"".join(path.read_bytes() for path in SOURCES))
+    return f"{PREPARATION}-{digest.hexdigest()[:12]}"
 
 
 def check_no(i: int) -> str:
