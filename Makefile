@@ -18,6 +18,10 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install -q -e '.[test]'
 	touch $@ $(VENV)/.installed
 
+$(VENV)/.installed-bench: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q -e '.[test,bench]'
+	touch $@ $(VENV)/.installed $(VENV)/.installed-test
+
 ## demo: the embedded store, loaded with the Yunnan seed scenario, served on 127.0.0.1:5000.
 ## No shared default accounts: each demo account gets a generated password, printed once, that
 ## must be changed at first sign-in (again later: collab user passwd NAME --generate); the
@@ -53,8 +57,14 @@ test: $(VENV)/.installed-test
 
 ## bench: ingest figures on both engines (run on demand, never in `make test`); the other
 ## benchmarks are `python -m bench.<name>` (see docs/BENCHMARKS.md). Each starts its own Neo4j.
-bench: $(VENV)/.installed-test
-	$(BIN)/python -m bench.ingest
+## bench: the harness on both engines at county and province scale (graphs kept under
+## bench/data/ between runs), then docs/BENCHMARKS.md regenerated from bench/results/.
+## The web under load and the 1,000-node explorer: python -m bench.load / python -m bench.browser
+BENCH_SCALES ?= county province
+bench: $(VENV)/.installed-bench
+	for engine in sqlite neo4j; do for scale in $(BENCH_SCALES); do \
+		$(BIN)/python -m bench --engine $$engine --scale $$scale || exit 1; done; done
+	$(BIN)/python -m bench --write-docs
 
 ## translations: extract the app's strings, merge them into the Chinese catalogue, compile it
 translations: $(VENV)/.installed-test
