@@ -19,7 +19,7 @@ from typing import Any
 
 from collab.cases.authz import Authz, Perm
 from collab.cases.regions import subtree_prefix
-from collab.errors import ValidationError
+from collab.errors import N_, ValidationError
 from collab.graph.store import Graph, NamedQuery
 
 # Above this many nodes, betweenness is estimated from a fixed sample of sources.
@@ -354,7 +354,7 @@ class Table:
                 sheet.append(row)
             book.save(path)
         else:
-            raise ValidationError(f"{path.name}: export to .csv or .xlsx")
+            raise ValidationError(N_("%(file)s: export to .csv or .xlsx"), file=path.name)
         return path
 
 

@@ -18,7 +18,7 @@ from enum import StrEnum
 from typing import Any
 
 from collab.cases.authz import Authz, Perm, mask_id_numbers
-from collab.errors import ConfigError, ValidationError
+from collab.errors import N_, ConfigError, ValidationError
 from collab.graph.codec import Node
 from collab.graph.store import Cond, Graph, Op, Page
 
@@ -72,8 +72,8 @@ def retention_days(env: Mapping[str, str] | None = None) -> int:
     if not raw.strip():
         return MIN_RETENTION_DAYS
     if not raw.strip().isdigit() or int(raw) < MIN_RETENTION_DAYS:
-        raise ConfigError(f"COLLAB_AUDIT_RETENTION_DAYS must be a whole number of days, at "
-                          f"least {MIN_RETENTION_DAYS}; got {raw!r}")
+        raise ConfigError(N_("COLLAB_AUDIT_RETENTION_DAYS must be a whole number of days, at "
+                             "least %(least)s; got %(got)r"), least=MIN_RETENTION_DAYS, got=raw)
     return int(raw)
 
 

@@ -17,7 +17,7 @@ from typing import Any
 from collab.cases import regions
 from collab.cases.actors import Actor
 from collab.cases.idnumbers import IdKey, mask_id_numbers
-from collab.errors import NotFound, ValidationError
+from collab.errors import N_, NotFound, ValidationError
 from collab.graph.codec import Node
 from collab.graph.store import Cond, Direction, Graph, Op, Page
 
@@ -102,8 +102,8 @@ class Authz:
 
     def __post_init__(self) -> None:
         if self.actor.role not in Role.__members__.values():
-            raise ValidationError(f"unknown role {self.actor.role!r}; roles: "
-                                  f"{', '.join(Role)}")
+            raise ValidationError(N_("unknown role %(role)r; roles: %(roles)s"),
+                                  role=self.actor.role, roles=", ".join(Role))
         if self.actor.role == Role.LIAISON and not self.actor.department:
             raise ValidationError("a liaison needs its department")
         if self.actor.region is not None:

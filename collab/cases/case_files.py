@@ -13,7 +13,7 @@ from datetime import date
 
 from collab.cases.actors import Actor
 from collab.cases.lifecycle import record_event
-from collab.errors import ConflictError, NotFound, ValidationError
+from collab.errors import N_, ConflictError, NotFound, ValidationError
 from collab.graph.codec import Node
 from collab.graph.store import Graph
 
@@ -28,13 +28,14 @@ def file_other_case(g: Graph, *, actor: Actor, no: str, department: str, filed_o
                     subjects: Sequence[str] = ()) -> Node:
     """File a case that did not come from an inspection clue (信访, 审计, 自办 …)."""
     if origin not in ORIGINS or origin == "inspection_clue":
-        raise ValidationError(f"origin {origin!r}: one of {', '.join(ORIGINS[1:])} "
-                              f"(cases from clues are filed on the clue's transfer)")
+        raise ValidationError(N_("origin %(origin)r: one of %(origins)s (cases from clues are "
+                                 "filed on the clue's transfer)"), origin=origin,
+                              origins=", ".join(ORIGINS[1:]))
     if g.get("Case", no) is not None:
-        raise ConflictError(f"case {no} already exists")
+        raise ConflictError(N_("case %(no)s already exists"), no=no)
     dept = g.get("Department", department)
     if dept is None:
-        raise NotFound(f"no department {department!r}")
+        raise NotFound(N_("no department %(code)r"), code=department)
     g.upsert_nodes("Case", [{"no": no, "title": title, "filed_on": filed_on, "origin": origin,
                              "department_code": department,
                              "region_code": region_code or dept.get("region_code")}])
@@ -54,22 +55,25 @@ def record_outcome(g: Graph, *, actor: Actor, case_no: str, sanctions: Sequence[
     """Record how a case ended: sanctions (党纪处分 with its grade …), funds, closing date."""
     case = g.lock("Case", case_no)
     if case is None:
-        raise NotFound(f"no case {case_no!r}")
+        raise NotFound(N_("no case %(no)r"), no=case_no)
     unknown = [s for s in sanctions if s not in SANCTIONS]
     if unknown:
-        raise ValidationError(f"unknown sanction {unknown[0]!r}; one of: {', '.join(SANCTIONS)}")
+        raise ValidationError(N_("unknown sanction %(sanction)r; one of: %(sanctions)s"),
+                              sanction=unknown[0], sanctions=", ".join(SANCTIONS))
     if (PARTY in sanctions) != (party_grade is not None):
-        raise ValidationError(f"a {PARTY} needs its grade ({', '.join(PARTY_GRADES)}), and "
-                              f"a grade needs {PARTY} among the sanctions")
+        raise ValidationError(N_("a %(party)s needs its grade (%(grades)s), and a grade needs "
+                                 "%(party)s among the sanctions"), party=PARTY,
+                              grades=", ".join(PARTY_GRADES))
     if party_grade is not None and party_grade not in PARTY_GRADES:
-        raise ValidationError(f"unknown grade {party_grade!r}; one of: "
-                              f"{', '.join(PARTY_GRADES)}")
+        raise ValidationError(N_("unknown grade %(grade)r; one of: %(grades)s"),
+                              grade=party_grade, grades=", ".join(PARTY_GRADES))
     if funds_recovered is not None and funds_recovered < 0:
-        raise ValidationError("funds recovered cannot be negative")
+        raise ValidationError(N_("funds recovered cannot be negative"))
     filed_on = case.get("filed_on")
     if closed_on is not None and filed_on is not None and closed_on < filed_on:
-        raise ValidationError(f"case {case_no}: closing date {closed_on.isoformat()} is before "
-                              f"its filing on {filed_on.isoformat()}")
+        raise ValidationError(N_("case %(no)s: closing date %(closed)s is before its filing on "
+                                 "%(filed)s"), no=case_no, closed=closed_on.isoformat(),
+                              filed=filed_on.isoformat())
     g.upsert_nodes("Case", [{"no": case_no, "sanctions": list(dict.fromkeys(sanctions)),
                              "party_sanction": party_grade, "funds_recovered": funds_recovered,
                              "closed_on": closed_on, "outcome": outcome}])

@@ -176,7 +176,7 @@ def file_case(g: Graph, *, actor: Actor, transfer_no: str, case_no: str, on: dat
     become a case is a conflict (someone filed it meanwhile), not a refused move.
     """
     if _locked(g, "Transfer", transfer_no).get("status") == "case_filed":
-        raise ConflictError(f"transfer {transfer_no} has already become a case")
+        raise ConflictError(N_("transfer %(no)s has already become a case"), no=transfer_no)
     if g.get("Case", case_no) is not None:
         raise ConflictError(N_("case %(no)s already exists"), no=case_no)
     step = _step(g, transfer_no, "case_filed", actor=actor, on=on, reason=reason)

@@ -27,7 +27,7 @@ from typing import Any
 
 from collab.cases.clues import DISPOSALS
 from collab.cases.regions import check_code, subtree_prefix
-from collab.errors import NotFound, ValidationError
+from collab.errors import N_, NotFound, ValidationError
 from collab.graph import schema
 from collab.graph.queries import figures as fq
 from collab.graph.queries import summary as sq
@@ -81,10 +81,10 @@ def parse_period(text: str | None) -> tuple[date, date]:
         first = _bound(start.strip(), last=False)
         last = _bound((end if sep else start).strip(), last=True)
     except ValueError:
-        raise ValidationError(f"period {text!r}: expected YEAR, FROM..TO (years or "
-                              f"YYYY-MM-DD dates)") from None
+        raise ValidationError(N_("period %(period)r: expected YEAR, FROM..TO (years or "
+                                 "YYYY-MM-DD dates)"), period=text) from None
     if first > last:
-        raise ValidationError(f"period {text!r} ends before it begins")
+        raise ValidationError(N_("period %(period)r ends before it begins"), period=text)
     return first, last
 
 
@@ -111,14 +111,15 @@ def code_of(g: Graph, label: str, text: str) -> str:
         return text
     if label == "Region" and text.isdigit():
         check_code(text)
-        raise NotFound(f"no region with code {text}")
+        raise NotFound(N_("no region with the code %(code)s"), code=text)
     found = g.find(label, where={"name": text}, order_by="code", limit=5)
     if found.total == 1:
         return found.items[0].key
     if found.total > 1:
         codes = ", ".join(n.key for n in found.items)
-        raise ValidationError(f"{text!r} names {found.total} of {label}: {codes}; use the code")
-    raise NotFound(f"no {label} called or coded {text!r}")
+        raise ValidationError(N_("%(text)r names %(n)s of %(label)s: %(codes)s; use the code"),
+                              text=text, n=found.total, label=label, codes=codes)
+    raise NotFound(N_("no %(label)s called or coded %(text)r"), label=label, text=text)
 
 
 def _run(g: Graph, query: NamedQuery, scope: Scope, **extra: Any) -> list[dict[str, Any]]:
@@ -128,7 +129,8 @@ def _run(g: Graph, query: NamedQuery, scope: Scope, **extra: Any) -> list[dict[s
 def conversion(g: Graph, *, scope: Scope, by: str = "all") -> list[dict[str, Any]]:
     """Clue conversion rate (成案率) and the settled-only rate, one row per group."""
     if by not in GROUPINGS:
-        raise ValidationError(f"cannot group by {by!r}; one of {', '.join(GROUPINGS)}")
+        raise ValidationError(N_("cannot group by %(by)r; one of %(groupings)s"), by=by,
+                              groupings=", ".join(GROUPINGS))
     n = _region_digits(scope)
     rows = _run(g, fq.CONVERSION[by], scope, n=n,
                 by_department=by == "department" or scope.department is not None)
@@ -168,9 +170,9 @@ def _group_names(g: Graph, by: str, keys: list[str]) -> dict[str, str | None]:
 def contribution(g: Graph, *, scope: Scope) -> list[dict[str, Any]]:
     """Contribution rate (贡献率) per department: its cases from inspection ÷ all its cases."""
     if scope.round or scope.category:
-        raise ValidationError("the contribution rate compares all of a department's cases; "
-                              "it takes a region, department and period, not a round or "
-                              "category")
+        raise ValidationError(N_("the contribution rate compares all of a department's cases; "
+                                 "it takes a region, department and period, not a round or "
+                                 "category"))
     rows = [{"department": r["dept"], "name": r["dept_name"], "cases": r["cases"],
              "from_inspection": r["from_inspection"],
              "rate": rate(r["from_inspection"], r["cases"])}
@@ -266,7 +268,8 @@ def drill_down(g: Graph, *, scope: Scope, figure: str,
                by_department: bool = False) -> list[dict[str, Any]]:
     """The clues, cases, tasks … that the count called `figure` counted, one row each."""
     if figure not in LISTS:
-        raise ValidationError(f"no list behind {figure!r}; one of: {', '.join(LISTS)}")
+        raise ValidationError(N_("no list behind %(figure)r; one of: %(lists)s"), figure=figure,
+                              lists=", ".join(LISTS))
     rows = _run(g, LISTS[figure], scope, by_department=by_department or bool(scope.department))
     keep = _KEEP.get(figure)
     if keep == "kind":

@@ -19,7 +19,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from collab.cases.actors import Actor
-from collab.errors import ValidationError
+from collab.errors import N_, ValidationError
 from collab.graph.store import Graph
 
 _KEY = re.compile(r"[A-Za-z0-9_.:-]{8,100}")
@@ -36,8 +36,8 @@ class Answer:
 def checked(key: str) -> str:
     """The key if it is usable (8-100 letters, digits or `_.:-`), else a ValidationError."""
     if not _KEY.fullmatch(key or ""):
-        raise ValidationError("an idempotency key is 8 to 100 letters, digits or _ . : - "
-                              "(a UUID will do)")
+        raise ValidationError(N_("an idempotency key is 8 to 100 letters, digits or _ . : - "
+                                 "(a UUID will do)"))
     return key
 
 
@@ -55,8 +55,9 @@ def replay(g: Graph, *, actor: Actor, key: str, event: str) -> Answer | None:
     if node is None:
         return None
     if node.get("event") != event:
-        raise ValidationError(f"this idempotency key was used for another request "
-                              f"({node.get('event')}): use a new key for a new change")
+        raise ValidationError(N_("this idempotency key was used for another request "
+                                 "(%(event)s): use a new key for a new change"),
+                              event=node.get("event"))
     return Answer(node.get("status"), json.loads(node.get("result")))
 
 

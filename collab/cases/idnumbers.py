@@ -23,7 +23,7 @@ from pathlib import Path
 
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-from collab.errors import ConfigError, ValidationError
+from collab.errors import N_, ConfigError, ValidationError
 
 DEFAULT_KEY_FILE = Path("var") / "collab-id.key"
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
@@ -147,8 +147,9 @@ def load_key(env: dict[str, str] | None = None) -> IdKey:
         return IdKey.from_secret(_parse_secret(env["COLLAB_ID_KEY"]))
     path = Path(env.get("COLLAB_KEY_FILE") or DEFAULT_KEY_FILE)
     if not path.is_file():
-        raise ConfigError(f"no ID-number key: set COLLAB_ID_KEY or COLLAB_KEY_FILE, or run "
-                          f"`collab seed`/`collab import` once to create {DEFAULT_KEY_FILE}")
+        raise ConfigError(N_("no ID-number key: set COLLAB_ID_KEY or COLLAB_KEY_FILE, or run "
+                             "`collab seed`/`collab import` once to create %(file)s"),
+                          file=DEFAULT_KEY_FILE)
     return IdKey.from_secret(_parse_secret(path.read_text(encoding="ascii")))
 
 

@@ -63,7 +63,8 @@ class ProposalPolicy:
 
     def __post_init__(self) -> None:
         if not 1 <= self.hops <= 3:
-            raise ConfigError(f"conflict reach must be 1 to 3 hops, got {self.hops}")
+            raise ConfigError(N_("conflict reach must be 1 to 3 hops, got %(hops)s"),
+                              hops=self.hops)
 
 
 DEFAULT_POLICY = ProposalPolicy()

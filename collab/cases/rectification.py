@@ -31,7 +31,7 @@ from typing import Any
 from collab.cases import regions
 from collab.cases.actors import Actor
 from collab.cases.lifecycle import Lifecycle, TransitionRefused, moves, record_event, transition
-from collab.errors import ConfigError, ConflictError, NotFound, ValidationError
+from collab.errors import N_, ConfigError, ConflictError, NotFound, ValidationError
 from collab.graph.codec import Node
 from collab.graph.queries.rectification import LEDGER
 from collab.graph.store import Graph
@@ -61,12 +61,13 @@ class RectificationPolicy:
 
     def __post_init__(self) -> None:
         if not 0 <= self.orange_days <= self.yellow_days:
-            raise ConfigError(f"warning thresholds must satisfy 0 <= orange ({self.orange_days})"
-                              f" <= yellow ({self.yellow_days})")
+            raise ConfigError(N_("warning thresholds must satisfy 0 <= orange (%(orange)s) <= "
+                                 "yellow (%(yellow)s)"), orange=self.orange_days,
+                              yellow=self.yellow_days)
         unknown = [r for r in self.signoffs if r not in SIGNOFF_ROLES]
         if unknown:
-            raise ConfigError(f"unknown sign-off roles {unknown}; known: "
-                              f"{', '.join(SIGNOFF_ROLES)}")
+            raise ConfigError(N_("unknown sign-off roles %(unknown)s; known: %(known)s"),
+                              unknown=unknown, known=", ".join(SIGNOFF_ROLES))
 
 
 DEFAULT_POLICY = RectificationPolicy()
@@ -83,7 +84,8 @@ def policy_from_env(env: dict[str, str] | None = None) -> RectificationPolicy:
         if "COLLAB_WARN_ORANGE_DAYS" in env:
             fields["orange_days"] = int(env["COLLAB_WARN_ORANGE_DAYS"])
     except ValueError as e:
-        raise ConfigError(f"warning thresholds must be whole days: {e}") from None
+        raise ConfigError(N_("warning thresholds must be whole days: %(error)s"),
+                          error=str(e)) from None
     if "COLLAB_SIGNOFFS" in env:
         fields["signoffs"] = tuple(r.strip() for r in env["COLLAB_SIGNOFFS"].split(",")
                                    if r.strip())
@@ -94,11 +96,12 @@ def lock_version(g: Graph, label: str, key: str, expected_version: int | None) -
     """The node under its write lock, refusing a stale `expected_version` (ConflictError)."""
     node = g.lock(label, key)
     if node is None:
-        raise NotFound(f"no {label} {key!r}")
+        raise NotFound(N_("no %(label)s %(key)r"), label=label, key=key)
     version = node.get("version") or 0
     if expected_version is not None and expected_version != version:
-        raise ConflictError(f"{label} {key} was changed by someone else meanwhile "
-                            f"(version {version}, you had {expected_version}): reload it")
+        raise ConflictError(N_("%(label)s %(key)s was changed by someone else meanwhile "
+                               "(version %(version)s, you had %(expected)s): reload it"),
+                            label=label, key=key, version=version, expected=expected_version)
     return node
 
 
@@ -107,16 +110,17 @@ def create(g: Graph, *, actor: Actor, no: str, issue: str, unit: str, title: str
            leader: str | None = None, principal: str | None = None) -> Node:
     """A new task for `issue`, owned by `unit`, due on `deadline` (one issue may have several)."""
     if not no or not title:
-        raise ValidationError("a rectification task needs a number and a title")
+        raise ValidationError(N_("a rectification task needs a number and a title"))
     if g.get("Rectification", no) is not None:
-        raise ConflictError(f"rectification {no} already exists")
+        raise ConflictError(N_("rectification %(no)s already exists"), no=no)
     if g.get("Issue", issue) is None:
-        raise NotFound(f"no issue {issue!r}")
+        raise NotFound(N_("no issue %(no)r"), no=issue)
     owner = g.get("Unit", unit)
     if owner is None:
-        raise NotFound(f"no unit {unit!r}")
+        raise NotFound(N_("no unit %(code)r"), code=unit)
     if deadline < on:
-        raise ValidationError(f"deadline {deadline} is before the task is set on {on}")
+        raise ValidationError(N_("deadline %(deadline)s is before the task is set on %(on)s"),
+                              deadline=deadline, on=on)
     g.upsert_nodes("Rectification", [{
         "no": no, "title": title, "deadline": deadline, "status": LIFECYCLE.initial,
         "status_on": on, "version": 0, "reopened": 0, "region_code": owner.get("region_code"),
@@ -150,7 +154,7 @@ def add_evidence(g: Graph, *, actor: Actor, no: str, text: str, on: date,
                  expected_version: int | None = None) -> Node:
     """Append an evidence note (整改佐证材料) to the task."""
     if not text.strip():
-        raise ValidationError("evidence needs some text")
+        raise ValidationError(N_("evidence needs some text"))
     node = lock_version(g, "Rectification", no, expected_version)
     _save(g, node, evidence=_append(node.get("evidence"), text, on))
     record_event(g, label="Rectification", key=no, actor=actor, on=on, kind="evidence",
@@ -162,11 +166,13 @@ def evaluate(g: Graph, *, actor: Actor, no: str, score: float, on: date,
              expected_version: int | None = None) -> Node:
     """Record the quality-and-effect evaluation (整改质效评估, 0-100) of a finished task."""
     if not 0 <= score <= 100:
-        raise ValidationError(f"an evaluation score is between 0 and 100, got {score}")
+        raise ValidationError(N_("an evaluation score is between 0 and 100, got %(score)s"),
+                              score=score)
     node = lock_version(g, "Rectification", no, expected_version)
     if node.get("status") not in COMPLETE:
-        raise TransitionRefused(f"rectification {no} is {LIFECYCLE.describe(node.get('status'))}"
-                                f": only a finished task can be evaluated")
+        raise TransitionRefused(N_("rectification %(no)s is %(state)s: only a finished task "
+                                   "can be evaluated"), no=no,
+                                state=LIFECYCLE.states(node.get("status")))
     _save(g, node, score=float(score), evaluator=actor.name, evaluated_on=on)
     record_event(g, label="Rectification", key=no, actor=actor, on=on, kind="evaluation",
                  reason=f"评分 {score:g}")
@@ -179,19 +185,21 @@ def sign_off(g: Graph, *, actor: Actor, no: str, role: str, on: date,
     """The sign-off of `role` (signed by `actor`) towards closing; in the configured order."""
     node = lock_version(g, "Rectification", no, expected_version)
     if role not in policy.signoffs:
-        raise ValidationError(f"{role!r} is not a sign-off this configuration asks for; "
-                              f"it asks for {', '.join(policy.signoffs) or 'none'}")
+        raise ValidationError(N_("%(role)r is not a sign-off this configuration asks for; "
+                                 "it asks for %(asked)s"), role=role,
+                              asked=", ".join(policy.signoffs) or "none")
     if node.get("status") not in ("done", "verified"):
-        raise TransitionRefused(f"rectification {no} is {LIFECYCLE.describe(node.get('status'))}"
-                                f": sign-offs come after the task is done")
+        raise TransitionRefused(N_("rectification %(no)s is %(state)s: sign-offs come after "
+                                   "the task is done"), no=no,
+                                state=LIFECYCLE.states(node.get("status")))
     signed = list(node.get("signoffs") or [])
     if role in signed:
-        raise ConflictError(f"rectification {no} already has the sign-off of "
-                            f"{SIGNOFF_ROLES[role]}")
+        raise ConflictError(N_("rectification %(no)s already has the sign-off of %(role)s"),
+                            no=no, role=SIGNOFF_ROLES[role])
     expected = policy.signoffs[len(signed)] if len(signed) < len(policy.signoffs) else None
     if role != expected:
-        raise TransitionRefused(f"rectification {no} needs the sign-off of "
-                                f"{SIGNOFF_ROLES[expected or role]} first")
+        raise TransitionRefused(N_("rectification %(no)s needs the sign-off of %(role)s first"),
+                                no=no, role=SIGNOFF_ROLES[expected or role])
     _save(g, node, signoffs=[*signed, role])
     uid = record_event(g, label="Rectification", key=no, actor=actor, on=on, kind="signoff",
                        reason=SIGNOFF_ROLES[role])
@@ -206,17 +214,19 @@ def close(g: Graph, *, actor: Actor, no: str, on: date, expected_version: int | 
     node = lock_version(g, "Rectification", no, expected_version)
     status = node.get("status")
     if status != "verified" or node.get("closed_on") is not None:
-        state = "已销号" if node.get("closed_on") else LIFECYCLE.describe(status)
-        raise TransitionRefused(f"rectification {no} is {state}: only a verified task that is "
-                                f"not closed yet can be closed (销号)")
+        state = "已销号" if node.get("closed_on") else LIFECYCLE.states(status)
+        raise TransitionRefused(N_("rectification %(no)s is %(state)s: only a verified task "
+                                   "that is not closed yet can be closed (销号)"),
+                                no=no, state=state)
     missing = closing_missing(dict(node.props), policy)
     if missing:
-        raise TransitionRefused(f"rectification {no} cannot be closed (销号): missing "
-                                + "; ".join(missing))
+        raise TransitionRefused(N_("rectification %(no)s cannot be closed (销号): missing "
+                                   "%(missing)s"), no=no, missing="; ".join(missing))
     previous = node.get("status_on")
     if previous is not None and on < previous:
-        raise TransitionRefused(f"rectification {no}: {on.isoformat()} is before its "
-                                f"previous step on {previous.isoformat()}")
+        raise TransitionRefused(N_("rectification %(no)s: %(on)s is before its previous step "
+                                   "on %(previous)s"), no=no, on=on.isoformat(),
+                                previous=previous.isoformat())
     _save(g, node, closed_on=on)
     record_event(g, label="Rectification", key=no, actor=actor, on=on, kind="closed")
     return _get(g, no)
@@ -360,5 +370,5 @@ def _save(g: Graph, node: Node, **changes: Any) -> None:
 def _get(g: Graph, no: str) -> Node:
     node = g.get("Rectification", no)
     if node is None:
-        raise NotFound(f"no rectification {no!r}")
+        raise NotFound(N_("no rectification %(no)r"), no=no)
     return node

@@ -14,7 +14,7 @@ from typing import Any
 
 from collab.cases import regions
 from collab.cases.actors import Actor
-from collab.errors import ConflictError, NotFound, ValidationError
+from collab.errors import N_, ConflictError, NotFound, ValidationError
 from collab.graph.codec import Node
 from collab.graph.queries.support import SUPPORT_COUNTS
 from collab.graph.store import Graph
@@ -28,16 +28,16 @@ def record(g: Graph, *, actor: Actor, no: str, department: str, kind: str, on: d
            category: str | None = None, title: str | None = None) -> Node:
     """Record one support act of `department` (who recorded it goes in the note)."""
     if kind not in KINDS:
-        raise ValidationError(f"unknown support kind {kind!r}; known: "
-                              + ", ".join(f"{k} ({v})" for k, v in KINDS.items()))
+        raise ValidationError(N_("unknown support kind %(kind)r; known: %(kinds)s"), kind=kind,
+                              kinds=", ".join(f"{k} ({v})" for k, v in KINDS.items()))
     if g.get("Support", no) is not None:
-        raise ConflictError(f"support act {no} is already recorded")
+        raise ConflictError(N_("support act %(no)s is already recorded"), no=no)
     dept = g.get("Department", department)
     if dept is None:
-        raise NotFound(f"no department {department!r}")
+        raise NotFound(N_("no department %(code)r"), code=department)
     round_node = g.get("Round", round_code) if round_code else None
     if round_code and round_node is None:
-        raise NotFound(f"no round {round_code!r}")
+        raise NotFound(N_("no round %(code)r"), code=round_code)
     region = region_code or (round_node.get("region_code") if round_node else None) \
         or dept.get("region_code")
     g.upsert_nodes("Support", [{"no": no, "kind": kind, "on": on, "region_code": region,

@@ -17,7 +17,7 @@ from cryptography.exceptions import InvalidTag
 
 from collab.cases.authz import ADMIN_ROLES, Authz, Perm, Role
 from collab.cases.idnumbers import IdKey
-from collab.errors import ConfigError, NotFound, ValidationError
+from collab.errors import N_, ConfigError, NotFound, ValidationError
 from collab.graph.codec import Node
 from collab.graph.store import Graph
 
@@ -36,7 +36,8 @@ def roles_required(extra: Iterable[str] = ()) -> frozenset[str]:
     more = {r.strip() for r in extra if r.strip()}
     unknown = more - {str(r) for r in Role}
     if unknown:
-        raise ConfigError(f"COLLAB_2FA_ROLES names unknown roles: {', '.join(sorted(unknown))}")
+        raise ConfigError(N_("COLLAB_2FA_ROLES names unknown roles: %(roles)s"),
+                          roles=", ".join(sorted(unknown)))
     return frozenset(str(r) for r in ADMIN_ROLES) | more
 
 
@@ -79,7 +80,7 @@ def _step_of(totp: pyotp.TOTP, code: str, now: datetime, after: int) -> int | No
 def _locked_user(g: Graph, name: str) -> Node:
     user = g.lock("User", name)
     if user is None:
-        raise NotFound(f"no user {name!r}")
+        raise NotFound(N_("no user %(name)r"), name=name)
     return user
 
 

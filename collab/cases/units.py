@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from collab.cases import authz as access
 from collab.cases import regions
 from collab.cases.authz import Authz
-from collab.errors import NotFound
+from collab.errors import N_, NotFound
 from collab.graph.codec import Node
 from collab.graph.store import Cond, Graph, Op, Page
 
@@ -37,7 +37,7 @@ class Branch:
 
 def _require(authz: Authz) -> None:
     if not {"Region", "Unit"} <= set(authz.listable()):
-        raise NotFound("not found")
+        raise NotFound(N_("not found"))
 
 
 def _units_below(code: str) -> dict[str, Cond]:

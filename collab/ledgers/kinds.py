@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cached_property
 
-from collab.errors import ValidationError
+from collab.errors import N_, ValidationError
 from collab.ledgers import values as v
 from collab.ledgers.headers import normalise
 
@@ -206,5 +206,5 @@ def kind(name: str) -> Kind:
     try:
         return KINDS[name]
     except KeyError:
-        raise ValidationError(f"unknown ledger kind {name!r}; known: {', '.join(ORDER)}"
-                              ) from None
+        raise ValidationError(N_("unknown ledger kind %(kind)r; known: %(kinds)s"), kind=name,
+                              kinds=", ".join(ORDER)) from None

@@ -84,12 +84,12 @@ def test_without_a_key_a_repeated_transfer_is_a_conflict_not_a_duplicate(api) ->
 def test_a_key_is_checked_and_never_reused_for_another_change(api) -> None:
     client, tokens, store = api
     bad = _transfer(client, tokens["coord"], key="short")
-    assert bad.status_code == 400 and "idempotency key" in bad.get_json()["error"]
+    assert bad.status_code == 400 and "幂等键" in bad.get_json()["error"]
     assert _transfer(client, tokens["coord"], key="shared-key-0002").status_code == 201
     mixed = post(client, tokens["coord"], f"/api/v1/clues/{CLUE}/transfers",
                  {"department": "D532600-ZZB", "letter_no": "x", "on": "2023-11-05"},
                  key="shared-key-0002")
-    assert mixed.status_code == 400 and "another request" in mixed.get_json()["error"]
+    assert mixed.status_code == 400 and "另一请求" in mixed.get_json()["error"]
     assert store.count("Transfer", {"clue_no": CLUE}) == 1
     assert store.count("Transfer", {"clue_no": NEW_CLUE}) == 1
 
@@ -106,7 +106,7 @@ def test_filing_a_case_twice_is_a_conflict_with_a_clear_message(api) -> None:
     assert first.status_code == 201 and first.get_json()["case"] == "AJ-API-1"
     second = post(client, tokens["liaison"], url, {"case_no": "AJ-API-2", "on": "2023-12-02"})
     assert second.status_code == 409
-    assert "already become a case" in second.get_json()["error"]
+    assert "已立案" in second.get_json()["error"]
     assert store.get("Case", "AJ-API-2") is None
     assert _records(store, "transfer.file_case") == [("ok", CLUE + "/1"),
                                                      ("conflict", CLUE + "/1")]

@@ -72,7 +72,7 @@ def test_twenty_concurrent_case_filings_from_one_clue_give_one_case(served) -> N
     assert statuses == [201] + [409] * 19
     for status, body in answers:
         if status == 409:
-            assert "already become a case" in body["error"] and body["request_id"]
+            assert "已立案" in body["error"] and body["request_id"]
     assert store.count("Case") == cases_before + 1
     winner = next(body["case"] for status, body in answers if status == 201)
     assert store.get("Case", winner) is not None

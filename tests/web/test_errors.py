@@ -49,3 +49,20 @@ def test_a_bad_parameter_page_says_why_in_the_readers_language(fresh_app: Flask)
                            ("en", "not a page number: &#39;x&#39;")):
         page = reader(fresh_app, "coord", lang).get("/browse/Clue?page=x")
         assert page.status_code == 400 and expected in page.text
+
+
+def test_a_second_case_from_one_transfer_is_refused_in_the_readers_language(
+        fresh_app: Flask, fresh: SqliteStore) -> None:
+    base = "/clues/transfers/XS-2023-0001/1/"
+    liaison = reader(fresh_app, "liaison", "zh")
+    liaison.post(base + "accept", {"on": "2024-01-05"})
+    liaison.post(base + "dispose", {"on": "2024-01-06", "disposal": "verification"})
+    liaison.post(base + "file_case", {"on": "2024-01-07", "case_no": "AJ-ERR-1"})
+    assert fresh.get("Case", "AJ-ERR-1") is not None
+    for lang, expected in (("zh", "移交 XS-2023-0001/1 已立案"),
+                           ("en", "transfer XS-2023-0001/1 has already become a case")):
+        client = reader(fresh_app, "liaison", lang)
+        answer = client.post(base + "file_case", {"on": "2024-01-08", "case_no": "AJ-ERR-2"})
+        assert answer.status_code == 302
+        assert expected in client.get(answer.headers["Location"]).text
+    assert fresh.get("Case", "AJ-ERR-2") is None
