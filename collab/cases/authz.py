@@ -105,7 +105,7 @@ class Authz:
             raise ValidationError(N_("unknown role %(role)r; roles: %(roles)s"),
                                   role=self.actor.role, roles=", ".join(Role))
         if self.actor.role == Role.LIAISON and not self.actor.department:
-            raise ValidationError("a liaison needs its department")
+            raise ValidationError(N_("a liaison needs its department"))
         if self.actor.region is not None:
             regions.check_code(self.actor.region)
 
@@ -244,7 +244,7 @@ def _scoped(g: Graph, authz: Authz, label: str,
             scoped[prop] = Cond(Op.PREFIX, mine)
     if authz.role == Role.LIAISON:
         if "no" in scoped:
-            raise ValidationError("filtering a liaison's list by number is not supported")
+            raise ValidationError(N_("filtering a liaison's list by number is not supported"))
         scoped["no"] = own_keys(g, authz=authz, label=label)
     return scoped
 
@@ -279,7 +279,7 @@ def unmask_id(g: Graph, *, authz: Authz, uid: str, key: IdKey) -> str:
     person = get(g, authz=authz, label="Person", key=uid)
     sealed = person.get("id_enc")
     if not sealed:
-        raise NotFound("no ID number is on record for this person")
+        raise NotFound(N_("no ID number is on record for this person"))
     return key.decrypt(sealed)
 
 

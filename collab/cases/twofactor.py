@@ -55,8 +55,8 @@ def authenticator(user: Node, key: IdKey, *, pending: bool = False) -> pyotp.TOT
     """The user's authenticator (the enrolled one, or the one being set up)."""
     sealed = user.get("totp_pending_enc" if pending else "totp_enc")
     if not sealed:
-        raise ValidationError("no authenticator is being set up" if pending
-                              else "two-factor sign-in is not set up")
+        raise ValidationError(N_("no authenticator is being set up") if pending
+                              else N_("two-factor sign-in is not set up"))
     try:
         secret = key.unseal(sealed, purpose=_PURPOSE)
     except InvalidTag:
@@ -97,7 +97,7 @@ def begin(g: Graph, *, name: str, key: IdKey) -> str:
     """Start setting up an authenticator: a new secret, kept sealed until a code confirms it."""
     user = _locked_user(g, name)
     if enrolled(user):
-        raise ValidationError("two-factor sign-in is set up already")
+        raise ValidationError(N_("two-factor sign-in is set up already"))
     secret = pyotp.random_base32()
     g.upsert_nodes("User", [{"name": name, "totp_pending_enc": key.seal(secret,
                                                                         purpose=_PURPOSE)}])
@@ -110,7 +110,7 @@ def confirm(g: Graph, *, name: str, key: IdKey, code: str, now: datetime) -> Nod
     totp = authenticator(user, key, pending=True)
     step = _step_of(totp, code, now, after=-1)
     if step is None:
-        raise WrongCode("that code is not right: check the time on the phone and try again")
+        raise WrongCode(N_("that code is not right: check the time on the phone and try again"))
     g.upsert_nodes("User", [{"name": name, "totp_enc": user.get("totp_pending_enc"),
                              "totp_pending_enc": None, "totp_step": step,
                              "totp_enrolled_at": now}])
@@ -127,7 +127,7 @@ def turn_off(g: Graph, *, name: str, roles: frozenset[str]) -> None:
     """A user's own choice to stop using two-factor sign-in, where the role allows it."""
     user = _locked_user(g, name)
     if required(user, roles):
-        raise ValidationError("your role must use two-factor sign-in: it cannot be turned off")
+        raise ValidationError(N_("your role must use two-factor sign-in: it cannot be turned off"))
     _clear(g, user)
 
 
@@ -137,5 +137,5 @@ def reset(g: Graph, *, authz: Authz | None, name: str) -> None:
     if authz is not None:
         authz.require(Perm.MANAGE_ACCESS)
         if name == authz.actor.name:
-            raise ValidationError("nobody resets their own two-factor sign-in")
+            raise ValidationError(N_("nobody resets their own two-factor sign-in"))
     _clear(g, _locked_user(g, name))

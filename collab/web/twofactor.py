@@ -17,6 +17,7 @@ from collab.cases import twofactor
 from collab.cases.audit import Kind
 from collab.errors import ValidationError
 from collab.web import auditing
+from collab.web.errors import message
 from collab.web.forms import ActionForm, CodeForm
 from collab.web.nodes import id_key
 from collab.web.security import now
@@ -53,7 +54,7 @@ def _change(fn: Any, event: str, done: str) -> bool:
         auditing.change(fn, event=event, label="User", key=name, kind=Kind.AUTH)
     except ValidationError as e:
         auditing.refused()
-        flash(str(e), "danger")
+        flash(message(e), "danger")
         return False
     flash(done, "success")
     return True
