@@ -3,17 +3,13 @@
 from __future__ import annotations
 
 import re
-import threading
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
 
 from flask import Flask
 from flask.testing import FlaskClient
 from web.scenario import PASSWORD, TEST_KEY
-from werkzeug.serving import make_server
 
 from collab.cases import twofactor
 from collab.graph.store import Store
@@ -41,18 +37,6 @@ def code_for(app: Flask, name: str) -> str:
     while step > phone.timecode(datetime.now(UTC)) + 1:
         time.sleep(1)
     return phone.generate_otp(step)
-
-
-@contextmanager
-def served(app: Flask) -> Iterator[str]:
-    """`app` served on 127.0.0.1 in a thread (for a real browser); yields its base URL."""
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
 
 
 def csrf_token(html: str) -> str:

@@ -16,8 +16,9 @@ from typing import Any
 
 import pyotp
 import pytest
-from web.client import make_app, served
+from web.client import make_app
 from web.scenario import PASSWORD, XSS
+from web.server import serving
 
 from collab.cases import users
 from collab.cases.authz import ADMIN_ROLES, Role
@@ -60,7 +61,7 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
             tx.upsert_nodes("User", [{"name": name, "must_change": False}])
 
     store.write(accounts)
-    with served(make_app(store)) as url:
+    with serving(make_app(store)) as url:
         yield {"url": url, "store": store, "phones": {}}
     store.close()
 

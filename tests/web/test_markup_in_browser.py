@@ -17,9 +17,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from web.client import make_app, served
+from web.client import make_app
 from web.routes import free_args, rules, url
 from web.scenario import add_accounts, build
+from web.server import serving
 from web.test_browser import chromium, page, shot, sign_in  # noqa: F401 - fixtures
 
 from collab.graph.sqlite_engine import SqliteStore
@@ -70,7 +71,7 @@ def site_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any
     store.write(hostile)
     store.write(add_accounts)
     app = make_app(store)
-    with served(app) as base:
+    with serving(app) as base:
         yield {"url": base, "app": app, "store": store, "phones": {}}
     store.close()
 
