@@ -12,10 +12,9 @@ from flask_login import current_user
 
 from collab.cases import twofactor, users
 from collab.cases.authz import Perm, Role
-from collab.errors import CollabError, NotFound
+from collab.errors import NotFound
 from collab.graph.store import Graph
 from collab.web import auditing
-from collab.web.errors import message
 from collab.web.forms import ActionForm, GrantForm, NewUserForm, ResetForm
 from collab.web.security import now
 from collab.web.store import current_store
@@ -41,17 +40,8 @@ def user_list() -> Any:
 
 
 def _act(name: str, fn: Callable[[Graph], Any], event: str, done: str) -> Any:
-    """Run one account change with its audit record; say how it went on the list page."""
-    try:
-        result = auditing.change(fn, event=event, label="User", key=name)
-    except CollabError as e:
-        if isinstance(e, NotFound):
-            raise
-        auditing.refused()
-        flash(message(e), "danger")
-        return None
-    flash(done, "success")
-    return result if result is not None else True
+    """One account change with its audit record; how it went is said on the list page."""
+    return auditing.change_shown(fn, event=event, done=done, label="User", key=name)
 
 
 @bp.route("/users", methods=["POST"])

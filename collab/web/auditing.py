@@ -13,15 +13,15 @@ import logging
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from flask import Flask, Response, g, request
+from flask import Flask, Response, flash, g, request
 from flask_login import current_user
 
 from collab.cases import audit
 from collab.cases.audit import Kind, Origin
 from collab.cases.authz import visible_props
-from collab.errors import AuditUnavailable, CollabError
+from collab.errors import AuditUnavailable, CollabError, NotFound
 from collab.graph.store import Graph
-from collab.web.errors import plain_error
+from collab.web.errors import message, plain_error
 from collab.web.store import current_store
 
 R = TypeVar("R")
@@ -97,6 +97,23 @@ def change(fn: Callable[[Graph], R], *, event: str, label: str = "", key: str = 
         raise
     g.audited = True
     return result
+
+
+def change_shown(fn: Callable[[Graph], R], *, event: str, done: str, label: str = "",
+                 key: str = "", kind: Kind = Kind.CHANGE) -> R | bool | None:
+    """`change` for a form: a refusal is recorded as refused and shown to the user instead of
+    raised (not found still raises: 404), success is shown with `done`. The result (True when
+    `fn` returns nothing), or None when refused."""
+    try:
+        result = change(fn, event=event, label=label, key=key, kind=kind)
+    except NotFound:
+        raise
+    except CollabError as e:
+        refused()
+        flash(message(e), "danger")
+        return None
+    flash(done, "success")
+    return True if result is None else result
 
 
 def _difference(before: Any, after: Any) -> dict[str, Any] | None:

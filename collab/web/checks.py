@@ -9,14 +9,14 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from collab.cases import authz as access
 from collab.cases import checks, proposals
 from collab.cases.authz import Authz, Perm
-from collab.errors import CollabError, NotFound
+from collab.errors import NotFound
 from collab.graph.store import Graph
 from collab.web import auditing
 from collab.web.errors import message
@@ -34,16 +34,8 @@ def _authz(perm: Perm) -> Authz:
 
 def _step(no: str, fn: Any, event: str, done: str) -> bool:
     """One audited change to check `no`; a refusal is shown, not raised (unless not found)."""
-    try:
-        auditing.change(fn, event=event, label="JointCheck", key=no)
-    except NotFound:
-        raise
-    except CollabError as e:
-        auditing.refused()
-        flash(message(e), "danger")
-        return False
-    flash(done, "success")
-    return True
+    return auditing.change_shown(fn, event=event, done=done, label="JointCheck",
+                                 key=no) is not None
 
 
 def _create(g: Graph, *, authz: Authz, form: NewCheckForm) -> None:

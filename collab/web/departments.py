@@ -17,10 +17,8 @@ from collab.cases import departments, regions
 from collab.cases.audit import Kind
 from collab.cases.authz import Authz, Perm
 from collab.cases.clues import DEFAULT_FEEDBACK_DAYS
-from collab.errors import CollabError, NotFound
 from collab.graph.store import Graph
 from collab.web import auditing
-from collab.web.errors import message
 from collab.web.forms import DepartmentForm, NewDepartmentForm
 from collab.web.nodes import page_number
 from collab.web.store import current_store
@@ -51,15 +49,7 @@ def listing() -> Any:
 
 def _change(code: str, fn: Callable[[Graph], Any], event: str, done: str) -> None:
     """Run one department change with its audit record; say on the list how it went."""
-    try:
-        auditing.change(fn, event=event, label="Department", key=code)
-    except NotFound:
-        raise
-    except CollabError as e:
-        auditing.refused()
-        flash(message(e), "danger")
-        return
-    flash(done, "success")
+    auditing.change_shown(fn, event=event, done=done, label="Department", key=code)
 
 
 def _refused(form: DepartmentForm) -> None:
