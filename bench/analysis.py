@@ -18,9 +18,9 @@ from typing import Any
 
 from bench.common import ENGINES, engines_from_argv, report, timed
 from bench.figures import BENCH_KEY
-from collab.cases import analysis
-from collab.cases.actors import Actor
-from collab.cases.authz import Authz
+from collab.access.actors import Actor
+from collab.access.authz import Authz
+from collab.analysis import centrality as analysis
 from collab.graph.store import Store
 from seeds import synthetic
 

@@ -17,10 +17,12 @@ import sys
 from typing import Any
 
 from bench.common import ENGINES, engines_from_argv, latencies, report
-from collab.cases import analysis, explore
-from collab.cases.actors import Actor
-from collab.cases.authz import Authz
-from collab.cases.idnumbers import IdKey
+from collab.access.actors import Actor
+from collab.access.authz import Authz
+from collab.access.idnumbers import IdKey
+from collab.analysis import centrality as analysis
+from collab.analysis import explore
+from collab.cases import pinyin
 from collab.graph.codec import Node
 from collab.graph.store import Cond, Op, Store
 from seeds import synthetic
@@ -34,10 +36,10 @@ def load(store: Store, scale: str) -> int:
     written (the way importers are to call `with_pinyin`); elements written."""
     total = 0
     for plan in synthetic.generate(scale, seed=1, key=BENCH_KEY):
-        for label in explore.PINYIN_LABELS:
+        for label in pinyin.PINYIN_LABELS:
             rows = plan.nodes.get(label, {})
             for key, props in rows.items():
-                rows[key] = explore.with_pinyin(label, props)
+                rows[key] = pinyin.with_pinyin(label, props)
         total += sum(store.write(plan.write).values())
     return total
 

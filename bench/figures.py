@@ -15,8 +15,8 @@ from datetime import date
 from typing import Any
 
 from bench.common import ENGINES, engines_from_argv, latencies, report, timed
-from collab.cases import figures as fig
-from collab.cases.idnumbers import IdKey
+from collab.access.idnumbers import IdKey
+from collab.analysis import figures as fig
 from collab.graph.store import Store
 from seeds import synthetic
 

@@ -24,9 +24,9 @@ from pathlib import Path
 from typing import Any
 
 from bench.common import ROOT, neo4j_server, wipe
+from collab.access.actors import Actor
+from collab.access.idnumbers import IdKey
 from collab.cases import checks
-from collab.cases.actors import Actor
-from collab.cases.idnumbers import IdKey
 from collab.graph.sqlite_engine import SqliteStore
 from collab.graph.store import Store
 from seeds import synthetic

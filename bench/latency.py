@@ -18,10 +18,12 @@ from datetime import date
 from typing import Any
 
 from bench.graphs import CHECK_DAY, check_no
-from collab.cases import analysis, explore, proposals, trace
-from collab.cases import figures as fig
-from collab.cases.actors import Actor
-from collab.cases.authz import Authz
+from collab.access.actors import Actor
+from collab.access.authz import Authz
+from collab.analysis import centrality as analysis
+from collab.analysis import explore
+from collab.analysis import figures as fig
+from collab.cases import proposals, trace
 from collab.graph.store import Cond, Op, Store
 
 EVERYWHERE = Authz(Actor("bench"))

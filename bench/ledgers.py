@@ -19,8 +19,8 @@ from pathlib import Path
 from typing import Any
 
 from bench.common import ENGINES, engines_from_argv, report
-from collab.cases.actors import Actor
-from collab.cases.idnumbers import IdKey
+from collab.access.actors import Actor
+from collab.access.idnumbers import IdKey
 from collab.graph.store import Store
 from collab.ledgers.importer import import_ledger, read_ledger
 from seeds import synthetic

@@ -37,8 +37,8 @@ import requests
 
 from bench import graphs, latency
 from bench.common import ROOT, machine, report
-from collab.cases import users
-from collab.cases.authz import Role
+from collab.access import users
+from collab.access.authz import Role
 from collab.graph.store import Graph, Store
 
 PASSWORD = "Bench-load-2024!x"

@@ -29,9 +29,9 @@ from datetime import date, timedelta
 from typing import Any
 
 from bench.common import ENGINES, engines_from_argv, latencies, report, timed
+from collab.access.actors import Actor
+from collab.access.idnumbers import IdKey
 from collab.cases import checks, proposals
-from collab.cases.actors import Actor
-from collab.cases.idnumbers import IdKey
 from collab.graph.store import Store
 
 BATCH = 10_000

@@ -20,8 +20,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from collab.cases import idnumbers
-from collab.cases.idnumbers import IdKey
+from collab.access import idnumbers
+from collab.access.idnumbers import IdKey
 from collab.graph.store import Store
 from collab.ledgers.build import Plan
 

@@ -26,8 +26,8 @@ import random
 from datetime import date, timedelta
 from typing import Any
 
-from collab.cases import idnumbers
-from collab.cases.idnumbers import IdKey
+from collab.access import idnumbers
+from collab.access.idnumbers import IdKey
 from collab.graph.store import Graph
 from collab.ledgers.build import Plan
 

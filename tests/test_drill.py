@@ -12,11 +12,13 @@ from typing import Any
 import pytest
 from test_cli import run
 
-from collab.cases import audit, clues, figures
-from collab.cases.actors import Actor
-from collab.cases.audit import Kind, Origin
-from collab.cases.authz import Role
-from collab.cases.idnumbers import IdKey
+from collab.access import audit
+from collab.access.actors import Actor
+from collab.access.audit import Kind, Origin
+from collab.access.authz import Role
+from collab.access.idnumbers import IdKey
+from collab.analysis import figures
+from collab.cases import clues
 from collab.graph.neo4j_engine import Neo4jStore
 from collab.graph.sqlite_engine import SqliteStore
 from collab.graph.store import Graph, Store

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
-from collab.cases.actors import Actor
+from collab.access.actors import Actor
 from collab.cases.lifecycle import record_event
 from collab.errors import N_, ConflictError, NotFound, ValidationError
 from collab.graph.codec import Node

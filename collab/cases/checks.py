@@ -19,8 +19,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from collab.access.actors import Actor
 from collab.cases import proposals, rectification, support
-from collab.cases.actors import Actor
 from collab.cases.lifecycle import Lifecycle, TransitionRefused, moves, record_event, transition
 from collab.errors import N_, ConflictError, NotFound, ValidationError
 from collab.graph.codec import Node

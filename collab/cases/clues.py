@@ -34,10 +34,10 @@ from collections.abc import Sequence
 from datetime import date, timedelta
 from typing import Any
 
+from collab.access.actors import Actor
+from collab.access.regions import subtree_prefix
 from collab.cases import clue_facts
-from collab.cases.actors import Actor
 from collab.cases.lifecycle import Lifecycle, TransitionRefused, moves, record_event, transition
-from collab.cases.regions import subtree_prefix
 from collab.errors import N_, ConflictError, NotFound, ValidationError
 from collab.graph.codec import Node
 from collab.graph.queries.clues import AGAINST, AWAITING

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import re
 
-from collab.cases import explore, regions
-from collab.cases.authz import Authz, Perm
+from collab.access import regions
+from collab.access.authz import Authz, Perm
+from collab.cases import pinyin
 from collab.errors import N_, ConflictError, NotFound, ValidationError
 from collab.graph.codec import Node
 from collab.graph.store import Cond, Graph, Op, Page
@@ -44,7 +45,7 @@ def _checked(name: str, kind: str | None, feedback_days: int | None) -> dict[str
                                  "the default"), most=MAX_FEEDBACK_DAYS)
     # Pinyin from the new name, so search by pinyin finds a renamed department too.
     return {"name": name, "kind": kind, "feedback_days": feedback_days,
-            **explore.pinyin_of(name)}
+            **pinyin.pinyin_of(name)}
 
 
 def create(g: Graph, *, authz: Authz, code: str, name: str, kind: str | None, region_code: str,

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from collab.cases.actors import Actor
+from collab.access.actors import Actor
 from collab.errors import N_, ValidationError
 from collab.graph.store import Graph
 

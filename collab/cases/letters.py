@@ -27,8 +27,8 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from docx.shared import Pt
 
+from collab.access.actors import Actor
 from collab.cases import rectification
-from collab.cases.actors import Actor
 from collab.cases.lifecycle import record_event
 from collab.errors import N_, NotFound, ValidationError
 from collab.graph.queries.rectification import LAST_LETTERS

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
-from collab.cases.actors import Actor
+from collab.access.actors import Actor
 from collab.errors import N_, CollabError, ConflictError, NotFound
 from collab.graph import schema
 from collab.graph.codec import Node

@@ -15,7 +15,7 @@ Decisions kept here:
   sign-off, given in the configured order; a sign-off is an Event (kind `signoff`, its
   `role`, the signer as actor). Reopening clears the sign-offs, the closing, the done date
   and the verification.
-- The completion figures of DOMAIN.md are `collab.cases.figures.rectification`; this module
+- The completion figures of DOMAIN.md are `collab.analysis.figures.rectification`; this module
   keeps the ledger (整改台账) and the closing table (销号台账).
 - Edits that are not transitions (evidence, evaluation, sign-off) lock the node and refuse a
   stale `expected_version`, like `transition` does, and bump the version.
@@ -28,8 +28,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from collab.cases import regions
-from collab.cases.actors import Actor
+from collab.access import regions
+from collab.access.actors import Actor
 from collab.cases.lifecycle import Lifecycle, TransitionRefused, moves, record_event, transition
 from collab.errors import N_, ConfigError, ConflictError, NotFound, ValidationError
 from collab.graph.codec import Node

@@ -12,8 +12,8 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from collab.cases import regions
-from collab.cases.actors import Actor
+from collab.access import regions
+from collab.access.actors import Actor
 from collab.errors import N_, ConflictError, NotFound, ValidationError
 from collab.graph.codec import Node
 from collab.graph.queries.support import SUPPORT_COUNTS

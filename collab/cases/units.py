@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from collab.cases import authz as access
-from collab.cases import regions
-from collab.cases.authz import Authz
+from collab.access import authz as access
+from collab.access import regions
+from collab.access.authz import Authz
 from collab.errors import N_, NotFound
 from collab.graph.codec import Node
 from collab.graph.store import Cond, Graph, Op, Page

@@ -6,9 +6,9 @@ from datetime import datetime
 
 import click
 
+from collab.access.actors import Actor
 from collab.cases import checks, proposals
 from collab.cases import rectification as rect
-from collab.cases.actors import Actor
 from collab.cli.common import echo_json, with_store
 from collab.cli.rectification import DATE, ON, VERSION, day
 from collab.graph.store import Store

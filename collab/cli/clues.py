@@ -6,9 +6,9 @@ from datetime import date, datetime
 
 import click
 
+from collab.access.actors import Actor
+from collab.analysis.figures import code_of
 from collab.cases import case_files, clues, trace
-from collab.cases.actors import Actor
-from collab.cases.figures import code_of
 from collab.cli.common import echo_json, with_store
 from collab.graph.store import Store
 

@@ -6,11 +6,12 @@ from datetime import date
 
 import click
 
-from collab.cases import analysis
-from collab.cases import crosscheck as xc
-from collab.cases import explore as ex
-from collab.cases.actors import Actor
-from collab.cases.authz import Authz
+from collab.access.actors import Actor
+from collab.access.authz import Authz
+from collab.analysis import centrality as analysis
+from collab.analysis import crosscheck as xc
+from collab.analysis import explore as ex
+from collab.cases import pinyin
 from collab.cli.common import echo_json, engine_options, with_store
 from collab.config import Settings, open_store
 from collab.errors import NotFound, ValidationError
@@ -187,7 +188,7 @@ def fill_pinyin(store: Store) -> None:
 
     Example: collab fill-pinyin
     """
-    done = store.write(lambda tx: ex.fill_pinyin(tx))
+    done = store.write(lambda tx: pinyin.fill_pinyin(tx))
     click.echo(f"filled pinyin for {done} nodes")
 
 

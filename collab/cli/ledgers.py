@@ -7,8 +7,8 @@ from pathlib import Path
 
 import click
 
-from collab.cases.actors import Actor
-from collab.cases.idnumbers import ensure_default_key
+from collab.access.actors import Actor
+from collab.access.idnumbers import ensure_default_key
 from collab.cli.common import with_store
 from collab.graph.store import Store
 from collab.ledgers import exporter

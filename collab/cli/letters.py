@@ -7,9 +7,9 @@ from pathlib import Path
 
 import click
 
+from collab.access.actors import Actor
 from collab.cases import letters as service
 from collab.cases import rectification as rect
-from collab.cases.actors import Actor
 from collab.cli.common import with_store
 from collab.cli.rectification import DATE, ON, day
 from collab.graph.store import Store

@@ -8,8 +8,8 @@ from pathlib import Path
 import click
 from openpyxl import Workbook
 
+from collab.access.actors import Actor
 from collab.cases import rectification as rect
-from collab.cases.actors import Actor
 from collab.cli.common import with_store
 from collab.graph.store import Store
 from collab.ledgers.exporter import neutralise

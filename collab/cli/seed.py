@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from collab.cases.idnumbers import ensure_default_key
+from collab.access.idnumbers import ensure_default_key
 from collab.cli.common import with_store
 from collab.graph.store import Store
 

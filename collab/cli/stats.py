@@ -7,8 +7,8 @@ from typing import Any
 
 import click
 
+from collab.analysis import figures as fig
 from collab.cases import clue_facts
-from collab.cases import figures as fig
 from collab.cli.common import echo_json, with_store
 from collab.graph.store import Graph, Store
 

@@ -15,10 +15,10 @@ from typing import Any
 
 import click
 
-from collab.cases import audit, idnumbers, twofactor, users
-from collab.cases.actors import Actor
-from collab.cases.audit import Kind, Origin
-from collab.cases.authz import Authz, Perm, Role
+from collab.access import audit, idnumbers, twofactor, users
+from collab.access.actors import Actor
+from collab.access.audit import Kind, Origin
+from collab.access.authz import Authz, Perm, Role
 from collab.cli.common import engine_options, with_store
 from collab.config import Settings
 from collab.errors import CollabError

@@ -13,14 +13,15 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from collab.cases import clue_facts, idnumbers, regions
-from collab.cases.actors import Actor
-from collab.cases.explore import with_pinyin
+from collab.access import idnumbers, regions
+from collab.access.actors import Actor
+from collab.cases import clue_facts
+from collab.cases.pinyin import with_pinyin
 from collab.graph.store import Graph
-from collab.ledgers import values
 from collab.ledgers.kinds import Kind
 from collab.ledgers.report import Report
 from collab.ledgers.resolve import Resolver
+from collab.sheets import values
 
 
 @dataclass

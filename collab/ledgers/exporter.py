@@ -14,14 +14,14 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from collab.cases import regions
-from collab.cases.idnumbers import IdKey
+from collab.access import regions
+from collab.access.idnumbers import IdKey
 from collab.graph import schema
 from collab.graph.codec import Node
 from collab.graph.store import Cond, Direction, Graph, Op
 from collab.ledgers import kinds as k
 from collab.ledgers.kinds import Kind
-from collab.ledgers.values import FORMULA_STARTS
+from collab.sheets.values import FORMULA_STARTS
 
 FORMATS = ("xlsx", "csv")
 _PAGE = 1000

@@ -18,19 +18,20 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from collab.access.actors import Actor
+from collab.access.idnumbers import IdKey
 from collab.cases import clue_facts
-from collab.cases.actors import Actor
-from collab.cases.idnumbers import IdKey
 from collab.graph import schema
 from collab.graph.store import Graph
-from collab.ledgers import relink, values
+from collab.ledgers import relink
 from collab.ledgers.build import BUILDERS, Context, Plan, Row
 from collab.ledgers.headers import HeaderMatch, locate
 from collab.ledgers.kinds import KINDS, ORDER, Kind
 from collab.ledgers.kinds import kind as kind_named
-from collab.ledgers.reading import Sheet, UnreadableFile, read_sheets
 from collab.ledgers.report import LedgerRejected, Report
 from collab.ledgers.resolve import Resolver
+from collab.sheets import values
+from collab.sheets.reading import Sheet, UnreadableFile, read_sheets
 
 _CHUNK = 1000
 # Labels whose status moves through a lifecycle (collab.cases.lifecycle) once they exist.

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from collab.errors import N_, ValidationError
-from collab.ledgers import values as v
 from collab.ledgers.headers import normalise
+from collab.sheets import values as v
 
 ROUND_KINDS = {"常规巡察": "regular", "提级巡察": "elevated", "联动巡察": "linked",
                "交叉巡察": "cross", "专项巡察": "special", "巡察“回头看”": "follow_up",

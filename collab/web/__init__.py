@@ -17,8 +17,8 @@ from flask import Flask
 from flask.json.provider import DefaultJSONProvider
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from collab.cases.twofactor import roles_required
-from collab.cases.users import Policy
+from collab.access.twofactor import roles_required
+from collab.access.users import Policy
 from collab.config import Settings
 
 

@@ -10,8 +10,8 @@ from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from collab.cases import twofactor, users
-from collab.cases.authz import Perm, Role
+from collab.access import twofactor, users
+from collab.access.authz import Perm, Role
 from collab.errors import NotFound
 from collab.graph.store import Graph
 from collab.web import auditing

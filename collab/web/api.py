@@ -14,9 +14,9 @@ from flask_login import current_user
 from flask_smorest import Api, Blueprint
 from marshmallow import RAISE, Schema, fields, validate
 
-from collab.cases import authz as access
+from collab.access import authz as access
+from collab.access.authz import Perm
 from collab.cases import clues
-from collab.cases.authz import Perm
 from collab.cases.idempotency import Answer
 from collab.errors import NotFound
 from collab.graph import schema
@@ -73,7 +73,7 @@ class PageSchema(Schema):
     items = fields.List(fields.Nested(NodeSchema))
 
 
-# A region code as `collab.cases.regions` takes it (6, 9 or 12 digits), declared in the document.
+# A region code as `collab.access.regions` takes it (6, 9 or 12 digits), declared in the document.
 REGION_CODE = validate.Regexp(r"^([0-9]{6}|[0-9]{9}|[0-9]{12})$")
 
 

@@ -16,9 +16,9 @@ from typing import Any, TypeVar
 from flask import Flask, Response, flash, g, request
 from flask_login import current_user
 
-from collab.cases import audit
-from collab.cases.audit import Kind, Origin
-from collab.cases.authz import visible_props
+from collab.access import audit
+from collab.access.audit import Kind, Origin
+from collab.access.authz import visible_props
 from collab.errors import AuditUnavailable, CollabError, NotFound
 from collab.graph.store import Graph
 from collab.web.errors import message, plain_error

@@ -10,8 +10,8 @@ from typing import Any
 from flask import Blueprint, Response, render_template, request
 from flask_login import current_user
 
-from collab.cases import audit
-from collab.cases.authz import Perm
+from collab.access import audit
+from collab.access.authz import Perm
 from collab.errors import N_, ValidationError
 from collab.web.nodes import page_number
 from collab.web.store import current_store

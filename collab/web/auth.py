@@ -17,9 +17,9 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from collab.cases import users
-from collab.cases.audit import Kind
-from collab.cases.users import Outcome
+from collab.access import users
+from collab.access.audit import Kind
+from collab.access.users import Outcome
 from collab.errors import ValidationError
 from collab.web import auditing
 from collab.web.errors import message

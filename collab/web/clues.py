@@ -10,9 +10,9 @@ from flask import Blueprint, abort, flash, jsonify, redirect, render_template, u
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from collab.cases import authz as access
+from collab.access import authz as access
+from collab.access.authz import Authz, Perm, Role, mask_id_numbers
 from collab.cases import clues, trace
-from collab.cases.authz import Authz, Perm, Role, mask_id_numbers
 from collab.cases.idempotency import Answer
 from collab.errors import CollabError, NotFound, StoreUnavailable
 from collab.graph.store import Graph

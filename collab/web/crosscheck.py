@@ -30,12 +30,12 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from collab.cases import authz as access
-from collab.cases import crosscheck as xc
-from collab.cases.audit import Kind
-from collab.cases.authz import Authz, Perm
+from collab.access import authz as access
+from collab.access.audit import Kind
+from collab.access.authz import Authz, Perm
+from collab.analysis import crosscheck as xc
 from collab.errors import CollabError
-from collab.ledgers.reading import UnreadableFile
+from collab.sheets.reading import UnreadableFile
 from collab.web import auditing, holding
 from collab.web.errors import message
 from collab.web.forms import CrossCheckForm, RaiseIssueForm

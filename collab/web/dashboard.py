@@ -12,9 +12,10 @@ from typing import Any
 from flask import Blueprint, jsonify, render_template, request
 from flask_login import current_user
 
-from collab.cases import authz as access
-from collab.cases import figures, regions
-from collab.cases.authz import Authz, Perm
+from collab.access import authz as access
+from collab.access import regions
+from collab.access.authz import Authz, Perm
+from collab.analysis import figures
 from collab.errors import N_, ValidationError
 from collab.graph.store import Cond, Graph, Op
 from collab.web.labels import state_name

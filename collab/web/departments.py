@@ -13,9 +13,10 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from collab.cases import departments, regions
-from collab.cases.audit import Kind
-from collab.cases.authz import Authz, Perm
+from collab.access import regions
+from collab.access.audit import Kind
+from collab.access.authz import Authz, Perm
+from collab.cases import departments
 from collab.cases.clues import DEFAULT_FEEDBACK_DAYS
 from collab.graph.store import Graph
 from collab.web import auditing

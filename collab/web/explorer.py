@@ -1,6 +1,6 @@
 """The graph explorer: a page drawing the graph with vis-network, and its JSON endpoints.
 
-Each endpoint validates its arguments and calls one `collab.cases.explore` service with the
+Each endpoint validates its arguments and calls one `collab.analysis.explore` service with the
 signed-in user's permission object, so the explorer obeys the same scope as every other page;
 the server caps what it sends and says what it left out. Names reach the page only as JSON
 data, and the page's script puts them into the document with `textContent`.
@@ -13,8 +13,8 @@ from typing import Any
 from flask import Blueprint, abort, jsonify, render_template, request
 from flask_login import current_user
 
-from collab.cases import explore
-from collab.cases.authz import Perm
+from collab.access.authz import Perm
+from collab.analysis import explore
 from collab.errors import N_, ValidationError
 from collab.graph import schema
 from collab.web.store import current_store

@@ -13,7 +13,7 @@ from typing import Any
 from flask import Blueprint, Response, abort, current_app, render_template
 from flask_login import current_user
 
-from collab.cases.authz import Perm
+from collab.access.authz import Perm
 from collab.ledgers.exporter import export_rows, write_ledger
 from collab.ledgers.kinds import KINDS, ORDER
 from collab.web import auditing

@@ -26,7 +26,7 @@ from wtforms.validators import (
     StopValidation,
 )
 
-from collab.cases.authz import Role
+from collab.access.authz import Role
 from collab.cases.clues import DISPOSALS
 from collab.cases.departments import KINDS, MAX_FEEDBACK_DAYS
 from collab.web.labels import DEPARTMENT_KINDS, STATES

@@ -12,8 +12,8 @@ from collections.abc import Callable
 
 from flask_login import current_user
 
+from collab.access.audit import Kind
 from collab.cases import idempotency
-from collab.cases.audit import Kind
 from collab.cases.idempotency import Answer
 from collab.errors import ConflictError
 from collab.graph.store import Graph

@@ -16,8 +16,8 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from collab.cases.audit import Kind
-from collab.cases.authz import Perm
+from collab.access.audit import Kind
+from collab.access.authz import Perm
 from collab.ledgers.importer import import_ledger, read_ledger
 from collab.ledgers.report import LedgerRejected
 from collab.web import auditing, holding

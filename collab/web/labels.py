@@ -9,8 +9,8 @@ from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from collab.access.authz import Perm
 from collab.cases import checks, clues, rectification
-from collab.cases.authz import Perm
 from collab.cases.lifecycle import Lifecycle
 
 LABELS = {

@@ -22,9 +22,9 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from collab.cases import authz as access
+from collab.access import authz as access
+from collab.access.authz import Authz, Perm
 from collab.cases import letters
-from collab.cases.authz import Authz, Perm
 from collab.errors import CollabError, NotFound
 from collab.graph.store import Graph
 from collab.web import auditing

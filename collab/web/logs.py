@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from collab.cases.idnumbers import mask_id_numbers
+from collab.access.idnumbers import mask_id_numbers
 
 _base = logging.getLogRecordFactory()
 

@@ -12,11 +12,12 @@ from typing import Any
 from flask import Blueprint, abort, current_app, render_template, request
 from flask_login import current_user
 
-from collab.cases import audit, idnumbers, lifecycle, regions
-from collab.cases import authz as access
-from collab.cases.audit import Kind
-from collab.cases.authz import Authz
-from collab.cases.idnumbers import IdKey
+from collab.access import audit, idnumbers, regions
+from collab.access import authz as access
+from collab.access.audit import Kind
+from collab.access.authz import Authz
+from collab.access.idnumbers import IdKey
+from collab.cases import lifecycle
 from collab.errors import N_, ValidationError
 from collab.graph import schema
 from collab.graph.store import Cond, Graph, Op

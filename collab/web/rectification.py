@@ -8,9 +8,9 @@ from typing import Any
 from flask import Blueprint, render_template, request
 from flask_login import current_user
 
-from collab.cases import authz as access
+from collab.access import authz as access
+from collab.access.authz import Authz
 from collab.cases import rectification
-from collab.cases.authz import Authz
 from collab.errors import N_, NotFound, ValidationError
 from collab.graph.store import Graph
 from collab.web.nodes import page_number

@@ -17,8 +17,8 @@ from flask import Flask, current_app, g, jsonify, redirect, request, session, ur
 from flask_login import LoginManager, UserMixin, current_user
 from flask_wtf.csrf import CSRFProtect
 
-from collab.cases import twofactor, users
-from collab.cases.authz import Authz
+from collab.access import twofactor, users
+from collab.access.authz import Authz
 from collab.errors import StoreUnavailable
 from collab.graph.codec import Node
 from collab.web.store import current_store

@@ -13,8 +13,8 @@ from flask import Blueprint, current_app, flash, redirect, render_template, url_
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from collab.cases import twofactor
-from collab.cases.audit import Kind
+from collab.access import twofactor
+from collab.access.audit import Kind
 from collab.errors import ValidationError
 from collab.web import auditing
 from collab.web.errors import message

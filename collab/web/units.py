@@ -7,7 +7,8 @@ from typing import Any
 from flask import Blueprint, render_template, request
 from flask_login import current_user
 
-from collab.cases import regions, units
+from collab.access import regions
+from collab.cases import units
 from collab.web.nodes import page_number
 from collab.web.store import current_store
 

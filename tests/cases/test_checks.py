@@ -7,8 +7,8 @@ from datetime import date
 
 import pytest
 
+from collab.access.actors import Actor
 from collab.cases import checks, rectification, support
-from collab.cases.actors import Actor
 from collab.cases.lifecycle import TransitionRefused, history
 from collab.errors import ConflictError, NotFound, ValidationError
 from collab.graph.store import Store

@@ -9,10 +9,10 @@ from datetime import date
 import pytest
 from click.testing import CliRunner
 
+from collab.access.actors import Actor
+from collab.access.idnumbers import IdKey
+from collab.analysis import figures as fig
 from collab.cases import case_files, clue_facts, clues
-from collab.cases import figures as fig
-from collab.cases.actors import Actor
-from collab.cases.idnumbers import IdKey
 from collab.cli import main
 from collab.errors import ConfigError
 from collab.graph import schema

@@ -9,8 +9,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from collab.access.actors import Actor
 from collab.cases import case_files, clues
-from collab.cases.actors import Actor
 from collab.cases.lifecycle import TransitionRefused, history
 from collab.errors import ConflictError, NotFound, ValidationError
 from collab.graph.store import Store

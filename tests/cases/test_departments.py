@@ -6,9 +6,9 @@ from datetime import date
 
 import pytest
 
+from collab.access.actors import Actor
+from collab.access.authz import Authz, Role
 from collab.cases import clues, departments
-from collab.cases.actors import Actor
-from collab.cases.authz import Authz, Role
 from collab.errors import ConflictError, NotFound, ValidationError
 from collab.graph.store import Store
 

@@ -7,9 +7,9 @@ import time
 
 import pytest
 
+from collab.access.actors import Actor
+from collab.access.authz import Role
 from collab.cases import idempotency
-from collab.cases.actors import Actor
-from collab.cases.authz import Role
 from collab.cases.idempotency import Answer
 from collab.errors import ConflictError, ValidationError
 from collab.graph.store import Store

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from docx import Document
 
+from collab.access.actors import Actor
 from collab.cases import letters
 from collab.cases import rectification as rect
-from collab.cases.actors import Actor
 from collab.errors import NotFound, ValidationError
 from collab.graph.store import Store
 

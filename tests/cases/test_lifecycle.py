@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from collab.cases.actors import Actor
+from collab.access.actors import Actor
 from collab.cases.lifecycle import Lifecycle, TransitionRefused, history, moves, transition
 from collab.errors import ConflictError, NotFound
 from collab.graph.store import Store

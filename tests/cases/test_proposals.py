@@ -12,8 +12,8 @@ from datetime import date
 
 import pytest
 
+from collab.access.actors import Actor
 from collab.cases import checks, proposals
-from collab.cases.actors import Actor
 from collab.errors import ConfigError, NotFound
 from collab.graph.store import Store
 

@@ -6,8 +6,8 @@ from datetime import date
 
 import pytest
 
+from collab.access.actors import Actor
 from collab.cases import support
-from collab.cases.actors import Actor
 from collab.errors import ConflictError, NotFound, ValidationError
 from collab.graph.store import Store
 

@@ -6,8 +6,8 @@ from datetime import date
 
 import pytest
 
+from collab.access.actors import Actor
 from collab.cases import case_files, clues, trace
-from collab.cases.actors import Actor
 from collab.errors import NotFound, ValidationError
 from collab.graph.store import Store
 

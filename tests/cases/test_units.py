@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from collab.access.actors import Actor
+from collab.access.authz import Authz, Role
 from collab.cases import units
-from collab.cases.actors import Actor
-from collab.cases.authz import Authz, Role
 from collab.errors import NotFound
 from collab.graph.store import Store
 

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from collab.cases import audit
-from collab.cases.audit import Kind, Origin
+from collab.access import audit
+from collab.access.audit import Kind, Origin
 from collab.errors import ConfigError
 from collab.graph.store import Store
 

@@ -17,8 +17,8 @@ from pathlib import Path
 
 import pytest
 
-from collab.cases import figures
-from collab.cases.idnumbers import IdKey
+from collab.access.idnumbers import IdKey
+from collab.analysis import figures
 from collab.errors import CollabError
 from collab.graph import bulk
 from collab.graph.neo4j_engine import Neo4jStore

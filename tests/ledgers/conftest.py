@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from ledger_helpers import KEY, base
 
-from collab.cases.idnumbers import IdKey
+from collab.access.idnumbers import IdKey
 from collab.graph.store import Store
 
 

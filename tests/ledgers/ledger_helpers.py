@@ -9,8 +9,8 @@ from typing import Any
 
 from openpyxl import Workbook
 
-from collab.cases.actors import Actor
-from collab.cases.idnumbers import IdKey
+from collab.access.actors import Actor
+from collab.access.idnumbers import IdKey
 
 KEY = IdKey.from_secret(b"collab-ledger-tests-secret-32-bytes!")
 ACTOR = Actor("巡察办测试员")

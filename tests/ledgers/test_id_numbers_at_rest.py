@@ -27,7 +27,7 @@ from pathlib import Path
 import pytest
 from ledger_helpers import base, xlsx
 
-from collab.cases import idnumbers
+from collab.access import idnumbers
 from collab.errors import ValidationError
 from collab.graph.store import Store
 

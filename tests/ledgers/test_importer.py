@@ -163,7 +163,7 @@ def test_duplicated_rows_count_once_and_conflicting_ones_are_refused(
 
 
 def test_rows_outside_the_actors_jurisdiction_are_refused(graph: Store, tmp_path: Path) -> None:
-    from collab.cases.actors import Actor
+    from collab.access.actors import Actor
 
     ledger = read_ledger(xlsx(tmp_path / "u.xlsx", {"单位": UNITS}))
     county = Actor("富宁县巡察办", region="532628")

@@ -11,8 +11,8 @@ from web.test_uploads import entity_bomb, with_macros
 
 from collab.graph.store import Store
 from collab.ledgers.importer import import_ledger, read_ledger
-from collab.ledgers.reading import MAX_FILE_BYTES, decode
 from collab.ledgers.report import LedgerRejected
+from collab.sheets.reading import MAX_FILE_BYTES, decode
 
 
 def rejected(store: Store, path: Path, kind: str | None = None) -> str:
@@ -100,7 +100,7 @@ def test_a_200_mb_file_is_refused_by_its_size_before_reading(graph: Store,
 
 def test_a_ledger_beyond_the_row_limit_is_refused_while_reading(
         graph: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from collab.ledgers import reading
+    from collab.sheets import reading
 
     monkeypatch.setattr(reading, "MAX_ROWS", 3)
     assert "split it" in rejected(graph, csv_file(tmp_path / "u.csv", UNITS + UNITS, "utf-8"))

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from collab.cases.idnumbers import IdKey
+from collab.access.idnumbers import IdKey
 from collab.cli import main
 from collab.graph.store import Cond, Op, Store
 from seeds import synthetic

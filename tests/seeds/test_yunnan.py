@@ -1,5 +1,5 @@
 """The Yunnan seed reproduces every figure of the article, on both engines, through the same
-queries the product uses (`collab.cases.figures`, the store's count/find/expand)."""
+queries the product uses (`collab.analysis.figures`, the store's count/find/expand)."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from datetime import date
 
 import pytest
 
-from collab.cases import figures
-from collab.cases.idnumbers import IdKey
+from collab.access.idnumbers import IdKey
+from collab.analysis import figures
 from collab.graph.store import Cond, NamedQuery, Op, Store
 from seeds import yunnan
 

@@ -11,7 +11,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from web.scenario import PASSWORD, TEST_KEY
 
-from collab.cases import twofactor
+from collab.access import twofactor
 from collab.graph.store import Store
 from collab.web import create_app
 

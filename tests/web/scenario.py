@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 
-from collab.cases import twofactor, users
-from collab.cases.actors import Actor
-from collab.cases.authz import ADMIN_ROLES, Authz, Role
-from collab.cases.idnumbers import IdKey
+from collab.access import twofactor, users
+from collab.access.actors import Actor
+from collab.access.authz import ADMIN_ROLES, Authz, Role
+from collab.access.idnumbers import IdKey
 from collab.graph.store import Graph
 
 PASSWORD = "Lan-Cang-2026"

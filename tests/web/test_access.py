@@ -27,7 +27,7 @@ from web.matrix import (
 )
 from web.scenario import ACCOUNTS, FULL_ID, TEST_KEY, XSS, add_accounts, build
 
-from collab.cases import users
+from collab.access import users
 from collab.graph.codec import Node
 from collab.graph.sqlite_engine import SqliteStore
 from collab.graph.store import Store

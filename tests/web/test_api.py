@@ -10,7 +10,7 @@ from flask.testing import FlaskClient
 from web.client import Client, make_app
 from web.scenario import CLUES_SEEN, FULL_ID, add_accounts, build
 
-from collab.cases import users
+from collab.access import users
 from collab.graph.store import Store
 
 NAMES = ("coord", "zt", "liaison", "prov")

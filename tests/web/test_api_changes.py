@@ -12,8 +12,9 @@ from flask.testing import FlaskClient
 from web.client import Client, csrf_token, make_app
 from web.scenario import add_accounts, authz_for, build
 
-from collab.cases import audit, clues, users
-from collab.cases.audit import Kind, Origin
+from collab.access import audit, users
+from collab.access.audit import Kind, Origin
+from collab.cases import clues
 from collab.graph.codec import derive_uid
 from collab.graph.store import Graph, Store
 

@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis.errors import Unsatisfiable
 from schemathesis import GenerationMode
 
-from collab.cases import users
+from collab.access import users
 from collab.graph.sqlite_engine import SqliteStore
 
 EXAMPLES = 40

@@ -9,8 +9,8 @@ from urllib.parse import quote
 from flask import Flask
 from web.client import Client
 
-from collab.cases import audit
-from collab.cases.audit import Kind, Origin
+from collab.access import audit
+from collab.access.audit import Kind, Origin
 from collab.graph.sqlite_engine import SqliteStore
 
 

@@ -20,9 +20,9 @@ from web.client import make_app
 from web.scenario import PASSWORD, XSS
 from web.server import serving
 
-from collab.cases import users
-from collab.cases.authz import ADMIN_ROLES, Role
-from collab.cases.idnumbers import IdKey
+from collab.access import users
+from collab.access.authz import ADMIN_ROLES, Role
+from collab.access.idnumbers import IdKey
 from collab.graph.sqlite_engine import SqliteStore
 from collab.graph.store import Cond, Op
 from seeds import yunnan

@@ -10,7 +10,7 @@ import pyotp
 from click.testing import CliRunner
 from web.client import Client, make_app
 
-from collab.cases import idnumbers, twofactor
+from collab.access import idnumbers, twofactor
 from collab.cli import main
 from collab.graph.sqlite_engine import SqliteStore
 

@@ -17,7 +17,8 @@ from web.client import make_app
 from web.scenario import add_accounts, authz_for, build
 from web.server import call, serving
 
-from collab.cases import audit, clues, users
+from collab.access import audit, users
+from collab.cases import clues
 from collab.graph.neo4j_engine import Neo4jStore
 from collab.graph.store import Graph, Store
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from web.client import Client, make_app
 
-from collab.cases import crosscheck as xc
+from collab.analysis import crosscheck as xc
 from collab.graph.sqlite_engine import SqliteStore
 
 SEEDS = Path(__file__).resolve().parents[2] / "seeds" / "crosscheck"

@@ -17,7 +17,7 @@ from web.client import Client, make_app
 from web.routes import ROOT_MARKERS, data_counts, form_fields, free_args, query_params, rules, url
 from web.scenario import add_accounts, build
 
-from collab.cases import users
+from collab.access import users
 from collab.graph.store import Store
 
 PAYLOADS = ("' OR 1=1 //", '"}) MATCH (n) DETACH DELETE n //', "`Clue`) DETACH DELETE n //",

@@ -20,7 +20,7 @@ import requests
 from ledgers.ledger_helpers import xlsx
 from web.scenario import PASSWORD, add_accounts, build
 
-from collab.cases import idnumbers, users
+from collab.access import idnumbers, users
 from collab.graph.sqlite_engine import SqliteStore
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -20,7 +20,7 @@ from web.client import make_app
 from web.scenario import add_accounts, build
 from web.server import call, serving
 
-from collab.cases import audit, users
+from collab.access import audit, users
 from collab.graph.neo4j_engine import Neo4jStore
 from collab.graph.store import Graph
 

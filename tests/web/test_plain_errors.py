@@ -19,7 +19,7 @@ from web.client import Client, make_app
 from web.routes import ROOT_MARKERS, rules, url
 from web.scenario import FULL_ID
 
-from collab.cases import users
+from collab.access import users
 from collab.config import Settings
 from collab.graph.sqlite_engine import SqliteStore
 

@@ -16,7 +16,7 @@ from flask import Flask
 from web.client import Client
 from web.scenario import enrol
 
-from collab.cases.authz import ADMIN_ROLES
+from collab.access.authz import ADMIN_ROLES
 from collab.graph.sqlite_engine import SqliteStore
 
 ADMINS = ("sys", "sec", "aud")

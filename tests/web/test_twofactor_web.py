@@ -10,8 +10,8 @@ from flask import Flask
 from web.client import Client, code_for, make_app
 from web.scenario import PASSWORD
 
-from collab.cases import twofactor
-from collab.cases.users import Policy
+from collab.access import twofactor
+from collab.access.users import Policy
 from collab.graph.sqlite_engine import SqliteStore
 
 FAILED = "登录失败"

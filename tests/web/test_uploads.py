@@ -24,7 +24,7 @@ from web.client import Client, make_app
 from web.routes import data_counts
 from web.test_crosscheck_web import PENSION, ROSTER
 
-from collab.cases.idnumbers import IdKey
+from collab.access.idnumbers import IdKey
 from collab.graph.sqlite_engine import SqliteStore
 
 UNITS = [["单位编码", "单位名称", "所属区划代码"], ["U532628107001", "那能村党支部", "532628107"]]

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from collab.cases import idnumbers
-from collab.cases.idnumbers import IdKey
+from collab.access import idnumbers
+from collab.access.idnumbers import IdKey
 from collab.errors import ConfigError, ValidationError
 
 KEY = IdKey.from_secret(b"id-number-tests-secret-of-32-bytes")

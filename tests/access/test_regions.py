@@ -2,7 +2,7 @@
 
 import pytest
 
-from collab.cases.regions import subtree_prefix, within
+from collab.access.regions import subtree_prefix, within
 from collab.errors import ValidationError
 
 

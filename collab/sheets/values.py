@@ -12,7 +12,7 @@ from collections.abc import Callable, Mapping
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from collab.cases import idnumbers
+from collab.access import idnumbers
 from collab.errors import ValidationError
 
 Parser = Callable[[Any], Any]

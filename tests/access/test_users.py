@@ -6,11 +6,11 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from collab.cases import users
-from collab.cases.actors import Actor
-from collab.cases.audit import Origin
-from collab.cases.authz import Authz, Role
-from collab.cases.users import Outcome, Policy, WeakPassword
+from collab.access import users
+from collab.access.actors import Actor
+from collab.access.audit import Origin
+from collab.access.authz import Authz, Role
+from collab.access.users import Outcome, Policy, WeakPassword
 from collab.errors import ConflictError, NotFound, ValidationError
 from collab.graph.store import Store
 

@@ -12,9 +12,9 @@ import pytest
 from click.testing import CliRunner
 from openpyxl import Workbook
 
-from collab.cases import crosscheck as xc
-from collab.cases.actors import Actor
-from collab.cases.authz import Authz
+from collab.access.actors import Actor
+from collab.access.authz import Authz
+from collab.analysis import crosscheck as xc
 from collab.cli import main
 from collab.errors import CollabError, ConflictError, NotFound
 from collab.graph.store import Store

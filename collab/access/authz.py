@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from collab.cases import regions
-from collab.cases.actors import Actor
-from collab.cases.idnumbers import IdKey, mask_id_numbers
+from collab.access import regions
+from collab.access.actors import Actor
+from collab.access.idnumbers import IdKey, mask_id_numbers
 from collab.errors import N_, NotFound, ValidationError
 from collab.graph.codec import Node
 from collab.graph.store import Cond, Direction, Graph, Op, Page

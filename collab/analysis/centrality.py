@@ -17,8 +17,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from collab.cases.authz import Authz, Perm
-from collab.cases.regions import subtree_prefix
+from collab.access.authz import Authz, Perm
+from collab.access.regions import subtree_prefix
 from collab.errors import N_, ValidationError
 from collab.graph.store import Graph, NamedQuery
 

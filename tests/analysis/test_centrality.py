@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from collab.cases import analysis
-from collab.cases.actors import Actor
-from collab.cases.authz import Authz
+from collab.access.actors import Actor
+from collab.access.authz import Authz
+from collab.analysis import centrality as analysis
 from collab.errors import NotFound
 from collab.graph.store import Store
 

@@ -25,8 +25,8 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
+from collab.access.regions import check_code, subtree_prefix
 from collab.cases.clues import DISPOSALS
-from collab.cases.regions import check_code, subtree_prefix
 from collab.errors import N_, NotFound, ValidationError
 from collab.graph import schema
 from collab.graph.queries import figures as fq

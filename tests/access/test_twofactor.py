@@ -7,11 +7,11 @@ from datetime import UTC, datetime, timedelta
 import pyotp
 import pytest
 
-from collab.cases import twofactor, users
-from collab.cases.actors import Actor
-from collab.cases.authz import Authz, Role
-from collab.cases.idnumbers import IdKey
-from collab.cases.users import Outcome, Policy
+from collab.access import twofactor, users
+from collab.access.actors import Actor
+from collab.access.authz import Authz, Role
+from collab.access.idnumbers import IdKey
+from collab.access.users import Outcome, Policy
 from collab.errors import ConfigError, NotFound, ValidationError
 from collab.graph.store import Store
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from web.scenario import ACCOUNTS, CLUES_SEEN, DEPARTMENTS, FULL_ID, authz_for, build
 
-from collab.cases import authz as access
-from collab.cases.actors import Actor
-from collab.cases.authz import Authz, Perm, Role
+from collab.access import authz as access
+from collab.access.actors import Actor
+from collab.access.authz import Authz, Perm, Role
 from collab.errors import NotFound, ValidationError
 from collab.graph.store import Cond, Op, Store
 

@@ -17,7 +17,7 @@ from datetime import UTC, date, datetime
 from enum import StrEnum
 from typing import Any
 
-from collab.cases.authz import Authz, Perm, mask_id_numbers
+from collab.access.authz import Authz, Perm, mask_id_numbers
 from collab.errors import N_, ConfigError, ValidationError
 from collab.graph.codec import Node
 from collab.graph.store import Cond, Graph, Op, Page

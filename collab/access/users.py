@@ -21,11 +21,11 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-from collab.cases import audit, regions, twofactor
-from collab.cases.actors import Actor
-from collab.cases.audit import Kind, Origin
-from collab.cases.authz import ADMIN_ROLES, Authz, Perm, Role
-from collab.cases.idnumbers import IdKey
+from collab.access import audit, regions, twofactor
+from collab.access.actors import Actor
+from collab.access.audit import Kind, Origin
+from collab.access.authz import ADMIN_ROLES, Authz, Perm, Role
+from collab.access.idnumbers import IdKey
 from collab.errors import N_, CollabError, ConflictError, NotFound, ValidationError
 from collab.graph.codec import Node
 from collab.graph.store import Graph, Page

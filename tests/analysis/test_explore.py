@@ -8,9 +8,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from collab.cases import explore, idnumbers
-from collab.cases.actors import Actor
-from collab.cases.authz import Authz
+from collab.access import idnumbers
+from collab.access.actors import Actor
+from collab.access.authz import Authz
+from collab.analysis import explore
+from collab.cases import pinyin
 from collab.cli import main
 from collab.errors import NotFound, ValidationError
 from collab.graph.sqlite_engine import SqliteStore
@@ -25,7 +27,7 @@ OUTSIDERS = 5
 
 
 def people(*rows: tuple[str, str, str]) -> list[dict]:
-    return [explore.with_pinyin("Person", {"uid": uid, "name": name, "region_code": region})
+    return [pinyin.with_pinyin("Person", {"uid": uid, "name": name, "region_code": region})
             for uid, name, region in rows]
 
 
@@ -78,10 +80,10 @@ def uid_of(store: Store, label: str, key: str) -> str:
 
 
 def test_pinyin_and_initials_are_filled_at_write_time() -> None:
-    assert explore.pinyin_of("张三") == {"pinyin": "zhangsan", "initials": "zs"}
-    row = explore.with_pinyin("Unit", {"code": "U", "name": "那能乡"})
+    assert pinyin.pinyin_of("张三") == {"pinyin": "zhangsan", "initials": "zs"}
+    row = pinyin.with_pinyin("Unit", {"code": "U", "name": "那能乡"})
     assert (row["pinyin"], row["initials"]) == ("nanengxiang", "nnx")
-    assert "pinyin" not in explore.with_pinyin("Issue", {"no": "I", "name": "x"})
+    assert "pinyin" not in pinyin.with_pinyin("Issue", {"no": "I", "name": "x"})
 
 
 @pytest.mark.parametrize("q", ["张三", "张", "zhangsan", "zhang", "zs", "ＺＳ", " zhang san "])
@@ -116,7 +118,7 @@ def test_fill_pinyin_backfills_names_written_without_it(graph: Store) -> None:
     graph.upsert_nodes("Unit", [{"code": "U-X", "name": "富宁县人社局", "region_code": "532628"}])
     graph.upsert_nodes("Unit", [{"code": f"U-D{i}", "name": "同名村", "region_code": "532628"}
                                 for i in range(5)] + [{"code": "U-E", "name": ""}])
-    assert graph.write(lambda tx: explore.fill_pinyin(tx, labels=["Unit"], batch=2)) == 7
+    assert graph.write(lambda tx: pinyin.fill_pinyin(tx, labels=["Unit"], batch=2)) == 7
     assert graph.count("Unit", {"pinyin": None}) == 1  # the one without a name
     assert graph.get("Unit", "U-X").get("initials") == "fnxrsj"
     hits = graph.read(lambda tx: explore.search(tx, authz=EVERYWHERE, q="fnxrs"))

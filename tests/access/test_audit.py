@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from collab.cases import audit
-from collab.cases.actors import Actor
-from collab.cases.audit import Kind, Origin
-from collab.cases.authz import Authz, Role
+from collab.access import audit
+from collab.access.actors import Actor
+from collab.access.audit import Kind, Origin
+from collab.access.authz import Authz, Role
 from collab.errors import NotFound
 from collab.graph import schema
 from collab.graph.store import Graph, Store
@@ -101,4 +101,4 @@ def test_nothing_in_collab_can_delete_or_rewrite_a_record() -> None:
     package = Path(audit.__file__).resolve().parents[1]
     writers = [p.relative_to(package).as_posix() for p in package.rglob("*.py")
                if re.search(r"upsert_nodes\(\s*\"Audit(Record|Head)\"", p.read_text())]
-    assert writers == ["cases/audit.py"]
+    assert writers == ["access/audit.py"]

@@ -18,13 +18,13 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from collab.cases import idnumbers
-from collab.cases.authz import Authz, Perm
-from collab.cases.authz import get as authz_get
+from collab.access import idnumbers
+from collab.access.authz import Authz, Perm
+from collab.access.authz import get as authz_get
 from collab.cases.lifecycle import record_event
 from collab.errors import N_, ConflictError, NotFound, ValidationError
 from collab.graph.store import Graph
-from collab.ledgers import reading, values
+from collab.sheets import reading, values
 
 KEYS = ("id_number", "name_birth")
 # Column headers as people write them, after NFKC and with blanks removed.

@@ -15,8 +15,8 @@ from datetime import datetime
 import pyotp
 from cryptography.exceptions import InvalidTag
 
-from collab.cases.authz import ADMIN_ROLES, Authz, Perm, Role
-from collab.cases.idnumbers import IdKey
+from collab.access.authz import ADMIN_ROLES, Authz, Perm, Role
+from collab.access.idnumbers import IdKey
 from collab.errors import N_, ConfigError, NotFound, ValidationError
 from collab.graph.codec import Node
 from collab.graph.store import Graph

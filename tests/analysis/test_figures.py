@@ -10,9 +10,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from collab.access.actors import Actor
+from collab.analysis import figures as fig
 from collab.cases import case_files, clues
-from collab.cases import figures as fig
-from collab.cases.actors import Actor
 from collab.errors import NotFound, ValidationError
 from collab.graph.store import Store
 
