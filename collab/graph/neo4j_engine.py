@@ -25,10 +25,13 @@ from collab.graph.store import (
     Filter,
     Graph,
     GraphOps,
+    Level,
     NamedQuery,
     Op,
+    Path,
     R,
     StoreOps,
+    Subgraph,
     TransactionGuard,
 )
 
@@ -87,6 +90,98 @@ _ADJACENT_COUNTS = """
     WITH DISTINCT m WHERE NOT m.uid IN $exclude
     RETURN [l IN labels(m) WHERE l <> 'Node'][0] AS label, count(*) AS n"""
 
+# --- use-case reads, each one statement ------------------------------------------------------
+# The capped expansion (`Graph.expand`): per hop, the new neighbours in uid order up to the
+# cap, then the relationships from the frontier to held nodes; the omitted counts; the held
+# nodes read in full once. Only uids travel between the parts.
+_EXPAND = """
+    UNWIND $uids AS u
+    MATCH (s:Node {uid: u})
+    WITH DISTINCT s ORDER BY s.uid LIMIT $limit
+    WITH collect(s.uid) AS held
+    WITH held, held AS frontier, [] AS expanded, [] AS rels
+    <<hops>>
+    CALL (held, expanded) {
+      WITH held, expanded WHERE size(held) >= $limit
+      UNWIND expanded AS fu
+      MATCH (n:Node {uid: fu})
+      MATCH <<pattern>>
+      WHERE <<cond>> AND NOT m.uid IN held
+      WITH DISTINCT m
+      WITH [l IN labels(m) WHERE l <> 'Node'][0] AS label, count(*) AS c
+      RETURN collect([label, c]) AS omitted
+    }
+    CALL (held) {
+      UNWIND held AS hu
+      MATCH (x:Node {uid: hu})
+      RETURN collect([hu, labels(x), properties(x)]) AS nodes
+    }
+    RETURN held, nodes, rels, omitted"""
+_EXPAND_HOP = """
+    CALL (held, frontier) {
+      UNWIND frontier AS fu
+      MATCH (n:Node {uid: fu})
+      MATCH <<pattern>>
+      WHERE <<cond>>
+      WITH DISTINCT m.uid AS mu WHERE NOT mu IN held
+      WITH mu ORDER BY mu
+      RETURN collect(mu) AS met
+    }
+    WITH held, frontier, expanded, rels, met[..($limit - size(held))] AS kept
+    WITH held + kept AS held, frontier, expanded + frontier AS expanded, rels, kept
+    CALL (held, frontier) {
+      UNWIND frontier AS fu
+      MATCH (n:Node {uid: fu})
+      MATCH <<pattern>>
+      WHERE <<cond>> AND m.uid IN held
+      WITH DISTINCT r
+      RETURN collect([type(r), startNode(r).uid, endNode(r).uid, properties(r)]) AS found
+    }
+    WITH held, kept AS frontier, expanded, rels + found AS rels"""
+
+# A walk (`Graph.walk`): each level's relationships and the nodes they reach, from every node
+# the previous level reached.
+_WALK = """
+    MATCH (s:<<label>> {<<key>>: $key})
+    WITH s, [s] AS l0
+    <<levels>>
+    RETURN [s.uid, labels(s), properties(s)] AS start, [<<nodes>>] AS nodes, [<<rels>>] AS rels"""
+_WALK_LEVEL = """
+    CALL (l<<p>>) {
+      CALL (l<<p>>) {
+        <<branches>>
+      }
+      RETURN collect(DISTINCT m) AS l<<i>>, collect(DISTINCT r) AS r<<i>>
+    }"""
+_WALK_BRANCH = """
+        UNWIND l<<p>> AS n
+        MATCH <<pattern>>
+        RETURN r, m"""
+
+# All shortest paths (`Graph.shortest_paths`) with the engine's own search; the ends are not
+# held to `labels`, the nodes between them are.
+_PATHS = """
+    MATCH (a:Node {uid: $a}), (b:Node {uid: $b})
+    MATCH p = allShortestPaths((a)-[<<types>>*..<<hops>>]-(b))
+    WHERE all(x IN nodes(p)[1..-1] WHERE <<cond>>)
+    WITH p, [x IN nodes(p) | x.uid] AS uids,
+         [r IN relationships(p) | [type(r), startNode(r).uid, endNode(r).uid]] AS keys
+    ORDER BY uids, keys
+    LIMIT $limit
+    RETURN [x IN nodes(p) | [x.uid, labels(x), properties(x)]] AS nodes,
+           [r IN relationships(p) | [type(r), startNode(r).uid, endNode(r).uid,
+                                     properties(r)]] AS rels"""
+
+_BUMP = """
+    UNWIND $names AS name
+    MERGE (v:WriteVersion {name: name})
+    ON CREATE SET v.n = toInteger(rand() * 9007199254740991)
+    ON MATCH SET v.n = v.n + 1"""
+_VERSIONS = """
+    UNWIND $names AS name
+    MATCH (v:WriteVersion {name: name})
+    RETURN v.name AS name, v.n AS n"""
+
 _CONDITIONS = {
     Op.IS_NULL: "n.<<prop>> IS NULL",
     Op.IN: "n.<<prop>> IN $w[<<i>>]",
@@ -111,18 +206,63 @@ def _alternatives(names: Sequence[str]) -> Fragment:
     return join("|", [compose("<<n>>", n=name) for name in names])
 
 
+def _labelled_as(template: str, labels: Sequence[str] | None) -> Fragment:
+    """`template` (`m:<<l>>`) for a list of labels: true for None, false for none."""
+    if labels is None:
+        return compose("true")
+    return compose(template, l=_alternatives(labels)) if labels else compose("false")
+
+
+def _neighbour(types: Sequence[str] | None, labels: Sequence[str] | None,
+               direction: Direction) -> tuple[Fragment, Fragment]:
+    """The pattern from `n` to a neighbour `m` over `r`, and the condition on `m` (labels)."""
+    types_part = compose(":<<t>>", t=_alternatives(types)) if types else compose("")
+    cond = compose("false") if types is not None and not types \
+        else _labelled_as("m:<<l>>", labels)
+    return compose(_PATTERNS[direction], types=types_part), cond
+
+
 def _adjacency_query(template: str, types: Sequence[str] | None,
                      labels: Sequence[str] | None, direction: Direction) -> Fragment:
     """The adjacency template with its pattern and the label and type filters filled in."""
-    types_part = compose(":<<t>>", t=_alternatives(types)) if types else compose("")
-    where = compose("")
-    if labels is not None:
-        where = compose("WHERE m:<<l>>", l=_alternatives(labels)) if labels \
-            else compose("WHERE false")
-    if types is not None and not types:
-        where = compose("WHERE false")
-    pattern = compose(_PATTERNS[direction], types=types_part)
-    return compose(template, pattern=pattern, where=where)
+    pattern, cond = _neighbour(types, labels, direction)
+    return compose(template, pattern=pattern, where=compose("WHERE <<c>>", c=cond))
+
+
+def _expand_query(depth: int, pattern: Fragment, cond: Fragment) -> Fragment:
+    hops = join("", [compose(_EXPAND_HOP, pattern=pattern, cond=cond)] * depth)
+    return compose(_EXPAND, hops=hops, pattern=pattern, cond=cond)
+
+
+def _walk_query(node: NodeType, levels: list[Level]) -> Fragment:
+    parts = []
+    for i, level in enumerate(levels, start=1):
+        branches = [compose(_WALK_BRANCH, p=i - 1, pattern=compose(
+            _PATTERNS[direction], types=compose(":<<t>>", t=_alternatives(types))))
+            for types, direction in ((level.out, Direction.OUT), (level.into, Direction.IN))
+            if types]
+        if branches:
+            parts.append(compose(_WALK_LEVEL, p=i - 1, i=i,
+                                 branches=join("\n        UNION", branches)))
+        else:
+            parts.append(compose("\n    WITH *, [] AS l<<i>>, [] AS r<<i>>", i=i))
+    levels_ = range(1, len(levels) + 1)
+    nodes = join(", ", [compose("[x IN l<<i>> | [x.uid, labels(x), properties(x)]]", i=i)
+                        for i in levels_])
+    rels = join(", ", [compose("[x IN r<<i>> | [type(x), startNode(x).uid, endNode(x).uid, "
+                               "properties(x)]]", i=i) for i in levels_])
+    return compose(_WALK, label=node.label, key=node.key, levels=join("", parts), nodes=nodes,
+                   rels=rels)
+
+
+def _node(row: list[Any]) -> Node:
+    """A node from `[uid, labels, properties]`."""
+    return codec.decode_node(_labelled(row[1]), row[0], row[2])
+
+
+def _rel(row: list[Any]) -> Rel:
+    """A relationship from `[type, src uid, dst uid, properties]`."""
+    return codec.decode_rel(row[0], row[1], row[2], row[3])
 
 
 def _conditions(filters: list[Filter]) -> tuple[Fragment, dict[str, Any]]:
@@ -242,6 +382,46 @@ class Neo4jGraph(GraphOps):
         rows = self._run(query, uids=list(uids), exclude=list(exclude))
         return {r["label"]: r["n"] for r in rows}
 
+    def _expand(self, uids: list[str], *, depth: int, labels: list[str] | None,
+                types: list[str] | None, direction: Direction, limit: int) -> Subgraph:
+        query = _expand_query(depth, *_neighbour(types, labels, direction))
+        row = self._run(query, uids=uids, limit=limit)[0]
+        by_uid = {uid: _node([uid, labels_, props]) for uid, labels_, props in row["nodes"]}
+        rels = {(r[0], r[1], r[2]): r for r in row["rels"]}
+        omitted = {label: n for label, n in sorted(row["omitted"]) if n}
+        return Subgraph([by_uid[uid] for uid in row["held"]],
+                        [_rel(rels[k]) for k in sorted(rels)], bool(omitted), omitted)
+
+    def _walk(self, node: NodeType, key: str, levels: list[Level]) -> Subgraph | None:
+        rows = self._run(_walk_query(node, levels), key=key)
+        if not rows:
+            return None
+        start = _node(rows[0]["start"])
+        seen, nodes = {start.uid}, [start]
+        for level in rows[0]["nodes"]:
+            new = sorted((x for x in level if x[0] not in seen), key=lambda x: x[0])
+            nodes += [_node(x) for x in new]
+            seen.update(x[0] for x in new)
+        rels = {(r[0], r[1], r[2]): r for level in rows[0]["rels"] for r in level}
+        return Subgraph(nodes, [_rel(rels[k]) for k in sorted(rels)])
+
+    def _shortest_paths(self, a: str, b: str, *, max_hops: int, labels: list[str] | None,
+                        types: list[str] | None, limit: int) -> list[Path]:
+        if a == b or (types is not None and not types):
+            return super()._shortest_paths(a, b, max_hops=max_hops, labels=labels,
+                                           types=types, limit=limit)
+        query = compose(_PATHS, types=compose(":<<t>>", t=_alternatives(types)) if types
+                        else compose(""), hops=max_hops, cond=_labelled_as("x:<<l>>", labels))
+        rows = self._run(query, a=a, b=b, limit=limit)
+        return [Path([_node(n) for n in r["nodes"]], [_rel(x) for x in r["rels"]])
+                for r in rows]
+
+    def _versions(self, names: list[str]) -> dict[str, int]:
+        return {r["name"]: r["n"] for r in self._run(_VERSIONS, names=names)}
+
+    def _bump_versions(self, names: list[str]) -> None:
+        self._run(_BUMP, names=names)
+
 
 @contextmanager
 def _translated(uri: str) -> Iterator[None]:
@@ -317,15 +497,23 @@ class Neo4jStore(StoreOps):
             return s.execute_read(lambda tx: fn(Neo4jGraph(tx)))
 
     def write(self, fn: Callable[[Graph], R]) -> R:
+        def work(tx: Any) -> R:
+            graph = Neo4jGraph(tx)
+            result = fn(graph)
+            graph._commit_versions()
+            return result
+
         with self._guard.enter(), self._reachable(), self._session(neo4j.WRITE_ACCESS) as s:
-            return s.execute_write(lambda tx: fn(Neo4jGraph(tx)))
+            return s.execute_write(work)
 
     @contextmanager
     def transaction(self) -> Iterator[Graph]:
         """Writes inside commit together when the block ends, or roll back on an exception."""
         with self._guard.enter(), self._reachable(), self._session(neo4j.WRITE_ACCESS) as s:
             with s.begin_transaction() as tx:
-                yield Neo4jGraph(tx)
+                graph = Neo4jGraph(tx)
+                yield graph
+                graph._commit_versions()
                 tx.commit()
 
     def _autocommit(self, query: str, **params: Any) -> list[dict[str, Any]]:
@@ -370,7 +558,9 @@ class Neo4jStore(StoreOps):
 def schema_statements() -> list[str]:
     """Constraints on every key (and on uid for all nodes) and indexes for the lookups."""
     out = [compose("CREATE CONSTRAINT <<name>> IF NOT EXISTS FOR (n:Node) "
-                   "REQUIRE n.uid IS UNIQUE", name=index_name("uq", "Node", "uid"))]
+                   "REQUIRE n.uid IS UNIQUE", name=index_name("uq", "Node", "uid")),
+           "CREATE CONSTRAINT write_version IF NOT EXISTS FOR (v:WriteVersion) "
+           "REQUIRE v.name IS UNIQUE"]
     for node in schema.NODES.values():
         out.append(compose("CREATE CONSTRAINT <<name>> IF NOT EXISTS FOR (n:<<label>>) "
                            "REQUIRE n.<<key>> IS UNIQUE",

@@ -209,6 +209,9 @@ _RELS = (
 
 NODES: Mapping[str, NodeType] = MappingProxyType({n.label: n for n in _NODES})
 RELS: Mapping[str, RelType] = MappingProxyType({r.type: r for r in _RELS})
+# Sign-in, sessions and the audit trail: written on nearly every request, read by no figure,
+# so writes to them change no write version (`Graph.versions`).
+ACCESS_LABELS = frozenset(n.label for n in _ACCESS_NODES)
 
 
 def label(name: str) -> NodeType:

@@ -27,10 +27,12 @@ from collab.graph.store import (
     Filter,
     Graph,
     GraphOps,
+    Level,
     NamedQuery,
     Op,
     R,
     StoreOps,
+    Subgraph,
     TransactionGuard,
 )
 
@@ -38,6 +40,7 @@ SCHEMA_VERSION = "1"
 _CHUNK = 500
 _BUSY_TIMEOUT_MS = 10_000
 
+_VERSIONS_TABLE = "CREATE TABLE IF NOT EXISTS versions (name TEXT PRIMARY KEY, n INTEGER NOT NULL)"
 _TABLES = (
     """CREATE TABLE IF NOT EXISTS nodes (
         id INTEGER PRIMARY KEY,
@@ -55,6 +58,7 @@ _TABLES = (
         UNIQUE (src, type, dst))""",
     "CREATE INDEX IF NOT EXISTS rels_by_dst ON rels (dst, type)",
     "CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL)",
+    _VERSIONS_TABLE,
 )
 
 # Labels are written into these statements (from the schema) rather than bound: a bound label
@@ -109,6 +113,84 @@ _ADJACENT_COUNTS = """
     WHERE (:labels IS NULL OR m.label IN (SELECT value FROM json_each(:labels)))
       AND m.uid NOT IN (SELECT value FROM json_each(:exclude))
     GROUP BY m.label"""
+
+
+# A version starts at a random number, so a store wiped and written again does not repeat the
+# versions it had before (a result kept under them would be taken for the new one's).
+_BUMP = """INSERT INTO versions (name, n)
+    SELECT value, abs(random()) % 9007199254740991 FROM json_each(?) WHERE true
+    ON CONFLICT (name) DO UPDATE SET n = n + 1"""
+_VERSIONS = "SELECT name, n FROM versions WHERE name IN (SELECT value FROM json_each(?))"
+
+# A walk (`Graph.walk`): level i follows `levels[i-1]` = [out types, into types] from every
+# node level i-1 reached; one row per (level, node, relationship that reached it).
+_WALK = """
+    WITH RECURSIVE
+    lv(i, out, inn) AS (SELECT key + 1, json_extract(value, '$[0]'), json_extract(value, '$[1]')
+                        FROM json_each(:levels)),
+    walk(i, nid, rid) AS (
+        SELECT 0, id, NULL FROM nodes WHERE label = '<<label>>' AND key = :key
+        UNION
+        SELECT w.i + 1, r.dst, r.id FROM walk w JOIN lv ON lv.i = w.i + 1
+            JOIN rels r ON r.src = w.nid AND r.type IN (SELECT value FROM json_each(lv.out))
+        UNION
+        SELECT w.i + 1, r.src, r.id FROM walk w JOIN lv ON lv.i = w.i + 1
+            JOIN rels r ON r.dst = w.nid AND r.type IN (SELECT value FROM json_each(lv.inn)))
+    SELECT w.i, n.uid, n.label, n.props, r.type, s.uid, d.uid, r.props
+    FROM walk w JOIN nodes n ON n.id = w.nid
+         LEFT JOIN rels r ON r.id = w.rid
+         LEFT JOIN nodes s ON s.id = r.src LEFT JOIN nodes d ON d.id = r.dst"""
+
+# The capped expansion (`Graph.expand`) in one statement, a hop per `_EXPAND_HOP`: f<i> are the
+# nodes hop i keeps (new neighbours in uid order, up to the cap), k<i> all held after it, m<i>
+# hop i's (relationship, neighbour) rows; only ids and labels are walked, and only the nodes
+# kept are read in full.
+_EXPAND = """
+    WITH f0(uid, id) AS MATERIALIZED (
+        SELECT uid, id FROM nodes WHERE uid IN (SELECT value FROM json_each(:uids))
+        ORDER BY uid LIMIT :limit),
+    k0(id) AS MATERIALIZED (SELECT id FROM f0)<<hops>>,
+    held(h, id) AS (<<held>>),
+    kept(rid) AS (<<kept>>),
+    met(mid, label) AS (<<met>>)
+    SELECT 0, h, n.uid, n.label, n.props FROM held JOIN nodes n ON n.id = held.id
+    UNION ALL
+    SELECT 1, r.type, s.uid, d.uid, r.props FROM kept JOIN rels r ON r.id = kept.rid
+        JOIN nodes s ON s.id = r.src JOIN nodes d ON d.id = r.dst
+    UNION ALL
+    SELECT 2, label, count(*), NULL, NULL FROM met
+    WHERE (SELECT count(*) FROM k<<depth>>) >= :limit AND mid NOT IN (SELECT id FROM k<<depth>>)
+    GROUP BY label"""
+_EXPAND_HOP = """,
+    m<<i>>(rid, mid, muid, mlabel) AS MATERIALIZED (
+        SELECT e.rid, e.mid, m.uid, m.label FROM (
+            SELECT r.id AS rid, r.dst AS mid FROM rels r
+            WHERE :out AND r.src IN (SELECT id FROM f<<p>>)
+              AND (:types IS NULL OR r.type IN (SELECT value FROM json_each(:types)))
+            UNION ALL
+            SELECT r.id, r.src FROM rels r WHERE :in AND r.dst IN (SELECT id FROM f<<p>>)
+              AND (:types IS NULL OR r.type IN (SELECT value FROM json_each(:types)))) e
+        JOIN nodes m ON m.id = e.mid
+        WHERE :labels IS NULL OR m.label IN (SELECT value FROM json_each(:labels))),
+    f<<i>>(uid, id) AS MATERIALIZED (
+        SELECT DISTINCT muid, mid FROM m<<i>> WHERE mid NOT IN (SELECT id FROM k<<p>>)
+        ORDER BY muid LIMIT max(0, :limit - (SELECT count(*) FROM k<<p>>))),
+    k<<i>>(id) AS MATERIALIZED (SELECT id FROM k<<p>> UNION ALL SELECT id FROM f<<i>>)"""
+
+
+def _expand_query(depth: int) -> Fragment:
+    """`_EXPAND` for `depth` hops."""
+    hops = join("", [compose(_EXPAND_HOP, i=i, p=i - 1) for i in range(1, depth + 1)])
+    held = join(" UNION ALL ", [compose("SELECT <<i>>, id FROM f<<i>>", i=i)
+                                for i in range(depth + 1)])
+    kept = join(" UNION ", [compose("SELECT rid FROM m<<i>> WHERE mid IN (SELECT id FROM k<<i>>)",
+                                    i=i) for i in range(1, depth + 1)])
+    met = join(" UNION ", [compose("SELECT mid, mlabel FROM m<<i>>", i=i)
+                           for i in range(1, depth + 1)])
+    return compose(_EXPAND, hops=hops, held=held, kept=kept, met=met, depth=depth)
+
+
+_EXPAND_QUERIES = {depth: _expand_query(depth) for depth in (1, 2, 3)}
 
 
 # One encoder for every row (json.dumps with options builds a new one per call); compact
@@ -330,6 +412,67 @@ class SqliteGraph(GraphOps):
         params["exclude"] = json.dumps(list(exclude), ensure_ascii=False)
         return dict(self._conn.execute(_ADJACENT_COUNTS, params).fetchall())
 
+    def _expand(self, uids: list[str], *, depth: int, labels: list[str] | None,
+                types: list[str] | None, direction: Direction, limit: int) -> Subgraph:
+        params = _adjacency_params(uids, types, labels, direction)
+        params["limit"] = limit
+        nodes: list[tuple[int, str, Node]] = []
+        rels: dict[tuple[str, str, str], Rel] = {}
+        omitted: dict[str, int] = {}
+        for kind, a, b, c, d in self._conn.execute(_EXPAND_QUERIES[depth], params):
+            if kind == 0:
+                nodes.append((a, b, codec.decode_node(c, b, json.loads(d))))
+            elif kind == 1:
+                rels[(a, b, c)] = codec.decode_rel(a, b, c, json.loads(d))
+            elif b:
+                omitted[a] = b
+        nodes.sort(key=lambda x: (x[0], x[1]))
+        return Subgraph([n for _, _, n in nodes], [rels[k] for k in sorted(rels)],
+                        bool(omitted), dict(sorted(omitted.items())))
+
+    def _walk(self, node: NodeType, key: str, levels: list[Level]) -> Subgraph | None:
+        spec = _to_json([[list(x.out), list(x.into)] for x in levels])
+        rows = self._conn.execute(compose(_WALK, label=node.label),
+                                  {"key": key, "levels": spec}).fetchall()
+        return _walked([(i, uid, label, props, None if rtype is None else (rtype, s, d, rprops))
+                        for i, uid, label, props, rtype, s, d, rprops in rows])
+
+    def _versions(self, names: list[str]) -> dict[str, int]:
+        try:
+            return dict(self._conn.execute(_VERSIONS, (_to_json(names),)))
+        except sqlite3.OperationalError as e:
+            if "no such table" not in str(e):
+                raise
+            return {}  # a file made before versions were kept: nothing written since
+
+    def _bump_versions(self, names: list[str]) -> None:
+        try:
+            self._conn.execute(_BUMP, (_to_json(names),))
+        except sqlite3.OperationalError as e:
+            if "no such table" not in str(e):
+                raise
+            self._conn.execute(_VERSIONS_TABLE)  # a file made before versions were kept
+            self._conn.execute(_BUMP, (_to_json(names),))
+
+
+def _walked(rows: list[tuple[int, str, str, str, tuple[str, str, str, str] | None]],
+            ) -> Subgraph | None:
+    """A walk's rows (level, node, how it was reached) as a Subgraph: the start first, then
+    each level's new nodes in uid order; every node decoded once."""
+    nodes: dict[str, tuple[int, Node]] = {}
+    rels: dict[tuple[str, str, str], Rel] = {}
+    for level, uid, label, props, rel in rows:
+        if uid not in nodes or nodes[uid][0] > level:
+            node = nodes[uid][1] if uid in nodes else codec.decode_node(label, uid,
+                                                                         json.loads(props))
+            nodes[uid] = (level, node)
+        if rel is not None and rel[:3] not in rels:
+            rels[rel[:3]] = codec.decode_rel(*rel[:3], json.loads(rel[3]))
+    if not nodes:
+        return None
+    ordered = sorted(nodes.values(), key=lambda x: (x[0], x[1].uid))
+    return Subgraph([n for _, n in ordered], [rels[k] for k in sorted(rels)])
+
 
 def _adjacency_params(uids: Sequence[str], types: Sequence[str] | None,
                       labels: Sequence[str] | None, direction: Direction) -> dict[str, Any]:
@@ -386,8 +529,10 @@ class SqliteStore(StoreOps):
                 conn.execute(begin)
             except sqlite3.OperationalError as e:
                 raise StoreUnavailable(f"the database {self.path} is busy or locked: {e}") from None
+            graph = SqliteGraph(conn)
             try:
-                yield SqliteGraph(conn)
+                yield graph
+                graph._commit_versions()
             except BaseException:
                 conn.execute("ROLLBACK")
                 raise

@@ -102,6 +102,15 @@ class Path:
 
 
 @dataclass(frozen=True)
+class Level:
+    """One level of a `walk`: the relationship types followed out of, and into, the nodes
+    the previous level reached."""
+
+    out: tuple[str, ...] = ()
+    into: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class NamedQuery:
     """A question the generic operations cannot ask well, written once for each engine.
 
@@ -214,6 +223,27 @@ class Graph(Protocol):
         """The rows of a named query, each a dict of its declared columns."""
         ...
 
+    # --- use-case reads: one statement each ----------------------------------------------
+    def walk(self, label: str, key: str, levels: Sequence[Level]) -> Subgraph | None:
+        """The node of `label` with `key` and everything reached from it level by level (a
+        clue's whole chain), in one statement; None when there is no such node.
+
+        Level k follows its `out` types out of, and its `into` types into, every node level
+        k-1 reached (the start for the first). Nodes come start first, then each level's new
+        ones in uid order; relationships sorted by (type, src, dst). Uncapped: for shapes
+        whose fan-out the domain bounds (a clue's issues, transfers, cases and their ends).
+        """
+        ...
+
+    def versions(self, names: Sequence[str]) -> tuple[int, ...]:
+        """The write version of each label or relationship type named: it changes whenever a
+        committed transaction wrote a node of that label or a relationship of that type (0 when
+        none ever did). A result computed in a read that first read these versions stays true
+        for as long as they are unchanged, so it may be kept keyed by them. Writes to the
+        access labels (`schema.ACCESS_LABELS`) change no version.
+        """
+        ...
+
 
 class Store(Graph, Protocol):
     """A whole store: the Graph operations, each in its own transaction, and more."""
@@ -312,6 +342,48 @@ class GraphOps(ABC):
                          exclude: Sequence[str]) -> dict[str, int]:
         """Distinct neighbours of `uids` per label, not counting those in `exclude`."""
 
+    # --- use-case reads and write versions ----------------------------------------------
+    @abstractmethod
+    def _walk(self, node: NodeType, key: str, levels: list[Level]) -> Subgraph | None:
+        """`walk` with checked names, in one statement."""
+
+    @abstractmethod
+    def _versions(self, names: list[str]) -> dict[str, int]:
+        """The stored version of each of `names` that has one."""
+
+    @abstractmethod
+    def _bump_versions(self, names: list[str]) -> None:
+        """Change the version of each of `names` (sorted): called once, as the transaction's
+        last statement, when it wrote any of them."""
+
+    def _expand(self, uids: list[str], *, depth: int, labels: list[str] | None,
+                types: list[str] | None, direction: Direction, limit: int) -> Subgraph:
+        """`expand` with checked arguments; an engine answers it in one statement."""
+        return traversal.expand(self, uids, depth=depth, labels=labels, types=types,
+                                direction=direction, limit=limit)
+
+    def _shortest_paths(self, a: str, b: str, *, max_hops: int, labels: list[str] | None,
+                        types: list[str] | None, limit: int) -> list[Path]:
+        """`shortest_paths` with checked arguments: the bidirectional search, unless the engine
+        answers it in one statement."""
+        return traversal.shortest_paths(self, a, b, max_hops=max_hops, labels=labels,
+                                        types=types, limit=limit)
+
+    _written: set[str] | None = None
+
+    def _wrote(self, name: str) -> None:
+        """Note that this transaction wrote nodes of label (or relationships of type) `name`."""
+        if name not in schema.ACCESS_LABELS:
+            if self._written is None:
+                self._written = set()
+            self._written.add(name)
+
+    def _commit_versions(self) -> None:
+        """Before commit: change the versions of what this transaction wrote."""
+        if self._written:
+            self._bump_versions(sorted(self._written))
+            self._written = None
+
     # --- nesting: inside a transaction, a "new" one joins it -----------------------------
     @contextmanager
     def transaction(self) -> Iterator[GraphOps]:
@@ -330,6 +402,7 @@ class GraphOps(ABC):
         encoded = codec.encode_node_rows(node, rows)
         if encoded:
             self._upsert_nodes(node, encoded)
+            self._wrote(node.label)
         return len(encoded)
 
     def upsert_rels(self, type_: str, rows: Iterable[Mapping[str, Any]], *,
@@ -343,6 +416,7 @@ class GraphOps(ABC):
                 raise ValidationError(f"{type_}: a node cannot be joined to itself: {loops[:5]}")
         if encoded:
             self._upsert_rels(rel, src_node, dst_node, encoded)
+            self._wrote(rel.type)
         return len(encoded)
 
     def delete_rels(self, type_: str, rows: Iterable[Mapping[str, Any]], *,
@@ -351,7 +425,10 @@ class GraphOps(ABC):
         schema.check_pair(rel, src, dst)
         pairs = list(dict.fromkeys((r.src, r.dst) for r in codec.encode_rel_rows(
             rel, ({"src": row.get("src"), "dst": row.get("dst")} for row in rows))))
-        return self._delete_rels(rel, src_node, dst_node, pairs) if pairs else 0
+        if not pairs:
+            return 0
+        self._wrote(rel.type)
+        return self._delete_rels(rel, src_node, dst_node, pairs)
 
     def get(self, label: str, key: str) -> Node | None:
         return self._get(schema.label(label), key)
@@ -393,21 +470,31 @@ class GraphOps(ABC):
             raise ValidationError(f"depth must be between 1 and {MAX_DEPTH}, got {depth!r}")
         if not (isinstance(limit, int) and limit >= 1):
             raise ValidationError(f"limit must be 1 or more, got {limit!r}")
-        return traversal.expand(self, list(uids), depth=depth, labels=_labels(labels),
-                                types=_types(types), direction=Direction(direction),
-                                limit=limit)
+        return self._expand(list(uids), depth=depth, labels=_labels(labels),
+                            types=_types(types), direction=Direction(direction), limit=limit)
 
     def shortest_paths(self, a: str, b: str, *, max_hops: int = 6,
                        labels: Sequence[str] | None = None,
                        types: Sequence[str] | None = None, limit: int = 10) -> list[Path]:
         if not (isinstance(max_hops, int) and 1 <= max_hops <= 12):
             raise ValidationError(f"max_hops must be between 1 and 12, got {max_hops!r}")
-        return traversal.shortest_paths(self, a, b, max_hops=max_hops, labels=_labels(labels),
-                                        types=_types(types), limit=limit)
-
+        return self._shortest_paths(a, b, max_hops=max_hops, labels=_labels(labels),
+                                    types=_types(types), limit=limit)
 
     def run(self, query: NamedQuery, **params: Any) -> list[dict[str, Any]]:
         return self._run_named(query, {k: _stored(v) for k, v in params.items()})
+
+    def walk(self, label: str, key: str, levels: Sequence[Level]) -> Subgraph | None:
+        if not 1 <= len(levels) <= MAX_DEPTH:
+            raise ValidationError(f"a walk has 1 to {MAX_DEPTH} levels, got {len(levels)}")
+        checked = [Level(tuple(_types(list(x.out)) or ()), tuple(_types(list(x.into)) or ()))
+                   for x in levels]
+        return self._walk(schema.label(label), str(key), checked)
+
+    def versions(self, names: Sequence[str]) -> tuple[int, ...]:
+        wanted = [_versioned(name) for name in names]
+        found = self._versions(sorted(set(wanted)))
+        return tuple(found.get(name, 0) for name in wanted)
 
 
 def _stored(value: Any) -> Any:
@@ -427,6 +514,16 @@ def _labels(labels: Sequence[str] | None) -> list[str] | None:
 
 def _types(types: Sequence[str] | None) -> list[str] | None:
     return None if types is None else [schema.rel_type(x).type for x in types]
+
+
+def _versioned(name: str) -> str:
+    """A label or relationship type that carries a write version."""
+    if name in schema.RELS:
+        return name
+    node = schema.label(name)
+    if node.label in schema.ACCESS_LABELS:
+        raise ValidationError(f"{name} carries no write version (an access label)")
+    return node.label
 
 
 def _sortable(node: NodeType, name: str) -> T:
@@ -536,3 +633,9 @@ class StoreOps(ABC):
 
     def run(self, query: NamedQuery, **params: Any) -> list[dict[str, Any]]:
         return self.read(lambda tx: tx.run(query, **params))
+
+    def walk(self, label: str, key: str, levels: Sequence[Level]) -> Subgraph | None:
+        return self.read(lambda tx: tx.walk(label, key, levels))
+
+    def versions(self, names: Sequence[str]) -> tuple[int, ...]:
+        return self.read(lambda tx: tx.versions(names))
