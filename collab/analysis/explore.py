@@ -250,19 +250,25 @@ def expand(g: Graph, *, authz: Authz, uids: Sequence[str], depth: int = 1,
         raise ValidationError(N_("the node cap must be between 1 and %(most)s, got %(got)r"),
                               most=MAX_CAP, got=limit)
     follow = _labels(authz, labels)
+    starts = list(dict.fromkeys(uids))
+    if authz.sees_all() and follow and len(starts) <= limit:
+        # Everything reachable is visible: the store's own capped expansion (one statement)
+        # gives the same view, reads each node once, starts included, and counts what the
+        # cap leaves out instead of reading it. Only the starts need checking.
+        sub = g.expand(sorted(starts), depth=depth, labels=follow,
+                       types=list(types) if types else None, limit=limit)
+        found = {n.uid: n for n in sub.nodes[:len(starts)]}
+        for uid in starts:
+            if uid not in found or not authz.sees(g, found[uid]):
+                raise NotFound(N_("no node %(uid)r"), uid=uid)
+        return View(sub.nodes, sub.rels, layout(sub.nodes, sub.rels), dict(sub.omitted),
+                    False, limit)
     held: dict[str, Node] = {}
-    for uid in dict.fromkeys(uids):
+    for uid in starts:
         node = g.get_uid(uid)
         if node is None or not authz.sees(g, node):
             raise NotFound(N_("no node %(uid)r"), uid=uid)
         held[uid] = node
-    if authz.sees_all() and follow:
-        # Everything reachable is visible: the store's own capped expansion gives the same
-        # view, and counts what the cap leaves out instead of reading it.
-        sub = g.expand(sorted(held), depth=depth, labels=follow,
-                       types=list(types) if types else None, limit=limit)
-        return View(sub.nodes, sub.rels, layout(sub.nodes, sub.rels), dict(sub.omitted),
-                    False, limit)
     rels: dict[tuple[str, str, str], Rel] = {}
     omitted: dict[str, set[str]] = {}
     incomplete = False
@@ -373,18 +379,23 @@ def paths(g: Graph, *, authz: Authz, a: str, b: str, max_hops: int = 6, limit: i
     authz.require(Perm.EXPLORE)
     if not (isinstance(max_hops, int) and 1 <= max_hops <= 12):
         raise ValidationError(N_("max_hops must be between 1 and 12, got %(got)r"), got=max_hops)
-    ends = {}
-    for uid in (a, b):
-        node = g.get_uid(uid)
-        if node is None or not authz.sees(g, node):
-            raise NotFound(N_("no node %(uid)r"), uid=uid)
-        ends[uid] = node
     follow = _labels(authz, labels)
     if authz.actor.region is None:
+        # The store's search (one statement where the engine has one); the ends are read
+        # with the paths, and apart only when there is no path to show them on.
         found = g.shortest_paths(a, b, max_hops=max_hops, labels=follow,
                                  types=list(types) if types else None, limit=limit)
+        ends = [found[0].nodes[0], found[0].nodes[-1]] if found else \
+            [g.get_uid(a), g.get_uid(b)]
+        for uid, node in zip((a, b), ends, strict=True):
+            if node is None or not authz.sees(g, node):
+                raise NotFound(N_("no node %(uid)r"), uid=uid)
         return [Route(p.nodes, p.rels) for p in found]
-    return _visible_paths(g, authz, ends[a], ends[b], max_hops, limit, follow, types)
+    start, end = (g.get_uid(uid) for uid in (a, b))
+    for uid, node in ((a, start), (b, end)):
+        if node is None or not authz.sees(g, node):
+            raise NotFound(N_("no node %(uid)r"), uid=uid)
+    return _visible_paths(g, authz, start, end, max_hops, limit, follow, types)
 
 
 def _visible_paths(g: Graph, authz: Authz, a: Node, b: Node, max_hops: int, limit: int,

@@ -2,8 +2,8 @@
 
 Forward: round → group → unit → issue → the clue and the people it names → each transfer with
 its steps (dates, actors, reasons) → the case, its outcome and funds recovered. Reverse: from a
-person or a unit, every clue and case that touches it. Both follow relationships with the
-store's `expand`, a handful of hops from one node, never a scan.
+person or a unit, every clue and case that touches it. Both are one read of the store
+(`Graph.walk`: a statement per engine), a few levels from one node, never a scan.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from typing import Any
 
 from collab.errors import N_, NotFound, ValidationError
 from collab.graph.codec import Node
-from collab.graph.store import Direction, Graph
+from collab.graph.store import Graph, Level, Subgraph
 
 
 def _props(node: Node) -> dict[str, Any]:
@@ -27,40 +27,35 @@ def _steps(events: list[Node]) -> list[dict[str, Any]]:
             for e in sorted(events, key=lambda e: (e.get("on"), e.get("at")))]
 
 
-def _around(g: Graph, node: Node, types: list[str], direction: Direction = Direction.OUT,
-            labels: list[str] | None = None) -> list[Node]:
-    """The neighbours of `node` along `types`, in uid order."""
-    sub = g.expand([node.uid], depth=1, types=types, labels=labels, direction=direction,
-                   limit=1000)
-    return [n for n in sub.nodes if n.uid != node.uid]
+# The chain of a clue, level by level: what the clue links to (and its lifecycle events); the
+# groups, units, departments and subjects of those (and their events); the groups' rounds.
+_EVENTS = "EVENT_OF"
+CHAIN = (Level(out=("FROM_ISSUE", "TRANSFERRED", "AGAINST", "BECAME"), into=(_EVENTS,)),
+         Level(out=("FOUND_BY", "CONCERNS", "FOUND_WITH", "TO", "FILED_BY", "SUBJECT"),
+               into=(_EVENTS,)),
+         Level(out=("OF_ROUND",)))
+# From a person: the clues against them and the cases they are the subject of, then the cases
+# those clues became; from a unit: the issues about it, their clues, those clues' cases.
+FROM_PERSON = (Level(into=("AGAINST", "SUBJECT")), Level(out=("BECAME",)))
+FROM_UNIT = (Level(into=("CONCERNS",)), Level(into=("FROM_ISSUE",)), Level(out=("BECAME",)))
+
+Links = dict[str, dict[str, list[Node]]]
 
 
-Level = dict[str, dict[str, list[Node]]]
-
-
-def _level(g: Graph, nodes: list[Node], types: list[str]) -> Level:
-    """For each of `nodes`: its neighbours along each of `types` (outgoing) and its lifecycle
-    events (`EVENT_OF`, incoming), each list in uid order — one expansion for them all, so a
-    trace costs a round trip per level of the chain, not one per neighbour asked about."""
-    out: Level = {n.uid: {t: [] for t in [*types, _EVENTS]} for n in nodes}
-    if not nodes:
-        return out
-    sub = g.expand([n.uid for n in nodes], depth=1, types=[*types, _EVENTS],
-                   direction=Direction.BOTH, limit=_PER_NODE * len(nodes))
+def _links(sub: Subgraph) -> Links:
+    """For each node of a walk: its neighbours along each type (outgoing) and its lifecycle
+    events (`EVENT_OF`, incoming), each list in uid order."""
     found = {n.uid: n for n in sub.nodes}
+    out: Links = {uid: {} for uid in found}
     for rel in sub.rels:
-        if rel.type == _EVENTS and rel.dst in out:
-            out[rel.dst][_EVENTS].append(found[rel.src])
-        elif rel.type != _EVENTS and rel.src in out:
-            out[rel.src][rel.type].append(found[rel.dst])
+        if rel.type == _EVENTS:
+            out[rel.dst].setdefault(_EVENTS, []).append(found[rel.src])
+        else:
+            out[rel.src].setdefault(rel.type, []).append(found[rel.dst])
     for lists in out.values():
         for kind in lists:
             lists[kind].sort(key=lambda n: n.uid)
     return out
-
-
-_EVENTS = "EVENT_OF"
-_PER_NODE = 1000
 
 
 def _person(node: Node) -> dict[str, Any]:
@@ -69,32 +64,30 @@ def _person(node: Node) -> dict[str, Any]:
 
 
 def trace(g: Graph, *, clue_no: str) -> dict[str, Any]:
-    """The chain of one clue, from the round that found it to the case it became."""
-    clue = g.get("Clue", clue_no)
-    if clue is None:
+    """The chain of one clue, from the round that found it to the case it became (one read)."""
+    sub = g.walk("Clue", clue_no, CHAIN)
+    if sub is None:
         raise NotFound(N_("no clue %(no)r"), no=clue_no)
-    first = _level(g, [clue], ["FROM_ISSUE", "TRANSFERRED", "AGAINST", "BECAME"])[clue.uid]
-    issues, transfers, cases = first["FROM_ISSUE"], first["TRANSFERRED"], first["BECAME"]
-    second = _level(g, [*issues, *transfers, *cases],
-                    ["FOUND_BY", "CONCERNS", "FOUND_WITH", "TO", "FILED_BY", "SUBJECT"])
-    groups = [grp for i in issues for grp in second[i.uid]["FOUND_BY"]]
-    third = _level(g, list({grp.uid: grp for grp in groups}.values()), ["OF_ROUND"])
+    clue, links = sub.nodes[0], _links(sub)
+
+    def of(node: Node, kind: str) -> list[Node]:
+        return links[node.uid].get(kind, [])
+
     return {
-        "clue": _props(clue), "steps": _steps(first[_EVENTS]),
+        "clue": _props(clue), "steps": _steps(of(clue, _EVENTS)),
         "issues": [{**_props(i),
-                    "units": [_props(u) for u in second[i.uid]["CONCERNS"]],
-                    "groups": [{**_props(grp), "rounds": [_props(r) for r in
-                                                          third[grp.uid]["OF_ROUND"]]}
-                               for grp in second[i.uid]["FOUND_BY"]],
-                    "found_with": [d.get("name") for d in second[i.uid]["FOUND_WITH"]]}
-                   for i in issues],
-        "against": [_person(p) for p in first["AGAINST"]],
-        "transfers": [{**_props(t), "to": [d.get("name") for d in second[t.uid]["TO"]],
-                       "steps": _steps(second[t.uid][_EVENTS])}
-                      for t in sorted(transfers, key=lambda n: n.key)],
-        "cases": [{**_props(k), "filed_by": [d.get("name") for d in second[k.uid]["FILED_BY"]],
-                   "subjects": [_person(p) for p in second[k.uid]["SUBJECT"]],
-                   "steps": _steps(second[k.uid][_EVENTS])} for k in cases]}
+                    "units": [_props(u) for u in of(i, "CONCERNS")],
+                    "groups": [{**_props(grp), "rounds": [_props(r) for r in of(grp, "OF_ROUND")]}
+                               for grp in of(i, "FOUND_BY")],
+                    "found_with": [d.get("name") for d in of(i, "FOUND_WITH")]}
+                   for i in of(clue, "FROM_ISSUE")],
+        "against": [_person(p) for p in of(clue, "AGAINST")],
+        "transfers": [{**_props(t), "to": [d.get("name") for d in of(t, "TO")],
+                       "steps": _steps(of(t, _EVENTS))}
+                      for t in sorted(of(clue, "TRANSFERRED"), key=lambda n: n.key)],
+        "cases": [{**_props(k), "filed_by": [d.get("name") for d in of(k, "FILED_BY")],
+                   "subjects": [_person(p) for p in of(k, "SUBJECT")],
+                   "steps": _steps(of(k, _EVENTS))} for k in of(clue, "BECAME")]}
 
 
 def touching(g: Graph, *, person: str | None = None, unit: str | None = None) -> dict[str, Any]:
@@ -102,25 +95,19 @@ def touching(g: Graph, *, person: str | None = None, unit: str | None = None) ->
     if (person is None) == (unit is None):
         raise ValidationError(N_("name one person (uid) or one unit (code)"))
     if person is not None:
-        start = g.get("Person", person)
-        if start is None:
+        sub = g.walk("Person", person, FROM_PERSON)
+        if sub is None:
             raise NotFound(N_("no person %(uid)r"), uid=person)
-        found = _around(g, start, ["AGAINST"], Direction.IN, ["Clue"])
-        direct = _around(g, start, ["SUBJECT"], Direction.IN, ["Case"])
-        subject = _person(start)
     else:
-        start = g.get("Unit", unit or "")
-        if start is None:
+        sub = g.walk("Unit", unit or "", FROM_UNIT)
+        if sub is None:
             raise NotFound(N_("no unit %(code)r"), code=unit)
-        issues = _around(g, start, ["CONCERNS"], Direction.IN, ["Issue"])
-        found = sorted({c.uid: c for i in issues
-                        for c in _around(g, i, ["FROM_ISSUE"], Direction.IN, ["Clue"])}
-                       .values(), key=lambda n: n.uid)
-        direct = []
-        subject = _props(start)
+    start, links = sub.nodes[0], _links(sub)
+    clues = [n for n in sub.nodes if n.label == "Clue"]
     clue_rows = [{"no": c.key, "title": c.get("title"), "status": c.get("status"),
-                  "cases": [k.key for k in _around(g, c, ["BECAME"])]} for c in found]
-    from_clues = {k for row in clue_rows for k in row["cases"]}
-    cases = sorted({k.key: k for k in direct}.values(), key=lambda n: n.key)
-    return {"subject": subject, "clues": sorted(clue_rows, key=lambda r: r["no"]),
-            "cases": sorted(from_clues | {k.key for k in cases})}
+                  "cases": [k.key for k in links[c.uid].get("BECAME", [])]} for c in clues]
+    direct = {r.src for r in sub.rels if r.type == "SUBJECT" and r.dst == start.uid}
+    cases = {n.key for n in sub.nodes if n.uid in direct}
+    return {"subject": _person(start) if person is not None else _props(start),
+            "clues": sorted(clue_rows, key=lambda r: r["no"]),
+            "cases": sorted({k for row in clue_rows for k in row["cases"]} | cases)}
