@@ -29,6 +29,7 @@ from collab.access.regions import check_code, subtree_prefix
 from collab.cases.clues import DISPOSALS
 from collab.errors import N_, NotFound, ValidationError
 from collab.graph import schema
+from collab.graph.kept import kept_one
 from collab.graph.queries import figures as fq
 from collab.graph.queries import summary as sq
 from collab.graph.store import MAX_PAGE, Graph, NamedQuery
@@ -225,27 +226,37 @@ def collaborator(g: Graph, *, scope: Scope, department: str) -> dict[str, Any]:
 
 
 def summary(g: Graph, *, scope: Scope) -> dict[str, Any]:
-    """One scope at a glance: the article's figures and the loop's state."""
-    overall = conversion(g, scope=scope)[0]
-    issues = _run(g, sq.ISSUES.counts, scope)[0]
-    support = _run(g, sq.SUPPORT.counts, scope)[0]
-    units = _run(g, sq.UNITS.counts, scope)[0]
-    funds = _run(g, sq.FUNDS.counts, scope)[0]
-    rect = rectification(g, scope=scope)
-    return {"scope": scope.describe(), "issues": issues["issues"],
-            "clues": _run(g, sq.CLUES.counts, scope)[0]["clues"],
-            "clues_transferred": overall["transferred"],
-            "cases_from_clues": overall["converted"],
-            "clues_settled": overall["settled"],
-            "conversion_rate": overall["rate"], "settled_conversion_rate": overall["settled_rate"],
-            "support_acts": support["support_acts"], "consultations": support["consultations"],
-            "units_inspected": units["units_inspected"],
-            "villages_inspected": units["villages_inspected"],
-            "problems_solved": issues["problems_solved"],
-            "funds_recovered_yuan": round(float(funds["funds_recovered_yuan"] or 0.0), 2),
-            "rectifications_due": rect["due"], "rectifications_done": rect["done"],
-            "rectification_completion_rate": rect["completion_rate"],
-            "overdue": rect["overdue"]}
+    """One scope at a glance: the article's figures and the loop's state.
+
+    Kept between calls while nothing it reads changes (`collab/graph/kept.py`), so a province
+    costs what a county does once computed; computed, it is one statement.
+    """
+    return kept_one(g, summary_key(scope), sq.SUMMARY_READS, lambda: computed_summary(g, scope))
+
+
+def summary_key(scope: Scope) -> tuple[str, Scope]:
+    """What a kept summary is filed under (with the versions of what it reads)."""
+    return ("figures.summary", scope)
+
+
+def computed_summary(g: Graph, scope: Scope) -> dict[str, Any]:
+    """`summary` computed now, in one statement."""
+    r = _run(g, sq.SUMMARY, scope, n=_region_digits(scope),
+             by_department=scope.department is not None)[0]
+    return {"scope": scope.describe(), "issues": r["issues"], "clues": r["clues"],
+            "clues_transferred": r["clues_transferred"] or 0,
+            "cases_from_clues": r["cases_from_clues"] or 0,
+            "clues_settled": r["clues_settled"] or 0,
+            "conversion_rate": rate(r["cases_from_clues"] or 0, r["clues_transferred"] or 0),
+            "settled_conversion_rate": rate(r["cases_from_clues"] or 0, r["clues_settled"] or 0),
+            "support_acts": r["support_acts"], "consultations": r["consultations"],
+            "units_inspected": r["units_inspected"],
+            "villages_inspected": r["villages_inspected"],
+            "problems_solved": r["problems_solved"],
+            "funds_recovered_yuan": round(float(r["funds_recovered_yuan"] or 0.0), 2),
+            "rectifications_due": r["due"], "rectifications_done": r["done"],
+            "rectification_completion_rate": rate(r["done"], r["due"]),
+            "overdue": r["overdue"]}
 
 
 # Drill-down: the rows behind each count, by the name the figures use for it.

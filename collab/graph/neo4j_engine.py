@@ -278,8 +278,9 @@ def _labelled(labels: list[str]) -> str:
 class Neo4jGraph(GraphOps):
     """The Graph operations inside one Neo4j transaction (managed or explicit)."""
 
-    def __init__(self, tx: Any):
+    def __init__(self, tx: Any, origin: str = ""):
         self._tx = tx
+        self.origin = origin
 
     def _run(self, query: str, **params: Any) -> list[dict[str, Any]]:
         return self._tx.run(query, params).data()
@@ -447,6 +448,7 @@ class Neo4jStore(StoreOps):
     def __init__(self, uri: str, user: str, password: str, database: str = "neo4j",
                  *, connect_timeout: float = 5.0, retry_time: float = 10.0):
         self.uri, self.database = uri, database
+        self._origin = f"{uri}/{database}"
         self._guard = TransactionGuard()
         self._down = False
         scheme = uri.partition("://")[0]
@@ -494,11 +496,11 @@ class Neo4jStore(StoreOps):
 
     def read(self, fn: Callable[[Graph], R]) -> R:
         with self._guard.enter(), self._reachable(), self._session(neo4j.READ_ACCESS) as s:
-            return s.execute_read(lambda tx: fn(Neo4jGraph(tx)))
+            return s.execute_read(lambda tx: fn(Neo4jGraph(tx, self._origin)))
 
     def write(self, fn: Callable[[Graph], R]) -> R:
         def work(tx: Any) -> R:
-            graph = Neo4jGraph(tx)
+            graph = Neo4jGraph(tx, self._origin)
             result = fn(graph)
             graph._commit_versions()
             return result
@@ -511,7 +513,7 @@ class Neo4jStore(StoreOps):
         """Writes inside commit together when the block ends, or roll back on an exception."""
         with self._guard.enter(), self._reachable(), self._session(neo4j.WRITE_ACCESS) as s:
             with s.begin_transaction() as tx:
-                graph = Neo4jGraph(tx)
+                graph = Neo4jGraph(tx, self._origin)
                 yield graph
                 graph._commit_versions()
                 tx.commit()

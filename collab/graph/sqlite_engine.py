@@ -281,8 +281,9 @@ def _where(node: NodeType, filters: list[Filter]) -> tuple[Fragment, list[Any]]:
 class SqliteGraph(GraphOps):
     """The Graph operations on one SQLite connection inside an open transaction."""
 
-    def __init__(self, conn: sqlite3.Connection):
+    def __init__(self, conn: sqlite3.Connection, origin: str = ""):
         self._conn = conn
+        self.origin = origin
 
     def _upsert_nodes(self, node: NodeType, rows: list[NodeRow]) -> None:
         explicit = [r for r in rows if r.explicit_uid]
@@ -529,7 +530,7 @@ class SqliteStore(StoreOps):
                 conn.execute(begin)
             except sqlite3.OperationalError as e:
                 raise StoreUnavailable(f"the database {self.path} is busy or locked: {e}") from None
-            graph = SqliteGraph(conn)
+            graph = SqliteGraph(conn, str(self.path))
             try:
                 yield graph
                 graph._commit_versions()

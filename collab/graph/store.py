@@ -370,6 +370,8 @@ class GraphOps(ABC):
                                         types=types, limit=limit)
 
     _written: set[str] | None = None
+    # Which store this is (its file, or its server and database), for results kept per store.
+    origin: str = ""
 
     def _wrote(self, name: str) -> None:
         """Note that this transaction wrote nodes of label (or relationships of type) `name`."""

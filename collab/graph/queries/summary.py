@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from collab.graph.queries import figures as fq
 from collab.graph.queries import scope
 from collab.graph.query import Fragment, compose
 from collab.graph.schema import covering_index
@@ -346,3 +347,44 @@ ISSUE_CLUES = _figure(
     count_sql="<<facts>> SELECT count(*), count(case_no) FROM facts",
     counts=("clues", "cases"),
 )
+
+# --- the whole summary in one statement ----------------------------------------------------
+# Each part's counts (one row each, also over nothing) side by side: the issues, clues,
+# conversion (over every group), support, units, funds and rectification counts above. Takes
+# the conversion's own parameters too (`n`, `by_department`).
+_CONVERSION_ALL = fq.CONVERSION["all"]
+SUMMARY = NamedQuery(
+    name="summary: every count of a scope",
+    cypher=compose("""
+        CALL () { <<issues>> }
+        CALL () { <<clues>> }
+        CALL () { CALL () { <<conversion>> }
+                  RETURN sum(transferred) AS clues_transferred,
+                         sum(converted) AS cases_from_clues, sum(settled) AS clues_settled }
+        CALL () { <<support>> }
+        CALL () { <<units>> }
+        CALL () { <<funds>> }
+        CALL () { <<rectification>> }
+        RETURN *""", issues=ISSUES.counts.cypher, clues=CLUES.counts.cypher,
+                   conversion=_CONVERSION_ALL.cypher, support=SUPPORT.counts.cypher,
+                   units=UNITS.counts.cypher, funds=FUNDS.counts.cypher,
+                   rectification=RECTIFICATION.counts.cypher),
+    sql=compose("""
+        WITH conversion(grp, transferred, converted, settled) AS (<<conversion>>)
+        SELECT * FROM (<<issues>>) CROSS JOIN (<<clues>>)
+        CROSS JOIN (SELECT sum(transferred), sum(converted), sum(settled) FROM conversion)
+        CROSS JOIN (<<support>>) CROSS JOIN (<<units>>) CROSS JOIN (<<funds>>)
+        CROSS JOIN (<<rectification>>)""", issues=ISSUES.counts.sql, clues=CLUES.counts.sql,
+                conversion=_CONVERSION_ALL.sql, support=SUPPORT.counts.sql,
+                units=UNITS.counts.sql, funds=FUNDS.counts.sql,
+                rectification=RECTIFICATION.counts.sql),
+    columns=(*ISSUES.counts.columns, *CLUES.counts.columns,
+             "clues_transferred", "cases_from_clues", "clues_settled",
+             *SUPPORT.counts.columns, *UNITS.counts.columns, *FUNDS.counts.columns,
+             *RECTIFICATION.counts.columns),
+)
+# What the summary reads: a result kept under these versions is exact (collab/graph/kept.py).
+SUMMARY_READS = ("Issue", "Clue", "Transfer", "Case", "Department", "Support", "Round", "Group",
+                 "Unit", "Rectification", "FOUND_BY", "OF_ROUND", "INSPECTS", "FROM_ISSUE",
+                 "TRANSFERRED", "TO", "BECAME", "FILED_BY", "PROVIDED", "FOR", "HAS_TASK",
+                 "FOUND_WITH")
