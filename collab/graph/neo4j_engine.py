@@ -353,8 +353,15 @@ class Neo4jGraph(GraphOps):
     def _find(self, node: NodeType, filters: list[Filter], order_by: str | None,
               descending: bool, limit: int, offset: int) -> list[Node]:
         where, params = _conditions(filters)
-        order = compose("n.uid") if order_by is None \
-            else compose(_ORDER[descending], prop=order_by)
+        if order_by is None:
+            order = compose("n.uid")
+        elif order_by == node.key:
+            # a key is never missing and never ties: sorted on its own, the constraint's index
+            # gives the order and the page, not a sort of every node of the label
+            order = compose("n.<<prop>> DESC" if descending else "n.<<prop>>", prop=order_by)
+            where = compose("<<w>> AND n.<<prop>> IS NOT NULL", w=where, prop=order_by)
+        else:
+            order = compose(_ORDER[descending], prop=order_by)
         query = compose(_FIND, label=node.label, where=where, order=order)
         rows = self._run(query, offset=offset, limit=limit, **params)
         return [codec.decode_node(node.label, r["uid"], r["p"]) for r in rows]

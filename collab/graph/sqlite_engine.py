@@ -231,20 +231,20 @@ def _chunks(items: Sequence[Any], size: int = _CHUNK) -> Iterator[Sequence[Any]]
 
 
 _CONDITIONS = {
-    Op.IS_NULL: "json_extract(props, '$.<<prop>>') IS NULL",
-    Op.IN: "json_extract(props, '$.<<prop>>') IN (SELECT value FROM json_each(?))",
-    Op.PREFIX: "json_extract(props, '$.<<prop>>') >= ? AND json_extract(props, '$.<<prop>>') < ?",
-    Op.CONTAINS: "instr(json_extract(props, '$.<<prop>>'), ?) > 0",
-    Op.EQ: "json_extract(props, '$.<<prop>>') = ?",
-    Op.NE: "json_extract(props, '$.<<prop>>') <> ?",
-    Op.LT: "json_extract(props, '$.<<prop>>') < ?",
-    Op.LE: "json_extract(props, '$.<<prop>>') <= ?",
-    Op.GT: "json_extract(props, '$.<<prop>>') > ?",
-    Op.GE: "json_extract(props, '$.<<prop>>') >= ?",
+    Op.IS_NULL: "<<col>> IS NULL",
+    Op.IN: "<<col>> IN (SELECT value FROM json_each(?))",
+    Op.PREFIX: "<<col>> >= ? AND <<col>> < ?",
+    Op.CONTAINS: "instr(<<col>>, ?) > 0",
+    Op.EQ: "<<col>> = ?",
+    Op.NE: "<<col>> <> ?",
+    Op.LT: "<<col>> < ?",
+    Op.LE: "<<col>> <= ?",
+    Op.GT: "<<col>> > ?",
+    Op.GE: "<<col>> >= ?",
 }
 _ORDER = {
-    False: "json_extract(props, '$.<<prop>>') IS NULL, json_extract(props, '$.<<prop>>'), uid",
-    True: "json_extract(props, '$.<<prop>>') IS NULL, json_extract(props, '$.<<prop>>') DESC, uid",
+    False: "<<col>> IS NULL, <<col>>, uid",
+    True: "<<col>> IS NULL, <<col>> DESC, uid",
 }
 _FIND = """SELECT uid, props FROM nodes <<hint>> WHERE <<where>>
     ORDER BY <<order>> LIMIT ? OFFSET ?"""
@@ -252,6 +252,27 @@ _COUNT = "SELECT count(*) FROM nodes <<hint>> WHERE <<where>>"
 # Filters an expression index can serve. Without statistics SQLite prefers the (label, key)
 # index for `label = 'X'` and scans the whole label, so the first such filter names its index.
 _INDEXABLE = (Op.EQ, Op.IN, Op.PREFIX, Op.LT, Op.LE, Op.GT, Op.GE)
+
+
+def _column(node: NodeType, prop: str) -> Fragment:
+    """Where a property is kept: the label's key (and uid) in their own indexed columns, so a
+    list sorted or filtered by its number reads the index, not each row's JSON; the rest in
+    the JSON properties."""
+    if prop == "uid":
+        return compose("uid")
+    if prop == node.key:
+        return compose("key")
+    return compose("json_extract(props, '$.<<prop>>')", prop=prop)
+
+
+def _order(node: NodeType, prop: str | None, descending: bool) -> Fragment:
+    """The ORDER BY of a find: a key column is never missing and never ties."""
+    if prop is None:
+        return compose("uid")
+    column = _column(node, prop)
+    if prop in ("uid", node.key):
+        return compose("<<col>> DESC", col=column) if descending else column
+    return compose(_ORDER[descending], col=column)
 
 
 def _hint(node: NodeType, filters: list[Filter]) -> Fragment:
@@ -268,7 +289,7 @@ def _where(node: NodeType, filters: list[Filter]) -> tuple[Fragment, list[Any]]:
     clauses = [compose("label = '<<label>>'", label=node.label)]
     params: list[Any] = []
     for f in filters:
-        clauses.append(compose(_CONDITIONS[f.op], prop=f.prop))
+        clauses.append(compose(_CONDITIONS[f.op], col=_column(node, f.prop)))
         if f.op is Op.IN:
             params.append(json.dumps(f.value, ensure_ascii=False))
         elif f.op is Op.PREFIX:
@@ -368,9 +389,10 @@ class SqliteGraph(GraphOps):
     def _find(self, node: NodeType, filters: list[Filter], order_by: str | None,
               descending: bool, limit: int, offset: int) -> list[Node]:
         where, params = _where(node, filters)
-        order = compose("uid") if order_by is None else compose(_ORDER[descending], prop=order_by)
-        cur = self._conn.execute(compose(_FIND, hint=_hint(node, filters), where=where,
-                                         order=order),
+        order = _order(node, order_by, descending)
+        # sorted by the key: walk the key's index and stop at the page, whatever the filters
+        hint = compose("") if order_by == node.key else _hint(node, filters)
+        cur = self._conn.execute(compose(_FIND, hint=hint, where=where, order=order),
                                  [*params, limit, offset])
         return [codec.decode_node(node.label, uid, json.loads(p)) for uid, p in cur]
 
