@@ -65,7 +65,7 @@ def server_peak_mib() -> float | None:
 
 
 def run(engine: str, scale: str, *, repeat: int, budget: float, only: list[str] | None,
-        ingest: bool) -> dict[str, Any]:
+        ingest: bool, check: int = 60) -> dict[str, Any]:
     """Every figure for one engine and scale."""
     result: dict[str, Any] = {"engine": engine, "scale": scale, "machine": machine(),
                               "repeat": repeat, "budget_s": budget}
@@ -76,7 +76,8 @@ def run(engine: str, scale: str, *, repeat: int, budget: float, only: list[str] 
         counts = store.counts()
         result["graph"] = {**mark, "nodes": sum(counts["nodes"].values()),
                            "rels": sum(counts["rels"].values())}
-        result["latency"] = latency.all_kinds(store, repeat, budget, only)
+        result["limits"] = latency.all_kinds(store, repeat, budget, only, check=check)
+        result["latency"] = {kind: row["product"] for kind, row in result["limits"].items()}
         result["analysis"] = latency.analyses(store) if only is None else {}
         result["server_peak_mib"] = server_peak_mib() if engine == "neo4j" else None
     result["peak_rss_mib"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
@@ -94,6 +95,15 @@ def table(result: dict[str, Any]) -> str:
     for name, row in result["latency"].items():
         lines.append(f"{name} | {row['runs']} | {row['p50_ms']} | {row['p95_ms']} | "
                      f"{row['max_ms']}")
+    lines.append("what | product p50 / p95 ms | limit p50 / p95 ms | product ÷ limit p50 / p95 "
+                 "| statements | answers equal")
+    for name, row in result["limits"].items():
+        mine, theirs = row["product"], row["limit"]
+        equal = f"{row['equal']}/{row['checked']}" if "checked" in row else "–"
+        lines.append(f"{name} | {mine['p50_ms']} / {mine['p95_ms']} | {theirs['p50_ms']} / "
+                     f"{theirs['p95_ms']} | {row['ratio_p50']} / {row['ratio_p95']} | "
+                     f"{row['statements']} | {equal}")
+        lines += [f"  unequal: {u}" for u in row.get("unequal", [])]
     for key, value in {**result.get("writes", {}), **result["analysis"],
                        "peak_rss_mib": result["peak_rss_mib"],
                        "server_peak_mib": result["server_peak_mib"],
@@ -110,6 +120,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--budget", type=float, default=60.0,
                         help="seconds at most per latency kind (fewer runs if they run out)")
     parser.add_argument("--only", help="comma-separated latency kinds (skips the rest)")
+    parser.add_argument("--check", type=int, default=60,
+                        help="sample inputs on which product and limit must answer alike")
     parser.add_argument("--no-ingest", action="store_true", help="skip ingest and ledger import")
     parser.add_argument("--write-docs", action="store_true",
                         help="write docs/BENCHMARKS.md and plots from bench/results/*.json")
@@ -123,7 +135,7 @@ def main(argv: list[str] | None = None) -> None:
         parser.error("--engine and --scale are needed (or --write-docs)")
     only = args.only.split(",") if args.only else None
     result = run(args.engine, args.scale, repeat=args.repeat, budget=args.budget, only=only,
-                 ingest=not args.no_ingest and only is None)
+                 ingest=not args.no_ingest and only is None, check=args.check)
     print(table(result))
     text = json.dumps(result, ensure_ascii=False, indent=1)
     print("JSON " + json.dumps(result, ensure_ascii=False))

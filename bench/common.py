@@ -67,7 +67,9 @@ def neo4j_server(data: Path | None = None) -> Iterator[Neo4jStore]:
     uri = os.environ.get("COLLAB_BENCH_NEO4J_URI")
     env = {**os.environ, "NEO4J_LOCAL_HOME": str(BENCH_HOME), "NEO4J_LOCAL_PORT": BENCH_PORT,
            "NEO4J_LOCAL_HEAP": os.environ.get("NEO4J_LOCAL_HEAP", "2g"),
-           "NEO4J_LOCAL_PAGECACHE_MB": os.environ.get("NEO4J_LOCAL_PAGECACHE_MB", "3072")}
+           "NEO4J_LOCAL_PAGECACHE_MB": os.environ.get("NEO4J_LOCAL_PAGECACHE_MB", "3072"),
+           # a province's store takes a while to open on a busy machine
+           "NEO4J_LOCAL_START_TIMEOUT": os.environ.get("NEO4J_LOCAL_START_TIMEOUT", "900")}
     if data is not None:
         env["NEO4J_LOCAL_DATA"] = str(data)
     started = False

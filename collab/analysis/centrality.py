@@ -418,13 +418,14 @@ def projection(g: Graph, *, authz: Authz) -> Any:
 
 
 def rank(g: Graph, *, authz: Authz, labels: Sequence[str] = ("Person", "Unit"),
-         top: int = 20) -> Table:
+         top: int = 20, graph: Any = None) -> Table:
     """People and units ranked by PageRank, with degree and betweenness beside it.
 
     Betweenness is exact up to `EXACT_BETWEENNESS` nodes, and above that estimated from a
     fixed sample of source nodes (scaled up), which keeps a province-wide run in seconds.
+    `graph`: the actor's projection when already pulled (a province's costs seconds).
     """
-    graph = projection(g, authz=authz)
+    graph = projection(g, authz=authz) if graph is None else graph
     n = graph.vcount()
     if n == 0:
         return Table("rank", _RANK_COLUMNS, [])
@@ -446,9 +447,10 @@ def rank(g: Graph, *, authz: Authz, labels: Sequence[str] = ("Person", "Unit"),
 _RANK_COLUMNS = ("uid", "label", "name", "degree", "pagerank", "betweenness")
 
 
-def communities(g: Graph, *, authz: Authz, min_size: int = 3) -> Table:
-    """Louvain communities of the person–unit–clue projection, largest first."""
-    graph = projection(g, authz=authz)
+def communities(g: Graph, *, authz: Authz, min_size: int = 3, graph: Any = None) -> Table:
+    """Louvain communities of the person–unit–clue projection, largest first (`graph`: the
+    actor's projection when already pulled)."""
+    graph = projection(g, authz=authz) if graph is None else graph
     if graph.vcount() == 0:
         return Table("communities", _COMMUNITY_COLUMNS, [])
     with seeded():

@@ -238,7 +238,17 @@ class View:
 def expand(g: Graph, *, authz: Authz, uids: Sequence[str], depth: int = 1,
            labels: Sequence[str] | None = None, types: Sequence[str] | None = None,
            limit: int = DEFAULT_CAP) -> View:
-    """The visible neighbourhood of nodes, at most `limit` nodes, laid out for drawing.
+    """The visible neighbourhood of nodes (`reach`), laid out for drawing."""
+    view = reach(g, authz=authz, uids=uids, depth=depth, labels=labels, types=types,
+                 limit=limit)
+    view.positions = layout(view.nodes, view.rels)
+    return view
+
+
+def reach(g: Graph, *, authz: Authz, uids: Sequence[str], depth: int = 1,
+          labels: Sequence[str] | None = None, types: Sequence[str] | None = None,
+          limit: int = DEFAULT_CAP) -> View:
+    """The visible neighbourhood of nodes, at most `limit` nodes, not yet laid out.
 
     Breadth first, hop by hop, only through nodes the actor may see; `omitted` counts, per
     label, the visible neighbours the cap left out (nodes out of reach are not counted).
@@ -261,8 +271,7 @@ def expand(g: Graph, *, authz: Authz, uids: Sequence[str], depth: int = 1,
         for uid in starts:
             if uid not in found or not authz.sees(g, found[uid]):
                 raise NotFound(N_("no node %(uid)r"), uid=uid)
-        return View(sub.nodes, sub.rels, layout(sub.nodes, sub.rels), dict(sub.omitted),
-                    False, limit)
+        return View(sub.nodes, sub.rels, {}, dict(sub.omitted), False, limit)
     held: dict[str, Node] = {}
     for uid in starts:
         node = g.get_uid(uid)
@@ -289,8 +298,7 @@ def expand(g: Graph, *, authz: Authz, uids: Sequence[str], depth: int = 1,
             rels[(rel.type, rel.src, rel.dst)] = rel
     kept = [r for k, r in sorted(rels.items()) if r.src in held and r.dst in held]
     counts = {label: len(v - held.keys()) for label, v in sorted(omitted.items())}
-    nodes = list(held.values())
-    return View(nodes, kept, layout(nodes, kept), {k: n for k, n in counts.items() if n},
+    return View(list(held.values()), kept, {}, {k: n for k, n in counts.items() if n},
                 incomplete, limit)
 
 

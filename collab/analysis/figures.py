@@ -28,11 +28,10 @@ from typing import Any
 from collab.access.regions import check_code, subtree_prefix
 from collab.cases.clues import DISPOSALS
 from collab.errors import N_, NotFound, ValidationError
-from collab.graph import schema
 from collab.graph.kept import kept_one
 from collab.graph.queries import figures as fq
 from collab.graph.queries import summary as sq
-from collab.graph.store import MAX_PAGE, Graph, NamedQuery
+from collab.graph.store import Graph, NamedQuery
 
 GROUPINGS = ("all", "department", "region", "round", "category")
 EARLIEST, LATEST = date(1, 1, 1), date(9999, 12, 31)
@@ -133,10 +132,9 @@ def conversion(g: Graph, *, scope: Scope, by: str = "all") -> list[dict[str, Any
         raise ValidationError(N_("cannot group by %(by)r; one of %(groupings)s"), by=by,
                               groupings=", ".join(GROUPINGS))
     n = _region_digits(scope)
-    rows = _run(g, fq.CONVERSION[by], scope, n=n,
+    rows = _run(g, fq.CONVERSION_NAMED[by], scope, n=n,
                 by_department=by == "department" or scope.department is not None)
-    names = _group_names(g, by, [r["grp"] for r in rows if r["grp"] is not None])
-    out = [{"group": r["grp"], "name": "无" if r["grp"] is None else names.get(r["grp"], r["grp"]),
+    out = [{"group": r["grp"], "name": _group_name(by, r),
             "transferred": r["transferred"], "converted": r["converted"],
             "settled": r["settled"], "rate": rate(r["converted"], r["transferred"]),
             "settled_rate": rate(r["converted"], r["settled"])} for r in rows]
@@ -152,20 +150,14 @@ def _region_digits(scope: Scope) -> int:
     return {0: 4, 2: 4, 4: 6, 6: 9}.get(len(prefix), 12)
 
 
-def _group_names(g: Graph, by: str, keys: list[str]) -> dict[str, str | None]:
-    """The names of the groups a table shows, looked up a page at a time (a province's
-    departments are hundreds: one lookup each would cost more than the figures)."""
-    if by in ("all", "category"):
-        return {k: "全部" if by == "all" else k for k in keys}
-    label = "Region" if by == "region" else by.capitalize()
-    codes = {(k + "00" if by == "region" and len(k) == 4 else k): k for k in keys}
-    wanted, names = sorted(codes), {}
-    for i in range(0, len(wanted), MAX_PAGE):
-        chunk = wanted[i:i + MAX_PAGE]
-        for node in g.find(label, where={schema.label(label).key: chunk},
-                           limit=len(chunk)).items:
-            names[codes[node.key]] = node.get("name")
-    return names
+def _group_name(by: str, row: dict[str, Any]) -> str | None:
+    """A group's name as a table shows it: the named node's name (read with the counts), else
+    its code; all the clues are 全部, a category is its own name, no group is 无."""
+    if row["grp"] is None:
+        return "无"
+    if by == "all":
+        return "全部"
+    return row["name"] if row["named"] else row["grp"]
 
 
 def contribution(g: Graph, *, scope: Scope) -> list[dict[str, Any]]:

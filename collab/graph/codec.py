@@ -141,19 +141,6 @@ _ENCODERS = {T.STR: _enc_str, T.INT: _enc_int, T.FLOAT: _enc_float, T.BOOL: _enc
              T.DATE: _enc_date, T.DATETIME: _enc_datetime, T.STRS: _enc_strs}
 
 
-def decode_value(kind: T, value: Any) -> Any:
-    """A stored value back in its Python form."""
-    if value is None:
-        return None
-    if kind is T.DATE:
-        return date.fromisoformat(value)
-    if kind is T.DATETIME:
-        return datetime.fromisoformat(value)
-    if kind is T.FLOAT:
-        return float(value)
-    return value
-
-
 def _encoders(props: Mapping[str, T]) -> dict[str, Any]:
     return {name: _ENCODERS[kind] for name, kind in props.items()}
 
@@ -226,18 +213,42 @@ def encode_rel_rows(rel: RelType, rows: Iterable[Mapping[str, Any]]) -> list[Rel
     return list(out.values())
 
 
+# Per label (and relationship type), the decoder of each property whose stored form differs
+# from its Python one (dates, datetimes, floats); every other known property is taken as stored.
+_DECODE = {T.DATE: date.fromisoformat, T.DATETIME: datetime.fromisoformat, T.FLOAT: float}
+_NODE_DECODERS = {label: {name: _DECODE.get(kind) for name, kind in schema.node_props(n).items()
+                          if name != "uid"}
+                  for label, n in schema.NODES.items()}
+_REL_DECODERS = {type_: {name: _DECODE.get(kind) for name, kind in rel.props.items()}
+                 for type_, rel in schema.RELS.items()}
+
+
+def _decoded(decoders: Mapping[str, Any], stored: Mapping[str, Any]) -> dict[str, Any]:
+    """Known, present properties in their Python form (reads decode every row they return,
+    so this is one dict lookup per value)."""
+    props = {}
+    for name, value in stored.items():
+        if value is not None and name in decoders:
+            decode = decoders[name]
+            props[name] = value if decode is None else decode(value)
+    return props
+
+
 def decode_node(label: str, uid: str, stored: Mapping[str, Any]) -> Node:
     """A stored node back as a Node with Python values; unknown stored keys are dropped."""
-    node = schema.label(label)
-    types = schema.node_props(node)
-    props = {k: decode_value(types[k], v) for k, v in stored.items()
-             if k in types and k != "uid" and v is not None}
-    return Node(uid, label, props)
+    try:
+        decoders = _NODE_DECODERS[label]
+    except KeyError:
+        schema.label(label)  # raises the SchemaError naming the known labels
+        raise
+    return Node(uid, label, _decoded(decoders, stored))
 
 
 def decode_rel(type_: str, src: str, dst: str, stored: Mapping[str, Any]) -> Rel:
     """A stored relationship back as a Rel with Python values."""
-    types = schema.rel_type(type_).props
-    props = {k: decode_value(types[k], v) for k, v in stored.items()
-             if k in types and v is not None}
-    return Rel(type_, src, dst, props)
+    try:
+        decoders = _REL_DECODERS[type_]
+    except KeyError:
+        schema.rel_type(type_)
+        raise
+    return Rel(type_, src, dst, _decoded(decoders, stored))

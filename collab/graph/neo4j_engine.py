@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from functools import cache
 from typing import Any
 
 import neo4j
@@ -229,12 +230,14 @@ def _adjacency_query(template: str, types: Sequence[str] | None,
     return compose(template, pattern=pattern, where=compose("WHERE <<c>>", c=cond))
 
 
+@cache
 def _expand_query(depth: int, pattern: Fragment, cond: Fragment) -> Fragment:
     hops = join("", [compose(_EXPAND_HOP, pattern=pattern, cond=cond)] * depth)
     return compose(_EXPAND, hops=hops, pattern=pattern, cond=cond)
 
 
-def _walk_query(node: NodeType, levels: list[Level]) -> Fragment:
+@cache
+def _walk_query(label: str, levels: tuple[Level, ...]) -> Fragment:
     parts = []
     for i, level in enumerate(levels, start=1):
         branches = [compose(_WALK_BRANCH, p=i - 1, pattern=compose(
@@ -251,8 +254,8 @@ def _walk_query(node: NodeType, levels: list[Level]) -> Fragment:
                         for i in levels_])
     rels = join(", ", [compose("[x IN r<<i>> | [type(x), startNode(x).uid, endNode(x).uid, "
                                "properties(x)]]", i=i) for i in levels_])
-    return compose(_WALK, label=node.label, key=node.key, levels=join("", parts), nodes=nodes,
-                   rels=rels)
+    return compose(_WALK, label=label, key=schema.label(label).key, levels=join("", parts),
+                   nodes=nodes, rels=rels)
 
 
 def _node(row: list[Any]) -> Node:
@@ -401,7 +404,7 @@ class Neo4jGraph(GraphOps):
                         [_rel(rels[k]) for k in sorted(rels)], bool(omitted), omitted)
 
     def _walk(self, node: NodeType, key: str, levels: list[Level]) -> Subgraph | None:
-        rows = self._run(_walk_query(node, levels), key=key)
+        rows = self._run(_walk_query(node.label, tuple(levels)), key=key)
         if not rows:
             return None
         start = _node(rows[0]["start"])

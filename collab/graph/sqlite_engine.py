@@ -14,6 +14,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -122,24 +123,35 @@ _BUMP = """INSERT INTO versions (name, n)
     ON CONFLICT (name) DO UPDATE SET n = n + 1"""
 _VERSIONS = "SELECT name, n FROM versions WHERE name IN (SELECT value FROM json_each(?))"
 
-# A walk (`Graph.walk`): level i follows `levels[i-1]` = [out types, into types] from every
-# node level i-1 reached; one row per (level, node, relationship that reached it).
+# A walk (`Graph.walk`): level i follows its out and into types from every node level i-1
+# reached (`_WALK_LEVEL`, one per level); one row per (level, node, relationship that reached it).
 _WALK = """
-    WITH RECURSIVE
-    lv(i, out, inn) AS (SELECT key + 1, json_extract(value, '$[0]'), json_extract(value, '$[1]')
-                        FROM json_each(:levels)),
-    walk(i, nid, rid) AS (
-        SELECT 0, id, NULL FROM nodes WHERE label = '<<label>>' AND key = :key
-        UNION
-        SELECT w.i + 1, r.dst, r.id FROM walk w JOIN lv ON lv.i = w.i + 1
-            JOIN rels r ON r.src = w.nid AND r.type IN (SELECT value FROM json_each(lv.out))
-        UNION
-        SELECT w.i + 1, r.src, r.id FROM walk w JOIN lv ON lv.i = w.i + 1
-            JOIN rels r ON r.dst = w.nid AND r.type IN (SELECT value FROM json_each(lv.inn)))
-    SELECT w.i, n.uid, n.label, n.props, r.type, s.uid, d.uid, r.props
-    FROM walk w JOIN nodes n ON n.id = w.nid
-         LEFT JOIN rels r ON r.id = w.rid
+    WITH l0(rid, nid) AS (SELECT NULL, id FROM nodes WHERE label = '<<label>>' AND key = :key)
+    <<levels>>
+    <<rows>>"""
+_WALK_LEVEL = """,
+    f<<i>>(id) AS (SELECT DISTINCT nid FROM l<<p>>),
+    l<<i>>(rid, nid) AS (<<branches>>)"""
+_WALK_OUT = "SELECT r.id, r.dst FROM f<<i>> JOIN rels r ON r.src = f<<i>>.id AND r.type IN (<<t>>)"
+_WALK_INTO = "SELECT r.id, r.src FROM f<<i>> JOIN rels r ON r.dst = f<<i>>.id AND r.type IN (<<t>>)"
+_WALK_ROWS = """
+    SELECT <<i>>, n.uid, n.label, n.props, r.type, s.uid, d.uid, r.props
+    FROM l<<i>> x JOIN nodes n ON n.id = x.nid LEFT JOIN rels r ON r.id = x.rid
          LEFT JOIN nodes s ON s.id = r.src LEFT JOIN nodes d ON d.id = r.dst"""
+
+
+@cache
+def _walk_query(label: str, levels: tuple[Level, ...]) -> Fragment:
+    """`_WALK` for these levels, the types written in (schema names)."""
+    parts = []
+    for i, level in enumerate(levels, start=1):
+        branches = [compose(template, i=i, t=join(", ", [compose("'<<x>>'", x=x) for x in types]))
+                    for template, types in ((_WALK_OUT, level.out), (_WALK_INTO, level.into))
+                    if types] or [compose("SELECT NULL, NULL WHERE 0")]
+        parts.append(compose(_WALK_LEVEL, i=i, p=i - 1, branches=join(" UNION ALL ", branches)))
+    rows = join(" UNION ALL ", [compose(_WALK_ROWS, i=i) for i in range(len(levels) + 1)])
+    return compose(_WALK, label=label, levels=join("", parts), rows=rows)
+
 
 # The capped expansion (`Graph.expand`) in one statement, a hop per `_EXPAND_HOP`: f<i> are the
 # nodes hop i keeps (new neighbours in uid order, up to the cap), k<i> all held after it, m<i>
@@ -191,6 +203,14 @@ def _expand_query(depth: int) -> Fragment:
 
 
 _EXPAND_QUERIES = {depth: _expand_query(depth) for depth in (1, 2, 3)}
+
+
+_EMPTY: dict[str, Any] = {}
+
+
+def _loads(props: str) -> dict[str, Any]:
+    """Stored properties as a dict; most relationships have none, and need no parsing."""
+    return _EMPTY if props == "{}" else json.loads(props)
 
 
 # One encoder for every row (json.dumps with options builds a new one per call); compact
@@ -411,7 +431,7 @@ class SqliteGraph(GraphOps):
         params["among"] = None if among is None else json.dumps(list(among), ensure_ascii=False)
         out = []
         for rtype, s, d, rprops, muid, mlabel, mprops in self._conn.execute(_ADJACENT, params):
-            out.append((codec.decode_rel(rtype, s, d, json.loads(rprops)),
+            out.append((codec.decode_rel(rtype, s, d, _loads(rprops)),
                         codec.decode_node(mlabel, muid, {} if bare else json.loads(mprops))))
         return out
 
@@ -446,7 +466,7 @@ class SqliteGraph(GraphOps):
             if kind == 0:
                 nodes.append((a, b, codec.decode_node(c, b, json.loads(d))))
             elif kind == 1:
-                rels[(a, b, c)] = codec.decode_rel(a, b, c, json.loads(d))
+                rels[(a, b, c)] = codec.decode_rel(a, b, c, _loads(d))
             elif b:
                 omitted[a] = b
         nodes.sort(key=lambda x: (x[0], x[1]))
@@ -454,9 +474,7 @@ class SqliteGraph(GraphOps):
                         bool(omitted), dict(sorted(omitted.items())))
 
     def _walk(self, node: NodeType, key: str, levels: list[Level]) -> Subgraph | None:
-        spec = _to_json([[list(x.out), list(x.into)] for x in levels])
-        rows = self._conn.execute(compose(_WALK, label=node.label),
-                                  {"key": key, "levels": spec}).fetchall()
+        rows = self._conn.execute(_walk_query(node.label, tuple(levels)), {"key": key}).fetchall()
         return _walked([(i, uid, label, props, None if rtype is None else (rtype, s, d, rprops))
                         for i, uid, label, props, rtype, s, d, rprops in rows])
 
@@ -490,7 +508,7 @@ def _walked(rows: list[tuple[int, str, str, str, tuple[str, str, str, str] | Non
                                                                          json.loads(props))
             nodes[uid] = (level, node)
         if rel is not None and rel[:3] not in rels:
-            rels[rel[:3]] = codec.decode_rel(*rel[:3], json.loads(rel[3]))
+            rels[rel[:3]] = codec.decode_rel(*rel[:3], _loads(rel[3]))
     if not nodes:
         return None
     ordered = sorted(nodes.values(), key=lambda x: (x[0], x[1].uid))

@@ -6,6 +6,7 @@ equally short paths come out the same on each.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
@@ -14,8 +15,6 @@ from collab.graph.codec import Node, Rel
 if TYPE_CHECKING:
     from collab.graph.store import Direction, GraphOps, Path, Subgraph
 
-# How many alternative paths are enumerated before the best `limit` are chosen.
-_PATH_ENUMERATION_CAP = 1000
 
 
 def _rel_key(rel: Rel) -> tuple[str, str, str]:
@@ -118,7 +117,7 @@ def shortest_paths(g: GraphOps, a: str, b: str, *, max_hops: int, labels: list[s
         if meets:
             total = min(radius[side] + dist[1 - side][u] for u in meets)
             meets = sorted(u for u in meets if radius[side] + dist[1 - side][u] == total)
-            return _assemble(g, back, meets, limit)
+            return _assemble(g, back, a, meets, limit, dist[0][meets[0]])
     return []
 
 
@@ -127,34 +126,48 @@ def _replace(pair: tuple[list[str], list[str]], side: int,
     return (value, pair[1]) if side == 0 else (pair[0], value)
 
 
-def _walks(back: dict[str, list[tuple[Rel, str]]], uid: str) -> list[list[tuple[Rel, str]]]:
-    """Every way back from `uid` to the side's start, as (rel, node) steps, start last."""
-    if not back[uid]:
-        return [[]]
-    out: list[list[tuple[Rel, str]]] = []
-    for rel, prev in back[uid]:
-        for rest in _walks(back, prev):
-            out.append([(rel, prev), *rest])
-            if len(out) >= _PATH_ENUMERATION_CAP:
-                return out
-    return out
+def _assemble(g: GraphOps, back: Sequence[dict[str, list[tuple[Rel, str]]]], a: str,
+              meets: list[str], limit: int, at: int) -> list[Path]:
+    """The first `limit` shortest paths in order (by the uids along them, then by their
+    relationships), through the meeting nodes `meets`, which lie `at` steps from a.
 
-
-def _assemble(g: GraphOps, back: Sequence[dict[str, list[tuple[Rel, str]]]],
-              meets: list[str], limit: int) -> list[Path]:
+    Paths are produced in that order, depth first over the uids, so a pair joined by thousands
+    of shortest paths costs `limit` of them, never all."""
     from collab.graph.store import Path
 
-    candidates: list[tuple[list[str], list[Rel]]] = []
-    for meet in meets:
-        for left in _walks(back[0], meet):
-            for right in _walks(back[1], meet):
-                uids = [u for _, u in reversed(left)] + [meet] + [u for _, u in right]
-                rels = [r for r, _ in reversed(left)] + [r for r, _ in right]
-                candidates.append((uids, rels))
-                if len(candidates) >= _PATH_ENUMERATION_CAP:
-                    break
-    candidates.sort(key=lambda c: (c[0], [_rel_key(r) for r in c[1]]))
-    chosen = candidates[:limit]
-    # the search walked bare nodes: read in full only those on the paths returned
+    on_paths, stack = set(), list(meets)  # a's side: the meets and what leads to them
+    while stack:
+        uid = stack.pop()
+        if uid not in on_paths:
+            on_paths.add(uid)
+            stack += [prev for _, prev in back[0][uid]]
+    ahead: dict[str, dict[str, list[Rel]]] = {}
+    for uid in on_paths:
+        for rel, prev in back[0][uid]:
+            ahead.setdefault(prev, {}).setdefault(uid, []).append(rel)
+
+    def steps(uid: str, pos: int) -> list[tuple[str, list[Rel]]]:
+        if pos < at:
+            found = ahead.get(uid, {})
+        else:  # from the meeting layer on, b's side leads the way
+            found = {}
+            for rel, nxt in back[1][uid]:
+                found.setdefault(nxt, []).append(rel)
+        return sorted((nxt, sorted(rels, key=_rel_key)) for nxt, rels in found.items())
+
+    chosen: list[tuple[list[str], tuple[Rel, ...]]] = []
+
+    def walk(uids: list[str], options: list[list[Rel]]) -> bool:
+        """Depth first in uid order; True once `limit` paths are chosen."""
+        after = steps(uids[-1], len(uids) - 1)
+        if not after:
+            for rels in itertools.product(*options):
+                chosen.append((uids, rels))
+                if len(chosen) >= limit:
+                    return True
+            return False
+        return any(walk([*uids, nxt], [*options, rels]) for nxt, rels in after)
+
+    walk([a], [])
     full = {n.uid: n for n in g._get_uids(sorted({u for uids, _ in chosen for u in uids}))}
-    return [Path([full[u] for u in uids], rels) for uids, rels in chosen]
+    return [Path([full[u] for u in uids], list(rels)) for uids, rels in chosen]

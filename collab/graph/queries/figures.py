@@ -198,6 +198,40 @@ def _conversion_counts(by: str) -> NamedQuery:
 
 CONVERSION = {by: _conversion_counts(by) for by in _GROUPS_CY}
 
+# The same counts with each group's name, read in the same statement: the node a group names
+# (a department, a region one level down, a round), its name and whether it exists.
+_NAMED_BY = {"department": ("Department", compose("grp")),
+             "region": ("Region", compose("CASE WHEN size(grp) = 4 THEN grp + '00' ELSE grp END")),
+             "round": ("Round", compose("grp"))}
+_NAMED_SQL = {"department": compose("grp"), "round": compose("grp"),
+              "region": compose("CASE WHEN length(grp) = 4 THEN grp || '00' ELSE grp END")}
+
+
+def _conversion_named(by: str) -> NamedQuery:
+    counts = CONVERSION[by]
+    if by not in _NAMED_BY:
+        return NamedQuery(
+            name=counts.name + ", named",
+            cypher=compose("<<q>> , null AS name, false AS named", q=counts.cypher),
+            sql=compose("SELECT *, NULL, 0 FROM (<<q>>)", q=counts.sql),
+            columns=(*counts.columns, "name", "named"))
+    label, code = _NAMED_BY[by]
+    return NamedQuery(
+        name=counts.name + ", named",
+        cypher=compose("""CALL () { <<q>> }
+            OPTIONAL MATCH (x:<<label>> {code: <<code>>})
+            RETURN grp, transferred, converted, settled, x.name AS name, x IS NOT NULL AS named""",
+                       q=counts.cypher, label=label, code=code),
+        sql=compose("""WITH conv(grp, transferred, converted, settled) AS (<<q>>)
+            SELECT grp, transferred, converted, settled, json_extract(x.props, '$.name'),
+                   x.id IS NOT NULL
+            FROM conv LEFT JOIN nodes x ON x.label = '<<label>>' AND x.key = <<code>>""",
+                    q=counts.sql, label=label, code=_NAMED_SQL[by]),
+        columns=(*counts.columns, "name", "named"))
+
+
+CONVERSION_NAMED = {by: _conversion_named(by) for by in _GROUPS_CY}
+
 # --- contribution (贡献率): one row per case filed by a department in the period -------------
 _CONTRIBUTION_CY = compose("""
     MATCH (k:Case)-[:FILED_BY]->(d:Department)
