@@ -103,6 +103,23 @@ def check_password(stored: str | None, password: str) -> bool:
     return bool(expected) and hmac.compare_digest(expected, got)
 
 
+@dataclass(frozen=True)
+class Checked:
+    """A password checked before the sign-in's write transaction, against the hash then
+    stored: scrypt's CPU time (tens of ms) then holds no lock, and on SQLite no writer waits
+    behind it. The transaction uses the answer only if the hash is still the same."""
+
+    stored: str
+    matches: bool
+
+
+def stored_hash(g: Graph, *, name: str) -> str:
+    """The hash a sign-in as `name` checks against (a decoy for no such user or no password),
+    read before its write transaction so the check runs with no transaction open."""
+    user = g.get("User", name) if name else None
+    return (user.get("password_hash") if user else None) or _DUMMY
+
+
 def check_rules(name: str, password: str, policy: Policy = DEFAULT_POLICY) -> None:
     """Refuse a password that is short, common, simple or made of the user name."""
     lowered = password.lower()
@@ -324,7 +341,8 @@ def _second_factor(g: Graph, user: Node, code: str, key: IdKey | None,
 
 def verify(g: Graph, *, name: str, password: str, code: str, key: IdKey | None,
            origin: Origin, now: datetime, policy: Policy = DEFAULT_POLICY,
-           event: str = "auth.sign_in") -> tuple[Outcome, Node | None]:
+           event: str = "auth.sign_in", checked: Checked | None = None,
+           ) -> tuple[Outcome, Node | None]:
     """Check a name, password and (when set up) two-factor code; the outcome and the user.
 
     Refusals count towards lockout and every attempt is audited as `event`. Call it in a
@@ -336,7 +354,9 @@ def verify(g: Graph, *, name: str, password: str, code: str, key: IdKey | None,
         return Outcome.LIMITED, None
     user = g.lock("User", name) if name else None
     locked = bool(user and user.get("locked_until") and user.get("locked_until") > now)
-    matches = check_password(user.get("password_hash") if user else _DUMMY, password)
+    stored = (user.get("password_hash") if user else None) or _DUMMY
+    matches = checked.matches if checked is not None and checked.stored == stored \
+        else check_password(stored, password)
     usable = (user is not None and not user.get("disabled") and matches and not locked
               and _second_factor(g, user, code, key, now))
     if not usable:
@@ -356,10 +376,10 @@ def verify(g: Graph, *, name: str, password: str, code: str, key: IdKey | None,
 
 def authenticate(g: Graph, *, name: str, password: str, origin: Origin, now: datetime,
                  policy: Policy = DEFAULT_POLICY, code: str = "",
-                 key: IdKey | None = None) -> SignIn:
+                 key: IdKey | None = None, checked: Checked | None = None) -> SignIn:
     """Check a sign-in (see `verify`) and open a session when it succeeds."""
     outcome, user = verify(g, name=name, password=password, code=code, key=key,
-                           origin=origin, now=now, policy=policy)
+                           origin=origin, now=now, policy=policy, checked=checked)
     if user is None:
         return SignIn(outcome)
     sid = secrets.token_urlsafe(32)

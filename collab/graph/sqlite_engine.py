@@ -74,6 +74,21 @@ _UPSERT_REL = """
     INSERT INTO rels (type, src, dst, props) VALUES ('<<type>>', ?1, ?2, ?3)
     ON CONFLICT (src, type, dst) DO UPDATE SET props = json_patch(rels.props, ?4)"""
 
+# The same upserts for a batch whose rows remove no property (what to create is what to merge),
+# the common case of bulk writes: one statement per 10,000 rows, the rows as one JSON array
+# that SQLite walks in C, instead of a Python round of binding per row (about twice as fast).
+_UPSERT_NODES = """
+    INSERT INTO nodes (uid, label, key, props)
+    SELECT json_extract(value, '$[0]'), '<<label>>', json_extract(value, '$[1]'),
+           json_extract(value, '$[2]') FROM json_each(?) WHERE true
+    ON CONFLICT (label, key) DO UPDATE SET props = json_patch(nodes.props, excluded.props)"""
+_UPSERT_RELS = """
+    INSERT INTO rels (type, src, dst, props)
+    SELECT '<<type>>', json_extract(value, '$[0]'), json_extract(value, '$[1]'),
+           json_extract(value, '$[2]') FROM json_each(?) WHERE true
+    ON CONFLICT (src, type, dst) DO UPDATE SET props = json_patch(rels.props, excluded.props)"""
+_BATCH = 10_000
+
 _DELETE_REL = """
     DELETE FROM rels WHERE type = '<<type>>'
       AND src = (SELECT id FROM nodes WHERE label = '<<src>>' AND key = ?1)
@@ -332,7 +347,8 @@ class SqliteGraph(GraphOps):
             self._check_uids(node, explicit)
         params = [(r.uid, r.key, *_props_json(r.props)) for r in rows]
         try:
-            self._conn.executemany(compose(_UPSERT_NODE, label=node.label), params)
+            self._upsert(compose(_UPSERT_NODE, label=node.label),
+                         compose(_UPSERT_NODES, label=node.label), params)
         except sqlite3.IntegrityError as e:
             raise ConflictError(f"{node.label}: a uid in these rows belongs to another node "
                                 f"({e})") from None
@@ -354,7 +370,18 @@ class SqliteGraph(GraphOps):
             raise MissingNodes(*self._missing(rel, src, dst, rows))
         cache = _PropsCache()
         params = [(src_ids[r.src], dst_ids[r.dst], *cache.get_json(r.props)) for r in rows]
-        self._conn.executemany(compose(_UPSERT_REL, type=rel.type), params)
+        self._upsert(compose(_UPSERT_REL, type=rel.type), compose(_UPSERT_RELS, type=rel.type),
+                     params)
+
+    def _upsert(self, one: str, batch: str, params: list[tuple[Any, Any, str, str]]) -> None:
+        """Rows (a, b, properties to create, patch to merge) by `batch` when no row removes a
+        property (create and patch are the same), else one row at a time by `one`."""
+        if any(create is not patch and create != patch for _, _, create, patch in params):
+            self._conn.executemany(one, params)
+            return
+        for i in range(0, len(params), _BATCH):
+            self._conn.execute(batch, (_to_json([[a, b, create] for a, b, create, _
+                                                 in params[i:i + _BATCH]]),))
 
     def _ids(self, node: NodeType, keys: set[str]) -> dict[str, int]:
         """Row ids of the nodes of `node` with these keys (those that exist)."""
