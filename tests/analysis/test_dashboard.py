@@ -110,7 +110,7 @@ def test_kept_parts_are_exact_after_seeds_services_and_imports(
     registered = exact(store, county)
     assert registered[0]["figures"]["Clue"] == seeded[0]["figures"]["Clue"] + 1
     sent = store.write(lambda tx: clues.transfer(
-        tx, actor=ACTOR, clue_no="XS-DASH-1", to=dept.key, on=date(2023, 8, 2),
+        tx, actor=ACTOR, clue="XS-DASH-1", to=dept.key, on=date(2023, 8, 2),
         letter_no="测〔2023〕1号"))
     transferred = exact(store, county)
     assert transferred[0]["summary"]["clues_transferred"] == \
