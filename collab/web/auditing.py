@@ -4,19 +4,22 @@ A change is a command run by the command runner (`collab.web.changes.run`), whic
 record in the same transaction as the change itself (with the object's properties before and
 after), or a record saying it was refused, and marks the request recorded; should the runner
 fail altogether, the request's closing record carries the command's event, marked as failed.
-Every other request gets its record when its response is ready; if that record cannot be
-written the response is replaced by a plain 503, so nothing is shown unrecorded.
+Every other request gets its record when its response is ready, written together with the
+records of the requests answered at the same moment (`audit.GroupCommit`, one per process):
+the response waits until its record is committed, and if that record cannot be written it is
+replaced by a plain 503, so nothing is shown unrecorded.
 """
 
 from __future__ import annotations
 
 import logging
+import threading
 
-from flask import Flask, Response, g, request
+from flask import Flask, Response, current_app, g, request
 from flask_login import current_user
 
 from collab.access import audit
-from collab.access.audit import Kind, Origin
+from collab.access.audit import Entry, Kind, Origin
 from collab.web.errors import plain_error
 from collab.web.store import current_store
 
@@ -85,18 +88,29 @@ def _record(response: Response) -> Response:
     status = response.status_code
     event = _security_event(status) or g.get("audit_event") or request.endpoint or "unknown_url"
     try:  # who asks is read from the store too: a store that is down fails here as well
-        entry = {"origin": origin(), "kind": _kind(status), "event": event,
-                 "outcome": ("refused" if g.get("audit_refused") else
-                             "ok" if status < 400 else _OUTCOMES.get(status, str(status))),
-                 "object_label": label, "object_key": key,
-                 "detail": {"method": request.method, "path": request.path}}
-        current_store().write(lambda tx: audit.append(tx, **entry))
+        entry = Entry(origin(), _kind(status), event,
+                      "refused" if g.get("audit_refused") else
+                      "ok" if status < 400 else _OUTCOMES.get(status, str(status)),
+                      label, key, {"method": request.method, "path": request.path})
+        views(current_app).append(entry)
     except Exception as e:  # noqa: BLE001 - unrecorded means unanswered, whatever the cause
         log.error("audit record not written (request %s): %s", g.get("request_id"),
                   type(e).__name__)
         return plain_error(503)
     g.audited = True
     return response
+
+
+def views(app: Flask) -> audit.GroupCommit:
+    """The process's writer of view records for this app's store (made on first use)."""
+    with _MAKING:
+        writer = app.extensions.get("collab_audit_views")
+        if writer is None:
+            writer = app.extensions["collab_audit_views"] = audit.GroupCommit(current_store())
+        return writer
+
+
+_MAKING = threading.Lock()
 
 
 def init_app(app: Flask) -> None:

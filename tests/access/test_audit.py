@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -102,3 +104,29 @@ def test_nothing_in_collab_can_delete_or_rewrite_a_record() -> None:
     writers = [p.relative_to(package).as_posix() for p in package.rglob("*.py")
                if re.search(r"upsert_nodes\(\s*\"Audit(Record|Head)\"", p.read_text())]
     assert writers == ["access/audit.py"]
+
+
+def test_view_records_wait_for_their_commit_and_share_it(store: Store) -> None:
+    """Group commit: a record's writer returns only once the record is committed, and the
+    records that queued meanwhile go into one transaction, still one chain."""
+    write_records(store, 1)
+    writer = audit.GroupCommit(store)
+    answered: list[int] = []
+
+    def view(i: int) -> None:
+        writer.append(audit.Entry(WHO, Kind.VIEW, "nodes.detail", object_key=f"V-{i}"))
+        answered.append(i)
+
+    viewers = [threading.Thread(target=view, args=(i,)) for i in range(12)]
+    with store.transaction() as tx:
+        tx.lock("AuditHead", audit.CHAIN)  # every commit of the chain waits behind this one
+        for viewer in viewers:
+            viewer.start()
+        time.sleep(1.0)
+        assert answered == []  # nobody was answered before its record could be committed
+    for viewer in viewers:
+        viewer.join()
+    assert sorted(answered) == list(range(12))
+    assert writer.records == 12 and writer.commits <= 2  # the first alone, then the rest
+    assert store.count("AuditRecord", where={"kind": "view"}) == 13
+    assert store.read(audit.verify).ok
