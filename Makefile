@@ -55,15 +55,16 @@ test: $(VENV)/.installed-test
 	$(NEO4J) stop >/dev/null 2>&1 || true; \
 	exit $$rc
 
-## bench: ingest figures on both engines (run on demand, never in `make test`); the other
-## benchmarks are `python -m bench.<name>` (see docs/BENCHMARKS.md). Each starts its own Neo4j.
 ## bench: the harness on both engines at county and province scale (graphs kept under
-## bench/data/ between runs), then docs/BENCHMARKS.md regenerated from bench/results/.
-## The web under load and the 1,000-node explorer: python -m bench.load / python -m bench.browser
+## bench/data/ between runs: each read against its hand-written limit, ingest, analysis), the
+## web under load on both engines (people at work at province scale, saturation at county),
+## then docs/BENCHMARKS.md regenerated from bench/results/. Run on demand, never in
+## `make test`; each starts its own Neo4j. The 1,000-node explorer: python -m bench.browser
 BENCH_SCALES ?= county province
 bench: $(VENV)/.installed-bench
 	for engine in sqlite neo4j; do for scale in $(BENCH_SCALES); do \
 		$(BIN)/python -m bench --engine $$engine --scale $$scale || exit 1; done; done
+	$(BIN)/python -m bench.load --engine both
 	$(BIN)/python -m bench --write-docs
 
 ## translations: extract the app's strings, merge them into the Chinese catalogue, compile it

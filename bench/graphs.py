@@ -113,8 +113,8 @@ def graph(engine: str, scale: str) -> Iterator[tuple[Store, dict[str, Any]]]:
             path.parent.mkdir(parents=True, exist_ok=True)
         store = SqliteStore(path)
         try:
+            store.init_schema()  # a kept graph gets what this version adds (idempotent)
             if mark is None:
-                store.init_schema()
                 mark = _mark(engine, scale, _prepare(store, scale))
             yield store, mark
         finally:
@@ -125,7 +125,8 @@ def graph(engine: str, scale: str) -> Iterator[tuple[Store, dict[str, Any]]]:
     with neo4j_server(neo4j_data(scale)) as neo:
         if mark is None:
             wipe(neo)
-            neo.init_schema()
+        neo.init_schema()
+        if mark is None:
             mark = _mark(engine, scale, _prepare(neo, scale))
         yield neo, mark
 
