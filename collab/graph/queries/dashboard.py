@@ -27,10 +27,14 @@ FIGURES = (("Issue", "found_on"), ("Clue", "registered_on"), ("Transfer", "at"),
            ("Case", "filed_on"), ("JointCheck", "start"))
 DATES = dict(FIGURES)
 
+# The region codes are taken from the index first (MATERIALIZED), then grouped: grouping them
+# where they are read makes SQLite 3.40 read every row's JSON instead (ten times slower).
 _FIGURE_SQL = """
-    SELECT '<<label>>', substr(json_extract(props, '$.region_code'), 1, :n), NULL, count(*)
-    FROM nodes <<hint>> WHERE label = '<<label>>' <<cond>>
-    GROUP BY 2"""
+    SELECT * FROM (
+      WITH x(rc) AS MATERIALIZED (
+        SELECT json_extract(props, '$.region_code') FROM nodes <<hint>>
+        WHERE label = '<<label>>' <<cond>>)
+      SELECT '<<label>>', substr(rc, 1, :n), NULL, count(*) FROM x GROUP BY 2)"""
 _FIGURE_CY = """
     MATCH (x:<<label>>) WHERE true <<cond>>
     RETURN '<<label>>' AS part, left(x.region_code, $n) AS key, null AS name, count(*) AS n"""
