@@ -142,27 +142,21 @@ def trace_of_cypher(rows: list[dict[str, Any]]) -> dict[str, Any]:
 
 
 # --- the capped 2-hop expansion (cap 300, every label the explorer shows) ------------------
-EXPAND_SQL = compose("""
-    WITH s(id) AS (SELECT id FROM nodes WHERE uid = :uid),
-    a1(rid, mid) AS MATERIALIZED (
-      SELECT r.id, r.dst FROM s JOIN rels r ON r.src = s.id
-      UNION ALL SELECT r.id, r.src FROM s JOIN rels r ON r.dst = s.id),
-    m1(rid, mid, uid, label) AS MATERIALIZED (
-      SELECT a1.rid, a1.mid, m.uid, m.label FROM a1 JOIN nodes m ON m.id = a1.mid
+# One hop: the relationships of the nodes in <<f>> and the shown nodes at their other ends.
+_EXPAND_HOP = """
+    a<<i>>(rid, mid) AS MATERIALIZED (
+      SELECT r.id, r.dst FROM <<f>> JOIN rels r ON r.src = <<f>>.id
+      UNION ALL SELECT r.id, r.src FROM <<f>> JOIN rels r ON r.dst = <<f>>.id),
+    m<<i>>(rid, mid, uid, label) AS MATERIALIZED (
+      SELECT a<<i>>.rid, a<<i>>.mid, m.uid, m.label FROM a<<i>> JOIN nodes m ON m.id = a<<i>>.mid
       WHERE m.label IN ('Region', 'Unit', 'Department', 'Round', 'Group', 'Person', 'Issue',
                         'Rectification', 'Clue', 'Transfer', 'Case', 'JointCheck', 'Support',
-                        'Letter')),
+                        'Letter')),"""
+EXPAND_SQL = compose("""
+    WITH s(id) AS (SELECT id FROM nodes WHERE uid = :uid),<<hop1>>
     h1(id, uid) AS MATERIALIZED (
       SELECT DISTINCT mid, uid FROM m1 WHERE mid NOT IN s ORDER BY uid LIMIT 299),
-    k1(id) AS MATERIALIZED (SELECT id FROM s UNION ALL SELECT id FROM h1),
-    a2(rid, mid) AS MATERIALIZED (
-      SELECT r.id, r.dst FROM h1 JOIN rels r ON r.src = h1.id
-      UNION ALL SELECT r.id, r.src FROM h1 JOIN rels r ON r.dst = h1.id),
-    m2(rid, mid, uid, label) AS MATERIALIZED (
-      SELECT a2.rid, a2.mid, m.uid, m.label FROM a2 JOIN nodes m ON m.id = a2.mid
-      WHERE m.label IN ('Region', 'Unit', 'Department', 'Round', 'Group', 'Person', 'Issue',
-                        'Rectification', 'Clue', 'Transfer', 'Case', 'JointCheck', 'Support',
-                        'Letter')),
+    k1(id) AS MATERIALIZED (SELECT id FROM s UNION ALL SELECT id FROM h1),<<hop2>>
     h2(id, uid) AS MATERIALIZED (
       SELECT DISTINCT mid, uid FROM m2 WHERE mid NOT IN k1 ORDER BY uid
       LIMIT max(0, 300 - (SELECT count(*) FROM k1))),
@@ -175,7 +169,9 @@ EXPAND_SQL = compose("""
     UNION ALL
     SELECT 'o', label, count(*), NULL, NULL FROM (
       SELECT mid, label FROM m1 UNION SELECT mid, label FROM m2)
-    WHERE (SELECT count(*) FROM k2) >= 300 AND mid NOT IN k2 GROUP BY label""")
+    WHERE (SELECT count(*) FROM k2) >= 300 AND mid NOT IN k2 GROUP BY label""",
+                     hop1=compose(_EXPAND_HOP, i=1, f=compose("s")),
+                     hop2=compose(_EXPAND_HOP, i=2, f=compose("h1")))
 
 EXPAND_CYPHER = """
     MATCH (s:Node {uid: $uid})
@@ -228,44 +224,41 @@ def expansion_of_cypher(rows: list[dict[str, Any]]) -> dict[str, Any]:
 # --- all shortest paths, at most 6 hops, at most 10 of them --------------------------------
 # SQLite: distances from each end to 3 hops, the length where they meet, then every walk of
 # that length from a whose nodes sit at the right distance from both ends.
-PATH_SQL = """
-    WITH RECURSIVE
-    fa(id, d) AS (
-      SELECT id, 0 FROM nodes WHERE uid = :a
-      UNION SELECT r.dst, fa.d + 1 FROM fa JOIN rels r ON r.src = fa.id
-        JOIN nodes m ON m.id = r.dst AND m.label <> 'Event' WHERE fa.d < 3
-      UNION SELECT r.src, fa.d + 1 FROM fa JOIN rels r ON r.dst = fa.id
-        JOIN nodes m ON m.id = r.src AND m.label <> 'Event' WHERE fa.d < 3),
-    fb(id, d) AS (
-      SELECT id, 0 FROM nodes WHERE uid = :b
-      UNION SELECT r.dst, fb.d + 1 FROM fb JOIN rels r ON r.src = fb.id
-        JOIN nodes m ON m.id = r.dst AND m.label <> 'Event' WHERE fb.d < 3
-      UNION SELECT r.src, fb.d + 1 FROM fb JOIN rels r ON r.dst = fb.id
-        JOIN nodes m ON m.id = r.src AND m.label <> 'Event' WHERE fb.d < 3),
+# From one end (<<x>>, starting at :<<end>>): every node within three hops, with its distance.
+_PATH_REACH = """
+    <<x>>(id, d) AS (
+      SELECT id, 0 FROM nodes WHERE uid = :<<end>>
+      UNION SELECT r.dst, <<x>>.d + 1 FROM <<x>> JOIN rels r ON r.src = <<x>>.id
+        JOIN nodes m ON m.id = r.dst AND m.label <> 'Event' WHERE <<x>>.d < 3
+      UNION SELECT r.src, <<x>>.d + 1 FROM <<x>> JOIN rels r ON r.dst = <<x>>.id
+        JOIN nodes m ON m.id = r.src AND m.label <> 'Event' WHERE <<x>>.d < 3),"""
+# One step of a walk, along a relationship from its <<near>> end to its <<far>> end.
+_PATH_STEP = """
+      SELECT w.pos + 1, m.id, m.uid, w.uids || char(1) || m.uid,
+             w.keys || char(1) || r.type || char(2) || <<s>>.uid || char(2) || <<d>>.uid
+      FROM walk w JOIN len JOIN rels r ON r.<<near>> = w.id JOIN nodes m ON m.id = r.<<far>>
+      WHERE w.pos < len.n
+        AND (w.pos + 1 > 3 OR m.id IN (SELECT id FROM da WHERE da.d = w.pos + 1))
+        AND (len.n - w.pos - 1 > 3 OR m.id IN (SELECT id FROM db WHERE db.d = len.n - w.pos - 1))
+        AND (m.label <> 'Event' OR m.uid = :b)"""
+PATH_SQL = compose("""
+    WITH RECURSIVE<<from_a>><<from_b>>
     da(id, d) AS MATERIALIZED (SELECT id, min(d) FROM fa GROUP BY id),
     db(id, d) AS MATERIALIZED (SELECT id, min(d) FROM fb GROUP BY id),
     len(n) AS MATERIALIZED (SELECT min(da.d + db.d) FROM da JOIN db ON db.id = da.id),
     walk(pos, id, uid, uids, keys) AS (
       SELECT 0, id, uid, uid, '' FROM nodes WHERE uid = :a
-      UNION ALL
-      SELECT w.pos + 1, m.id, m.uid, w.uids || char(1) || m.uid,
-             w.keys || char(1) || r.type || char(2) || w.uid || char(2) || m.uid
-      FROM walk w JOIN len JOIN rels r ON r.src = w.id JOIN nodes m ON m.id = r.dst
-      WHERE w.pos < len.n
-        AND (w.pos + 1 > 3 OR m.id IN (SELECT id FROM da WHERE da.d = w.pos + 1))
-        AND (len.n - w.pos - 1 > 3 OR m.id IN (SELECT id FROM db WHERE db.d = len.n - w.pos - 1))
-        AND (m.label <> 'Event' OR m.uid = :b)
-      UNION ALL
-      SELECT w.pos + 1, m.id, m.uid, w.uids || char(1) || m.uid,
-             w.keys || char(1) || r.type || char(2) || m.uid || char(2) || w.uid
-      FROM walk w JOIN len JOIN rels r ON r.dst = w.id JOIN nodes m ON m.id = r.src
-      WHERE w.pos < len.n
-        AND (w.pos + 1 > 3 OR m.id IN (SELECT id FROM da WHERE da.d = w.pos + 1))
-        AND (len.n - w.pos - 1 > 3 OR m.id IN (SELECT id FROM db WHERE db.d = len.n - w.pos - 1))
-        AND (m.label <> 'Event' OR m.uid = :b))
+      UNION ALL<<out>>
+      UNION ALL<<into>>)
     SELECT uids, keys FROM walk JOIN len
     WHERE pos = len.n AND id = (SELECT id FROM nodes WHERE uid = :b)
-    ORDER BY uids, keys LIMIT 10"""
+    ORDER BY uids, keys LIMIT 10""",
+    from_a=compose(_PATH_REACH, x=compose("fa"), end=compose("a")),
+    from_b=compose(_PATH_REACH, x=compose("fb"), end=compose("b")),
+    out=compose(_PATH_STEP, near=compose("src"), far=compose("dst"), s=compose("w"),
+                d=compose("m")),
+    into=compose(_PATH_STEP, near=compose("dst"), far=compose("src"), s=compose("m"),
+                 d=compose("w")))
 
 PATH_CYPHER = """
     MATCH (a:Node {uid: $a}), (b:Node {uid: $b})
