@@ -190,24 +190,40 @@ _EXPAND = """
     GROUP BY label"""
 _EXPAND_HOP = """,
     m<<i>>(rid, mid, muid, mlabel) AS MATERIALIZED (
-        SELECT e.rid, e.mid, m.uid, m.label FROM (
-            SELECT r.id AS rid, r.dst AS mid FROM rels r
-            WHERE :out AND r.src IN (SELECT id FROM f<<p>>)
-              AND (:types IS NULL OR r.type IN (SELECT value FROM json_each(:types)))
-            UNION ALL
-            SELECT r.id, r.src FROM rels r WHERE :in AND r.dst IN (SELECT id FROM f<<p>>)
-              AND (:types IS NULL OR r.type IN (SELECT value FROM json_each(:types)))) e
-        JOIN nodes m ON m.id = e.mid
-        WHERE :labels IS NULL OR m.label IN (SELECT value FROM json_each(:labels))),
+        SELECT e.rid, e.mid, m.uid, m.label FROM (<<edges>>) e
+        JOIN nodes m ON m.id = e.mid WHERE <<shown>>),
     f<<i>>(uid, id) AS MATERIALIZED (
         SELECT DISTINCT muid, mid FROM m<<i>> WHERE mid NOT IN (SELECT id FROM k<<p>>)
         ORDER BY muid LIMIT max(0, :limit - (SELECT count(*) FROM k<<p>>))),
     k<<i>>(id) AS MATERIALIZED (SELECT id FROM k<<p>> UNION ALL SELECT id FROM f<<i>>)"""
+_EXPAND_OUT = "SELECT r.id AS rid, r.dst AS mid FROM rels r WHERE r.src IN (SELECT id FROM f<<p>>)"
+_EXPAND_IN = "SELECT r.id AS rid, r.src AS mid FROM rels r WHERE r.dst IN (SELECT id FROM f<<p>>)"
 
 
-def _expand_query(depth: int) -> Fragment:
-    """`_EXPAND` for `depth` hops."""
-    hops = join("", [compose(_EXPAND_HOP, i=i, p=i - 1) for i in range(1, depth + 1)])
+def _listed(column: str, names: tuple[str, ...] | None) -> Fragment:
+    """`column IN ('A', 'B')` for schema names written in (constant lists SQLite plans well):
+    true for None, false for none."""
+    if names is None:
+        return compose("1")
+    if not names:
+        return compose("0")
+    return compose("<<c>> IN (<<n>>)", c=compose(column),
+                   n=join(", ", [compose("'<<x>>'", x=x) for x in names]))
+
+
+@cache
+def _expand_query(depth: int, labels: tuple[str, ...] | None, types: tuple[str, ...] | None,
+                  direction: Direction) -> Fragment:
+    """`_EXPAND` for `depth` hops, the labels, types and direction written in."""
+    def edges(p: int) -> Fragment:
+        sides = [compose(template, p=p) for template, wanted in (
+            (_EXPAND_OUT, direction in (Direction.OUT, Direction.BOTH)),
+            (_EXPAND_IN, direction in (Direction.IN, Direction.BOTH))) if wanted]
+        return join(" UNION ALL ", [compose("<<side>> AND <<typed>>", side=side,
+                                            typed=_listed("r.type", types)) for side in sides])
+
+    hops = join("", [compose(_EXPAND_HOP, i=i, p=i - 1, edges=edges(i - 1),
+                             shown=_listed("m.label", labels)) for i in range(1, depth + 1)])
     held = join(" UNION ALL ", [compose("SELECT <<i>>, id FROM f<<i>>", i=i)
                                 for i in range(depth + 1)])
     kept = join(" UNION ", [compose("SELECT rid FROM m<<i>> WHERE mid IN (SELECT id FROM k<<i>>)",
@@ -215,9 +231,6 @@ def _expand_query(depth: int) -> Fragment:
     met = join(" UNION ", [compose("SELECT mid, mlabel FROM m<<i>>", i=i)
                            for i in range(1, depth + 1)])
     return compose(_EXPAND, hops=hops, held=held, kept=kept, met=met, depth=depth)
-
-
-_EXPAND_QUERIES = {depth: _expand_query(depth) for depth in (1, 2, 3)}
 
 
 _EMPTY: dict[str, Any] = {}
@@ -484,12 +497,13 @@ class SqliteGraph(GraphOps):
 
     def _expand(self, uids: list[str], *, depth: int, labels: list[str] | None,
                 types: list[str] | None, direction: Direction, limit: int) -> Subgraph:
-        params = _adjacency_params(uids, types, labels, direction)
-        params["limit"] = limit
+        query = _expand_query(depth, None if labels is None else tuple(labels),
+                              None if types is None else tuple(types), direction)
+        params = {"uids": _to_json(uids), "limit": limit}
         nodes: list[tuple[int, str, Node]] = []
         rels: dict[tuple[str, str, str], Rel] = {}
         omitted: dict[str, int] = {}
-        for kind, a, b, c, d in self._conn.execute(_EXPAND_QUERIES[depth], params):
+        for kind, a, b, c, d in self._conn.execute(query, params):
             if kind == 0:
                 nodes.append((a, b, codec.decode_node(c, b, json.loads(d))))
             elif kind == 1:
