@@ -10,6 +10,8 @@ from typing import Any
 
 import click
 
+from collab.access.actors import Actor
+from collab.access.audit import Origin
 from collab.config import BACKENDS, Settings, open_store
 from collab.errors import CollabError
 
@@ -62,3 +64,9 @@ class CollabGroup(click.Group):
 def echo_json(value: Any) -> None:
     """Print a value as readable JSON, Chinese as it is."""
     click.echo(json.dumps(value, ensure_ascii=False, indent=2, default=str))
+
+
+def console_origin(actor: Actor | None = None) -> Origin:
+    """Who acts at the console, for audit records: the operator (COLLAB_USER or the OS user)."""
+    return Origin(user="console:" + (actor or Actor.command_line()).name, role="operator",
+                  address="console")

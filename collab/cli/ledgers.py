@@ -3,18 +3,22 @@
 from __future__ import annotations
 
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import click
 
+from collab.access import audit
 from collab.access.actors import Actor
+from collab.access.audit import Kind
 from collab.access.idnumbers import ensure_default_key
-from collab.cli.common import with_store
-from collab.graph.store import Store
+from collab.analysis.figures import code_of
+from collab.cli.common import console_origin, with_store
+from collab.graph.store import Graph, Store
 from collab.ledgers import exporter
 from collab.ledgers.importer import import_ledger, read_ledger
 from collab.ledgers.kinds import ORDER, kind
-from collab.ledgers.report import LedgerRejected
+from collab.ledgers.report import LedgerRejected, Report
 
 _KINDS = click.Choice(ORDER)
 _LANG = click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
@@ -25,28 +29,48 @@ _LANG = click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", sh
 @click.argument("file", type=click.Path(dir_okay=False))
 @click.option("--kind", type=_KINDS, default=None,
               help="Ledger kind; detected from the headers when left out.")
+@click.option("--region", default=None, metavar="NAME_OR_CODE",
+              help="Import as the office of this region: names resolve, and rows match "
+                   "records, only within it (default: the operator's whole jurisdiction).")
 @click.option("--dry-run", is_flag=True, help="Check and report, write nothing.")
 @_LANG
 @with_store
-def import_(store: Store, file: str, kind: str | None, dry_run: bool, lang: str) -> None:
+def import_(store: Store, file: str, kind: str | None, region: str | None, dry_run: bool,
+            lang: str) -> None:
     """Import a ledger (xlsx or csv in UTF-8/GBK): all rows or, on any problem, none.
 
-    Example: collab import 问题台账.xlsx --kind issues --dry-run
+    Every import, refused or not, leaves an audit record (who, the file, its SHA-256, counts).
+
+    Example: collab import 问题台账.xlsx --kind issues --region 富宁县 --dry-run
     """
     ledger = read_ledger(file, kind=kind)
     key = ensure_default_key()
-    actor = Actor.command_line()
+    operator = Actor.command_line()
+    actor = operator if region is None else replace(
+        operator, region=store.read(lambda tx: code_of(tx, "Region", region)))
+    event = "ledger.import_check" if dry_run else "ledger.import"
+    who = console_origin(operator)
+
+    def record(tx: Graph, report: Report, outcome: str = "ok") -> None:
+        audit.append(tx, origin=who, kind=Kind.IMPORT, event=event, outcome=outcome,
+                     detail=report.audit_detail())
+
+    def unit(tx: Graph) -> Report:
+        report = import_ledger(tx, actor=actor, ledger=ledger, key=key, dry_run=dry_run)
+        if not dry_run:
+            record(tx, report)
+        return report
+
     try:
-        if dry_run:
-            report = store.read(lambda tx: import_ledger(tx, actor=actor, ledger=ledger,
-                                                         key=key, dry_run=True))
-        else:
-            report = store.write(lambda tx: import_ledger(tx, actor=actor, ledger=ledger,
-                                                          key=key))
+        report = store.read(unit) if dry_run else store.write(unit)
     except LedgerRejected as e:
-        for line in e.report.lines(lang):
+        refused = e.report
+        store.write(lambda tx: record(tx, refused, "refused"))
+        for line in refused.lines(lang):
             click.echo(line)
         sys.exit(1)
+    if dry_run:
+        store.write(lambda tx: record(tx, report))
     for line in report.lines(lang):
         click.echo(line)
 

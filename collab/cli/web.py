@@ -16,10 +16,9 @@ from typing import Any
 import click
 
 from collab.access import audit, idnumbers, twofactor, users
-from collab.access.actors import Actor
 from collab.access.audit import Kind, Origin
 from collab.access.authz import Authz, Perm, Role
-from collab.cli.common import engine_options, with_store
+from collab.cli.common import console_origin, engine_options, with_store
 from collab.config import Settings
 from collab.errors import CollabError
 from collab.graph.store import Graph, Store
@@ -45,8 +44,7 @@ def _console(store: Store, fn: Callable[[Graph], Any], *, event: str, name: str,
              authz: Authz | None = None) -> Any:
     """Run one account change and its audit record (the operator's, or the signed-in
     admin's) in one transaction."""
-    who = (Origin(user="console:" + Actor.command_line().name, role="operator",
-                  address="console") if authz is None
+    who = (console_origin() if authz is None
            else Origin(user=authz.actor.name, role=str(authz.role), address="console"))
 
     def unit(tx: Graph) -> Any:

@@ -19,7 +19,7 @@ from collab.cases import clue_facts
 from collab.cases.pinyin import with_pinyin
 from collab.graph.store import Graph
 from collab.ledgers.kinds import Kind
-from collab.ledgers.report import Report
+from collab.ledgers.report import NOT_FOUND, Report
 from collab.ledgers.resolve import Resolver
 from collab.sheets import values
 
@@ -48,10 +48,16 @@ class Plan:
     nodes: dict[str, dict[str, dict[str, Any]]] = field(default_factory=dict)
     rels: dict[tuple[str, str, str], dict[tuple[str, str], dict[str, Any]]] = \
         field(default_factory=dict)
+    # (label, key) → the first row (and the field of it) that named the node: where a
+    # problem with the node is reported
+    sources: dict[tuple[str, str], tuple[Row, str]] = field(default_factory=dict)
 
-    def node(self, label: str, key: str, props: dict[str, Any]) -> None:
+    def node(self, label: str, key: str, props: dict[str, Any],
+             source: tuple[Row, str] | None = None) -> None:
         slot = self.nodes.setdefault(label, {})
         slot[key] = {**slot.get(key, {}), **{k: v for k, v in props.items() if v is not None}}
+        if source is not None:
+            self.sources.setdefault((label, key), source)
 
     def rel(self, type_: str, src: tuple[str, str], dst: tuple[str, str], **props: Any) -> None:
         slot = self.rels.setdefault((type_, src[0], dst[0]), {})
@@ -86,6 +92,10 @@ class Context:
     actor: Actor
     kind: Kind
 
+    def node(self, row: Row, field_: str, label: str, key: str, props: dict[str, Any]) -> None:
+        """Plan a node the row names in `field_` (where a problem with it is reported)."""
+        self.plan.node(label, key, props, (row, field_))
+
     def problem(self, row: Row, field_: str, zh: str, en: str) -> None:
         header = row.headers.get(field_) or self.kind.column(field_).zh
         self.report.problem(row.sheet, row.number, header, row.get(field_), zh, en)
@@ -97,8 +107,7 @@ class Context:
             return None
         found = self.resolver.lookup(self.kind.column(field_).ref, value)
         if found == "missing":
-            self.problem(row, field_, "找不到所指的对象（请先导入或检查编号、名称）",
-                         "refers to nothing known (import it first, or check the code or name)")
+            self.problem(row, field_, *NOT_FOUND)
             return None
         if found == "ambiguous":
             self.problem(row, field_, "名称对应多个对象，请改填编码",
@@ -115,30 +124,42 @@ class Context:
         return False
 
 
+def _fallback_uid(context_no: str, name: str) -> str:
+    """The uid of someone a row names without an ID number: stable per (row's number, name)."""
+    return "P-" + hashlib.sha256(f"{context_no}\x1f{name}".encode()).hexdigest()[:24]
+
+
 def person(ctx: Context, row: Row, prefix: str, fallback: str | None,
            region_code: str | None) -> str | None:
-    """Add the person a row names (by ID number, person number, or `fallback`); their uid."""
-    name, number = row.get(prefix or "name"), row.get(f"{prefix}_id" if prefix else "id_number")
-    uid = row.get(f"{prefix}_uid" if prefix else "uid")
+    """Add the person a row names (by ID number, person number, or `fallback`); their uid.
+
+    A person number (人员编号) that is on record must be in the importer's reach (else not
+    found: `collab.ledgers.guard`); an unknown one makes that person (exports write it for
+    people without an ID number, and re-import to the same graph).
+    """
+    name_f, id_f, uid_f = (prefix, f"{prefix}_id", f"{prefix}_uid") if prefix \
+        else ("name", "id_number", "uid")
+    name, number, uid = row.get(name_f), row.get(id_f), row.get(uid_f)
     if not (name or number or uid):
         return None
+    derived = _fallback_uid(fallback, name) if fallback and name else None
     props: dict[str, Any] = {"name": name, "region_code": region_code}
     if number and not values.is_masked(number):
         props |= idnumbers.person_fields(ctx.key, number)
         props["birth_date"] = idnumbers.birth_date(number)
+        source = id_f
     elif uid:
-        props["uid"] = uid
-    elif fallback and name:
-        props["uid"] = "P-" + hashlib.sha256(f"{fallback}\x1f{name}".encode()).hexdigest()[:24]
+        props["uid"], source = uid, uid_f
+    elif derived:
+        props["uid"], source = derived, name_f
     else:
-        ctx.problem(row, f"{prefix}_id" if prefix else "id_number",
-                    "需要身份证号或人员编号", "needs an ID number or a person number")
+        ctx.problem(row, id_f, "需要身份证号或人员编号", "needs an ID number or a person number")
         return None
     if uid and props["uid"] != uid:
-        ctx.problem(row, f"{prefix}_uid" if prefix else "uid", "人员编号与身份证号不符",
+        ctx.problem(row, uid_f, "人员编号与身份证号不符",
                     "the person number does not match the ID number")
         return None
-    ctx.plan.node("Person", props["uid"], props)
+    ctx.node(row, source, "Person", props["uid"], props)
     return props["uid"]
 
 
@@ -147,7 +168,7 @@ def _units(ctx: Context, row: Row) -> None:
     if region is None or not ctx.in_scope(row, region[1]):
         return
     props = {k: row.get(k) for k in ("code", "name", "kind")} | {"region_code": region[1]}
-    ctx.plan.node("Unit", row.get("code"), props)
+    ctx.node(row, "code", "Unit", row.get("code"), props)
     ctx.plan.rel("IN_REGION", ("Unit", row.get("code")), region[:2])
 
 
@@ -161,7 +182,7 @@ def _people(ctx: Context, row: Row) -> None:
     if uid is None:
         return
     if row.get("gender"):
-        ctx.plan.node("Person", uid, {"gender": row.get("gender")})
+        ctx.node(row, "name", "Person", uid, {"gender": row.get("gender")})
     if work:
         ctx.plan.rel("WORKS_AT", ("Person", uid), work[:2], position=row.get("position"))
 
@@ -173,7 +194,7 @@ def _rounds(ctx: Context, row: Row) -> None:
     props = {k: row.get(k) for k in ("code", "name", "level", "kind", "start", "end", "year")}
     if props["year"] is None and props["start"] is not None:
         props["year"] = props["start"].year
-    ctx.plan.node("Round", row.get("code"), props | {"region_code": region[1]})
+    ctx.node(row, "code", "Round", row.get("code"), props | {"region_code": region[1]})
 
 
 def _issues(ctx: Context, row: Row) -> None:
@@ -188,7 +209,7 @@ def _issues(ctx: Context, row: Row) -> None:
                                        "source", "found_on", "masses_problem", "solved",
                                        "status")}
     props["title"] = props["title"] or props["description"][:30]
-    ctx.plan.node("Issue", no, props | {"region_code": code})
+    ctx.node(row, "no", "Issue", no, props | {"region_code": code})
     ctx.plan.rel("CONCERNS", ("Issue", no), unit[:2])
     if group:
         ctx.plan.rel("FOUND_BY", ("Issue", no), group[:2])
@@ -203,7 +224,7 @@ def _rectifications(ctx: Context, row: Row) -> None:
     no = row.get("no")
     props = {k: row.get(k) for k in ("no", "title", "deadline", "status", "done_on",
                                        "evidence", "pilot")}
-    ctx.plan.node("Rectification", no, props | {"region_code": unit[2].get("region_code")})
+    ctx.node(row, "no", "Rectification", no, props | {"region_code": unit[2].get("region_code")})
     ctx.plan.rel("HAS_TASK", issue[:2], ("Rectification", no))
     ctx.plan.rel("OWNED_BY", ("Rectification", no), unit[:2])
 
@@ -228,7 +249,7 @@ def _clues(ctx: Context, row: Row) -> None:
     status = row.get("status") or ("transferred" if dept else "registered")
     props = {k: row.get(k) for k in ("no", "title", "summary", "source", "category",
                                        "registered_on")}
-    ctx.plan.node("Clue", no, props | {"status": status, "region_code": code})
+    ctx.node(row, "no", "Clue", no, props | {"status": status, "region_code": code})
     if issue:
         ctx.plan.rel("FROM_ISSUE", ("Clue", no), issue[:2])
     subject = person(ctx, row, "subject", no, code)
@@ -236,10 +257,10 @@ def _clues(ctx: Context, row: Row) -> None:
         ctx.plan.rel("AGAINST", ("Clue", no), ("Person", subject))
     if dept:
         tno = ctx.resolver.transfer_key(no, dept[1])
-        ctx.plan.node("Transfer", tno, {"no": tno, "clue_no": no, "department_code": dept[1],
-                                        "at": row.get("at"), "letter_no": row.get("letter_no"),
-                                        "by": row.get("by"), "status": status,
-                                        "region_code": code})
+        ctx.node(row, "department", "Transfer", tno, {
+            "no": tno, "clue_no": no, "department_code": dept[1], "at": row.get("at"),
+            "letter_no": row.get("letter_no"), "by": row.get("by"), "status": status,
+            "region_code": code})
         ctx.plan.rel("TRANSFERRED", ("Clue", no), ("Transfer", tno))
         ctx.plan.rel("TO", ("Transfer", tno), dept[:2])
 
@@ -257,7 +278,7 @@ def _cases(ctx: Context, row: Row) -> None:
     props = {k: row.get(k) for k in ("no", "title", "filed_on", "outcome", "funds_recovered",
                                        "closed_on")}
     origin = row.get("origin") or ("inspection_clue" if clue else "other")
-    ctx.plan.node("Case", no, props | {"origin": origin, "region_code": code})
+    ctx.node(row, "no", "Case", no, props | {"origin": origin, "region_code": code})
     ctx.plan.rel("FILED_BY", ("Case", no), dept[:2])
     if clue:
         ctx.plan.rel("BECAME", clue[:2], ("Case", no))
@@ -275,7 +296,7 @@ def _support(ctx: Context, row: Row) -> None:
         return
     no = row.get("no")
     props = {k: row.get(k) for k in ("no", "kind", "on", "title")}
-    ctx.plan.node("Support", no, props | {"region_code": code})
+    ctx.node(row, "no", "Support", no, props | {"region_code": code})
     ctx.plan.rel("PROVIDED", dept[:2], ("Support", no))
     if round_:
         ctx.plan.rel("FOR", ("Support", no), round_[:2])

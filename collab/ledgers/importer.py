@@ -14,16 +14,19 @@ lifecycle step by step.
 from __future__ import annotations
 
 import copy
+import hashlib
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 from collab.access.actors import Actor
+from collab.access.authz import Authz
 from collab.access.idnumbers import IdKey
 from collab.cases import clue_facts
-from collab.graph import schema
+from collab.graph.codec import Node
 from collab.graph.store import Graph
-from collab.ledgers import relink
+from collab.ledgers import guard, relink
 from collab.ledgers.build import BUILDERS, Context, Plan, Row
 from collab.ledgers.headers import HeaderMatch, locate
 from collab.ledgers.kinds import KINDS, ORDER, Kind
@@ -33,9 +36,6 @@ from collab.ledgers.resolve import Resolver
 from collab.sheets import values
 from collab.sheets.reading import Sheet, UnreadableFile, read_sheets
 
-_CHUNK = 1000
-# Labels whose status moves through a lifecycle (collab.cases.lifecycle) once they exist.
-_LIFECYCLES = frozenset({"Clue", "Transfer", "Rectification"})
 # A header row names at least two known columns (a notes sheet listing them one per row won't).
 _MIN_FIELDS = 2
 
@@ -51,7 +51,7 @@ class Ledger:
 def read_ledger(path: str | Path, *, kind: str | None = None) -> Ledger:
     """Read every sheet of the file, find its kind and header, parse every cell."""
     wanted = [kind_named(kind)] if kind else [KINDS[k] for k in ORDER]
-    ledger = Ledger(Report(file=Path(path).name))
+    ledger = Ledger(Report(file=Path(path).name, sha256=_sha256(Path(path))))
     try:
         sheets = read_sheets(path)
     except UnreadableFile as e:
@@ -67,6 +67,18 @@ def read_ledger(path: str | Path, *, kind: str | None = None) -> Ledger:
         ledger.report.problem("", 0, "", None, "没有可导入的数据行（或未找到台账表头）",
                               "no data rows to import (or no ledger header found)")
     return ledger
+
+
+def _sha256(path: Path) -> str:
+    """The file's SHA-256 (for the audit record), "" when it cannot be read."""
+    digest = hashlib.sha256()
+    try:
+        with path.open("rb") as f:
+            for block in iter(lambda: f.read(2**20), b""):
+                digest.update(block)
+    except OSError:
+        return ""
+    return digest.hexdigest()
 
 
 def _detect(sheet: Sheet, kinds: list[Kind]) -> tuple[Kind, HeaderMatch] | None:
@@ -138,11 +150,15 @@ def import_ledger(g: Graph, *, actor: Actor, ledger: Ledger, key: IdKey,
                   dry_run: bool = False) -> Report:
     """Check every row against the graph, then write them all (unless `dry_run`).
 
-    Raises LedgerRejected with the full report when anything is wrong; write nothing then.
+    References resolve, and rows match records, only within what `actor` may see
+    (`collab.ledgers.guard`). Raises LedgerRejected with the full report when anything is
+    wrong; write nothing then.
     """
     report = copy.deepcopy(ledger.report)
     report.dry_run = dry_run
-    plan, resolver = Plan(), Resolver(g)
+    authz = Authz(actor)
+    visible = partial(authz.sees, g)
+    plan, resolver = Plan(), Resolver(g, visible)
     for name in ORDER:
         rows = ledger.rows.get(name) or []
         if not rows:
@@ -160,16 +176,14 @@ def import_ledger(g: Graph, *, actor: Actor, ledger: Ledger, key: IdKey,
             for node_key, props in nodes.items():
                 resolver.add(label, node_key, props)
         report.rows[name] = len(rows)
+    stored = guard.check(g, plan, report, visible)
     if report.problems:
         raise LedgerRejected(report)
-    labels = {KINDS[n].label for n in report.rows} | (_LIFECYCLES & set(plan.nodes))
-    existing = {label: _existing(g, label, list(plan.nodes.get(label, {}))) for label in labels}
-    _keep_lifecycle_status(report, plan, existing)
     for name in report.rows:
         label = KINDS[name].label
-        _count_changes(report, name, plan.nodes.get(label, {}), existing[label])
-    stale = relink.stale_links(g, plan, {label: {props["uid"] for props in found.values()}
-                                         for label, found in existing.items()})
+        _count_changes(report, name, plan.nodes.get(label, {}), stored.get(label, {}))
+    stale = relink.stale_links(g, plan, {label: {n.uid for n in found.values()}
+                                         for label, found in stored.items()})
     report.relinked = sum(len(rows) for rows in stale.values())
     if not dry_run:
         relink.replace(g, stale)
@@ -179,38 +193,8 @@ def import_ledger(g: Graph, *, actor: Actor, ledger: Ledger, key: IdKey,
     return report
 
 
-def _existing(g: Graph, label: str, keys: list[str]) -> dict[str, dict[str, Any]]:
-    """The stored properties (and uid) of the nodes of `label` with these keys."""
-    node = schema.label(label)
-    if node.key == "uid":
-        found = (g.get(label, k) for k in keys)
-        return {n.uid: {**n.props, "uid": n.uid} for n in found if n is not None}
-    out = {}
-    for i in range(0, len(keys), _CHUNK):
-        page = g.find(label, where={node.key: keys[i:i + _CHUNK]}, limit=_CHUNK)
-        out.update({n.key: {**n.props, "uid": n.uid} for n in page.items})
-    return out
-
-
-def _keep_lifecycle_status(report: Report, plan: Plan,
-                           existing: dict[str, dict[str, dict[str, Any]]]) -> None:
-    """Leave alone the status of objects collab's lifecycle has moved (they carry status_on).
-
-    A ledger is a snapshot that may be older than the steps recorded since; the lifecycle (with
-    its events) stays the authority, and the report lists each status the ledger disagreed on.
-    """
-    for label in sorted(_LIFECYCLES & set(plan.nodes)):
-        for node_key, props in plan.nodes[label].items():
-            old = existing[label].get(node_key)
-            if old is None or old.get("status_on") is None or "status" not in props:
-                continue
-            given = props.pop("status")
-            if given != old.get("status"):
-                report.kept_status.append((label, node_key, given, old.get("status")))
-
-
 def _count_changes(report: Report, name: str, planned: dict[str, dict[str, Any]],
-                   existing: dict[str, dict[str, Any]]) -> None:
+                   existing: dict[str, Node]) -> None:
     created = updated = 0
     for node_key, props in planned.items():
         old = existing.get(node_key)

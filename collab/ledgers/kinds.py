@@ -85,7 +85,7 @@ def _person_columns(prefix: str, zh: str, en: str) -> tuple[Column, ...]:
     return (Column(prefix, zh, en, v.text, aliases=(zh + "姓名",)),
             Column(prefix + "_id", zh + "身份证号", en + " ID number", v.id_number,
                    aliases=(zh + "身份证号码",)),
-            Column(prefix + "_uid", zh + "编号", en + " person no", v.code))
+            Column(prefix + "_uid", zh + "编号", en + " person no", v.code, ref=("Person",)))
 
 
 _REGION = Column("region_code", "区划代码", "region code", v.code,
@@ -103,7 +103,7 @@ KINDS: Mapping[str, Kind] = {k.name: k for k in (
         Column("name", "姓名", "name", v.text, True),
         Column("id_number", "身份证号", "ID number", v.id_number,
                aliases=("身份证号码", "公民身份号码")),
-        Column("uid", "人员编号", "person no", v.code),
+        Column("uid", "人员编号", "person no", v.code, ref=("Person",)),
         Column("gender", "性别", "gender", v.choice(GENDERS)),
         Column("workplace", "工作单位", "workplace", v.text, aliases=("所在单位", "单位"),
                ref=("Unit", "Department")),

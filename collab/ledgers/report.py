@@ -12,6 +12,10 @@ from typing import Any
 from collab.errors import CollabError
 
 _MAX_VALUE = 40
+# One answer for a number or name that names nothing and for one that names a record outside
+# the importer's reach: the two must read the same (issue 16).
+NOT_FOUND = ("找不到：没有这个编号或名称的记录（请检查，或先导入）",
+             "not found: no record has this number or name (check it, or import it first)")
 
 
 @dataclass(frozen=True)
@@ -38,6 +42,7 @@ class Report:
     """What an import found and did: per kind counts, ignored columns, duplicates, problems."""
 
     file: str
+    sha256: str = ""
     dry_run: bool = False
     rows: dict[str, int] = field(default_factory=dict)
     created: dict[str, int] = field(default_factory=dict)
@@ -59,6 +64,13 @@ class Report:
     @property
     def ok(self) -> bool:
         return not self.problems
+
+    def audit_detail(self) -> dict[str, Any]:
+        """What an import's audit record keeps: the file, its SHA-256 and the counts."""
+        return {"file": self.file, "sha256": self.sha256, "dry_run": self.dry_run,
+                "rows": dict(self.rows), "created": dict(self.created),
+                "updated": dict(self.updated), "unchanged": dict(self.unchanged),
+                "problems": len(self.problems)}
 
     def lines(self, lang: str = "zh") -> list[str]:
         """The report as lines for people, in Chinese or English."""

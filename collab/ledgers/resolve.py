@@ -2,14 +2,17 @@
 
 Lookups are batched (one query per few hundred values) and cached; nodes written earlier in the
 same import (units before the issues that concern them) are `add`ed so later sheets find them.
+Only what the importer may see is found: a record outside its reach is as missing as one that
+does not exist.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 from collab.graph import schema
+from collab.graph.codec import Node
 from collab.graph.store import Graph
 
 _CHUNK = 500
@@ -18,8 +21,9 @@ _CHUNK = 500
 class Resolver:
     """References by key or name, across the graph and this import's own rows."""
 
-    def __init__(self, g: Graph):
+    def __init__(self, g: Graph, visible: Callable[[Node], bool] = lambda node: True):
         self._g = g
+        self._visible = visible
         self._by_key: dict[str, dict[str, dict[str, Any]]] = {}
         self._by_name: dict[str, dict[str, set[str]]] = {}
         self._asked: dict[str, set[str]] = {}
@@ -39,11 +43,17 @@ class Resolver:
         asked.update(todo)
         node = schema.label(label)
         self._fetch(label, node.key, todo)
-        if "name" in node.props:
+        if "name" in node.props and label != "Person":  # people by number, never by name
             known = self._by_key.get(label, {})
             self._fetch(label, "name", [x for x in todo if x not in known])
 
     def _fetch(self, label: str, prop: str, wanted: Sequence[str]) -> None:
+        if prop == "uid":  # labels keyed by uid (people) are fetched one by one
+            found = (self._g.get(label, uid) for uid in wanted)
+            for n in found:
+                if n is not None and self._visible(n):
+                    self.add(label, n.key, n.props)
+            return
         for i in range(0, len(wanted), _CHUNK):
             chunk = list(wanted[i:i + _CHUNK])
             offset = 0
@@ -51,7 +61,8 @@ class Resolver:
                 page = self._g.find(label, where={prop: chunk}, order_by=None,
                                     limit=1000, offset=offset)
                 for n in page.items:
-                    self.add(label, n.key, n.props)
+                    if self._visible(n):
+                        self.add(label, n.key, n.props)
                 offset += len(page.items)
                 if offset >= page.total or not page.items:
                     break
@@ -80,6 +91,8 @@ class Resolver:
                 page = self._g.find("Transfer", where={"clue_no": wanted[i:i + _CHUNK]},
                                     limit=1000, offset=offset)
                 for t in page.items:
+                    if not self._visible(t):
+                        continue
                     self._transfers[t.get("clue_no")][t.get("department_code")] = t.key
                 offset += len(page.items)
                 if offset >= page.total or not page.items:

@@ -221,6 +221,7 @@ def file_case(args: dict[str, Any], no: str) -> Any:
 
     def unit(tx: Graph) -> Answer:
         handed = access.get(tx, authz=authz, label="Transfer", key=no)
+        access.require_not_foreign(tx, authz=authz, label="Case", key=args["case_no"])
         case = clues.file_case(tx, actor=authz.actor, transfer_no=no, case_no=args["case_no"],
                                on=args["on"], reason=args["reason"])
         return Answer(201, {"clue": handed.get("clue_no"), "transfer": no,

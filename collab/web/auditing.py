@@ -10,7 +10,7 @@ written the response is replaced by a plain 503, so nothing is shown unrecorded.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
 from flask import Flask, Response, flash, g, request
@@ -56,6 +56,11 @@ def refused() -> None:
     g.audit_refused = True
 
 
+def note(detail: Mapping[str, Any]) -> None:
+    """Add to this request's closing record (what a refused import was: file, hash, counts)."""
+    g.audit_detail = dict(detail)
+
+
 def replayed() -> None:
     """This request repeated an earlier one (same idempotency key): nothing was changed."""
     g.audit_outcome = "replayed"
@@ -67,9 +72,11 @@ def mark_recorded() -> None:
 
 
 def change(fn: Callable[[Graph], R], *, event: str, label: str = "", key: str = "",
-           kind: Kind = Kind.CHANGE) -> R:
+           kind: Kind = Kind.CHANGE,
+           describe: Callable[[R], Mapping[str, Any]] | None = None) -> R:
     """Run `fn(tx)` and its audit record in one write transaction; its result.
 
+    `describe(result)` adds to the record's detail (an import's file, hash and counts).
     Should it fail, the request's closing record carries the same event, marked as failed.
     """
     who = origin()
@@ -83,8 +90,11 @@ def change(fn: Callable[[Graph], R], *, event: str, label: str = "", key: str = 
         result = fn(tx)
         after = tx.get(label, key) if label and key else None
         auditing[0] = True
+        detail = _difference(before, after)
+        if describe is not None:
+            detail = {**(detail or {}), **describe(result)}
         audit.append(tx, origin=who, kind=kind, event=event, object_label=label,
-                     object_key=key, detail=_difference(before, after))
+                     object_key=key, detail=detail)
         auditing[0] = False
         return result
 
@@ -159,7 +169,8 @@ def _record(response: Response) -> Response:
                                                        "ok" if status < 400 else
                                                        _OUTCOMES.get(status, str(status))),
                  "object_label": label, "object_key": key,
-                 "detail": {"method": request.method, "path": request.path}}
+                 "detail": {"method": request.method, "path": request.path,
+                            **g.get("audit_detail", {})}}
         current_store().write(lambda tx: audit.append(tx, **entry))
     except Exception as e:  # noqa: BLE001 - unrecorded means unanswered, whatever the cause
         log.error("audit record not written (request %s): %s", g.get("request_id"),

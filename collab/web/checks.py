@@ -46,6 +46,7 @@ def _create(g: Graph, *, authz: Authz, form: NewCheckForm) -> None:
         access.get(g, authz=authz, label="Unit", key=unit)
     for task in tasks:
         access.get(g, authz=authz, label="Rectification", key=task)
+    access.require_not_foreign(g, authz=authz, label="JointCheck", key=form.no.data.strip())
     checks.create(g, actor=authz.actor, no=form.no.data.strip(), title=form.title.data.strip(),
                   start=form.start.data, end=form.end.data, on=date.today(), unit=unit,
                   rectifications=tasks)

@@ -52,7 +52,8 @@ def _run(path: Path, *, dry_run: bool) -> Any:
             tx, actor=authz.actor, ledger=ledger, key=key, dry_run=True))
     return auditing.change(lambda tx: import_ledger(tx, actor=authz.actor, ledger=ledger,
                                                     key=key),
-                           event="ledger.import", kind=Kind.IMPORT)
+                           event="ledger.import", kind=Kind.IMPORT,
+                           describe=lambda report: report.audit_detail())
 
 
 def _lines(report: Any) -> list[str]:
@@ -74,6 +75,7 @@ def upload() -> Any:
         except LedgerRejected as e:
             path.unlink(missing_ok=True)
             auditing.refused()
+            auditing.note(e.report.audit_detail())
             lines = _lines(e.report)
         else:
             session["import_file"] = path.name
@@ -94,6 +96,7 @@ def confirm() -> Any:
         lines = _lines(_run(path, dry_run=False))
     except LedgerRejected as e:
         auditing.refused()
+        auditing.note(e.report.audit_detail())
         lines = _lines(e.report)
     finally:
         path.unlink(missing_ok=True)

@@ -72,11 +72,26 @@ def test_importing_twice_changes_nothing_and_an_update_updates(graph: Store,
     assert (report.created["issues"], report.updated["issues"]) == (0, 1)
     assert graph.get("Issue", "FN-002").get("description") == "村务公开不及时，已督促整改"
     moved = [list(r) for r in changed]
-    moved[2][2] = "中共砚山县江那镇委员会"
+    moved[2][2] = "中共富宁县那能乡委员会"
     report = load(graph, xlsx(tmp_path / "i3.xlsx", {"问题": moved}))
     assert report.relinked == 1
     units = graph.expand([graph.get("Issue", "FN-002").uid], types=["CONCERNS"]).nodes
-    assert [n.get("name") for n in units if n.label == "Unit"] == ["中共砚山县江那镇委员会"]
+    assert [n.get("name") for n in units if n.label == "Unit"] == ["中共富宁县那能乡委员会"]
+
+
+def test_a_ledger_never_moves_a_record_to_another_region(graph: Store, tmp_path: Path) -> None:
+    """Issue 16: the region of an existing record is not the ledger's to change."""
+    load(graph, xlsx(tmp_path / "u.xlsx", {"单位": UNITS, "问题": ISSUES}))
+    before = graph.counts()
+    moved = [list(r) for r in ISSUES]
+    moved[2][2] = "中共砚山县江那镇委员会"
+    with pytest.raises(LedgerRejected) as e:
+        load(graph, xlsx(tmp_path / "i.xlsx", {"问题": moved}))
+    [problem] = e.value.report.problems
+    assert (problem.row, problem.column, problem.value) == (3, "问题编号", "FN-002")
+    assert "532628107" in problem.zh
+    assert graph.get("Issue", "FN-002").get("region_code") == "532628107"
+    assert graph.counts() == before
 
 
 def test_clues_make_transfers_and_people_matched_by_id_number(graph: Store,

@@ -23,8 +23,11 @@ from web.client import Client, make_app
 from web.scenario import PASSWORD, add_accounts, build
 
 from collab.access import users
-from collab.access.authz import Role
+from collab.access.actors import Actor
+from collab.access.authz import Authz, Role
+from collab.analysis import crosscheck as xc
 from collab.cli import main
+from collab.errors import NotFound
 from collab.graph.store import Graph, Store
 
 FOREIGN_CLUE = "ZT-2023-0001"      # 昭通市昭阳区 (530602)
@@ -33,8 +36,9 @@ CLUE_HEADER = ["线索编号", "线索标题", "登记日期", "区划代码"]
 TAKE_CLUE = [CLUE_HEADER, [FOREIGN_CLUE, "经核查无问题", "2023-06-01", "532628"]]
 TAKE_PERSON = [[*CLUE_HEADER, "被反映人", "被反映人编号"],
                ["FN-2023-0901", "某村干部优亲厚友", "2023-11-02", "532628", "赵六", FOREIGN_PERSON]]
-# the same row with a number nobody holds: its refusal must read the same
-ABSENT_PERSON = [TAKE_PERSON[0], [*TAKE_PERSON[1][:5], "P-NO-SUCH-1"]]
+# a row naming an issue nobody holds: the foreign number's refusal must read the same
+ABSENT_ISSUE = [[*CLUE_HEADER, "问题编号"],
+                ["FN-2023-0902", "某村干部优亲厚友", "2023-11-02", "532628", "WS-NO-SUCH"]]
 
 
 def _csv(rows: list[list[str]]) -> bytes:
@@ -99,9 +103,11 @@ def test_a_county_ledger_cannot_take_a_foreign_record_through_the_web(site: Stor
 def test_a_foreign_number_reads_as_one_that_does_not_exist(site: Store) -> None:
     funing = Client(make_app(site))
     funing.sign_in("funing")
-    foreign = _problems(_upload(funing, TAKE_PERSON).text)
-    absent = _problems(_upload(funing, ABSENT_PERSON).text)
-    assert foreign and foreign == absent
+    reasons = []
+    for rows in (TAKE_CLUE, TAKE_PERSON, ABSENT_ISSUE):
+        [line] = _problems(_upload(funing, rows).text)
+        reasons.append(line.partition("：")[2].partition("</li>")[0])
+    assert reasons[0] and reasons[0] == reasons[1] == reasons[2]
 
 
 def test_the_confirm_checks_again(site: Store) -> None:
@@ -149,10 +155,48 @@ def test_the_command_line_cannot_take_a_foreign_record_either(
     assert "管辖" not in scoped.output
     # the operator's whole jurisdiction: the record is seen, but a ledger moves no record
     # into another region and sets back no lifecycle state
+    assert _snapshot(site) == before
     whole = runner.invoke(main, ["import", str(path)], env=cli_env)
     if rows is TAKE_CLUE:
         assert whole.exit_code == 1 and "区划" in whole.output, whole.output
-    assert _snapshot(site)["clue"] == before["clue"]
-    assert _snapshot(site)["person"] == before["person"]
+    after = _snapshot(site)
+    assert after["clue"] == before["clue"]
+    # a clue of 富宁县 may name 赵六 (the operator sees both), but 赵六 stays in 昭阳区
+    assert [after["person"].get(k) for k in ("name", "region_code")] == ["赵六", "530602"]
     records = site.find("AuditRecord", where={"event": "ledger.import"}).items
     assert "refused" in [r.get("outcome") for r in records]
+
+
+# --- the same rule on every other path that creates a record by a number given ------------
+def test_the_api_cannot_file_a_case_under_a_foreign_case_number(site: Store) -> None:
+    """The liaison of 富宁县纪委监委 files its clue's case under the number of a 昭通市 case:
+    404 as for any unknown number, and the foreign case is untouched."""
+    site.write(lambda tx: tx.upsert_nodes("Case", [{
+        "no": "ZT-CASE-0001", "title": "昭阳区某村截留补助案", "filed_on": date(2023, 9, 1),
+        "origin": "inspection_clue", "region_code": "530602", "funds_recovered": 50000.0}]))
+    site.write(lambda tx: add_accounts(tx, ("liaison",)))
+    token = site.write(lambda tx: users.issue_token(tx, authz=None, name="liaison", label="t",
+                                                    now=datetime.now(UTC)))
+    before = dict(site.get("Case", "ZT-CASE-0001").props)
+    client = make_app(site).test_client()
+    answer = client.post("/api/v1/transfers/XS-2023-0001/1/case",
+                         json={"case_no": "ZT-CASE-0001", "on": "2023-12-01"},
+                         headers={"Authorization": "Bearer " + token})
+    assert answer.status_code == 404 and "ZT-CASE" not in answer.get_data(as_text=True)
+    assert dict(site.get("Case", "ZT-CASE-0001").props) == before
+    assert site.get("Transfer", "XS-2023-0001/1").get("status") == "transferred"
+    records = site.find("AuditRecord", where={"event": "transfer.file_case"}).items
+    assert [r.get("outcome") for r in records] == ["not_found"]
+
+
+def test_the_cross_check_cannot_raise_an_issue_under_a_foreign_number(site: Store) -> None:
+    site.write(lambda tx: tx.upsert_nodes("Issue", [{
+        "no": "BD-ZT-1", "title": "昭阳区某村低保比对", "region_code": "530602"}]))
+    finding = xc.Finding(code="only_a", reason="未领取", list="a", row=2, name="王某",
+                         id_number=None, birth_date=None)
+    with pytest.raises(NotFound) as refused:
+        site.write(lambda tx: xc.raise_issue(
+            tx, authz=Authz(Actor("funing", region="532628")), unit_code="U532628107",
+            findings=[finding], title="比对", found_on=date(2023, 10, 12), no="BD-ZT-1"))
+    assert str(refused.value) == "not found"
+    assert site.get("Issue", "BD-ZT-1").get("title") == "昭阳区某村低保比对"
