@@ -32,6 +32,7 @@ class Row:
     number: int
     values: dict[str, Any]
     headers: dict[str, str]
+    columns: dict[str, int] = field(default_factory=dict)  # field → column index
 
     def get(self, name: str) -> Any:
         return self.values.get(name)
@@ -98,7 +99,8 @@ class Context:
 
     def problem(self, row: Row, field_: str, zh: str, en: str) -> None:
         header = row.headers.get(field_) or self.kind.column(field_).zh
-        self.report.problem(row.sheet, row.number, header, row.get(field_), zh, en)
+        self.report.problem(row.sheet, row.number, header, row.get(field_), zh, en,
+                            row.columns.get(field_, -1))
 
     def ref(self, row: Row, field_: str) -> tuple[str, str, dict[str, Any]] | None:
         """The node a reference column names; a problem (and None) when missing or ambiguous."""

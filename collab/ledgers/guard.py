@@ -81,4 +81,5 @@ def _problem(plan: Plan, report: Report, label: str, key: str, zh: str, en: str)
         report.problem("", 0, label, key, zh, en)
         return
     row, field = source
-    report.problem(row.sheet, row.number, row.headers.get(field, field), row.get(field), zh, en)
+    report.problem(row.sheet, row.number, row.headers.get(field, field), row.get(field), zh, en,
+                   row.columns.get(field, -1))

@@ -1,9 +1,10 @@
 """Importing a ledger, all or nothing: read and check every row, then write them all or none.
 
-`read_ledger` opens the file and parses every cell (no store needed); `import_ledger` resolves
-references, builds the writes and, when nothing is wrong, writes them in the caller's
-transaction. Any problem raises `LedgerRejected` carrying the full report, so the caller's
-transaction rolls back and nothing is written. The CLI and the web both call these two.
+`read_ledger` (`collab.ledgers.reader`) opens the file, maps and parses every cell (no store
+needed); `import_ledger` resolves references, builds the writes and, when nothing is wrong,
+writes them in the caller's transaction. Any problem raises `LedgerRejected` carrying the full
+report, so the caller's transaction rolls back and nothing is written. The CLI and the web both
+call these two.
 
 Rows are matched by the ledger's own numbers (问题编号, 线索编号 …) and people by ID number
 (its keyed hash), so importing the same ledger twice changes nothing. Imports record the state a
@@ -14,10 +15,7 @@ lifecycle step by step.
 from __future__ import annotations
 
 import copy
-import hashlib
-from dataclasses import dataclass, field
 from functools import partial
-from pathlib import Path
 from typing import Any
 
 from collab.access.actors import Actor
@@ -27,123 +25,13 @@ from collab.cases import clue_facts
 from collab.graph.codec import Node
 from collab.graph.store import Graph
 from collab.ledgers import guard, relink
-from collab.ledgers.build import BUILDERS, Context, Plan, Row
-from collab.ledgers.headers import HeaderMatch, locate
-from collab.ledgers.kinds import KINDS, ORDER, Kind
-from collab.ledgers.kinds import kind as kind_named
+from collab.ledgers.build import BUILDERS, Context, Plan
+from collab.ledgers.kinds import KINDS, ORDER
+from collab.ledgers.reader import Ledger, read_ledger
 from collab.ledgers.report import LedgerRejected, Report
 from collab.ledgers.resolve import Resolver
-from collab.sheets import values
-from collab.sheets.reading import Sheet, UnreadableFile, read_sheets
 
-# A header row names at least two known columns (a notes sheet listing them one per row won't).
-_MIN_FIELDS = 2
-
-
-@dataclass
-class Ledger:
-    """A file read and parsed: rows per kind, and the report so far."""
-
-    report: Report
-    rows: dict[str, list[Row]] = field(default_factory=dict)
-
-
-def read_ledger(path: str | Path, *, kind: str | None = None) -> Ledger:
-    """Read every sheet of the file, find its kind and header, parse every cell."""
-    wanted = [kind_named(kind)] if kind else [KINDS[k] for k in ORDER]
-    ledger = Ledger(Report(file=Path(path).name, sha256=_sha256(Path(path))))
-    try:
-        sheets = read_sheets(path)
-    except UnreadableFile as e:
-        ledger.report.problem("", 0, "", Path(path).name, e.zh, e.en)
-        return ledger
-    for sheet in sheets:
-        found = _detect(sheet, wanted)
-        if found is None:
-            ledger.report.ignored_sheets.append(sheet.name)
-            continue
-        _parse_sheet(ledger, sheet, *found)
-    if not ledger.report.problems and not any(ledger.rows.values()):
-        ledger.report.problem("", 0, "", None, "没有可导入的数据行（或未找到台账表头）",
-                              "no data rows to import (or no ledger header found)")
-    return ledger
-
-
-def _sha256(path: Path) -> str:
-    """The file's SHA-256 (for the audit record), "" when it cannot be read."""
-    digest = hashlib.sha256()
-    try:
-        with path.open("rb") as f:
-            for block in iter(lambda: f.read(2**20), b""):
-                digest.update(block)
-    except OSError:
-        return ""
-    return digest.hexdigest()
-
-
-def _detect(sheet: Sheet, kinds: list[Kind]) -> tuple[Kind, HeaderMatch] | None:
-    """The kind whose headers the sheet matches best (all required columns first)."""
-    best, best_score = None, (False, 0)
-    for k in kinds:
-        match = locate(sheet.rows, k.aliases())
-        if match is None or len(match.fields) < _MIN_FIELDS:
-            continue
-        score = (all(c.field in match.fields.values() for c in k.required), len(match.fields))
-        if score > best_score:
-            best, best_score = (k, match), score
-    return best
-
-
-def _parse_sheet(ledger: Ledger, sheet: Sheet, kind: Kind, match: HeaderMatch) -> None:
-    report = ledger.report
-    report.ignored_columns += [(sheet.name, h) for h in match.ignored]
-    missing = [c for c in kind.required if c.field not in match.fields.values()]
-    for c in missing:
-        report.problem(sheet.name, match.row, c.zh, None, "缺少必填列",
-                       "a required column is missing")
-    if missing:
-        return
-    headers = {f: match.headers[col] for col, f in match.fields.items()}
-    seen: dict[tuple[Any, ...], tuple[int, dict[str, Any]]] = {}
-    rows = ledger.rows.setdefault(kind.name, [])
-    for number, cells in sheet.rows[match.index + 1:]:
-        raw = {f: cells[col] if col < len(cells) else None for col, f in match.fields.items()}
-        if all(values.clean(x) is None for x in raw.values()):
-            continue
-        parsed = _parse_row(report, sheet.name, number, kind, raw, headers)
-        if parsed is None:
-            continue
-        row_key = tuple(parsed.get(f) for f in kind.row_key)
-        if row_key in seen:
-            first, earlier = seen[row_key]
-            if earlier == parsed:
-                report.duplicate_rows.append((sheet.name, number))
-            else:
-                report.problem(sheet.name, number, headers[kind.row_key[0]], row_key[0],
-                               f"与第{first}行编号相同但内容不同",
-                               f"same number as row {first} with different content")
-            continue
-        seen[row_key] = (number, parsed)
-        rows.append(Row(sheet.name, number, parsed, headers))
-
-
-def _parse_row(report: Report, sheet: str, number: int, kind: Kind, raw: dict[str, Any],
-               headers: dict[str, str]) -> dict[str, Any] | None:
-    parsed: dict[str, Any] = {}
-    ok = True
-    for f, value in raw.items():
-        column = kind.column(f)
-        try:
-            parsed[f] = column.parse(value)
-        except values.BadValue as e:
-            report.problem(sheet, number, headers[f], value, e.zh, e.en)
-            ok = False
-            continue
-        if parsed[f] is None and column.required:
-            report.problem(sheet, number, headers[f], None, "必填项为空",
-                           "a required cell is empty")
-            ok = False
-    return parsed if ok else None
+__all__ = ["import_ledger", "read_ledger", "Ledger"]
 
 
 def import_ledger(g: Graph, *, actor: Actor, ledger: Ledger, key: IdKey,

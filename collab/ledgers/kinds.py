@@ -67,6 +67,10 @@ class Kind:
                 out.setdefault(normalise(name), c.field)
         return out
 
+    def field_names(self) -> tuple[str, ...]:
+        """Every field of the kind, in template order."""
+        return tuple(c.field for c in self.columns)
+
     @cached_property
     def _by_field(self) -> dict[str, Column]:
         return {c.field: c for c in self.columns}

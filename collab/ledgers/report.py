@@ -20,7 +20,9 @@ NOT_FOUND = ("找不到：没有这个编号或名称的记录（请检查，或
 
 @dataclass(frozen=True)
 class Problem:
-    """One thing wrong with a ledger; `row` is the spreadsheet's own row number (0: none)."""
+    """One thing wrong with a ledger, where the clerk sees it: the sheet's name, the
+    spreadsheet's own row number (title rows counted; 0: the whole sheet or file), the header
+    as written (`col`: its index, -1 when none) and the value."""
 
     sheet: str
     row: int
@@ -28,12 +30,22 @@ class Problem:
     value: str
     zh: str
     en: str
+    col: int = -1
 
-    def render(self, lang: str = "zh") -> str:
+    def render(self, lang: str = "zh", file: str = "") -> str:
         reason = self.en if lang == "en" else self.zh
-        where = (f"sheet {self.sheet!r} row {self.row} column {self.column!r}" if lang == "en"
-                 else f"工作表“{self.sheet}” 第{self.row}行 “{self.column}”列")
         shown = f" = {self.value!r}" if self.value else ""
+        if not self.sheet:
+            where = f"file {file!r}" if lang == "en" else f"文件“{file}”"
+            return f"{where}{shown}: {reason}"
+        if lang == "en":
+            where = f"sheet {self.sheet!r}"
+            where += f" row {self.row}" if self.row else ""
+            where += f" column {self.column!r}" if self.column else ""
+        else:
+            where = f"工作表“{self.sheet}”"
+            where += f" 第{self.row}行" if self.row else ""
+            where += f" “{self.column}”列" if self.column else ""
         return f"{where}{shown}: {reason}"
 
 
@@ -53,13 +65,18 @@ class Report:
     duplicate_rows: list[tuple[str, int]] = field(default_factory=list)
     kept_status: list[tuple[str, str, str, str]] = field(default_factory=list)
     relinked: int = 0
+    # (sheet, why it was read as its kind: zh, en)
+    readings: list[tuple[str, str, str]] = field(default_factory=list)
+    # (sheet, row) of total rows (合计) left out
+    total_rows: list[tuple[str, int]] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
 
-    def problem(self, sheet: str, row: int, column: str, value: Any, zh: str, en: str) -> None:
+    def problem(self, sheet: str, row: int, column: str, value: Any, zh: str, en: str,
+                col: int = -1) -> None:
         shown = "" if value is None else str(value)
         if len(shown) > _MAX_VALUE:
             shown = shown[:_MAX_VALUE] + "…"
-        self.problems.append(Problem(sheet, row, column, shown, zh, en))
+        self.problems.append(Problem(sheet, row, column, shown, zh, en, col))
 
     @property
     def ok(self) -> bool:
@@ -75,7 +92,8 @@ class Report:
     def lines(self, lang: str = "zh") -> list[str]:
         """The report as lines for people, in Chinese or English."""
         en = lang == "en"
-        out = []
+        out = [f"sheet {sheet!r}: {why_en}" if en else f"工作表“{sheet}”：{why_zh}"
+               for sheet, why_zh, why_en in self.readings]
         for kind, n in self.rows.items():
             counts = (self.created.get(kind, 0), self.updated.get(kind, 0),
                       self.unchanged.get(kind, 0))
@@ -91,6 +109,9 @@ class Report:
         for sheet in self.ignored_sheets:
             out.append(f"ignored sheet {sheet!r} (no ledger header found)" if en
                        else f"已忽略工作表“{sheet}”（未找到台账表头）")
+        for sheet, row in self.total_rows:
+            out.append(f"sheet {sheet!r} row {row} is a total row: left out" if en
+                       else f"工作表“{sheet}”第{row}行是合计行，未导入")
         for sheet, row in self.duplicate_rows:
             out.append(f"sheet {sheet!r} row {row} repeats an earlier row: counted once" if en
                        else f"工作表“{sheet}”第{row}行与前面的行重复，只计一次")
@@ -99,7 +120,7 @@ class Report:
                        f"collab has recorded steps since)" if en else
                        f"{label} {key}：保留系统中的状态“{current}”（台账为“{given}”，"
                        f"系统已记录后续办理步骤）")
-        out += [p.render(lang) for p in self.problems]
+        out += [p.render(lang, self.file) for p in self.problems]
         if self.problems:
             out.append(f"{len(self.problems)} problems: nothing was written" if en
                        else f"共{len(self.problems)}个问题，未写入任何数据")
@@ -114,5 +135,5 @@ class LedgerRejected(CollabError):
     def __init__(self, report: Report):
         n = len(report.problems)
         super().__init__(f"{report.file}: {n} problem{'s' if n != 1 else ''}, nothing was "
-                         f"written; first: {report.problems[0].render('en')}")
+                         f"written; first: {report.problems[0].render('en', report.file)}")
         self.report = report
