@@ -92,6 +92,7 @@ class Context:
     key: idnumbers.IdKey
     actor: Actor
     kind: Kind
+    create_missing: bool = False
 
     def node(self, row: Row, field_: str, label: str, key: str, props: dict[str, Any]) -> None:
         """Plan a node the row names in `field_` (where a problem with it is reported)."""
@@ -107,15 +108,43 @@ class Context:
         value = row.get(field_)
         if value is None:
             return None
-        found = self.resolver.lookup(self.kind.column(field_).ref, value)
+        labels = self.kind.column(field_).ref
+        found = self.resolver.lookup(labels, value)
+        if found == "missing" and labels == ("Unit",):
+            return self.propose_unit(row, field_, value)
         if found == "missing":
             self.problem(row, field_, *NOT_FOUND)
             return None
         if found == "ambiguous":
-            self.problem(row, field_, "名称对应多个对象，请改填编码",
-                         "the name matches several: give the code instead")
+            listed = "、".join(f"{self.resolver.name_of(label, key)}（{key}）"
+                               for label, key in self.resolver.matches(labels, value)[:6])
+            self.problem(row, field_, f"名称对应多个对象：{listed}；请改填编码",
+                         f"the name matches several: {listed}; give the code instead")
             return None
         return found  # type: ignore[return-value]
+
+    def propose_unit(self, row: Row, field_: str,
+                     name: str) -> tuple[str, str, dict[str, Any]] | None:
+        """A unit not on record, proposed for creation in the region its name points to within
+        the importer's scope; created only when the user confirms (`create_missing`)."""
+        region = self.resolver.place_in(name)
+        if region is None:
+            self.problem(row, field_, NOT_FOUND[0] + "；新建单位需指定所在区划（--region）",
+                         NOT_FOUND[1] + "; to create the unit, give its region (--region)")
+            return None
+        code = "U" + region + "-" + hashlib.sha256(name.encode()).hexdigest()[:6].upper()
+        if (name, code, region) not in self.report.proposed:
+            self.report.proposed.append((name, code, region))
+        if not self.create_missing:
+            self.problem(row, field_, f"找不到该单位：确认后将新建在 {region} 下"
+                                      f"（命令行加 --create-missing）",
+                         f"no such unit: confirming creates it in {region} "
+                         f"(--create-missing on the command line)")
+        props = {"code": code, "name": name, "region_code": region}
+        self.plan.node("Unit", code, props, (row, field_))
+        self.plan.rel("IN_REGION", ("Unit", code), ("Region", region))
+        self.resolver.add("Unit", code, props)
+        return "Unit", code, props
 
     def in_scope(self, row: Row, region_code: str | None) -> bool:
         """Whether the row lies in the actor's jurisdiction (a problem when it does not)."""

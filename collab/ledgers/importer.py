@@ -15,6 +15,7 @@ lifecycle step by step.
 from __future__ import annotations
 
 import copy
+from collections.abc import Sequence
 from functools import partial
 from typing import Any
 
@@ -35,18 +36,21 @@ __all__ = ["import_ledger", "read_ledger", "Ledger"]
 
 
 def import_ledger(g: Graph, *, actor: Actor, ledger: Ledger, key: IdKey,
-                  dry_run: bool = False) -> Report:
+                  dry_run: bool = False, create_missing: bool = False,
+                  expected: Sequence[tuple[str, str, str]] | None = None) -> Report:
     """Check every row against the graph, then write them all (unless `dry_run`).
 
     References resolve, and rows match records, only within what `actor` may see
     (`collab.ledgers.guard`). Raises LedgerRejected with the full report when anything is
-    wrong; write nothing then.
+    wrong; write nothing then. Units the rows name but the graph lacks are proposed
+    (`report.proposed`) and created only with `create_missing`; `expected` (what the user saw
+    in the dry run) refuses a confirm that would create anything else.
     """
     report = copy.deepcopy(ledger.report)
     report.dry_run = dry_run
     authz = Authz(actor)
     visible = partial(authz.sees, g)
-    plan, resolver = Plan(), Resolver(g, visible)
+    plan, resolver = Plan(), Resolver(g, visible, actor.region)
     for name in ORDER:
         rows = ledger.rows.get(name) or []
         if not rows:
@@ -57,7 +61,7 @@ def import_ledger(g: Graph, *, actor: Actor, ledger: Ledger, key: IdKey,
                 resolver.prefetch(label, (r.get(column.field) for r in rows))
         if name == "clues":
             resolver.prefetch_transfers(r.get("no") for r in rows)
-        ctx = Context(plan, resolver, report, key, actor, kind)
+        ctx = Context(plan, resolver, report, key, actor, kind, create_missing)
         for row in rows:
             BUILDERS[name](ctx, row)
         for label, nodes in plan.nodes.items():
@@ -65,6 +69,9 @@ def import_ledger(g: Graph, *, actor: Actor, ledger: Ledger, key: IdKey,
                 resolver.add(label, node_key, props)
         report.rows[name] = len(rows)
     stored = guard.check(g, plan, report, visible)
+    if expected is not None and sorted(report.proposed) != sorted(expected):
+        report.problem("", 0, "", None, "要新建的单位与试运行时显示的不同，请重新试运行",
+                       "the units to create differ from those the dry run showed: check again")
     if report.problems:
         raise LedgerRejected(report)
     for name in report.rows:

@@ -67,6 +67,8 @@ class Report:
     relinked: int = 0
     # (sheet, why it was read as its kind: zh, en)
     readings: list[tuple[str, str, str]] = field(default_factory=list)
+    # units not on record, created when the user confirms: (name, code, region code)
+    proposed: list[tuple[str, str, str]] = field(default_factory=list)
     # (sheet, row) of total rows (合计) left out
     total_rows: list[tuple[str, int]] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
@@ -100,6 +102,13 @@ class Report:
             out.append(f"{kind}: {n} rows, {counts[0]} new, {counts[1]} updated, "
                        f"{counts[2]} unchanged" if en else
                        f"{kind}：{n}行，新增{counts[0]}，更新{counts[1]}，未变{counts[2]}")
+        regions = sorted({r for _, _, r in self.proposed})
+        if self.proposed:
+            out.append(f"{len(self.proposed)} inspected units to be created (in "
+                       f"{', '.join(regions)}): " + ", ".join(n for n, _, _ in self.proposed)
+                       if en else
+                       f"将新建 {len(self.proposed)} 个被巡察单位（{'、'.join(regions)}下）："
+                       + "、".join(n for n, _, _ in self.proposed))
         if self.relinked:
             out.append(f"{self.relinked} links replaced by the ledger's corrected values" if en
                        else f"按台账更正了{self.relinked}条关联")
