@@ -15,9 +15,10 @@ from collab.access.idnumbers import ensure_default_key
 from collab.analysis.figures import code_of
 from collab.cli.common import console_origin, with_store
 from collab.graph.store import Graph, Store
-from collab.ledgers import exporter
-from collab.ledgers.importer import import_ledger, read_ledger
+from collab.ledgers import exporter, profiles
+from collab.ledgers.importer import Ledger, Progress, import_ledger, read_ledger
 from collab.ledgers.kinds import ORDER, kind
+from collab.ledgers.mapping import parse_corrections, signature
 from collab.ledgers.report import LedgerRejected, Report
 
 _KINDS = click.Choice(ORDER)
@@ -29,25 +30,35 @@ _LANG = click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", sh
 @click.argument("file", type=click.Path(dir_okay=False))
 @click.option("--kind", type=_KINDS, default=None,
               help="Ledger kind; detected from the headers when left out.")
+@click.option("--map", "maps", multiple=True, metavar="COLUMN=FIELD",
+              help="Say which field a column holds (a header as written, or a letter: E), or "
+                   "COLUMN=- to ignore it. Repeatable.")
+@click.option("--profile", default=None, metavar="NAME",
+              help="Use the column mapping saved under NAME; with --map, save it there.")
 @click.option("--region", default=None, metavar="NAME_OR_CODE",
               help="Import as the office of this region: names resolve, and rows match "
                    "records, only within it (default: the operator's whole jurisdiction).")
+@click.option("--create-missing", is_flag=True,
+              help="Create the units the ledger names that are not on record (the dry run "
+                   "lists them).")
 @click.option("--dry-run", is_flag=True, help="Check and report, write nothing.")
 @_LANG
 @with_store
-def import_(store: Store, file: str, kind: str | None, region: str | None, dry_run: bool,
+def import_(store: Store, file: str, kind: str | None, maps: tuple[str, ...],
+            profile: str | None, region: str | None, create_missing: bool, dry_run: bool,
             lang: str) -> None:
     """Import a ledger (xlsx or csv in UTF-8/GBK): all rows or, on any problem, none.
 
+    The report first says how each sheet was read (its kind and why, each column's field).
     Every import, refused or not, leaves an audit record (who, the file, its SHA-256, counts).
 
-    Example: collab import 问题台账.xlsx --kind issues --region 富宁县 --dry-run
+    Example: collab import 线索台账.csv --region 富宁县 --map 线索内容=title --dry-run
     """
-    ledger = read_ledger(file, kind=kind)
-    key = ensure_default_key()
     operator = Actor.command_line()
     actor = operator if region is None else replace(
         operator, region=store.read(lambda tx: code_of(tx, "Region", region)))
+    ledger = _read(store, actor, file, kind, parse_corrections(maps), profile)
+    key = ensure_default_key()
     event = "ledger.import_check" if dry_run else "ledger.import"
     who = console_origin(operator)
 
@@ -56,7 +67,8 @@ def import_(store: Store, file: str, kind: str | None, region: str | None, dry_r
                      detail=report.audit_detail())
 
     def unit(tx: Graph) -> Report:
-        report = import_ledger(tx, actor=actor, ledger=ledger, key=key, dry_run=dry_run)
+        report = import_ledger(tx, actor=actor, ledger=ledger, key=key, dry_run=dry_run,
+                               create_missing=create_missing, progress=_progress(lang))
         if not dry_run:
             record(tx, report)
         return report
@@ -73,6 +85,43 @@ def import_(store: Store, file: str, kind: str | None, region: str | None, dry_r
         store.write(lambda tx: record(tx, report))
     for line in report.lines(lang):
         click.echo(line)
+
+
+def _read(store: Store, actor: Actor, file: str, kind: str | None,
+          corrections: dict[str, str], profile: str | None) -> Ledger:
+    """The ledger read with the mapping asked for: --map over a named profile, else the
+    profile saved for the same headers; a named profile given --map is saved."""
+    if profile and not corrections:
+        saved = store.read(lambda tx: profiles.named(tx, actor=actor, name=profile))
+        return read_ledger(file, kind=kind or saved.kind, corrections=saved.corrections)
+    ledger = read_ledger(file, kind=kind, corrections=corrections)
+    if not ledger.mappings:
+        return ledger
+    first = ledger.mappings[0]
+    if profile:
+        store.write(lambda tx: profiles.save(tx, actor=actor, name=profile,
+                                             kind=first.kind.name, signature=signature(first),
+                                             corrections=corrections))
+        click.echo(f"saved the column mapping as {profile!r}", err=True)
+    elif not corrections:
+        saved = store.read(lambda tx: profiles.for_headers(tx, actor=actor,
+                                                           signature=signature(first)))
+        if saved is not None:
+            click.echo(f"using the column mapping saved as {saved.name!r}", err=True)
+            return read_ledger(file, kind=kind or saved.kind, corrections=saved.corrections)
+    return ledger
+
+
+def _progress(lang: str) -> Progress:
+    """Where a long import is, on stderr (a 100,000-row ledger takes a while)."""
+    stages = {"check": ("检查", "checked"), "write": ("写入", "written")}
+
+    def show(stage: str, done: int, total: int) -> None:
+        zh, en = stages[stage]
+        click.echo(f"{done}/{total} {en}" if lang == "en" else f"已{zh} {done}/{total}",
+                   err=True)
+
+    return show
 
 
 @click.command("export")

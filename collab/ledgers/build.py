@@ -64,17 +64,25 @@ class Plan:
         slot = self.rels.setdefault((type_, src[0], dst[0]), {})
         slot[(src[1], dst[1])] = {k: v for k, v in props.items() if v is not None}
 
-    def write(self, g: Graph) -> dict[str, int]:
+    def write(self, g: Graph,
+              progress: Callable[[int, int], None] = lambda done, total: None
+              ) -> dict[str, int]:
         """Write the nodes (in dependency order, names with their pinyin so the explorer finds
         张三 by `zs`), then the relationships, then the figure shortcut of the clues they touch
-        (`clue_facts`); counts written."""
+        (`clue_facts`); counts written. `progress(done, total)` after each batch."""
         written: dict[str, int] = {}
+        total = sum(len(n) for n in self.nodes.values()) + sum(len(r) for r in self.rels.values())
+        done = 0
         for label in sorted(self.nodes, key=_WRITE_ORDER.index):
             rows = [with_pinyin(label, row) for row in self.nodes[label].values()]
             written[label] = g.upsert_nodes(label, rows)
+            done += len(rows)
+            progress(done, total)
         for (type_, src, dst), rels in self.rels.items():
             rows = [{"src": s, "dst": d, **props} for (s, d), props in rels.items()]
             written[type_] = written.get(type_, 0) + g.upsert_rels(type_, rows, src=src, dst=dst)
+            done += len(rows)
+            progress(done, total)
         if {"Clue", "Transfer", "Case"} & set(self.nodes):
             clue_facts.refresh_around(g, clues=self.nodes.get("Clue", {}),
                                       transfers=self.nodes.get("Transfer", {}),
@@ -248,16 +256,46 @@ def _issues(ctx: Context, row: Row) -> None:
         ctx.plan.rel("FOUND_WITH", ("Issue", no), dept[:2])
 
 
+def _derived_no(prefix: str, *parts: Any) -> str:
+    """A stable number for a row that has none (the usual 整改台账 numbers nothing): the same
+    row imported again gets the same number."""
+    text = "\x1f".join("" if p is None else str(p) for p in parts)
+    return prefix + hashlib.sha256(text.encode()).hexdigest()[:10].upper()
+
+
 def _rectifications(ctx: Context, row: Row) -> None:
-    issue, unit = ctx.ref(row, "issue_no"), ctx.ref(row, "unit")
-    if issue is None or unit is None or not ctx.in_scope(row, unit[2].get("region_code")):
+    """A task, and the issue it rectifies when the row gives the issue itself rather than its
+    number (the usual 整改台账: 问题, 整改措施, 责任单位, 责任人, 时限, 进展)."""
+    unit = ctx.ref(row, "unit")
+    issue = ctx.ref(row, "issue_no") if row.get("issue_no") else None
+    if unit is None or (row.get("issue_no") and issue is None):
         return
-    no = row.get("no")
-    props = {k: row.get(k) for k in ("no", "title", "deadline", "status", "done_on",
-                                       "evidence", "pilot")}
-    ctx.node(row, "no", "Rectification", no, props | {"region_code": unit[2].get("region_code")})
+    code = unit[2].get("region_code")
+    if not ctx.in_scope(row, code):
+        return
+    if issue is None:
+        text = row.get("description")
+        if not text:
+            ctx.problem(row, "description", "需要问题编号或问题描述",
+                        "needs an issue number or the issue itself")
+            return
+        issue_no = _derived_no("WT-", unit[1], text)
+        ctx.node(row, "description", "Issue", issue_no, {
+            "no": issue_no, "title": text[:30], "description": text, "region_code": code,
+            "source": "巡察"})
+        ctx.plan.rel("CONCERNS", ("Issue", issue_no), unit[:2])
+        issue = ("Issue", issue_no, {})
+    no = row.get("no") or _derived_no("ZG-", issue[1], row.get("title"))
+    props = {k: row.get(k) for k in ("title", "deadline", "status", "done_on", "evidence",
+                                       "pilot", "responsible")}
+    ctx.node(row, "no" if row.get("no") else "title", "Rectification", no,
+             props | {"no": no, "region_code": code})
     ctx.plan.rel("HAS_TASK", issue[:2], ("Rectification", no))
     ctx.plan.rel("OWNED_BY", ("Rectification", no), unit[:2])
+    if row.get("responsible_id"):
+        uid = person(ctx, row, "responsible", None, code)
+        if uid:
+            ctx.plan.rel("WORKS_AT", ("Person", uid), unit[:2], position="整改责任人")
 
 
 def _clues(ctx: Context, row: Row) -> None:
@@ -277,7 +315,12 @@ def _clues(ctx: Context, row: Row) -> None:
                     "a transfer needs its date")
         return
     no = row.get("no")
-    status = row.get("status") or ("transferred" if dept else "registered")
+    if row.get("case_no") and not (dept and row.get("filed_on")):
+        ctx.problem(row, "case_no", "填写了案件编号时须填写移交单位和立案日期",
+                    "a case needs the department it was transferred to and its filing date")
+        return
+    status = row.get("status") or ("case_filed" if row.get("case_no") else
+                                   "transferred" if dept else "registered")
     props = {k: row.get(k) for k in ("no", "title", "summary", "source", "category",
                                        "registered_on")}
     ctx.node(row, "no", "Clue", no, props | {"status": status, "region_code": code})
@@ -286,6 +329,8 @@ def _clues(ctx: Context, row: Row) -> None:
     subject = person(ctx, row, "subject", no, code)
     if subject:
         ctx.plan.rel("AGAINST", ("Clue", no), ("Person", subject))
+    if row.get("case_no"):
+        _clue_case(ctx, row, dept, subject, code)
     if dept:
         tno = ctx.resolver.transfer_key(no, dept[1])
         ctx.node(row, "department", "Transfer", tno, {
@@ -294,6 +339,21 @@ def _clues(ctx: Context, row: Row) -> None:
             "region_code": code})
         ctx.plan.rel("TRANSFERRED", ("Clue", no), ("Transfer", tno))
         ctx.plan.rel("TO", ("Transfer", tno), dept[:2])
+
+
+def _clue_case(ctx: Context, row: Row, dept: tuple[str, str, dict[str, Any]],
+               subject: str | None, code: str) -> None:
+    """The case a clue row says the clue became (案件编号, 立案日期), filed by the department
+    the clue was transferred to."""
+    case_no, clue_no = row.get("case_no"), row.get("no")
+    ctx.node(row, "case_no", "Case", case_no, {
+        "no": case_no, "title": row.get("title"), "filed_on": row.get("filed_on"),
+        "origin": "inspection_clue", "funds_recovered": row.get("funds_recovered"),
+        "department_code": dept[1], "region_code": code})
+    ctx.plan.rel("BECAME", ("Clue", clue_no), ("Case", case_no))
+    ctx.plan.rel("FILED_BY", ("Case", case_no), dept[:2])
+    if subject:
+        ctx.plan.rel("SUBJECT", ("Case", case_no), ("Person", subject))
 
 
 def _cases(ctx: Context, row: Row) -> None:

@@ -15,7 +15,7 @@ lifecycle step by step.
 from __future__ import annotations
 
 import copy
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import partial
 from typing import Any
 
@@ -32,25 +32,36 @@ from collab.ledgers.reader import Ledger, read_ledger
 from collab.ledgers.report import LedgerRejected, Report
 from collab.ledgers.resolve import Resolver
 
-__all__ = ["import_ledger", "read_ledger", "Ledger"]
+__all__ = ["import_ledger", "read_ledger", "Ledger", "Progress"]
+
+
+Progress = Callable[[str, int, int], None]
+_STEP = 1000
+
+
+def _quiet(stage: str, done: int, total: int) -> None:
+    """No progress shown."""
 
 
 def import_ledger(g: Graph, *, actor: Actor, ledger: Ledger, key: IdKey,
                   dry_run: bool = False, create_missing: bool = False,
-                  expected: Sequence[tuple[str, str, str]] | None = None) -> Report:
+                  expected: Sequence[tuple[str, str, str]] | None = None,
+                  progress: Progress = _quiet) -> Report:
     """Check every row against the graph, then write them all (unless `dry_run`).
 
     References resolve, and rows match records, only within what `actor` may see
     (`collab.ledgers.guard`). Raises LedgerRejected with the full report when anything is
     wrong; write nothing then. Units the rows name but the graph lacks are proposed
     (`report.proposed`) and created only with `create_missing`; `expected` (what the user saw
-    in the dry run) refuses a confirm that would create anything else.
+    in the dry run) refuses a confirm that would create anything else. `progress(stage, done,
+    total)` hears where a long import is: rows checked ("check"), then labels written ("write").
     """
     report = copy.deepcopy(ledger.report)
     report.dry_run = dry_run
     authz = Authz(actor)
     visible = partial(authz.sees, g)
     plan, resolver = Plan(), Resolver(g, visible, actor.region)
+    total, done = sum(len(rows) for rows in ledger.rows.values()), 0
     for name in ORDER:
         rows = ledger.rows.get(name) or []
         if not rows:
@@ -64,6 +75,9 @@ def import_ledger(g: Graph, *, actor: Actor, ledger: Ledger, key: IdKey,
         ctx = Context(plan, resolver, report, key, actor, kind, create_missing)
         for row in rows:
             BUILDERS[name](ctx, row)
+            done += 1
+            if done % _STEP == 0 or done == total:
+                progress("check", done, total)
         for label, nodes in plan.nodes.items():
             for node_key, props in nodes.items():
                 resolver.add(label, node_key, props)
@@ -82,7 +96,7 @@ def import_ledger(g: Graph, *, actor: Actor, ledger: Ledger, key: IdKey,
     report.relinked = sum(len(rows) for rows in stale.values())
     if not dry_run:
         relink.replace(g, stale)
-        plan.write(g)
+        plan.write(g, progress=lambda done, total: progress("write", done, total))
         # a case moved to another clue: the clue it left has one case fewer
         clue_facts.refresh(g, [r["src"] for r in stale.get(("BECAME", "Clue", "Case"), [])])
     return report

@@ -25,6 +25,7 @@ from collab.sheets import values
 from collab.sheets.reading import Sheet, UnreadableFile, read_sheets
 
 _TOTALS = frozenset({"合计", "总计", "小计", "累计", "合计:", "总计:"})
+NOTES_SHEET = "填写说明"  # the templates' notes: never data
 
 
 @dataclass
@@ -74,7 +75,8 @@ def map_ledger(path: str | Path, *, kind: str | None = None,
         mapped.report.problem("", 0, "", None, e.zh, e.en)
         return mapped
     for sheet in mapped.sheets:
-        found = guess(sheet, wanted, _for_sheet(corrections, sheet.name))
+        found = None if sheet.name == NOTES_SHEET else \
+            guess(sheet, wanted, _for_sheet(corrections, sheet.name))
         if found is None:
             mapped.report.ignored_sheets.append(sheet.name)
         else:
@@ -131,6 +133,8 @@ def _header_problems(report: Report, mapping: SheetMapping) -> bool:
 def _parse_sheet(ledger: Ledger, sheet: Sheet, mapping: SheetMapping) -> None:
     report, kind = ledger.report, mapping.kind
     report.readings.append((sheet.name, mapping.reason("zh"), mapping.reason("en")))
+    report.mapped += [(sheet.name, mapping.headers[c], kind.column(f).zh)
+                      for c, f in sorted(mapping.fields.items())]
     report.ignored_columns += [(sheet.name, mapping.headers[c]) for c in mapping.ignored]
     if _header_problems(report, mapping):
         return

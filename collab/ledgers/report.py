@@ -67,6 +67,8 @@ class Report:
     relinked: int = 0
     # (sheet, why it was read as its kind: zh, en)
     readings: list[tuple[str, str, str]] = field(default_factory=list)
+    # (sheet, header as written, the field's template header) of every mapped column
+    mapped: list[tuple[str, str, str]] = field(default_factory=list)
     # units not on record, created when the user confirms: (name, code, region code)
     proposed: list[tuple[str, str, str]] = field(default_factory=list)
     # (sheet, row) of total rows (合计) left out
@@ -94,8 +96,11 @@ class Report:
     def lines(self, lang: str = "zh") -> list[str]:
         """The report as lines for people, in Chinese or English."""
         en = lang == "en"
-        out = [f"sheet {sheet!r}: {why_en}" if en else f"工作表“{sheet}”：{why_zh}"
-               for sheet, why_zh, why_en in self.readings]
+        out = []
+        for sheet, why_zh, why_en in self.readings:
+            pairs = [f"{h}→{f}" if h != f else h for s, h, f in self.mapped if s == sheet]
+            out.append(f"sheet {sheet!r}: {why_en}; columns: {', '.join(pairs)}" if en
+                       else f"工作表“{sheet}”：{why_zh}；列映射：{'、'.join(pairs)}")
         for kind, n in self.rows.items():
             counts = (self.created.get(kind, 0), self.updated.get(kind, 0),
                       self.unchanged.get(kind, 0))
