@@ -74,9 +74,12 @@ def site(store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Store
 
 
 def _upload(client: Client, rows: list[list[str]]) -> Any:
-    return client.http.post("/import/", data={"csrf_token": client.token,
-                                              "ledger": (io.BytesIO(_csv(rows)), "线索台账.csv")},
-                            content_type="multipart/form-data", follow_redirects=True)
+    """Upload, take the column mapping as guessed, and run the dry run."""
+    mapped = client.http.post("/import/", data={"csrf_token": client.token,
+                                                "ledger": (io.BytesIO(_csv(rows)), "线索台账.csv")},
+                              content_type="multipart/form-data")
+    assert 'id="mapping-form"' in mapped.text
+    return client.post("/import/check")
 
 
 def _problems(html: str) -> list[str]:
