@@ -15,7 +15,7 @@ from collab.access.idnumbers import ensure_default_key
 from collab.analysis.figures import code_of
 from collab.cli.common import console_origin, with_store
 from collab.graph.store import Graph, Store
-from collab.ledgers import exporter, profiles
+from collab.ledgers import exporter, places, profiles
 from collab.ledgers.importer import Ledger, Progress, import_ledger, read_ledger
 from collab.ledgers.kinds import ORDER, kind
 from collab.ledgers.mapping import parse_corrections, signature
@@ -168,4 +168,22 @@ def template(kind_name: str, fmt: str, output: str | None) -> None:
     click.echo(f"wrote the {spec.zh} template to {path}")
 
 
-COMMANDS = (import_, export, template)
+@click.group("regions")
+def regions_() -> None:
+    """The official administrative divisions (统计用区划代码) the graph holds."""
+
+
+@regions_.command("load")
+@click.argument("file", type=click.Path(dir_okay=False, exists=True))
+@with_store
+def load_regions(store: Store, file: str) -> None:
+    """Load a region file (code, name, level, parent), merging by code.
+
+    Example: collab regions load seeds/regions/yunnan.csv
+    """
+    rows = places.read(file)
+    n = store.write(lambda tx: places.load(tx, rows))
+    click.echo(f"loaded {n} regions from {file}")
+
+
+COMMANDS = (import_, export, template, regions_)
