@@ -135,6 +135,9 @@ class Context:
                      name: str) -> tuple[str, str, dict[str, Any]] | None:
         """A unit not on record, proposed for creation in the region its name points to within
         the importer's scope; created only when the user confirms (`create_missing`)."""
+        if self.resolver.foreign(name):
+            self.problem(row, field_, *NOT_FOUND)
+            return None
         region = self.resolver.place_in(name)
         if region is None:
             self.problem(row, field_, NOT_FOUND[0] + "；新建单位需指定所在区划（--region）",

@@ -17,8 +17,8 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.comments import Comment
 from openpyxl.styles import Font, PatternFill
 
+from collab.ledgers.reader import sheets_of
 from collab.ledgers.report import Problem, Report
-from collab.sheets.reading import read_sheets
 
 COLUMN = "问题说明"
 SUMMARY = "问题汇总"
@@ -27,15 +27,16 @@ _NOTE = Font(color="9C0006")
 
 
 def write(source: Path, report: Report, target: Path,
-          header_rows: Mapping[str, int] | None = None) -> Path:
+          header_rows: Mapping[str, int] | None = None, name: str | None = None) -> Path:
     """Write `source` with the report's problems marked to `target` (an .xlsx); the 问题说明
-    header goes on each sheet's header row (`header_rows`, else row 1)."""
+    header goes on each sheet's header row (`header_rows`, else row 1). `name` is the file's
+    name as the user gave it (a CSV's sheet is named after it)."""
     if source.suffix.lower() == ".xlsx":
         book = load_workbook(source)
     else:
         book = Workbook()
         book.remove(book.active)
-        for sheet in read_sheets(source):
+        for sheet in sheets_of(source, name):
             ws = book.create_sheet(sheet.name[:31])
             for _number, values in sheet.rows:
                 ws.append(list(values))
@@ -64,9 +65,10 @@ def _mark(ws: Any, problems: Iterable[Problem], header_row: int) -> None:
             cell = ws.cell(p.row, p.col + 1)
             cell.fill = _BAD
             cell.comment = Comment(p.zh, "collab")
-    head = ws.cell(header_row, last)
-    head.value, head.font = COLUMN, _NOTE
     for row, said in reasons.items():
         cell = ws.cell(row, last)
         cell.value = "；".join(dict.fromkeys(said))
         cell.font = _NOTE
+    head = ws.cell(header_row, last)
+    head.value = COLUMN + (f"（表头：{head.value}）" if head.value else "")
+    head.font = _NOTE

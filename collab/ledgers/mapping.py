@@ -16,6 +16,7 @@ declaring its kind.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -28,6 +29,7 @@ from collab.ledgers.kinds import Column, Kind
 from collab.sheets.reading import Sheet
 
 IGNORE = "-"
+_LINE_BREAKS = re.compile(r"\s*[\r\n]+\s*")
 PREVIEW = 3
 # A header row names at least two known fields (a notes sheet listing them one per row won't).
 MIN_FIELDS = 2
@@ -110,7 +112,8 @@ def _match(sheet: Sheet, kind: Kind, number: int, index: int, cells: Sequence[An
     headers: dict[int, str] = {}
     ignored, duplicates = [], []
     for col, cell in enumerate(cells):
-        written = "" if cell is None else str(cell).strip()
+        # as the clerk sees it: a header broken over lines in its cell reads as one
+        written = "" if cell is None else _LINE_BREAKS.sub("", str(cell)).strip()
         if not written:
             continue
         headers[col] = written

@@ -24,14 +24,14 @@ _RELATIVE = {"省": "province", "市": "prefecture", "州": "prefecture", "县":
              "区": "county"}
 
 
-def _plain(name: str) -> str:
+def plain(name: str) -> str:
     return _BLANKS.sub("", unicodedata.normalize("NFKC", name or ""))
 
 
 def unit_key(name: str, places: Sequence[str] = ()) -> str:
     """The form units are compared in: no 中共, no party-organisation ending, and none of the
     `places` (the importer's county, prefecture …) it may start with."""
-    text = _plain(name).removeprefix("中国共产党").removeprefix("中共")
+    text = plain(name).removeprefix("中国共产党").removeprefix("中共")
     for place in sorted(places, key=len, reverse=True):
         if text.startswith(place) and len(text) > len(place) + 1:
             text = text[len(place):]
@@ -44,7 +44,7 @@ def unit_key(name: str, places: Sequence[str] = ()) -> str:
 def place_key(name: str) -> str:
     """The form villages and communities are compared in: 那能村委会, 那能村民委员会 → 那能村;
     团结社区居民委员会, 团结社区居委会 → 团结社区."""
-    text = _plain(name)
+    text = plain(name)
     for ending in _PLACE_ENDINGS:
         if text.endswith(ending) and len(text) > len(ending) + 1:
             text = text[:-len(ending)]
@@ -55,8 +55,8 @@ def place_key(name: str) -> str:
 
 def short_region_name(name: str) -> str:
     """文山壮族苗族自治州 → 文山州, 寻甸回族彝族自治县 → 寻甸县: how departments are named."""
-    found = _AUTONOMOUS.match(_plain(name))
-    return found.group(1) + found.group(2) if found else _plain(name)
+    found = _AUTONOMOUS.match(plain(name))
+    return found.group(1) + found.group(2) if found else plain(name)
 
 
 def department_candidates(name: str, regions: Sequence[tuple[str, str]]) -> list[str]:
@@ -64,14 +64,29 @@ def department_candidates(name: str, regions: Sequence[tuple[str, str]]) -> list
 
     `regions` are (level, name) of the importer's region and those above it, nearest first.
     """
-    text = _plain(name)
+    text = plain(name)
     out: list[str] = []
     level = _RELATIVE.get(text[:1])
     for region_level, region_name in regions:
-        prefixes = dict.fromkeys((short_region_name(region_name), _plain(region_name)))
+        prefixes = dict.fromkeys((short_region_name(region_name), plain(region_name)))
         if level is None:  # an unprefixed name is the importer's own region's department
             out += [p + text for p in prefixes if not text.startswith(p)]
             break
         if level == region_level:
             out += [p + text[1:] for p in prefixes]
     return list(dict.fromkeys(out))
+
+
+_PLACE_TOKEN = re.compile(r"[\u4e00-\u9fff]{1,6}?(?:自治县|自治州|县|市|州|区)")
+
+
+def places_named(name: str) -> list[str]:
+    """The county- and prefecture-level places a unit's name starts with (砚山县, 文山州 …)."""
+    text = plain(name).removeprefix("中国共产党").removeprefix("中共")
+    found = []
+    while True:
+        token = _PLACE_TOKEN.match(text)
+        if token is None or token.group().endswith("社区"):
+            return found
+        found.append(token.group())
+        text = text[token.end():]

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -70,7 +70,7 @@ def map_ledger(path: str | Path, *, kind: str | None = None,
     wanted = [kind_named(kind)] if kind else [KINDS[k] for k in ORDER]
     mapped = Mapped(Report(file=name or path.name, sha256=file_sha256(path)))
     try:
-        mapped.sheets = read_sheets(path)
+        mapped.sheets = sheets_of(path, name)
     except UnreadableFile as e:
         mapped.report.problem("", 0, "", None, e.zh, e.en)
         return mapped
@@ -82,6 +82,14 @@ def map_ledger(path: str | Path, *, kind: str | None = None,
         else:
             mapped.mappings.append(found)
     return mapped
+
+
+def sheets_of(path: Path, name: str | None = None) -> list[Sheet]:
+    """The file's sheets; a CSV's one sheet is named after the file as the user named it."""
+    sheets = read_sheets(path)
+    if name and path.suffix.lower() != ".xlsx":
+        return [replace(sheet, name=Path(name).stem) for sheet in sheets]
+    return sheets
 
 
 def _for_sheet(corrections: Mapping[str, Any] | None, sheet: str) -> Mapping[str, str]:

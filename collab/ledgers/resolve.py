@@ -122,6 +122,14 @@ class Resolver:
             index = self._tolerant[label] = self._index(label)
         return sorted(index.get(self._form(label, value), ()))
 
+    def foreign(self, text: str) -> bool:
+        """Whether a unit's name starts with a county or prefecture outside the importer's
+        region (中共砚山县江那镇委员会 in 富宁县's ledger): not to be created here."""
+        if self.region is None:
+            return False
+        ours = {p for _, n in self.chain() for p in (names.plain(n), names.short_region_name(n))}
+        return any(p not in ours for p in names.places_named(text))
+
     def place_in(self, text: str) -> str | None:
         """The code of the deepest region in scope that `text` (a unit's name) names, else the
         importer's own region (None for the whole jurisdiction)."""

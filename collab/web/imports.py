@@ -187,7 +187,8 @@ def errors() -> Any:
         except LedgerRejected as e:
             report = e.report
     target = _folder() / (secrets.token_hex(16) + ".xlsx")
-    errorbook.write(path, report, target, {m.sheet: m.header_row for m in ledger.mappings})
+    errorbook.write(path, report, target, {m.sheet: m.header_row for m in ledger.mappings},
+                    name=session.get("import_name"))
     name = Path(session.get("import_name") or "ledger").stem + "（问题标注）.xlsx"
     try:
         return send_file(target, as_attachment=True, download_name=name)
