@@ -15,7 +15,7 @@ from collab.access.idnumbers import ensure_default_key
 from collab.analysis.figures import code_of
 from collab.cli.common import console_origin, with_store
 from collab.graph.store import Graph, Store
-from collab.ledgers import exporter, places, profiles
+from collab.ledgers import errorbook, exporter, places, profiles
 from collab.ledgers.importer import Ledger, Progress, import_ledger, read_ledger
 from collab.ledgers.kinds import ORDER, kind
 from collab.ledgers.mapping import parse_corrections, signature
@@ -42,11 +42,14 @@ _LANG = click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", sh
               help="Create the units the ledger names that are not on record (the dry run "
                    "lists them).")
 @click.option("--dry-run", is_flag=True, help="Check and report, write nothing.")
+@click.option("--errors", "errors_to", type=click.Path(dir_okay=False), default=None,
+              metavar="XLSX", help="When refused, write the file with every problem marked "
+                                   "(bad cells red, a 问题说明 column) to fix and import again.")
 @_LANG
 @with_store
 def import_(store: Store, file: str, kind: str | None, maps: tuple[str, ...],
             profile: str | None, region: str | None, create_missing: bool, dry_run: bool,
-            lang: str) -> None:
+            errors_to: str | None, lang: str) -> None:
     """Import a ledger (xlsx or csv in UTF-8/GBK): all rows or, on any problem, none.
 
     The report first says how each sheet was read (its kind and why, each column's field).
@@ -80,6 +83,10 @@ def import_(store: Store, file: str, kind: str | None, maps: tuple[str, ...],
         store.write(lambda tx: record(tx, refused, "refused"))
         for line in refused.lines(lang):
             click.echo(line)
+        if errors_to and ledger.mappings:
+            errorbook.write(Path(file), refused, Path(errors_to),
+                            {m.sheet: m.header_row for m in ledger.mappings})
+            click.echo(f"problems marked in {errors_to}")
         sys.exit(1)
     if dry_run:
         store.write(lambda tx: record(tx, report))
