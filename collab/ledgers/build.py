@@ -146,6 +146,7 @@ class Context:
         code = "U" + region + "-" + hashlib.sha256(name.encode()).hexdigest()[:6].upper()
         if (name, code, region) not in self.report.proposed:
             self.report.proposed.append((name, code, region))
+            self.report.region_names[region] = self.resolver.name_of("Region", region)
         if not self.create_missing:
             self.problem(row, field_, f"找不到该单位：确认后将新建在 {region} 下"
                                       f"（命令行加 --create-missing）",

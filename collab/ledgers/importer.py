@@ -91,6 +91,9 @@ def import_ledger(g: Graph, *, actor: Actor, ledger: Ledger, key: IdKey,
     for name in report.rows:
         label = KINDS[name].label
         _count_changes(report, name, plan.nodes.get(label, {}), stored.get(label, {}))
+    own = {KINDS[n].label for n in report.rows}
+    report.also_created = {label: n for label, rows in plan.nodes.items() if label not in own
+                           and (n := sum(1 for k in rows if k not in stored.get(label, {})))}
     stale = relink.stale_links(g, plan, {label: {n.uid for n in found.values()}
                                          for label, found in stored.items()})
     report.relinked = sum(len(rows) for rows in stale.values())

@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from datetime import datetime
 from typing import Any
 
 from openpyxl.utils import get_column_letter
@@ -145,6 +146,8 @@ def _first_values(sheet: Sheet, index: int, col: int) -> tuple[str, ...]:
     out = []
     for _number, values in sheet.rows[index + 1:]:
         value = values[col] if col < len(values) else None
+        if isinstance(value, datetime) and value.time() == datetime.min.time():
+            value = value.date()
         if value not in (None, ""):
             out.append(str(value)[:40])
         if len(out) == PREVIEW:

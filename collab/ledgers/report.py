@@ -12,6 +12,12 @@ from typing import Any
 from collab.errors import CollabError
 
 _MAX_VALUE = 40
+# How the Chinese report names ledger kinds and the records a row makes besides its own.
+KIND_NAMES = {"units": "被巡察单位", "people": "人员", "rounds": "巡察轮次", "issues": "问题",
+              "rectifications": "整改任务", "clues": "问题线索", "cases": "案件",
+              "support": "协作支持"}
+LABEL_NAMES = {"Unit": "被巡察单位", "Person": "人员", "Issue": "问题", "Rectification": "整改任务",
+               "Clue": "问题线索", "Transfer": "移交", "Case": "案件"}
 # One answer for a number or name that names nothing and for one that names a record outside
 # the importer's reach: the two must read the same (issue 16).
 NOT_FOUND = ("找不到：没有这个编号或名称的记录（请检查，或先导入）",
@@ -71,6 +77,9 @@ class Report:
     mapped: list[tuple[str, str, str]] = field(default_factory=list)
     # units not on record, created when the user confirms: (name, code, region code)
     proposed: list[tuple[str, str, str]] = field(default_factory=list)
+    region_names: dict[str, str] = field(default_factory=dict)
+    # records of other labels the rows make (a rectification row's issue, people): label → n
+    also_created: dict[str, int] = field(default_factory=dict)
     # (sheet, row) of total rows (合计) left out
     total_rows: list[tuple[str, int]] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
@@ -106,14 +115,21 @@ class Report:
                       self.unchanged.get(kind, 0))
             out.append(f"{kind}: {n} rows, {counts[0]} new, {counts[1]} updated, "
                        f"{counts[2]} unchanged" if en else
-                       f"{kind}：{n}行，新增{counts[0]}，更新{counts[1]}，未变{counts[2]}")
-        regions = sorted({r for _, _, r in self.proposed})
+                       f"{KIND_NAMES.get(kind, kind)}：{n}行，新增{counts[0]}，更新{counts[1]}，"
+                       f"未变{counts[2]}")
+        if self.also_created:
+            out.append("also new: " + ", ".join(f"{label} {n}" for label, n in
+                                                self.also_created.items()) if en else
+                       "另新增：" + "、".join(f"{LABEL_NAMES.get(label, label)}{n}"
+                                          for label, n in self.also_created.items()))
+        regions = sorted({self.region_names.get(r, r) for _, _, r in self.proposed})
         if self.proposed:
-            out.append(f"{len(self.proposed)} inspected units to be created (in "
-                       f"{', '.join(regions)}): " + ", ".join(n for n, _, _ in self.proposed)
-                       if en else
-                       f"将新建 {len(self.proposed)} 个被巡察单位（{'、'.join(regions)}下）："
-                       + "、".join(n for n, _, _ in self.proposed))
+            will = self.dry_run or self.problems
+            out.append(f"{len(self.proposed)} inspected units "
+                       f"{'to be created' if will else 'created'} (in {', '.join(regions)}): "
+                       + ", ".join(n for n, _, _ in self.proposed) if en else
+                       f"{'将新建' if will else '已新建'} {len(self.proposed)} 个被巡察单位"
+                       f"（{'、'.join(regions)}下）：" + "、".join(n for n, _, _ in self.proposed))
         if self.relinked:
             out.append(f"{self.relinked} links replaced by the ledger's corrected values" if en
                        else f"按台账更正了{self.relinked}条关联")
