@@ -73,19 +73,25 @@ class SheetMapping:
         return f"{get_column_letter(col + 1)}“{self.headers.get(col, '')}”"
 
 
-def guess(sheet: Sheet, kinds: Sequence[Kind],
-          corrections: Mapping[str, str] | None = None) -> SheetMapping | None:
-    """The best reading of `sheet` as one of `kinds`, or None when no header is found."""
+def guess(sheet: Sheet, kinds: Sequence[Kind], corrections: Mapping[str, str] | None = None,
+          *, chosen: bool = False) -> SheetMapping | None:
+    """The best reading of `sheet` as one of `kinds`, or None when no header is found.
+
+    When the user chose the kind for this sheet, a sheet naming few of its fields is still
+    read as it, so the user can say which column holds what.
+    """
     corrections = corrections or {}
-    best: tuple[tuple[int, int, int], SheetMapping] | None = None
+    least = 0 if chosen else MIN_FIELDS
+    best: tuple[tuple[int, int, int, int], SheetMapping] | None = None
     for kind in kinds:
         for i, (number, _values) in enumerate(sheet.rows[:SCAN_ROWS]):
             cells = filled(sheet.rows[i - 1][1], sheet.rows[i][1]) if i else list(_values)
-            found = _match(sheet, kind, number, i, cells, corrections)
+            found = _match(sheet, kind, number, i, cells, corrections, least)
             if found is None:
                 continue
             required = sum(1 for c in kind.required if c.field in found.fields.values())
-            score = (required * 1000 // max(1, len(kind.required)), len(found.fields), -i)
+            score = (required * 1000 // max(1, len(kind.required)), len(found.fields),
+                     len(found.headers), -i)
             if best is None or score > best[0]:
                 best = (score, found)
     if best is None:
@@ -107,7 +113,7 @@ def _check_fields(corrections: Mapping[str, str], kinds: Sequence[Kind]) -> None
 
 
 def _match(sheet: Sheet, kind: Kind, number: int, index: int, cells: Sequence[Any],
-           corrections: Mapping[str, str]) -> SheetMapping | None:
+           corrections: Mapping[str, str], least: int) -> SheetMapping | None:
     aliases = kind.aliases()
     fields: dict[int, str] = {}
     headers: dict[int, str] = {}
@@ -128,7 +134,7 @@ def _match(sheet: Sheet, kind: Kind, number: int, index: int, cells: Sequence[An
             duplicates.append((col, name))
         else:
             fields[col] = name
-    if len(fields) < MIN_FIELDS:
+    if len(fields) < least or not headers:
         return None
     return SheetMapping(sheet.name, kind, number, index, fields, headers, tuple(ignored),
                         tuple(duplicates))

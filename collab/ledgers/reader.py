@@ -60,11 +60,12 @@ def file_sha256(path: Path) -> str:
 
 def map_ledger(path: str | Path, *, kind: str | None = None,
                corrections: Mapping[str, Mapping[str, str]] | Mapping[str, str] | None = None,
-               name: str | None = None) -> Mapped:
+               name: str | None = None, kinds: Mapping[str, str] | None = None) -> Mapped:
     """Open the file and map its sheets (as `kind`, or the kind each fits best).
 
-    `corrections` are `{header or letter: field}` for every sheet, or the same per sheet name.
-    `name` is the file's name as the user gave it (an upload is kept under another).
+    `corrections` are `{header or letter: field}` for every sheet, or the same per sheet name;
+    `kinds` the kind the user chose for a sheet, by sheet name. `name` is the file's name as
+    the user gave it (an upload is kept under another).
     """
     path = Path(path)
     wanted = [kind_named(kind)] if kind else [KINDS[k] for k in ORDER]
@@ -75,8 +76,10 @@ def map_ledger(path: str | Path, *, kind: str | None = None,
         mapped.report.problem("", 0, "", None, e.zh, e.en)
         return mapped
     for sheet in mapped.sheets:
+        chosen = (kinds or {}).get(sheet.name)
         found = None if sheet.name == NOTES_SHEET else \
-            guess(sheet, wanted, _for_sheet(corrections, sheet.name))
+            guess(sheet, [kind_named(chosen)] if chosen else wanted,
+                  _for_sheet(corrections, sheet.name), chosen=bool(chosen))
         if found is None:
             mapped.report.ignored_sheets.append(sheet.name)
         else:
@@ -101,10 +104,10 @@ def _for_sheet(corrections: Mapping[str, Any] | None, sheet: str) -> Mapping[str
 
 
 def read_ledger(path: str | Path, *, kind: str | None = None,
-                corrections: Mapping[str, Any] | None = None,
-                name: str | None = None) -> Ledger:
+                corrections: Mapping[str, Any] | None = None, name: str | None = None,
+                kinds: Mapping[str, str] | None = None) -> Ledger:
     """Read every sheet of the file, map it, parse every cell."""
-    return parse(map_ledger(path, kind=kind, corrections=corrections, name=name))
+    return parse(map_ledger(path, kind=kind, corrections=corrections, name=name, kinds=kinds))
 
 
 def parse(mapped: Mapped) -> Ledger:

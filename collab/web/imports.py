@@ -39,7 +39,7 @@ from collab.ledgers import errorbook, exporter, profiles
 from collab.ledgers.importer import import_ledger
 from collab.ledgers.kinds import KINDS, ORDER
 from collab.ledgers.mapping import IGNORE, signature
-from collab.ledgers.reader import Ledger, map_ledger, parse, read_ledger
+from collab.ledgers.reader import Ledger, Mapped, map_ledger, parse, read_ledger
 from collab.ledgers.report import LedgerRejected, Report
 from collab.web import auditing, holding
 from collab.web.forms import ActionForm, UploadForm
@@ -48,7 +48,7 @@ from collab.web.store import current_store
 
 bp = Blueprint("imports", __name__, url_prefix="/import")
 SUFFIXES = (".xlsx", ".csv")
-_HELD = ("import_file", "import_name", "import_map", "import_expected", "import_done")
+_HELD = ("import_file", "import_name", "import_map", "import_kinds", "import_expected")
 
 
 def _folder() -> Path:
@@ -83,7 +83,27 @@ def _corrections() -> dict[str, dict[str, str]]:
 
 
 def _read(path: Path) -> Ledger:
-    return read_ledger(path, corrections=_corrections(), name=session.get("import_name"))
+    return read_ledger(path, corrections=_corrections(), name=session.get("import_name"),
+                       kinds=session.get("import_kinds"))
+
+
+def _mapped(path: Path) -> Mapped:
+    return map_ledger(path, name=session.get("import_name"), corrections=_corrections(),
+                      kinds=session.get("import_kinds"))
+
+
+def _posted() -> tuple[Any, Path | None]:
+    """The importer and the upload a posted step works on (None: nothing waits, or the form
+    was not this session's)."""
+    authz = current_user.authz
+    authz.require(Perm.IMPORT)
+    path = _held()
+    return authz, path if ActionForm().validate_on_submit() else None
+
+
+def _nothing_waiting() -> Any:
+    flash(_("Nothing is waiting to be imported: upload the ledger again."), "danger")
+    return redirect(url_for("imports.upload"))
 
 
 def _page(form: UploadForm | None = None, **context: Any) -> str:
@@ -108,7 +128,7 @@ def upload() -> Any:
     name = Path(form.ledger.data.filename or "").name
     path = _folder() / (secrets.token_hex(16) + Path(name).suffix.lower())
     form.ledger.data.save(path)
-    session.update(import_file=path.name, import_name=name, import_map={})
+    session.update(import_file=path.name, import_name=name, import_map={}, import_kinds={})
     mapped = map_ledger(path, name=name)
     saved = {}
     for m in mapped.mappings:
@@ -118,7 +138,8 @@ def upload() -> Any:
             saved[m.sheet] = profile
     if saved:
         session["import_map"] = {s: dict(p.corrections) for s, p in saved.items()}
-        mapped = map_ledger(path, name=name, corrections=session["import_map"])
+        session["import_kinds"] = {s: p.kind for s, p in saved.items()}
+        mapped = _mapped(path)
     if mapped.report.problems or not mapped.mappings:
         auditing.refused()
         report = parse(mapped).report
@@ -131,23 +152,27 @@ def upload() -> Any:
 @bp.route("/check", methods=["POST"])
 def check() -> Any:
     """Take the mapping the user set, optionally save it as a profile, and run the dry run."""
-    authz = current_user.authz
-    authz.require(Perm.IMPORT)
-    path = _held()
-    if not ActionForm().validate_on_submit() or path is None:
-        flash(_("Nothing is waiting to be imported: upload the ledger again."), "danger")
-        return redirect(url_for("imports.upload"))
+    authz, path = _posted()
+    if path is None:
+        return _nothing_waiting()
     auditing.name_event("ledger.import_check", Kind.IMPORT)
-    mapped = map_ledger(path, name=session.get("import_name"), corrections=_corrections())
+    mapped = _mapped(path)
     chosen: dict[str, dict[str, str]] = {}
+    kinds = dict(session.get("import_kinds") or {})
     for i, m in enumerate(mapped.mappings):
+        picked_kind = request.form.get(f"kind-{i}", m.kind.name)
+        if picked_kind != m.kind.name and picked_kind in KINDS:
+            kinds[m.sheet] = picked_kind  # read the sheet as another kind: map it again
+            continue
         fields = m.kind.field_names()
         chosen[m.sheet] = {}
         for col, header in m.headers.items():
             picked = request.form.get(f"map-{i}-{col}", "")
             if picked == IGNORE or picked in fields:
                 chosen[m.sheet][header] = picked
-    session["import_map"] = chosen
+    session["import_map"], session["import_kinds"] = chosen, kinds
+    if "remap" in request.form or len(chosen) < len(mapped.mappings):
+        return _page(mapped=_mapped(path), saved={})
     profile = request.form.get("profile", "").strip()
     if profile and mapped.mappings:
         first = mapped.mappings[0]
@@ -224,12 +249,9 @@ def progress() -> Any:
 @bp.route("/confirm", methods=["POST"])
 def confirm() -> Any:
     """Write the ledger: everything checked again; the units shown in the dry run created."""
-    authz = current_user.authz
-    authz.require(Perm.IMPORT)
-    path = _held()
-    if not ActionForm().validate_on_submit() or path is None:
-        flash(_("Nothing is waiting to be imported: upload the ledger again."), "danger")
-        return redirect(url_for("imports.upload"))
+    authz, path = _posted()
+    if path is None:
+        return _nothing_waiting()
     ledger = _read(path)
     expected = [tuple(p) for p in session.get("import_expected") or []]
     marker = path.with_suffix(".progress")

@@ -95,3 +95,31 @@ def test_an_upload_never_confirmed_is_deleted_after_an_hour(app, tmp_path: Path)
     other.sign_in("insp")
     upload(other, "单位.csv", csv_bytes(UNITS))
     assert not abandoned.exists() and len(list(folder.iterdir())) == 1
+
+
+def test_a_mapping_saved_as_a_profile_is_used_when_the_same_headers_come_again(
+        app, fresh: SqliteStore) -> None:
+    coord = Client(app)
+    coord.sign_in("coord")
+    own = [["编号", "党组织", "所属区划", "备注"], *[[*r, "村（社区）"] for r in UNITS[1:2]]]
+    mapped = upload(coord, "单位.csv", csv_bytes(own), check=False)
+    assert 'id="mapping-form"' in mapped.text and "已套用保存的列映射" not in mapped.text
+    # the guess is a clue ledger (编号, 所属区划): read it as units, then map its columns
+    remapped = coord.post("/import/check", {"kind-0": "units", "remap": "1"})
+    assert 'value="units" selected' in remapped.text and 'id="confirm-import"' not in remapped.text
+    picks = {"kind-0": "units", "map-0-0": "code", "map-0-1": "name", "map-0-2": "region_code",
+             "map-0-3": "-", "profile": "文山州单位名册"}
+    checked = coord.post("/import/check", picks)
+    assert 'id="confirm-import"' in checked.text, checked.text[-2000:]
+    again = upload(Client_signed(app, "insp"), "单位（二）.csv", csv_bytes(own), check=False)
+    assert "已套用保存的列映射" in again.text and "文山州单位名册" in again.text
+    assert 'value="name" selected' in again.text
+    saved = fresh.find("ImportProfile").items
+    assert [(p.get("name"), p.get("owner"), p.get("kind")) for p in saved] == [
+        ("文山州单位名册", "532600", "units")]
+
+
+def Client_signed(app, name: str) -> Client:  # noqa: N802 - reads as the client it gives
+    client = Client(app)
+    client.sign_in(name)
+    return client

@@ -1,4 +1,12 @@
-// The import's progress while its confirm runs: the page asks where it is every half second.
+// A sheet read as another kind is mapped again at once; the import's progress while its
+// confirm runs (the page asks where it is every half second).
+(function () {
+  document.querySelectorAll(".kind-picker").forEach(function (picker) {
+    picker.addEventListener("change", function () {
+      document.getElementById("remap-" + picker.id.split("-")[1]).click();
+    });
+  });
+})();
 (function () {
   var form = document.getElementById("confirm-form");
   if (!form) { return; }
