@@ -221,7 +221,7 @@ def _people(ctx: Context, row: Row) -> None:
     code = region[1] if region else (work[2].get("region_code") if work else None)
     if (row.get("workplace") and not work) or not ctx.in_scope(row, code):
         return
-    uid = person(ctx, row, "", None, code)
+    uid = person(ctx, row, "", work[1] if work else None, code)  # else by name in the unit
     if uid is None:
         return
     if row.get("gender"):

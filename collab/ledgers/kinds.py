@@ -116,7 +116,7 @@ KINDS: Mapping[str, Kind] = {k.name: k for k in (
                ref=("Unit", "Department")),
         Column("position", "职务", "position", v.text, aliases=("职务职级",)),
         _REGION,
-    ), ("uid", "id_number", "name")),
+    ), ("uid", "id_number", "name", "workplace")),
     Kind("rounds", "巡察轮次台账", "Round", (
         Column("code", "轮次编号", "round code", v.code, True),
         Column("name", "轮次名称", "round name", v.text, True, ("巡察轮次",)),

@@ -213,3 +213,18 @@ def test_a_two_level_header_is_read(graph: Store, tmp_path: Path) -> None:
     report = load(graph, xlsx(tmp_path / "c.xlsx", {"线索": rows}))
     assert report.created["clues"] == 1
     assert graph.get("Transfer", "XS-009/1").get("at") == date(2023, 6, 5)
+
+
+def test_people_without_an_id_number_are_known_by_name_within_their_unit(
+        graph: Store, tmp_path: Path) -> None:
+    load(graph, xlsx(tmp_path / "u.xlsx", {"单位": UNITS}))
+    roster = [["姓名", "工作单位", "职务"], ["农某", "那能村党支部", "村支书"],
+              ["农某", "中共富宁县那能乡委员会", "干部"]]
+    load(graph, xlsx(tmp_path / "p.xlsx", {"人员": roster}))
+    again = load(graph, xlsx(tmp_path / "p2.xlsx", {"人员": roster}))
+    assert graph.count("Person", {"name": "农某"}) == 2  # two units, two people
+    assert again.created["people"] == 0
+    without = [["姓名", "职务"], ["无单位某", "村民"]]
+    with pytest.raises(LedgerRejected) as e:
+        load(graph, xlsx(tmp_path / "p3.xlsx", {"人员": without}))
+    assert "ID number" in e.value.report.problems[0].en
