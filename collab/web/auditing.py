@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Mapping
+from typing import Any
 
 from flask import Flask, Response, current_app, g, request
 from flask_login import current_user
@@ -55,6 +57,11 @@ def refused() -> None:
     g.audit_refused = True
 
 
+def note(detail: Mapping[str, Any]) -> None:
+    """Add to this request's closing record (what a refused import was: file, hash, counts)."""
+    g.audit_detail = dict(detail)
+
+
 def mark_recorded() -> None:
     """This request's record has been written already (e.g. with its sign-in)."""
     g.audited = True
@@ -91,7 +98,8 @@ def _record(response: Response) -> Response:
         entry = Entry(origin(), _kind(status), event,
                       "refused" if g.get("audit_refused") else
                       "ok" if status < 400 else _OUTCOMES.get(status, str(status)),
-                      label, key, {"method": request.method, "path": request.path})
+                      label, key, {"method": request.method, "path": request.path,
+                                   **g.get("audit_detail", {})})
         views(current_app).append(entry)
     except Exception as e:  # noqa: BLE001 - unrecorded means unanswered, whatever the cause
         log.error("audit record not written (request %s): %s", g.get("request_id"),
