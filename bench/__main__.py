@@ -23,11 +23,10 @@ from pathlib import Path
 from typing import Any
 
 from bench import graphs, latency
-from bench.common import BENCH_HOME, ENGINES, ROOT, machine
+from bench.common import BENCH_HOME, ENGINES, RESULTS, machine
 from bench.ingest import batched, limit, naive
 from bench.ledgers import bench_import
 
-RESULTS = ROOT / "bench" / "results"
 INGEST_RELS = 100_000
 NAIVE_RELS = 2_000
 LEDGER_ROWS = 100_000

@@ -22,8 +22,8 @@ from pathlib import Path
 from typing import Any
 
 from bench import graphs, latency
-from bench.common import machine, report
-from bench.load import PASSWORD, RESULTS, accounts
+from bench.common import RESULTS, machine, report
+from bench.load import PASSWORD, accounts
 from collab.web import create_app
 
 CHROMIUM = Path("/usr/bin/chromium")

@@ -3,7 +3,8 @@
 The Neo4j engine is a server of the benchmark's own (scripts/neo4j-local with its own home and
 port: COLLAB_BENCH_NEO4J_HOME / COLLAB_BENCH_NEO4J_PORT, so two people measuring on one machine
 keep apart), or the one at COLLAB_BENCH_NEO4J_URI: benchmarks wipe the database they measure,
-so they never touch the development or test server.
+so they never touch the development or test server. Results go to COLLAB_BENCH_RESULTS
+(default bench/results/).
 """
 
 from __future__ import annotations
@@ -30,6 +31,8 @@ ROOT = Path(__file__).resolve().parent.parent
 NEO4J_SCRIPT = ROOT / "scripts" / "neo4j-local" / "neo4j-local"
 BENCH_HOME = Path(os.environ.get("COLLAB_BENCH_NEO4J_HOME", str(ROOT / ".neo4j" / "bench")))
 BENCH_PORT = os.environ.get("COLLAB_BENCH_NEO4J_PORT", "17689")
+# where results go and --write-docs reads them; another folder keeps a smoke run's figures out
+RESULTS = Path(os.environ.get("COLLAB_BENCH_RESULTS", str(ROOT / "bench" / "results")))
 PASSWORD = "collab-test-pw"
 
 

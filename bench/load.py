@@ -49,13 +49,12 @@ from typing import Any
 import requests
 
 from bench import graphs, latency
-from bench.common import BENCH_HOME, ROOT, machine, report
+from bench.common import BENCH_HOME, RESULTS, machine, report
 from collab.access import users
 from collab.access.authz import Role
 from collab.graph.store import Graph, Store
 
 PASSWORD = "Bench-load-2024!x"
-RESULTS = ROOT / "bench" / "results"
 TARGET_MS = {"explore": 1000}
 PAGE_TARGET_MS = 250
 SATURATION_MS = 1000
@@ -401,7 +400,7 @@ def one_engine(engine: str, args: argparse.Namespace) -> None:
                 crowd.stop.set()
                 server.stop()
         result |= {"engine": engine, "scale": scale, "date": machine()["date"],
-                   "load_avg": round(os.getloadavg()[0], 1),
+                   "load_avg": round(os.getloadavg()[0], 1), "cores": os.cpu_count(),
                    "workers": args.workers, "threads": args.threads,
                    "think_s": list(args.think), "mix": MIX,
                    "pool": {"before": {str(k): v for k, v in before.items()},
