@@ -20,6 +20,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from collab.access.twofactor import roles_required
 from collab.access.users import Policy
 from collab.config import Settings
+from collab.web.when import DEFAULT_TIMEZONE, zone_named
 
 
 def _secret_key(instance: Path) -> str:
@@ -74,7 +75,8 @@ def default_config() -> dict[str, Any]:
         "MAX_CONTENT_LENGTH": 20 * 1024 * 1024,
         "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the server-side session
         "BABEL_DEFAULT_LOCALE": "zh",
-        "BABEL_DEFAULT_TIMEZONE": "Asia/Shanghai",
+        "COLLAB_TIMEZONE": os.environ.get("COLLAB_TIMEZONE") or DEFAULT_TIMEZONE,
+        "COLLAB_MANUAL_DIR": os.environ.get("COLLAB_MANUAL_DIR"),
         "API_TITLE": "collab API",
         "API_VERSION": "v1",
         "OPENAPI_VERSION": "3.0.3",
@@ -91,10 +93,11 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.config.from_mapping(default_config())
     if test_config:
         app.config.from_mapping(test_config)
+    app.config["BABEL_DEFAULT_TIMEZONE"] = zone_named(app.config["COLLAB_TIMEZONE"]).key
     if not app.config["SECRET_KEY"]:
         app.config["SECRET_KEY"] = _secret_key(instance)
 
-    from collab.web import api, auditing, errors, i18n, labels, logs, security
+    from collab.web import api, auditing, errors, i18n, labels, logs, menu, security
     from collab.web.blueprints import register_blueprints
     from collab.web.store import store_ext
 
@@ -105,6 +108,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     store_ext.init_app(app)
     i18n.init_app(app)
     labels.init_app(app)
+    menu.init_app(app)
     security.init_app(app)
     auditing.init_app(app)
     register_blueprints(app)

@@ -11,7 +11,6 @@ from typing import Any
 
 from flask import (
     Blueprint,
-    Response,
     current_app,
     flash,
     redirect,
@@ -24,10 +23,12 @@ from flask_login import current_user
 
 from collab.access import authz as access
 from collab.access.authz import Authz, Perm
-from collab.cases import letters
+from collab.cases import letters, rectification
 from collab.errors import CollabError, NotFound
+from collab.graph import names
 from collab.graph.store import Graph
-from collab.web import auditing
+from collab.web import auditing, when
+from collab.web.downloads import attachment, file_name
 from collab.web.errors import message
 from collab.web.forms import ActionForm
 from collab.web.store import current_store
@@ -45,14 +46,15 @@ def _reader() -> Authz:
 
 @bp.route("/")
 def index() -> Any:
-    authz, today = _reader(), date.today()
+    authz, today = _reader(), when.today()
     due = current_store().read(lambda tx: letters.due(tx, as_of=today,
                                                       region=authz.actor.region))
     groups = [(key, list(rows)) for key, rows in
               groupby(sorted(due, key=lambda d: (d.unit_code or "", d.kind)),
                       key=lambda d: (d.unit_code, d.unit_name, d.kind))]
     return render_template("letters/index.html", groups=groups, action=ActionForm(),
-                           may_send=authz.can(Perm.SEND_LETTERS), kinds=letters.KINDS)
+                           may_send=authz.can(Perm.SEND_LETTERS),
+                           policy=rectification.policy_from_env())
 
 
 @bp.route("/issue", methods=["POST"])
@@ -84,7 +86,7 @@ def issue() -> Any:
 @bp.route("/<path:no>.docx")
 def document(no: str) -> Any:
     """The letter as a Word document, rendered from what was recorded."""
-    authz, today = _reader(), date.today()
+    authz, today = _reader(), when.today()
     auditing.about("Letter", no)
     content = current_store().read(lambda tx: (
         access.get(tx, authz=authz, label="Letter", key=no),
@@ -94,5 +96,7 @@ def document(no: str) -> Any:
         body = letters.render(content, folder).read_bytes()
     finally:
         shutil.rmtree(folder, ignore_errors=True)
-    return Response(body, mimetype=DOCX,
-                    headers={"Content-Disposition": "attachment; filename=letter.docx"})
+    kind = names.value_name("Letter", "kind", content.kind)
+    return attachment(body, name=file_name(kind.zh if kind else "", no, ext="docx"),
+                      fallback=file_name("letter", str(today.year), ext="docx"),
+                      mimetype=DOCX)

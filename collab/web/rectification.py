@@ -13,6 +13,7 @@ from collab.access.authz import Authz
 from collab.cases import rectification
 from collab.errors import N_, NotFound, ValidationError
 from collab.graph.store import Graph
+from collab.web import when
 from collab.web.nodes import page_number
 from collab.web.store import current_store
 
@@ -44,10 +45,11 @@ def index() -> Any:
     authz = current_user.authz
     region, status = request.args.get("region") or None, request.args.get("status") or None
     overdue = request.args.get("overdue") == "1"
-    number, today = page_number(request.args), date.today()
+    number, today = page_number(request.args), when.today()
     rows = current_store().read(lambda tx: ledger_rows(
         tx, authz=authz, region=region, status=status, overdue_only=overdue, as_of=today))
     return render_template("rectification/index.html", rows=rows[(number - 1) * PAGE:
                                                                  number * PAGE],
                            total=len(rows), number=number, pages=max(1, -(-len(rows) // PAGE)),
-                           statuses=rectification.STATUSES, as_of=today)
+                           statuses=rectification.STATUSES, as_of=today,
+                           policy=rectification.policy_from_env())
