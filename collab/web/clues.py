@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
 from typing import Any
 
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, url_for
@@ -16,7 +15,7 @@ from collab.cases import clues, trace
 from collab.cases.idempotency import Answer
 from collab.errors import CollabError, NotFound, StoreUnavailable
 from collab.graph.store import Graph
-from collab.web import auditing
+from collab.web import auditing, when
 from collab.web.errors import message
 from collab.web.forms import StepForm, TransferForm
 from collab.web.idempotent import change_once
@@ -57,7 +56,7 @@ def _trace(no: str) -> dict[str, Any]:
 @bp.route("/<path:no>/trace")
 def trace_page(no: str) -> Any:
     authz = current_user.authz
-    today = date.today()
+    today = when.today()
     return render_template("clues/trace.html", no=no, chain=_trace(no),
                            transfer=TransferForm(on=today) if authz.can(Perm.TRANSFER) else None,
                            step=StepForm(on=today) if authz.can(Perm.RECORD_DISPOSAL) else None)
