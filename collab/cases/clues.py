@@ -219,7 +219,7 @@ def _step(g: Graph, transfer_no: str, to: str, *, actor: Actor, on: date, reason
     node = transition(g, TRANSFER, key=transfer_no, to=to, actor=actor, on=on, reason=reason,
                       changes=changes)
     _follow(g, node.get("clue_no"), actor=actor, on=on, reason=f"移交 {transfer_no}: "
-            f"{TRANSFER.describe(to)}")
+            f"{TRANSFER.names.get(to, to)}")
     return node
 
 

@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from collab.errors import CollabError
+from collab.graph import names
+from collab.ledgers.kinds import KINDS
 
 _MAX_VALUE = 40
 
@@ -64,9 +66,10 @@ class Report:
         """The report as lines for people, in Chinese or English."""
         en = lang == "en"
         out = []
-        for kind, n in self.rows.items():
-            counts = (self.created.get(kind, 0), self.updated.get(kind, 0),
-                      self.unchanged.get(kind, 0))
+        for code, n in self.rows.items():
+            kind = _kind_name(code, lang)
+            counts = (self.created.get(code, 0), self.updated.get(code, 0),
+                      self.unchanged.get(code, 0))
             out.append(f"{kind}: {n} rows, {counts[0]} new, {counts[1]} updated, "
                        f"{counts[2]} unchanged" if en else
                        f"{kind}：{n}行，新增{counts[0]}，更新{counts[1]}，未变{counts[2]}")
@@ -82,7 +85,10 @@ class Report:
         for sheet, row in self.duplicate_rows:
             out.append(f"sheet {sheet!r} row {row} repeats an earlier row: counted once" if en
                        else f"工作表“{sheet}”第{row}行与前面的行重复，只计一次")
-        for label, key, given, current in self.kept_status:
+        for code, key, given_code, current_code in self.kept_status:
+            label = _named(names.LABELS.get(code), code, lang)
+            given = _named(names.state_name(given_code or "", code), given_code, lang)
+            current = _named(names.state_name(current_code or "", code), current_code, lang)
             out.append(f"{label} {key}: kept its status {current!r} (the ledger says {given!r}; "
                        f"collab has recorded steps since)" if en else
                        f"{label} {key}：保留系统中的状态“{current}”（台账为“{given}”，"
@@ -94,6 +100,18 @@ class Report:
         elif self.dry_run:
             out.append("dry run: nothing was written" if en else "试运行，未写入任何数据")
         return out
+
+
+def _named(name: names.Name | None, code: Any, lang: str) -> str:
+    return name.of(lang) if name is not None else str(code)
+
+
+def _kind_name(code: str, lang: str) -> str:
+    """A ledger kind as people call it: 问题线索台账 / Clues ledger."""
+    kind = KINDS.get(code)
+    if kind is None:
+        return code
+    return f"{names.LABELS[kind.label].plural('en')} ledger" if lang == "en" else kind.zh
 
 
 class LedgerRejected(CollabError):

@@ -29,8 +29,9 @@ from seeds import yunnan
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
+ARGS = ["--headless", "--no-sandbox", "--lang=zh-CN", "--disable-gpu",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync",
+        "--no-first-run"]
 ACCOUNTS = {"prov": (Role.COORDINATOR, None, None), "sys": (Role.SYSTEM_ADMIN, None, None),
             "aud": (Role.AUDIT_ADMIN, None, None),
             "zzb": (Role.LIAISON, None, "D530600-ZZB")}

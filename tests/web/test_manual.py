@@ -75,6 +75,11 @@ class Guide:
         self.tab.screenshot(path=str(SHOTS / f"{name}.png"), full_page=full)
         self.taken.append(name)
 
+    def submit(self, selector: str) -> None:
+        """Press a button that sends a form, and wait for the page that answers."""
+        with self.tab.expect_navigation():
+            self.tab.click(selector)
+
     def menu(self, key: str) -> None:
         """Open a menu of the navigation bar (to show it in a picture)."""
         self.tab.click(f"#navbar [data-menu={key}] > a")
@@ -123,19 +128,16 @@ def coordinator_import_and_transfer(g: Guide) -> None:
                       "巡察发现,集体三资,2026-11-20,530622101\n", encoding="utf-8")
     g.go("/import/")
     g.tab.set_input_files("#ledger", str(ledger))
-    g.tab.click("#dry-run")
-    g.tab.wait_for_selector("#report")
+    g.submit("#dry-run")
     g.shot("coordinator-import-check")
-    g.tab.click("#confirm-import")
-    g.tab.wait_for_selector(".alert")
+    g.submit("#confirm-import")
     g.go("/browse/Clue?q=手册示例")
     g.shot("coordinator-clues")
     g.go("/clues/XS-ZT-2026-001/trace")
     g.tab.fill("#transfer-form [name=department]", "D530600-JW")
     g.tab.fill("#transfer-form [name=letter_no]", "巡移〔2026〕21号")
     g.shot("coordinator-transfer")
-    g.tab.click("#transfer-form button[type=submit]")
-    g.tab.wait_for_selector(".alert")
+    g.submit("#transfer-form button[type=submit]")
     g.shot("coordinator-transferred")
 
 
@@ -157,13 +159,10 @@ def coordinator_joint_check(g: Guide) -> None:
     g.tab.fill("#end", "2026-12-18")
     g.tab.fill("#unit", "U530624101")
     g.shot("coordinator-check-new")
-    g.tab.click("#create-check")
-    g.tab.wait_for_selector("#assign-form")
+    g.submit("#create-check")
     g.shot("coordinator-check-proposal")
-    g.tab.click("#assign")
-    g.tab.wait_for_selector("#team li")
-    g.tab.click("button[data-to=in_progress]")
-    g.tab.wait_for_selector(".alert")
+    g.submit("#assign")
+    g.submit("button[data-to=in_progress]")
     g.shot("coordinator-check-assigned")
 
 
@@ -173,8 +172,7 @@ def coordinator_rectification_and_letters(g: Guide) -> None:
     g.shot("coordinator-rectification")
     g.go("/letters/")
     g.shot("coordinator-letters")
-    g.tab.click(".letter-group button[type=submit] >> nth=0")
-    g.tab.wait_for_selector("#letter-docx")
+    g.submit(".letter-group button[type=submit] >> nth=0")
     g.shot("coordinator-letter-issued")
 
 
@@ -195,8 +193,7 @@ def coordinator_crosscheck(g: Guide) -> None:
     g.go("/crosscheck/")
     g.tab.set_input_files("#list_a", str(SEEDS / "nanneng_roster_60plus.csv"))
     g.tab.set_input_files("#list_b", str(SEEDS / "nanneng_pension_list.xlsx"))
-    g.tab.click("#compare")
-    g.tab.wait_for_selector("#counts")
+    g.submit("#compare")
     g.shot("coordinator-crosscheck")
 
 
@@ -236,12 +233,10 @@ def liaison_disposal(g: Guide) -> None:
     g.go("/clues/XS-ZT-2026-001/trace")
     g.shot("liaison-accept")
     form = ".transfer-steps"
-    g.tab.click(f"{form} button[data-what=accept]")
-    g.tab.wait_for_selector(".alert")
+    g.submit(f"{form} button[data-what=accept]")
     g.tab.select_option(f"{form} select[name=disposal]", "verification")
     g.shot("liaison-dispose")
-    g.tab.click(f"{form} button[data-what=dispose]")
-    g.tab.wait_for_selector(".alert")
+    g.submit(f"{form} button[data-what=dispose]")
     g.go("/checks/JC-ZT-2026-1")
     g.shot("liaison-check")
 
