@@ -390,6 +390,7 @@ EVENTS = _table({
     "security.csrf": ("跨站请求被拒绝", "Cross-site request refused"),
     "security.method": ("请求方式被拒绝", "Method refused"),
     "unknown_url": ("不存在的地址", "Unknown address"),
+    "health.healthz": ("健康检查", "Health check"),
 })
 
 # What a joint-check proposal weighs, per department (collab/cases/proposals.py).

@@ -81,6 +81,13 @@ def explorer_texts(payload: Any) -> list[str]:
     return out
 
 
+def kind_of(path: str) -> str:
+    """Pages drawn by the same view with different objects: /browse/Clue/X-1 → /browse/*/*."""
+    bare = path.split("?", 1)[0]
+    return re.sub(r"^/(browse|clues|checks)/(?!new$)[^/]+(/.+)?$",
+                  lambda m: f"/{m.group(1)}/*" + ("/*" if m.group(2) else ""), bare)
+
+
 class Crawler:
     """Crawls one signed-in browser tab; `lang` is the page language being checked."""
 
@@ -153,16 +160,18 @@ class Crawler:
         self.console.clear()
         self.server_errors.clear()
 
-    def crawl(self, lang: str, extra: Iterable[str] = ()) -> Findings:
-        """Every page of the navigation, the first rows of their lists and what those lead to."""
+    def crawl(self, lang: str, once_per_kind: bool = False) -> Findings:
+        """Every page of the navigation, the first rows of their lists and what those lead to;
+        with `once_per_kind`, one page of each kind (one list, one detail page …), for a second
+        language whose words the first pass has checked already."""
         self.tab.goto(self.base + "/")
         menu = self.links("#navbar a[href]")
         seen: set[str] = set()
-        queue = [*dict.fromkeys([*menu, *extra])]
+        queue = list(dict.fromkeys(menu))
         depth = {p: 0 for p in queue}
         while queue:
             path = queue.pop(0)
-            if path in seen:
+            if path in seen or (once_per_kind and kind_of(path) in {kind_of(s) for s in seen}):
                 continue
             seen.add(path)
             self.visit(path, lang)

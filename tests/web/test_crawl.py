@@ -1,10 +1,11 @@
-"""Every page as every role sees it, in Chinese and English, in Chromium, on both engines.
+"""Every page as every role sees it, in Chinese and English, in Chromium.
 
 One server per engine holds the Yunnan seed scenario (what `make demo` shows) and one account
 per role. Each role signs in once, crawls the navigation, the first rows of every list and
-what they lead to (tests/web/crawler.py) in Chinese, switches to English and crawls again.
-Any answer of 500 or more, console error, horizontal overflow at 1440 or 390 px, or (in
-Chinese) internal name on a page fails the test, listing every finding.
+what they lead to (tests/web/crawler.py) in Chinese, then switches to English and opens one
+page of each kind again. Any answer of 500 or more, console error, horizontal overflow at 1440
+or 390 px, or (in Chinese) internal name on a page fails the test, listing every finding.
+On Neo4j two roles crawl in Chinese (`ON_NEO4J`), to keep the suite's time in bounds.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from web.test_browser import chromium  # noqa: F401 - the browser fixture
 from collab.access import users
 from collab.access.authz import ADMIN_ROLES, Role
 from collab.graph import names
+from collab.graph.sqlite_engine import SqliteStore
 from collab.graph.store import Graph, Store
 from seeds import yunnan
 
@@ -64,22 +66,32 @@ def sign_in(tab: Any, site: dict[str, Any], name: str) -> None:
     tab.fill("#name", name)
     tab.fill("#password", PASSWORD)
     tab.fill("#code", code_for(site["app"], name))
-    tab.click("#sign-in")
-    tab.wait_for_selector("#whoami", state="attached")
+    tab.click("#sign-in", no_wait_after=True)
+    tab.wait_for_selector("#whoami", state="attached", timeout=120_000)
+
+
+# On Neo4j, the roles whose scope is computed differently (a region subtree, one department's
+# work), in Chinese: the engine changes what values come back, not the page layout.
+ON_NEO4J = ("crawl.coordinator", "crawl.liaison")
 
 
 @pytest.mark.parametrize("name", ACCOUNTS)
 def test_every_page_reads_well_in_both_languages(
-        chromium: Any, seeded: dict[str, Any], name: str) -> None:  # noqa: F811 - fixture
+        chromium: Any, seeded: dict[str, Any], name: str,  # noqa: F811 - fixture
+        module_store: Store) -> None:
+    neo4j = not isinstance(module_store, SqliteStore)
+    if neo4j and name not in ON_NEO4J:
+        pytest.skip("on Neo4j the crawl covers " + ", ".join(ON_NEO4J))
     context = chromium.new_context(locale="zh-CN")
     tab = context.new_page()
     try:
         sign_in(tab, seeded, name)
         crawler = Crawler(tab, seeded["url"], allowed=ACCOUNTS)
-        crawler.crawl("zh")
-        tab.click("#navbar button[data-lang=en]")
-        tab.wait_for_selector("html[lang=en]", state="attached")
-        found = crawler.crawl("en")
+        found = crawler.crawl("zh")
+        if not neo4j:
+            tab.click("#navbar button[data-lang=en]")
+            tab.wait_for_selector("html[lang=en]", state="attached")
+            found = crawler.crawl("en", once_per_kind=True)
     finally:
         context.close()
     assert len(found.visited) > 6, found.visited
