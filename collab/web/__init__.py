@@ -7,6 +7,7 @@ query or a driver.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import secrets
 from datetime import date, datetime, timedelta
@@ -45,6 +46,17 @@ class IsoJSON(DefaultJSONProvider):
         return DefaultJSONProvider.default(o)
 
 
+def _static_version(app: Flask) -> str:
+    """A short fingerprint of the static files, added to their URLs (`?v=`): browsers keep
+    them for a day without asking again, and fetch them anew when an upgrade changes one."""
+    digest = hashlib.sha256()
+    for path in sorted(Path(app.static_folder or "").rglob("*")):
+        if path.is_file():
+            stat = path.stat()
+            digest.update(f"{path.name}:{stat.st_size}:{stat.st_mtime_ns}".encode())
+    return digest.hexdigest()[:10]
+
+
 def _minutes(name: str, default: int) -> timedelta:
     return timedelta(minutes=int(os.environ.get(name, default)))
 
@@ -73,6 +85,7 @@ def default_config() -> dict[str, Any]:
         "SESSION_COOKIE_SECURE": secure,
         "PREFERRED_URL_SCHEME": "https" if secure else "http",
         "MAX_CONTENT_LENGTH": 20 * 1024 * 1024,
+        "SEND_FILE_MAX_AGE_DEFAULT": timedelta(days=1),  # static files; their URLs carry ?v=
         "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the server-side session
         "BABEL_DEFAULT_LOCALE": "zh",
         "COLLAB_TIMEZONE": os.environ.get("COLLAB_TIMEZONE") or DEFAULT_TIMEZONE,
@@ -94,6 +107,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     if test_config:
         app.config.from_mapping(test_config)
     app.config["BABEL_DEFAULT_TIMEZONE"] = zone_named(app.config["COLLAB_TIMEZONE"]).key
+    version = _static_version(app)
+    app.url_defaults(lambda endpoint, values: values.setdefault("v", version)
+                     if endpoint == "static" else None)
     if not app.config["SECRET_KEY"]:
         app.config["SECRET_KEY"] = _secret_key(instance)
 

@@ -120,7 +120,7 @@ def path_text(path: dict[str, Any], nodes: dict[str, Any], edges: dict[str, Any]
     """A path as one line: 张三（人员） ←反映对象— 某线索（问题线索）."""
     ids = path["nodes"]
     text = f"{nodes[ids[0]]['label']}（{nodes[ids[0]]['kind']}）"
-    for before, after, edge_id in zip(ids, ids[1:], path["edges"], strict=True):
+    for before, after, edge_id in zip(ids[:-1], ids[1:], path["edges"], strict=True):
         edge = edges[edge_id]
         arrow = f" —{edge['label']}→ " if edge["from"] == before else f" ←{edge['label']}— "
         text += f"{arrow}{nodes[after]['label']}（{nodes[after]['kind']}）"

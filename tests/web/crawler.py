@@ -189,12 +189,18 @@ class Crawler:
         return self.found
 
     def explore(self, path: str, lang: str) -> None:
-        """In the explorer: search, expand the first hit, and check what it drew."""
+        """In the explorer: search, expand the first hit, ask how it is connected to a unit,
+        and check what it drew."""
         self.tab.fill("#q", "张")
         self.tab.click("#search-button")
         self.tab.wait_for_selector("#hits li, #error:not(.d-none)")
         if self.tab.locator("#hits li").count():
+            first = self.tab.inner_text("#hits li >> nth=0").split(" · ")[0]
             self.tab.click("#hits li >> nth=0")
             self.tab.wait_for_selector("#legend li")
+            self.tab.fill("#path-a", first)
+            self.tab.fill("#path-b", "委员会")
+            self.tab.click("#path-button")
+            self.tab.wait_for_selector("#path-list li, #hint:not(.d-none), #error:not(.d-none)")
         self.tab.wait_for_load_state("networkidle")
-        self.check(path + " (search and expansion)", lang)
+        self.check(path + " (search, expansion and path)", lang)
