@@ -165,6 +165,7 @@ class Crawler:
         with `once_per_kind`, one page of each kind (one list, one detail page …), for a second
         language whose words the first pass has checked already."""
         self.tab.goto(self.base + "/")
+        self.bar_fits(lang)
         menu = self.links("#navbar a[href]")
         seen: set[str] = set()
         queue = list(dict.fromkeys(menu))
@@ -187,6 +188,25 @@ class Crawler:
             if path.startswith("/explore/"):
                 self.explore(path, lang)
         return self.found
+
+    def bar_fits(self, lang: str) -> None:
+        """The navigation bar keeps to one line, no title broken, from 1280 to 1920 px."""
+        for width in (1280, 1920):
+            self.tab.set_viewport_size({"width": width, "height": 900})
+            rows = self.tab.evaluate("""() => {
+              const items = Array.from(document.querySelectorAll(
+                '#navbar .navbar-brand, #navbar .nav-link, #navbar .btn'));
+              const boxes = items.map(e => e.getBoundingClientRect());
+              const span = Math.max(...boxes.map(b => b.bottom)) -
+                Math.min(...boxes.map(b => b.top));
+              const broken = items.filter(e => e.getClientRects().length > 1 ||
+                e.getBoundingClientRect().height > 48).map(e => e.textContent.trim());
+              return {span: Math.round(span), broken: broken};
+            }""")
+            if rows["span"] > 64 or rows["broken"]:
+                self.found.add(f"navigation bar ({lang})", f"wraps at {width}px: "
+                               f"{rows['broken'] or str(rows['span']) + 'px tall'}")
+        self.tab.set_viewport_size({"width": WIDTHS[0][0], "height": WIDTHS[0][1]})
 
     def explore(self, path: str, lang: str) -> None:
         """In the explorer: search, expand the first hit, ask how it is connected to a unit,
