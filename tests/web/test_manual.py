@@ -162,7 +162,6 @@ def coordinator_joint_check(g: Guide) -> None:
     g.submit("#create-check")
     g.shot("coordinator-check-proposal")
     g.submit("#assign")
-    g.submit("button[data-to=in_progress]")
     g.shot("coordinator-check-assigned")
 
 
