@@ -199,6 +199,7 @@ ROLES = _table({
     "audit_admin": ("审计管理员", "Audit admin"), "coordinator": ("巡察办协调员", "Coordinator"),
     "inspector": ("巡察组成员", "Inspector"), "leader": ("领导", "Leader"),
     "liaison": ("协作单位联络员", "Liaison"), "pending": ("尚未授予角色", "No role yet"),
+    "operator": ("命令行操作员", "Console operator"),
 })
 
 # Lifecycle states (clues, transfers, rectification, joint checks); `STATES_OF` names the few

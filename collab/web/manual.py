@@ -8,7 +8,6 @@ elsewhere (an installed package has no docs/ beside it: the image copies it).
 
 from __future__ import annotations
 
-import os
 import re
 from pathlib import Path
 from typing import Any
@@ -32,8 +31,7 @@ INDEX = "README"
 
 
 def manual_dir() -> Path:
-    configured = current_app.config.get("COLLAB_MANUAL_DIR") or os.environ.get(
-        "COLLAB_MANUAL_DIR")
+    configured = current_app.config["COLLAB_CONFIG"].manual_dir
     return Path(configured) if configured else Path(__file__).resolve().parents[2] / "docs" / \
         "manual"
 

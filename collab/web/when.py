@@ -5,27 +5,15 @@ sentences; files keep ISO dates."""
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 from flask import current_app
 from flask_babel import get_locale
 
-from collab.errors import ConfigError
-
-DEFAULT_TIMEZONE = "Asia/Shanghai"
-
-
-def zone_named(name: str) -> ZoneInfo:
-    """The time zone called `name`, or a ConfigError that says what to set."""
-    try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise ConfigError(f"unknown time zone {name!r} in COLLAB_TIMEZONE: use an IANA name "
-                          f"such as {DEFAULT_TIMEZONE}") from None
-
 
 def zone() -> ZoneInfo:
-    return zone_named(current_app.config.get("COLLAB_TIMEZONE") or DEFAULT_TIMEZONE)
+    """The deployment's time zone (collab.config.Config, COLLAB_TIMEZONE)."""
+    return current_app.config["COLLAB_CONFIG"].zone()
 
 
 def local(moment_: datetime) -> datetime:
@@ -54,4 +42,4 @@ def day(value: date | datetime | None) -> str:
 
 def today() -> date:
     """Today in the deployment's time zone (a server clock on UTC is a day behind until 8:00)."""
-    return datetime.now(zone()).date()
+    return current_app.config["COLLAB_CONFIG"].today()

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 from urllib.parse import unquote
+from zoneinfo import ZoneInfo
 
 import pytest
 from flask import Flask
 from web.client import Client, make_app
 
+from collab.config import Config
 from collab.errors import ConfigError
 from collab.graph.sqlite_engine import SqliteStore
 from collab.web import when
@@ -27,11 +29,11 @@ def test_moments_are_shown_in_beijing_time_by_default(fresh_app: Flask) -> None:
 
 
 def test_the_time_zone_is_a_setting(fresh: SqliteStore) -> None:
-    app = make_app(fresh, COLLAB_TIMEZONE="Europe/London")
+    app = make_app(fresh, COLLAB_CONFIG=Config(timezone="Europe/London"))
     with app.test_request_context("/"):
         assert when.moment(LATE_EVENING_UTC) == "2026-12-03 16:30:05"
     with pytest.raises(ConfigError, match="COLLAB_TIMEZONE"):
-        make_app(fresh, COLLAB_TIMEZONE="Asia/Nowhere")
+        make_app(fresh, COLLAB_CONFIG=Config(timezone="Asia/Nowhere"))
 
 
 def test_english_pages_write_days_in_english(fresh_app: Flask) -> None:
@@ -44,7 +46,7 @@ def test_the_audit_log_shows_beijing_time(fresh_app: Flask, fresh: SqliteStore) 
     auditor.sign_in("aud")
     page = auditor.get("/audit/").text
     latest = fresh.find("AuditRecord", order_by="seq", descending=True, limit=5).items
-    shown = [r.get("at").astimezone(when.zone_named("Asia/Shanghai")) for r in latest]
+    shown = [r.get("at").astimezone(ZoneInfo("Asia/Shanghai")) for r in latest]
     assert any(s.strftime("%Y-%m-%d %H:%M:%S") in page for s in shown)
     assert "UTC" not in page
 
