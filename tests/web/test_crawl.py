@@ -11,21 +11,18 @@ On Neo4j two roles crawl in Chinese (`ON_NEO4J`), to keep the suite's time in bo
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 from web.client import code_for, make_app
 from web.crawler import Crawler, leaks
-from web.scenario import PASSWORD, TEST_KEY, enrol
+from web.scenario import PASSWORD, TEST_KEY, add_role_accounts
 from web.server import serving
 from web.test_browser import chromium  # noqa: F401 - the browser fixture
 
-from collab.access import users
-from collab.access.authz import ADMIN_ROLES, Role
-from collab.graph import names
+from collab.access.authz import Role
 from collab.graph.sqlite_engine import SqliteStore
-from collab.graph.store import Graph, Store
+from collab.graph.store import Store
 from seeds import yunnan
 
 # name -> (role, region, department): the accounts `make demo` creates, one per role
@@ -40,22 +37,11 @@ ACCOUNTS = {
 }
 
 
-def _accounts(g: Graph) -> None:
-    now = datetime.now(UTC)
-    for name, (role, region, department) in ACCOUNTS.items():
-        users.add(g, authz=None, name=name, password=PASSWORD, now=now, role=role,
-                  region=region, department=department,
-                  display_name="测试" + names.ROLES[role].zh)
-        g.upsert_nodes("User", [{"name": name, "must_change": False}])
-        if role in ADMIN_ROLES:
-            enrol(g, name, now - timedelta(seconds=30))
-
-
 @pytest.fixture(scope="module")
 def seeded(module_store: Store) -> Iterator[dict[str, Any]]:
     """The seed scenario and the accounts on this engine, served on 127.0.0.1."""
     module_store.write(lambda tx: yunnan.load(tx, key=TEST_KEY))
-    module_store.write(_accounts)
+    module_store.write(lambda tx: add_role_accounts(tx, ACCOUNTS, display="（测试）"))
     app = make_app(module_store)
     with serving(app) as url:
         yield {"url": url, "app": app}

@@ -13,22 +13,18 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Callable, Iterator
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 from web.client import code_for, make_app
-from web.scenario import PASSWORD, TEST_KEY, enrol
+from web.scenario import PASSWORD, TEST_KEY, add_role_accounts
 from web.server import serving
 from web.test_browser import chromium  # noqa: F401 - the browser fixture
 
-from collab.access import users
 from collab.access.actors import Actor
-from collab.access.authz import ACCOUNT_ROLES, ADMIN_ROLES, Authz, Role
-from collab.graph import names
+from collab.access.authz import ACCOUNT_ROLES, Authz, Role
 from collab.graph.sqlite_engine import SqliteStore
-from collab.graph.store import Graph
 from seeds import yunnan
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -271,24 +267,15 @@ def audit_admin_work(g: Guide) -> None:
 
 
 # --- the test -------------------------------------------------------------------------------
-def _accounts(g: Graph) -> None:
-    now = datetime.now(UTC)
-    for role, (name, region, department) in ACCOUNTS.items():
-        users.add(g, authz=None, name=name, password=PASSWORD, now=now, role=Role(role),
-                  region=region, department=department,
-                  display_name=names.ROLES[role].zh + "（示例）")
-        g.upsert_nodes("User", [{"name": name, "must_change": False}])
-        if role in ADMIN_ROLES:
-            enrol(g, name, now - timedelta(seconds=30))
-
-
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
     """The seed scenario (what `make demo` loads) with the demo accounts, served locally."""
     store = SqliteStore(tmp_path_factory.mktemp("manual") / "collab.sqlite3")
     store.init_schema()
     store.write(lambda tx: yunnan.load(tx, key=TEST_KEY))
-    store.write(_accounts)
+    store.write(lambda tx: add_role_accounts(tx, {
+        name: (Role(role), region, department)
+        for role, (name, region, department) in ACCOUNTS.items()}))
     app = make_app(store)
     with serving(app) as url:
         yield {"url": url, "app": app, "store": store}
