@@ -86,6 +86,7 @@ class Config:
     secure_cookies: bool = _setting("COLLAB_SECURE_COOKIES", False, _flag)
     instance: Path = _setting("COLLAB_INSTANCE", Path("var"), Path)
     trusted_proxies: int = _setting("COLLAB_TRUSTED_PROXIES", 0, int)
+    manual_dir: str = _setting("COLLAB_MANUAL_DIR", "")  # the Help menu's manual (docs/manual)
 
     def __post_init__(self) -> None:
         if self.backend not in BACKENDS:

@@ -29,8 +29,7 @@ from collab.graph.store import Direction, Graph
 LIFECYCLE = Lifecycle(
     "JointCheck", "planned",
     moves({"planned": "in_progress", "in_progress": "reported",
-           "reported": "closed in_progress", "closed": ""}),
-    {"planned": "计划", "in_progress": "检查中", "reported": "已报告", "closed": "已结束"})
+           "reported": "closed in_progress", "closed": ""}))
 _CAP = 1000
 
 

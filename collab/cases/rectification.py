@@ -38,9 +38,7 @@ from collab.graph.store import Graph
 LIFECYCLE = Lifecycle(
     "Rectification", "open",
     moves({"open": "in_progress done", "in_progress": "done", "done": "verified reopened",
-           "verified": "reopened", "reopened": "in_progress done"}),
-    {"open": "未启动", "in_progress": "整改中", "done": "已完成", "verified": "已验收",
-     "reopened": "再整改"})
+           "verified": "reopened", "reopened": "in_progress done"}))
 COMPLETE = ("done", "verified")
 STATUSES = tuple(LIFECYCLE.names)
 SIGNOFF_ROLES = {"unit_leader": "责任单位领导", "inspection_body": "巡察机构"}

@@ -7,12 +7,15 @@ import io
 from datetime import datetime
 from typing import Any
 
-from flask import Blueprint, Response, render_template, request
+from flask import Blueprint, render_template, request
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from collab.access import audit
 from collab.access.authz import Perm
 from collab.errors import N_, ValidationError
+from collab.web import when
+from collab.web.downloads import attachment, file_name
 from collab.web.nodes import page_number
 from collab.web.store import current_store
 
@@ -70,8 +73,10 @@ def export() -> Any:
         offset += len(page.items)
         if not page.items or offset >= page.total:
             break
-    return Response("\ufeff" + out.getvalue(), mimetype="text/csv",
-                    headers={"Content-Disposition": "attachment; filename=audit.csv"})
+    today = when.today()
+    return attachment("\ufeff" + out.getvalue(), mimetype="text/csv",
+                      name=file_name(_("Audit log"), day=today, ext="csv"),
+                      fallback=file_name("audit", day=today, ext="csv"))
 
 
 @bp.route("/verify")

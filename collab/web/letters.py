@@ -10,7 +10,6 @@ from typing import Any
 
 from flask import (
     Blueprint,
-    Response,
     current_app,
     redirect,
     render_template,
@@ -25,7 +24,9 @@ from collab.access.authz import Authz
 from collab.cases import letters
 from collab.commands.letters import IssueLetter
 from collab.errors import NotFound
+from collab.graph import names
 from collab.web import auditing, changes
+from collab.web.downloads import attachment, file_name
 from collab.web.forms import ActionForm
 from collab.web.store import current_store
 
@@ -51,7 +52,7 @@ def index() -> Any:
               groupby(sorted(due, key=lambda d: (d.unit_code or "", d.kind)),
                       key=lambda d: (d.unit_code, d.unit_name, d.kind))]
     return render_template("letters/index.html", groups=groups, action=ActionForm(),
-                           may_send=IssueLetter.allowed(authz), kinds=letters.KINDS)
+                           may_send=IssueLetter.allowed(authz), policy=policy)
 
 
 @bp.route("/issue", methods=["POST"])
@@ -83,5 +84,7 @@ def document(no: str) -> Any:
         body = letters.render(content, folder).read_bytes()
     finally:
         shutil.rmtree(folder, ignore_errors=True)
-    return Response(body, mimetype=DOCX,
-                    headers={"Content-Disposition": "attachment; filename=letter.docx"})
+    kind = names.value_name("Letter", "kind", content.kind)
+    return attachment(body, name=file_name(kind.zh if kind else "", no, ext="docx"),
+                      fallback=file_name("letter", str(today.year), ext="docx"),
+                      mimetype=DOCX)

@@ -89,6 +89,7 @@ def listing(label: str) -> Any:
         limit=PAGE, offset=(number - 1) * PAGE))
     return render_template("nodes/list.html", label=label, page=page, number=number,
                            pages=max(1, -(-page.total // PAGE)), title_prop=title_prop(label),
+                           key_prop=None if key == "uid" else key,
                            states=tuple(LIFECYCLES[label].names) if label in LIFECYCLES else (),
                            has_status="status" in schema.node_props(schema.label(label)))
 

@@ -54,4 +54,4 @@ def index() -> Any:
     return render_template("rectification/index.html", rows=rows[(number - 1) * PAGE:
                                                                  number * PAGE],
                            total=len(rows), number=number, pages=max(1, -(-len(rows) // PAGE)),
-                           statuses=rectification.STATUSES, as_of=today)
+                           statuses=rectification.STATUSES, as_of=today, policy=policy)
