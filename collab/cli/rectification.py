@@ -19,7 +19,7 @@ from collab.commands.rectification import (
     SignOff,
 )
 from collab.graph.store import Store
-from collab.ledgers.exporter import neutralise
+from collab.sheets.guard import neutralise
 
 DATE = click.DateTime(formats=["%Y-%m-%d"])
 ON = click.option("--on", "on", type=DATE, default=None, help="Date (default today).")

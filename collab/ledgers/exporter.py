@@ -21,20 +21,13 @@ from collab.graph.codec import Node
 from collab.graph.store import Cond, Direction, Graph, Op
 from collab.ledgers import kinds as k
 from collab.ledgers.kinds import Kind
-from collab.sheets.values import FORMULA_STARTS
+from collab.sheets.guard import neutralise
 
 FORMATS = ("xlsx", "csv")
 _PAGE = 1000
 _LINK_CAP = 200_000
 
 Links = dict[str, list[tuple[str, Node, dict[str, Any]]]]
-
-
-def neutralise(value: Any) -> Any:
-    """A text cell made safe from formula injection: a leading ' before = + - @."""
-    if isinstance(value, str) and value and value[0] in FORMULA_STARTS:
-        return "'" + value
-    return value
 
 
 def _first(links: Links, uid: str, type_: str) -> Node | None:

@@ -13,6 +13,7 @@ from flask_login import current_user
 from collab.access import audit
 from collab.access.authz import Perm
 from collab.errors import N_, ValidationError
+from collab.sheets.guard import neutralise
 from collab.web.nodes import page_number
 from collab.web.store import current_store
 
@@ -22,8 +23,6 @@ PAGE = 100
 EXPORT_LIMIT = 100_000
 COLUMNS = ("seq", "at", "user", "role", "department", "address", "request_id", "kind", "event",
            "object_label", "object_key", "outcome", "detail", "hash")
-# A spreadsheet would evaluate a cell starting with one of these as a formula.
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _filters() -> dict[str, Any]:
@@ -52,8 +51,7 @@ def index() -> Any:
 
 def as_text_cell(value: Any) -> str:
     """A value for a CSV cell that no spreadsheet will run as a formula."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(_FORMULA_START) else text
+    return str(neutralise("" if value is None else str(value)))
 
 
 @bp.route("/export.csv")
