@@ -19,7 +19,9 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from collab.access import authz as access
 from collab.access.actors import Actor
+from collab.access.authz import Authz, Perm
 from collab.cases import proposals, rectification, support
 from collab.cases.lifecycle import Lifecycle, TransitionRefused, moves, record_event, transition
 from collab.errors import N_, ConflictError, NotFound, ValidationError
@@ -174,6 +176,20 @@ def assigned(g: Graph, no: str) -> dict[str, list[Node]]:
     nodes = sorted((n for n in sub.nodes if n.uid != check.uid), key=lambda n: n.key)
     return {"departments": [n for n in nodes if n.label == "Department"],
             "people": [n for n in nodes if n.label == "Person"]}
+
+
+def view(g: Graph, *, authz: Authz, no: str, on: date,
+         policy: proposals.ProposalPolicy = proposals.DEFAULT_POLICY) -> dict[str, Any]:
+    """A check within the actor's reach as its page shows it: the check, its team and
+    findings, and for those who plan checks the proposal (or why there is none: a refusal)."""
+    access.get(g, authz=authz, label="JointCheck", key=no)
+    proposal, why_none = None, None
+    if authz.can(Perm.PLAN_CHECKS):
+        try:
+            proposal = proposals.propose(g, check=no, on=on, policy=policy)
+        except NotFound as e:  # the check exists (in reach), but has nothing to propose for
+            why_none = e
+    return {"check": describe(g, no), "proposal": proposal, "why_none": why_none}
 
 
 def describe(g: Graph, no: str) -> dict[str, Any]:

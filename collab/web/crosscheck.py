@@ -39,7 +39,7 @@ from collab.sheets.reading import UnreadableFile
 from collab.web import auditing, changes, holding
 from collab.web.errors import message
 from collab.web.forms import CrossCheckForm, RaiseIssueForm
-from collab.web.store import current_store
+from collab.web.store import current_config, current_store
 
 bp = Blueprint("crosscheck", __name__, url_prefix="/crosscheck")
 TABLES = ("only_a", "only_b", "mismatched")
@@ -102,7 +102,7 @@ def _page(form: CrossCheckForm, result: dict[str, Any] | None, error: str = "") 
     authz = current_user.authz
     units = current_store().read(lambda tx: access.find(
         tx, authz=authz, label="Unit", order_by="code", limit=_UNITS_SHOWN).items)
-    issue = RaiseIssueForm(formdata=None, found_on=changes.config().today())
+    issue = RaiseIssueForm(formdata=None, found_on=current_config().today())
     return render_template("crosscheck/index.html", form=form, result=result, error=error,
                            issue=issue, tables=TABLES, units=units)
 

@@ -18,7 +18,7 @@ from collab.commands.twofactor import BeginTwoFactor, ConfirmTwoFactor, TurnOffT
 from collab.web import changes
 from collab.web.forms import ActionForm, CodeForm
 from collab.web.nodes import id_key
-from collab.web.store import current_store
+from collab.web.store import current_config, current_store
 
 bp = Blueprint("twofactor", __name__, url_prefix="/account/2fa")
 # The endpoints a user who must set up two-factor sign-in may reach meanwhile.
@@ -26,7 +26,7 @@ SETUP = frozenset({"twofactor.page", "twofactor.begin", "twofactor.confirm"})
 
 
 def _roles() -> frozenset[str]:
-    return changes.config().sign_in_policy().two_factor_roles
+    return current_config().sign_in_policy().two_factor_roles
 
 
 @bp.route("")
