@@ -165,8 +165,8 @@ class Authz:
         if node.label == "Transfer":
             return node.get("department_code") == dept and _live(node)
         if node.label == "Clue":
-            return any(_live(t) for t in g.find("Transfer", where={
-                "clue_no": node.key, "department_code": dept}, limit=1000).items)
+            return any(_live(t) for t in g.nodes("Transfer", where={
+                "clue_no": node.key, "department_code": dept}))
         if node.label == "Department":
             return node.key == dept
         if node.label in ("Case", "JointCheck"):
@@ -214,13 +214,7 @@ def _live(transfer: Node) -> bool:
 
 def _transfers(g: Graph, dept: str | None) -> list[Node]:
     """A department's live transfers."""
-    out: list[Node] = []
-    while True:
-        page = g.find("Transfer", where={"department_code": dept}, order_by="no", limit=1000,
-                      offset=len(out))
-        out += page.items
-        if not page.items or len(out) >= page.total:
-            return [t for t in out if _live(t)]
+    return [t for t in g.nodes("Transfer", where={"department_code": dept}) if _live(t)]
 
 
 def get(g: Graph, *, authz: Authz, label: str, key: str, lock: bool = False) -> Node:

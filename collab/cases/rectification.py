@@ -353,9 +353,9 @@ def _closing_state(row: dict[str, Any], missing: list[str]) -> str:
 
 def signoffs(g: Graph, no: str) -> dict[str, tuple[str, date]]:
     """Who signed each role of a task's closing, and when: {role: (signer, on)}."""
-    page = g.find("Event", where={"object_label": "Rectification", "object_key": no,
-                                  "kind": "signoff"}, order_by="at", limit=100)
-    return {e.get("role"): (e.get("actor"), e.get("on")) for e in page.items}
+    events = g.nodes("Event", where={"object_label": "Rectification", "object_key": no,
+                                     "kind": "signoff"}, order_by="at")
+    return {e.get("role"): (e.get("actor"), e.get("on")) for e in events}
 
 
 def _append(existing: str | None, text: str, on: date) -> str:

@@ -16,7 +16,6 @@ from typing import Any
 
 from collab.access import regions
 from collab.access.idnumbers import IdKey
-from collab.graph import schema
 from collab.graph.codec import Node
 from collab.graph.store import Cond, Direction, Graph, Op
 from collab.ledgers import kinds as k
@@ -132,19 +131,12 @@ def export_rows(g: Graph, *, kind: Kind, scope: str | None = None,
 
     ID numbers are masked unless `unmask` (the key) is given, for the roles allowed to see them.
     """
-    node = schema.label(kind.label)
     where = {"region_code": Cond(Op.PREFIX, regions.subtree_prefix(scope))} if scope else None
     types, rows_of = _ROWS[kind.name]
-    order = None if node.key == "uid" else node.key
-    offset = 0
-    while True:
-        page = g.find(kind.label, where=where, order_by=order, limit=_PAGE, offset=offset)
-        links = _links(g, page.items, types)
-        for n in page.items:
+    for page in g.pages(kind.label, where=where, size=_PAGE):
+        links = _links(g, page, types)
+        for n in page:
             yield from rows_of(g, n, links, unmask)
-        offset += len(page.items)
-        if not page.items or offset >= page.total:
-            return
 
 
 def cells(kind: Kind, row: dict[str, Any], *, as_text: bool) -> list[Any]:
