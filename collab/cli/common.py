@@ -47,9 +47,15 @@ def run(store: Store, command: Command, *, authz: Authz | None = None) -> Any:
     A refusal is raised: the command prints it as one line and exits 1.
     """
     actor = authz or operator()
-    origin = Origin(user=actor.actor.name, role=str(actor.role),
-                    department=actor.actor.department or "", address="console")
-    return runner.run(store, actor, command, config=config(), origin=origin).result()
+    return runner.run(store, actor, command, config=config(),
+                      origin=console_origin(actor)).result()
+
+
+def console_origin(authz: Authz | None = None) -> Origin:
+    """Who acts from the console (the operator, or an admin signed in with `--as`)."""
+    actor = authz or operator()
+    return Origin(user=actor.actor.name, role=str(actor.role),
+                  department=actor.actor.department or "", address="console")
 
 
 def engine_options(fn: Callable[..., Any]) -> Callable[..., Any]:

@@ -165,7 +165,19 @@ class Store(Graph, Protocol):
         ...
 
     def init_schema(self) -> list[str]:
-        """Create the tables / constraints / indexes the schema needs; the names it created."""
+        """Create the tables / constraints / indexes the schema needs; the names it created.
+
+        A new store is stamped with `schema.VERSION`; an existing one keeps its version (a
+        store made before versions were kept is version 1) until `set_schema_version`.
+        """
+        ...
+
+    def schema_version(self) -> int | None:
+        """The version of what the store holds; None when it holds no collab schema yet."""
+        ...
+
+    def set_schema_version(self, version: int) -> None:
+        """Record that the store now holds `version` (after a migration step)."""
         ...
 
     def schema_objects(self) -> list[str]:

@@ -8,6 +8,7 @@ from datetime import date
 import pytest
 
 from collab.errors import ConflictError, MissingNodes, SchemaError, ValidationError
+from collab.graph import schema
 from collab.graph.codec import derive_uid
 from collab.graph.store import Cond, NamedQuery, Op, Store
 
@@ -472,3 +473,13 @@ def test_walk_gives_every_node_and_relationship_once(store: Store) -> None:
     rels = sorted((r.src, r.dst) for _, out in pages for r, _ in out)
     assert rels == sorted((derive_uid("Region", r["src"]), derive_uid("Region", r["dst"]))
                           for r in PART_OF)
+
+
+def test_a_new_store_holds_the_current_schema_version(store: Store) -> None:
+    assert store.schema_version() == schema.VERSION
+    store.set_schema_version(1)
+    assert store.schema_version() == 1
+    store.init_schema()  # making the schema again keeps the version the store holds
+    assert store.schema_version() == 1
+    store.set_schema_version(schema.VERSION)
+    assert store.schema_version() == schema.VERSION
