@@ -127,8 +127,8 @@ class Config:
 
     def with_options(self, **overrides: Any) -> Config:
         """This config with the non-None `overrides` (command-line options) applied."""
-        given = {k: Path(v) if k == "database" else v
-                 for k, v in overrides.items() if v is not None}
+        given: dict[str, Any] = {k: Path(v) if k == "database" else v
+                                 for k, v in overrides.items() if v is not None}
         return replace(self, **given) if given else self
 
     # --- what the services take -------------------------------------------------------------

@@ -17,7 +17,8 @@ from enum import StrEnum
 from itertools import islice
 from typing import Any
 
-from collab.access.authz import Authz, Perm, mask_id_numbers
+from collab.access.authz import Authz, Perm
+from collab.access.idnumbers import mask_id_numbers
 from collab.errors import ValidationError
 from collab.graph.codec import Node
 from collab.graph.store import Cond, Graph, Op, Page

@@ -209,7 +209,7 @@ def own_keys(g: Graph, *, authz: Authz, label: str) -> list[str]:
 
 def _live(transfer: Node) -> bool:
     """A returned (revoked) transfer is no longer the department's: it sees none of it."""
-    return transfer.get("status") != "returned"
+    return bool(transfer.get("status") != "returned")
 
 
 def _transfers(g: Graph, dept: str | None) -> list[Node]:
@@ -238,17 +238,18 @@ def _scoped(g: Graph, authz: Authz, label: str,
     if authz.actor.region is not None:
         mine = regions.subtree_prefix(authz.actor.region)
         asked = scoped.get(prop)
+        narrowed: str | None = mine
         if isinstance(asked, Cond) and asked.op == Op.PREFIX:
             if str(asked.value).startswith(mine):
-                mine = asked.value
+                narrowed = str(asked.value)
             elif not mine.startswith(str(asked.value)):
                 return None
         elif asked is not None and not regions.within(str(asked), authz.actor.region):
             return None
         elif asked is not None:
-            mine = None
-        if mine is not None:
-            scoped[prop] = Cond(Op.PREFIX, mine)
+            narrowed = None
+        if narrowed is not None:
+            scoped[prop] = Cond(Op.PREFIX, narrowed)
     if authz.role == Role.LIAISON:
         if "no" in scoped:
             raise ValidationError(N_("filtering a liaison's list by number is not supported"))

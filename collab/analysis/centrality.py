@@ -345,9 +345,11 @@ class Table:
                 out.writerows(cells)
         elif path.suffix.lower() == ".xlsx":
             from openpyxl import Workbook
+            from openpyxl.worksheet.worksheet import Worksheet
 
             book = Workbook()
             sheet = book.active
+            assert isinstance(sheet, Worksheet)  # a new workbook's one sheet
             sheet.title = self.title[:31]
             sheet.append(list(self.columns))
             for row in cells:

@@ -10,6 +10,7 @@ rows come back with masked numbers.
 
 from __future__ import annotations
 
+import builtins
 import hashlib
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
@@ -58,13 +59,13 @@ class Finding:
 
     code: str
     reason: str
-    list: str
+    list: str  # the field's name shadows the builtin within this class
     row: int
     name: str
     id_number: str | None
     birth_date: str | None
     other_row: int | None = None
-    fields: list[dict[str, Any]] = field(default_factory=list)
+    fields: builtins.list[dict[str, Any]] = field(default_factory=builtins.list)
 
 
 @dataclass
@@ -140,7 +141,7 @@ def _columns(rows: Sequence[tuple[int, Sequence[Any]]],
     """The header row (within the first rows, below any title) and each known column's index."""
     for at, (_, row) in enumerate(rows[:_HEADER_SCAN]):
         cells = [normalise_text(c).lower() for c in row]
-        found = {}
+        found: dict[str, int] = {}
         for canonical, names in HEADERS.items():
             for i, cell in enumerate(cells):
                 if cell in names:
@@ -223,7 +224,8 @@ def _match(a: list[Entry], b: list[Entry], keyfn: Any, how: str,
                                        labels[1], show))
         else:
             index[k] = p
-    left_a, seen = [], {}
+    left_a: list[Entry] = []
+    seen: dict[Any, int] = {}
     for p in a:
         k = keyfn(p)
         if k is not None and k in seen:

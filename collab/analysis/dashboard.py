@@ -3,6 +3,7 @@ state, and the article's summary, read in one snapshot through the scoped servic
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
@@ -63,8 +64,9 @@ def _summary(g: Graph, authz: Authz, region: str | None, year: int | None,
     """
     if not authz.can(Perm.EXPLORE):
         return None
-    period = {"start": date(year, 1, 1), "end": date(year, 12, 31)} if year else {}
-    scope = figures.Scope(region=region or authz.actor.region, as_of=as_of, **period)
+    scope = figures.Scope(region=region or authz.actor.region, as_of=as_of)
+    if year:
+        scope = replace(scope, start=date(year, 1, 1), end=date(year, 12, 31))
     return figures.summary(g, scope=scope)
 
 

@@ -62,10 +62,11 @@ def create(g: Graph, *, actor: Actor, no: str, title: str, start: date, end: dat
     target = g.get("Unit", unit) if unit else None
     if unit and target is None:
         raise NotFound(N_("no unit %(code)r"), code=unit)
-    tasks = [g.get("Rectification", r) for r in rectifications]
-    missing = [r for r, t in zip(rectifications, tasks, strict=True) if t is None]
+    found = [g.get("Rectification", r) for r in rectifications]
+    missing = [r for r, t in zip(rectifications, found, strict=True) if t is None]
     if missing:
         raise NotFound(N_("no rectification %(nos)s"), nos=", ".join(missing))
+    tasks = [t for t in found if t is not None]
     region = target.get("region_code") if target else tasks[0].get("region_code")
     g.upsert_nodes("JointCheck", [{"no": no, "title": title, "start": start, "end": end,
                                    "status": LIFECYCLE.initial, "status_on": on, "version": 0,

@@ -11,7 +11,8 @@ from __future__ import annotations
 from typing import Any
 
 from collab.access import authz as access
-from collab.access.authz import Authz, Role, mask_id_numbers
+from collab.access.authz import Authz, Role
+from collab.access.idnumbers import mask_id_numbers
 from collab.errors import N_, NotFound, ValidationError
 from collab.graph.codec import Node
 from collab.graph.store import Direction, Graph

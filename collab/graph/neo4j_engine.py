@@ -384,7 +384,7 @@ _STAMP_NEW = "MERGE (m:CollabSchema {name: 'collab'}) ON CREATE SET m.version = 
 _STAMP = "MERGE (m:CollabSchema {name: 'collab'}) SET m.version = $version"
 
 
-def schema_statements() -> list[str]:
+def schema_statements() -> list[Fragment]:
     """Constraints on every key (and on uid for all nodes) and indexes for the lookups."""
     out = [compose("CREATE CONSTRAINT <<name>> IF NOT EXISTS FOR (n:Node) "
                    "REQUIRE n.uid IS UNIQUE", name=index_name("uq", "Node", "uid"))]

@@ -470,7 +470,7 @@ class SqliteStore(StoreOps):
         self._local = threading.local()
 
 
-def _index_ddl() -> list[str]:
+def _index_ddl() -> list[Fragment]:
     """One partial expression index per label and indexed property, and each label's
     covering indexes (`NodeType.covering`)."""
     out = []

@@ -22,6 +22,11 @@ from collab.graph.codec import Node, NodeRow, Rel, RelRow
 from collab.graph.schema import NodeType, RelType, T
 from collab.graph.types import Cond, Direction, Filter, NamedQuery, Op, Page, Path, Subgraph
 
+# The port: its protocols, the engines' shared half, and the values it speaks (types.py).
+__all__ = ["MAX_DEPTH", "MAX_PAGE", "Cond", "Direction", "Filter", "Graph", "GraphOps",
+           "NamedQuery", "Op", "Page", "Path", "R", "Store", "StoreOps", "Subgraph",
+           "TransactionGuard"]
+
 R = TypeVar("R")
 
 MAX_DEPTH = 3

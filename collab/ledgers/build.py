@@ -138,8 +138,9 @@ def person(ctx: Context, row: Row, prefix: str, fallback: str | None,
         ctx.problem(row, f"{prefix}_uid" if prefix else "uid", "人员编号与身份证号不符",
                     "the person number does not match the ID number")
         return None
-    ctx.plan.node("Person", props["uid"], props)
-    return props["uid"]
+    person_uid: str = props["uid"]
+    ctx.plan.node("Person", person_uid, props)
+    return person_uid
 
 
 def _units(ctx: Context, row: Row) -> None:

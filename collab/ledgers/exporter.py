@@ -37,7 +37,8 @@ def _id_number(person: Node, key: IdKey | None) -> str | None:
     """The masked number, or the plain one when exporting with the key (for unmask roles)."""
     if key is not None and person.get("id_enc"):
         return key.decrypt(person.get("id_enc"))
-    return person.get("id_masked")
+    masked: str | None = person.get("id_masked")
+    return masked
 
 
 def _person(links: Links, uid: str, type_: str, key: IdKey | None) -> dict[str, Any]:

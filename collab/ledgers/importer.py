@@ -216,9 +216,9 @@ def _keep_lifecycle_status(report: Report, plan: Plan,
             old = existing[label].get(node_key)
             if old is None or old.get("status_on") is None or "status" not in props:
                 continue
-            given = props.pop("status")
-            if given != old.get("status"):
-                report.kept_status.append((label, node_key, given, old.get("status")))
+            given, current = str(props.pop("status")), str(old.get("status"))
+            if given != current:
+                report.kept_status.append((label, node_key, given, current))
 
 
 def _count_changes(report: Report, name: str, planned: dict[str, dict[str, Any]],

@@ -81,4 +81,5 @@ def update(code: str) -> Any:
         auditing.name_event("department.update", Kind.CHANGE)
         auditing.about("Department", code)
         _refused(form)
-    return redirect(url_for("departments.listing", **request.args))
+    shown: dict[str, Any] = request.args.to_dict()  # back to the page the form was on
+    return redirect(url_for("departments.listing", **shown))

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 import segno
-from flask import Blueprint, redirect, render_template, url_for
+from flask import Blueprint, abort, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -33,6 +33,8 @@ def _roles() -> frozenset[str]:
 def page() -> Any:
     name = current_user.name
     user = current_store().read(lambda tx: tx.get("User", name))
+    if user is None:  # signed out everywhere meanwhile
+        abort(404)
     qr = secret = None
     if not twofactor.enrolled(user) and user.get("totp_pending_enc"):
         totp = twofactor.authenticator(user, id_key(), pending=True)
