@@ -42,7 +42,8 @@ def operator() -> Authz:
 
 
 def run(store: Store, command: Command, *, authz: Authz | None = None) -> Any:
-    """Run a change as the operator (or `authz`, an admin signed in with `--as`); its answer.
+    """Run a change as the operator (or `authz`: an admin signed in with `--as`, or the
+    operator narrowed to one region); its answer.
 
     A refusal is raised: the command prints it as one line and exits 1.
     """
@@ -52,7 +53,8 @@ def run(store: Store, command: Command, *, authz: Authz | None = None) -> Any:
 
 
 def console_origin(authz: Authz | None = None) -> Origin:
-    """Who acts from the console (the operator, or an admin signed in with `--as`)."""
+    """Who acts from the console, as the audit trail records it (the operator, or an admin
+    signed in with `--as`)."""
     actor = authz or operator()
     return Origin(user=actor.actor.name, role=str(actor.role),
                   department=actor.actor.department or "", address="console")
