@@ -74,10 +74,17 @@ def test_environment_chooses_the_database(tmp_path: Path) -> None:
 
 def test_seed_and_query_commands(tmp_path: Path) -> None:
     db = str(tmp_path / "c.sqlite3")
-    runner = CliRunner()
+    runner = CliRunner(env={"COLLAB_USER": "运维.赵"})
     assert runner.invoke(main, ["init", "--database", db]).exit_code == 0
     loaded = runner.invoke(main, ["seed", "yunnan", "--database", db])
     assert loaded.exit_code == 0 and "loaded the Yunnan seed scenario: Region" in loaded.output
+    store = SqliteStore(db)
+    try:  # the seed is a change like any other: the operator's, on the record
+        record = store.find("AuditRecord", where={"event": "maintenance.load_scenario"}).items
+        assert [(r.get("user"), r.get("role"), r.get("address"), r.get("outcome"))
+                for r in record] == [("运维.赵", "operator", "console", "ok")]
+    finally:
+        store.close()
     found = runner.invoke(main, ["find", "Region", "--where", "level=county", "--where",
                                  "name=富宁县", "--database", db])
     assert found.exit_code == 0 and "富宁县" in found.output and '"total": 1' in found.output

@@ -32,7 +32,7 @@ def _roles() -> frozenset[str]:
 @bp.route("")
 def page() -> Any:
     name = current_user.name
-    user = current_store().read(lambda tx: tx.get("User", name))
+    user = current_store().read(lambda tx: twofactor.account(tx, name=name))
     if user is None:  # signed out everywhere meanwhile
         abort(404)
     qr = secret = None
