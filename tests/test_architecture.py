@@ -132,3 +132,50 @@ def test_the_graph_checks_see_what_they_look_for(tmp_path: Path) -> None:
     assert _graph_modules(view) == {"collab.graph.queries", "collab.graph.store",
                                     "collab.graph.sqlite_engine"}
     assert {n for m, n in imported_names(view) if n in FILTERS} == {"Cond"}
+
+
+# The port's reads: a view or a command-line command asks a service, which reads through these.
+PORT_READS = frozenset({"get", "get_uid", "lock", "scan", "find", "count", "pages", "nodes",
+                        "walk", "expand", "shortest_paths", "run"})
+# Where the edge reads the port itself, and why: the operator's raw store tools (`collab get`,
+# `find`, `expand` show nodes as stored) and the liveness probe (one count, no service).
+RAW_READERS = {"cli/graph.py", "web/health.py"}
+
+
+def port_reads(tree: ast.AST) -> list[tuple[int, str]]:
+    """(line, method) of each port read made in place: `lambda tx: tx.find(...)` handed to a
+    transaction, or a read called on a store (`store.get(...)`, `current_store().find(...)`)."""
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Lambda) and node.args.args:
+            param = node.args.args[0].arg
+            found += [(c.lineno, c.func.attr) for c in ast.walk(node.body)
+                      if isinstance(c, ast.Call) and isinstance(c.func, ast.Attribute)
+                      and isinstance(c.func.value, ast.Name) and c.func.value.id == param
+                      and c.func.attr in PORT_READS]
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) \
+                and node.func.attr in PORT_READS:
+            owner = node.func.value
+            if (isinstance(owner, ast.Name) and owner.id == "store") or (
+                    isinstance(owner, ast.Call) and isinstance(owner.func, ast.Name)
+                    and owner.func.id == "current_store"):
+                found.append((node.lineno, node.func.attr))
+    return sorted(found)
+
+
+@pytest.mark.parametrize("edge", ["web", "cli"])
+def test_web_and_cli_read_through_services(edge: str) -> None:
+    offenders = {rel: lines for p in modules(edge)
+                 if (rel := str(p.relative_to(PACKAGE))) not in RAW_READERS
+                 and (lines := port_reads(ast.parse(p.read_text(encoding="utf-8"))))}
+    assert offenders == {}
+
+
+def test_the_read_check_sees_what_it_looks_for() -> None:
+    bad = ('a = current_store().read(lambda tx: tx.get("User", name))\n'
+           'b = store.find("Clue", where={"no": x})\n'
+           'c = current_store().expand([uid])\n')
+    assert port_reads(ast.parse(bad)) == [(1, "get"), (2, "find"), (3, "expand")]
+    good = ('a = current_store().read(lambda tx: users.listing(tx, authz=z))\n'
+            'b = request.args.get("q")\nc = store.read(lambda tx: clues.get(tx, no=n))\n')
+    assert port_reads(ast.parse(good)) == []
