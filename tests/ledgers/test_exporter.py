@@ -61,13 +61,14 @@ def filled(graph: Store, tmp_path: Path) -> Store:
 
 def emptied(store: Store, tmp_path: Path) -> Store:
     """An empty store of the same engine: a new SQLite file, or the Neo4j test database wiped
-    (all but its test marker, as tests/conftest.py does)."""
+    (all but its test marker and the schema's version, as tests/conftest.py does)."""
     if store.backend == "sqlite":
         fresh = SqliteStore(tmp_path / "target.sqlite3")
         fresh.init_schema()
         return fresh
     with store.driver.session() as s:
-        s.run("MATCH (n) WHERE NOT n:CollabTestDatabase DETACH DELETE n").consume()
+        s.run("MATCH (n) WHERE NOT n:CollabTestDatabase AND NOT n:CollabSchema "
+              "DETACH DELETE n").consume()
     return store
 
 
