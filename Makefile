@@ -85,8 +85,11 @@ neo4j-start:
 neo4j-stop:
 	$(NEO4J) stop
 
+## lint: ruff over everything; mypy over collab (strict on the commands, the services and the
+## store port: pyproject.toml's [tool.mypy])
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check collab tests bench seeds
+	$(BIN)/mypy
 
 clean:
 	rm -rf $(VENV) var .pytest_cache

@@ -420,7 +420,7 @@ def _visible_paths(g: Graph, authz: Authz, a: Node, b: Node, max_hops: int, limi
     out = []
     for walk in walks[:limit]:
         uids = [u for _, u in walk]
-        out.append(Route([nodes[u] for u in uids], [r for r, _ in walk[1:]]))
+        out.append(Route([nodes[u] for u in uids], [r for r, _ in walk[1:] if r is not None]))
     return out
 
 

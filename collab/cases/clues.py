@@ -265,7 +265,7 @@ def _follow(g: Graph, clue: Node, transfers: Sequence[Node], *, actor: Actor, on
 
 
 def _transfers(g: Graph, clue_no: str) -> list[Node]:
-    return g.find("Transfer", where={"clue_no": clue_no}, order_by="no", limit=1000).items
+    return list(g.nodes("Transfer", where={"clue_no": clue_no}))
 
 
 def _against(g: Graph, clue_no: str) -> list[str]:

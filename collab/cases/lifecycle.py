@@ -130,6 +130,5 @@ def record_event(g: Graph, *, label: str, key: str, actor: Actor, on: date, reas
 
 def history(g: Graph, label: str, key: str) -> list[Node]:
     """The object's events, oldest first (by business date, then by recording time)."""
-    page = g.find("Event", where={"object_label": label, "object_key": key}, order_by="at",
-                  limit=1000)
-    return sorted(page.items, key=lambda e: (e.get("on"), e.get("at")))
+    events = g.nodes("Event", where={"object_label": label, "object_key": key})
+    return sorted(events, key=lambda e: (e.get("on"), e.get("at")))

@@ -358,6 +358,7 @@ EVENTS = _table({
     "maintenance.fill_clue_facts": ("补全线索办理摘要", "Clue facts filled in"),
     "maintenance.fill_pinyin": ("补全拼音检索", "Pinyin filled in"),
     "maintenance.load_regions": ("载入行政区划", "Regions loaded"),
+    "maintenance.load_scenario": ("载入示例数据", "Scenario loaded"),
     "exports.index": ("查看导出", "Exports viewed"),
     "exports.download": ("导出台账", "Ledger exported"),
     "explorer.page": ("打开关系图谱", "Explorer opened"),

@@ -28,7 +28,7 @@ from collab.graph import names
 from collab.web import auditing, changes
 from collab.web.downloads import attachment, file_name
 from collab.web.forms import ActionForm
-from collab.web.store import current_store
+from collab.web.store import current_config, current_store
 
 bp = Blueprint("letters", __name__, url_prefix="/letters")
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -43,7 +43,7 @@ def _reader() -> Authz:
 
 @bp.route("/")
 def index() -> Any:
-    authz, config = _reader(), changes.config()
+    authz, config = _reader(), current_config()
     today, policy = config.today(), config.rectification_policy()
     due = current_store().read(lambda tx: letters.due(
         tx, as_of=today, region=authz.actor.region, policy=config.letter_policy(),
@@ -72,7 +72,7 @@ def issue() -> Any:
 @bp.route("/<path:no>.docx")
 def document(no: str) -> Any:
     """The letter as a Word document, rendered from what was recorded."""
-    authz, config = _reader(), changes.config()
+    authz, config = _reader(), current_config()
     today, policy, rect_policy = config.today(), config.letter_policy(), \
         config.rectification_policy()
     auditing.about("Letter", no)

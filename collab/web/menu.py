@@ -44,7 +44,7 @@ class Item:
     id: str = ""
 
     def url(self) -> str:
-        return url_for(self.endpoint, **self.args)
+        return url_for(self.endpoint, **dict[str, Any](self.args))
 
 
 @dataclass(frozen=True)
