@@ -97,7 +97,7 @@ def products(points: dict[str, list[Any]]) -> dict[str, Callable[[Graph, int], A
 
     def served_dashboard(g: Graph, i: int) -> Any:
         return dashboard.overview(g, authz=EVERYWHERE, region=None, year=2023,
-                                  today=SCOPE.as_of)
+                                  as_of=SCOPE.as_of)
 
     return {
         "trace": lambda g, i: trace.trace(g, clue_no=points["clue"][i]),

@@ -12,6 +12,7 @@ one (they are few), and it has no summary or regions.
 from __future__ import annotations
 
 from collections.abc import Hashable
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
@@ -26,6 +27,8 @@ from collab.graph.queries.summary import SUMMARY_READS
 from collab.graph.store import Cond, Graph, Op
 
 FIGURES = dq.FIGURES
+# The years a dashboard may be asked about (the page and the API check the same bounds).
+YEARS = (1990, 2100)
 CLUE_STATES = ("registered", "transferred", "accepted", "inquiry", "verification", "on_hold",
                "closed", "case_filed")
 # The level below a region's, by the length of its subtree prefix, and the digits naming one.
@@ -33,8 +36,9 @@ _BELOW = {2: ("prefecture", 4), 4: ("county", 6), 6: ("township", 9), 9: ("villa
 
 
 def overview(g: Graph, *, authz: Authz, region: str | None, year: int | None,
-             today: date | None = None) -> dict[str, Any]:
-    """Everything the dashboard shows, read in one snapshot."""
+             as_of: date) -> dict[str, Any]:
+    """Everything the dashboard shows as of a date, read in one snapshot; clue states by code
+    (pages name them)."""
     authz.require(Perm.DASHBOARD)
     if authz.role == Role.LIAISON or region is not None and "Region" not in authz.labels():
         if region is not None:
@@ -61,15 +65,16 @@ def overview(g: Graph, *, authz: Authz, region: str | None, year: int | None,
         parts[("exists",)] = (("Region",), (region,))
     scope = None
     if authz.can(Perm.EXPLORE):
-        period = {"start": date(year, 1, 1), "end": date(year, 12, 31)} if year else {}
-        scope = figures.Scope(region=region or authz.actor.region, as_of=today or date.today(),
-                              **period)
+        scope = figures.Scope(region=region or authz.actor.region, as_of=as_of)
+        if year:
+            scope = replace(scope, start=date(year, 1, 1), end=date(year, 12, 31))
     reads: dict[Hashable, tuple[str, ...]] = {
         ("dashboard", part, depends): wanted for part, (wanted, depends) in parts.items()}
     if scope is not None:
         reads[figures.summary_key(scope)] = SUMMARY_READS
     found = kept(g, reads, lambda missing: _compute(g, missing, params, scope))
-    got = {key[1]: value for key, value in found.items() if key[0] == "dashboard"}
+    got = {key[1]: value for key, value in found.items()
+           if isinstance(key, tuple) and key[0] == "dashboard"}
     if region is not None and not got[("exists",)]:
         raise NotFound("not found")
     by_label = {label: got[("figure", label)] for label, _ in FIGURES

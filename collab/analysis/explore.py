@@ -43,21 +43,21 @@ def caption(node: Node) -> str:
     return str(node.get("name") or node.get("title") or node.key)
 
 
-def facts(node: Node) -> list[list[str]]:
-    """The node's key facts as plain (name, value) text pairs: secrets dropped, IDs masked."""
+def facts(node: Node) -> list[list[Any]]:
+    """The node's key facts as (property, value) pairs: secrets dropped, IDs masked (pages
+    name the properties and values in the reader's language)."""
     props = visible_props(node)
-    shown = [["label", node.label]]
-    shown += [[k, _text(v)] for k, v in props.items()
-              if k not in _HIDDEN_FACTS and v not in (None, "", [])]
-    return shown
+    return [[k, _text(v)] for k, v in props.items()
+            if k not in _HIDDEN_FACTS and v not in (None, "", [])]
 
 
-def _text(value: Any) -> str:
+def _text(value: Any) -> Any:
+    """A fact's value as JSON: dates as ISO text, lists joined, numbers and yes/no kept."""
     if isinstance(value, list | tuple):
         return "、".join(str(v) for v in value)
     if isinstance(value, date):
         return value.isoformat()
-    return str(value)
+    return value if isinstance(value, bool | int | float) else str(value)
 
 
 def node_json(node: Node) -> dict[str, Any]:
@@ -268,9 +268,9 @@ def reach(g: Graph, *, authz: Authz, uids: Sequence[str], depth: int = 1,
         # cap leaves out instead of reading it. Only the starts need checking.
         sub = g.expand(sorted(starts), depth=depth, labels=follow,
                        types=list(types) if types else None, limit=limit)
-        found = {n.uid: n for n in sub.nodes[:len(starts)]}
+        at_start = {n.uid: n for n in sub.nodes[:len(starts)]}
         for uid in starts:
-            if uid not in found or not authz.sees(g, found[uid]):
+            if uid not in at_start or not authz.sees(g, at_start[uid]):
                 raise NotFound(N_("no node %(uid)r"), uid=uid)
         return View(sub.nodes, sub.rels, {}, dict(sub.omitted), False, limit)
     held: dict[str, Node] = {}
@@ -400,11 +400,13 @@ def paths(g: Graph, *, authz: Authz, a: str, b: str, max_hops: int = 6, limit: i
             if node is None or not authz.sees(g, node):
                 raise NotFound(N_("no node %(uid)r"), uid=uid)
         return [Route(p.nodes, p.rels) for p in found]
-    start, end = (g.get_uid(uid) for uid in (a, b))
-    for uid, node in ((a, start), (b, end)):
+    held: dict[str, Node] = {}
+    for uid in (a, b):
+        node = g.get_uid(uid)
         if node is None or not authz.sees(g, node):
             raise NotFound(N_("no node %(uid)r"), uid=uid)
-    return _visible_paths(g, authz, start, end, max_hops, limit, follow, types)
+        held[uid] = node
+    return _visible_paths(g, authz, held[a], held[b], max_hops, limit, follow, types)
 
 
 def _visible_paths(g: Graph, authz: Authz, a: Node, b: Node, max_hops: int, limit: int,
@@ -439,7 +441,7 @@ def _visible_paths(g: Graph, authz: Authz, a: Node, b: Node, max_hops: int, limi
     out = []
     for walk in walks[:limit]:
         uids = [u for _, u in walk]
-        out.append(Route([nodes[u] for u in uids], [r for r, _ in walk[1:]]))
+        out.append(Route([nodes[u] for u in uids], [r for r, _ in walk[1:] if r is not None]))
     return out
 
 

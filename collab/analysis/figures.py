@@ -157,7 +157,8 @@ def _group_name(by: str, row: dict[str, Any]) -> str | None:
         return "无"
     if by == "all":
         return "全部"
-    return row["name"] if row["named"] else row["grp"]
+    name: str | None = row["name"] if row["named"] else row["grp"]
+    return name
 
 
 def contribution(g: Graph, *, scope: Scope) -> list[dict[str, Any]]:

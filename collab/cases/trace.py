@@ -3,13 +3,16 @@
 Forward: round → group → unit → issue → the clue and the people it names → each transfer with
 its steps (dates, actors, reasons) → the case, its outcome and funds recovered. Reverse: from a
 person or a unit, every clue and case that touches it. Both are one read of the store
-(`Graph.walk`: a statement per engine), a few levels from one node, never a scan.
+(`Graph.follow`: a statement per engine), a few levels from one node, never a scan.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from collab.access import authz as access
+from collab.access.authz import Authz, Role
+from collab.access.idnumbers import mask_id_numbers
 from collab.errors import N_, NotFound, ValidationError
 from collab.graph.codec import Node
 from collab.graph.store import Graph, Level, Subgraph
@@ -43,7 +46,7 @@ Links = dict[str, dict[str, list[Node]]]
 
 
 def _links(sub: Subgraph) -> Links:
-    """For each node of a walk: its neighbours along each type (outgoing) and its lifecycle
+    """For each node of a follow: its neighbours along each type (outgoing) and its lifecycle
     events (`EVENT_OF`, incoming), each list in uid order."""
     found = {n.uid: n for n in sub.nodes}
     out: Links = {uid: {} for uid in found}
@@ -65,7 +68,7 @@ def _person(node: Node) -> dict[str, Any]:
 
 def trace(g: Graph, *, clue_no: str) -> dict[str, Any]:
     """The chain of one clue, from the round that found it to the case it became (one read)."""
-    sub = g.walk("Clue", clue_no, CHAIN)
+    sub = g.follow("Clue", clue_no, CHAIN)
     if sub is None:
         raise NotFound(N_("no clue %(no)r"), no=clue_no)
     clue, links = sub.nodes[0], _links(sub)
@@ -90,16 +93,41 @@ def trace(g: Graph, *, clue_no: str) -> dict[str, Any]:
                    "steps": _steps(of(k, _EVENTS))} for k in of(clue, "BECAME")]}
 
 
+def visible(g: Graph, *, authz: Authz, clue_no: str) -> dict[str, Any]:
+    """The trace of a clue within the actor's reach, cut down to what it may see: a liaison
+    sees its own department's transfers and cases only; ID numbers masked throughout."""
+    access.get(g, authz=authz, label="Clue", key=clue_no)
+    chain = trace(g, clue_no=clue_no)
+    if authz.role == Role.LIAISON:
+        own_cases = set(access.own_keys(g, authz=authz, label="Case"))
+        chain["transfers"] = [t for t in chain["transfers"]
+                              if t.get("department_code") == authz.actor.department]
+        chain["cases"] = [c for c in chain["cases"] if c.get("no") in own_cases]
+    masked: dict[str, Any] = _masked(chain)
+    return masked
+
+
+def _masked(value: Any) -> Any:
+    """Every string in a nested structure with its ID numbers masked."""
+    if isinstance(value, str):
+        return mask_id_numbers(value)
+    if isinstance(value, dict):
+        return {k: _masked(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_masked(v) for v in value]
+    return value
+
+
 def touching(g: Graph, *, person: str | None = None, unit: str | None = None) -> dict[str, Any]:
     """Every clue and case that touches a person (uid) or a unit (code)."""
     if (person is None) == (unit is None):
         raise ValidationError(N_("name one person (uid) or one unit (code)"))
     if person is not None:
-        sub = g.walk("Person", person, FROM_PERSON)
+        sub = g.follow("Person", person, FROM_PERSON)
         if sub is None:
             raise NotFound(N_("no person %(uid)r"), uid=person)
     else:
-        sub = g.walk("Unit", unit or "", FROM_UNIT)
+        sub = g.follow("Unit", unit or "", FROM_UNIT)
         if sub is None:
             raise NotFound(N_("no unit %(code)r"), code=unit)
     start, links = sub.nodes[0], _links(sub)

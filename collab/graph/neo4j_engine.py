@@ -140,21 +140,21 @@ _EXPAND_HOP = """
     }
     WITH held, kept AS frontier, expanded, rels + found AS rels"""
 
-# A walk (`Graph.walk`): each level's relationships and the nodes they reach, from every node
+# A follow (`Graph.follow`): each level's relationships and the nodes they reach, from every node
 # the previous level reached.
-_WALK = """
+_FOLLOW = """
     MATCH (s:<<label>> {<<key>>: $key})
     WITH s, [s] AS l0
     <<levels>>
     RETURN [s.uid, labels(s), properties(s)] AS start, [<<nodes>>] AS nodes, [<<rels>>] AS rels"""
-_WALK_LEVEL = """
+_FOLLOW_LEVEL = """
     CALL (l<<p>>) {
       CALL (l<<p>>) {
         <<branches>>
       }
       RETURN collect(DISTINCT m) AS l<<i>>, collect(DISTINCT r) AS r<<i>>
     }"""
-_WALK_BRANCH = """
+_FOLLOW_BRANCH = """
         UNWIND l<<p>> AS n
         MATCH <<pattern>>
         RETURN r, m"""
@@ -237,15 +237,15 @@ def _expand_query(depth: int, pattern: Fragment, cond: Fragment) -> Fragment:
 
 
 @cache
-def _walk_query(label: str, levels: tuple[Level, ...]) -> Fragment:
+def _follow_query(label: str, levels: tuple[Level, ...]) -> Fragment:
     parts = []
     for i, level in enumerate(levels, start=1):
-        branches = [compose(_WALK_BRANCH, p=i - 1, pattern=compose(
+        branches = [compose(_FOLLOW_BRANCH, p=i - 1, pattern=compose(
             _PATTERNS[direction], types=compose(":<<t>>", t=_alternatives(types))))
             for types, direction in ((level.out, Direction.OUT), (level.into, Direction.IN))
             if types]
         if branches:
-            parts.append(compose(_WALK_LEVEL, p=i - 1, i=i,
+            parts.append(compose(_FOLLOW_LEVEL, p=i - 1, i=i,
                                  branches=join("\n        UNION", branches)))
         else:
             parts.append(compose("\n    WITH *, [] AS l<<i>>, [] AS r<<i>>", i=i))
@@ -254,7 +254,7 @@ def _walk_query(label: str, levels: tuple[Level, ...]) -> Fragment:
                         for i in levels_])
     rels = join(", ", [compose("[x IN r<<i>> | [type(x), startNode(x).uid, endNode(x).uid, "
                                "properties(x)]]", i=i) for i in levels_])
-    return compose(_WALK, label=label, key=schema.label(label).key, levels=join("", parts),
+    return compose(_FOLLOW, label=label, key=schema.label(label).key, levels=join("", parts),
                    nodes=nodes, rels=rels)
 
 
@@ -403,8 +403,8 @@ class Neo4jGraph(GraphOps):
         return Subgraph([by_uid[uid] for uid in row["held"]],
                         [_rel(rels[k]) for k in sorted(rels)], bool(omitted), omitted)
 
-    def _walk(self, node: NodeType, key: str, levels: list[Level]) -> Subgraph | None:
-        rows = self._run(_walk_query(node.label, tuple(levels)), key=key)
+    def _follow(self, node: NodeType, key: str, levels: list[Level]) -> Subgraph | None:
+        rows = self._run(_follow_query(node.label, tuple(levels)), key=key)
         if not rows:
             return None
         start = _node(rows[0]["start"])
@@ -537,7 +537,19 @@ class Neo4jStore(StoreOps):
         for statement in schema_statements():
             self._autocommit(statement)
         self._autocommit("CALL db.awaitIndexes(300)")
+        # The version lives on a node outside the schema's labels (no :Node), so no scan,
+        # count or backup sees it; a store that had the schema before versions is version 1.
+        self._autocommit(_STAMP_NEW, version=1 if before else schema.VERSION)
         return sorted(set(self.schema_objects()) - before)
+
+    def schema_version(self) -> int | None:
+        found = self._autocommit(_VERSION)
+        if found:
+            return int(found[0]["version"])
+        return 1 if self.schema_objects() else None
+
+    def set_schema_version(self, version: int) -> None:
+        self._autocommit(_STAMP, version=int(version))
 
     def schema_objects(self) -> list[str]:
         names = [r["name"] for r in self._autocommit("SHOW CONSTRAINTS YIELD name")]
@@ -567,12 +579,17 @@ class Neo4jStore(StoreOps):
         self.driver.close()
 
 
-def schema_statements() -> list[str]:
+_VERSION = "MATCH (m:CollabSchema {name: 'collab'}) RETURN m.version AS version"
+_STAMP_NEW = "MERGE (m:CollabSchema {name: 'collab'}) ON CREATE SET m.version = $version"
+_STAMP = "MERGE (m:CollabSchema {name: 'collab'}) SET m.version = $version"
+
+
+def schema_statements() -> list[Fragment]:
     """Constraints on every key (and on uid for all nodes) and indexes for the lookups."""
     out = [compose("CREATE CONSTRAINT <<name>> IF NOT EXISTS FOR (n:Node) "
                    "REQUIRE n.uid IS UNIQUE", name=index_name("uq", "Node", "uid")),
-           "CREATE CONSTRAINT write_version IF NOT EXISTS FOR (v:WriteVersion) "
-           "REQUIRE v.name IS UNIQUE"]
+           compose("CREATE CONSTRAINT write_version IF NOT EXISTS FOR (v:WriteVersion) "
+                   "REQUIRE v.name IS UNIQUE")]
     for node in schema.NODES.values():
         out.append(compose("CREATE CONSTRAINT <<name>> IF NOT EXISTS FOR (n:<<label>>) "
                            "REQUIRE n.<<key>> IS UNIQUE",

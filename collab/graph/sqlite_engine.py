@@ -37,7 +37,6 @@ from collab.graph.store import (
     TransactionGuard,
 )
 
-SCHEMA_VERSION = "1"
 _CHUNK = 500
 _BUSY_TIMEOUT_MS = 10_000
 
@@ -138,34 +137,36 @@ _BUMP = """INSERT INTO versions (name, n)
     ON CONFLICT (name) DO UPDATE SET n = n + 1"""
 _VERSIONS = "SELECT name, n FROM versions WHERE name IN (SELECT value FROM json_each(?))"
 
-# A walk (`Graph.walk`): level i follows its out and into types from every node level i-1
-# reached (`_WALK_LEVEL`, one per level); one row per (level, node, relationship that reached it).
-_WALK = """
+# A follow (`Graph.follow`): level i follows its out and into types from every node level i-1
+# reached (`_FOLLOW_LEVEL`, one per level); one row per (level, node, relationship that reached it).
+_FOLLOW = """
     WITH l0(rid, nid) AS (SELECT NULL, id FROM nodes WHERE label = '<<label>>' AND key = :key)
     <<levels>>
     <<rows>>"""
-_WALK_LEVEL = """,
+_FOLLOW_LEVEL = """,
     f<<i>>(id) AS (SELECT DISTINCT nid FROM l<<p>>),
     l<<i>>(rid, nid) AS (<<branches>>)"""
-_WALK_OUT = "SELECT r.id, r.dst FROM f<<i>> JOIN rels r ON r.src = f<<i>>.id AND r.type IN (<<t>>)"
-_WALK_INTO = "SELECT r.id, r.src FROM f<<i>> JOIN rels r ON r.dst = f<<i>>.id AND r.type IN (<<t>>)"
-_WALK_ROWS = """
+_FOLLOW_OUT = ("SELECT r.id, r.dst FROM f<<i>> "
+               "JOIN rels r ON r.src = f<<i>>.id AND r.type IN (<<t>>)")
+_FOLLOW_INTO = ("SELECT r.id, r.src FROM f<<i>> "
+                "JOIN rels r ON r.dst = f<<i>>.id AND r.type IN (<<t>>)")
+_FOLLOW_ROWS = """
     SELECT <<i>>, n.uid, n.label, n.props, r.type, s.uid, d.uid, r.props
     FROM l<<i>> x JOIN nodes n ON n.id = x.nid LEFT JOIN rels r ON r.id = x.rid
          LEFT JOIN nodes s ON s.id = r.src LEFT JOIN nodes d ON d.id = r.dst"""
 
 
 @cache
-def _walk_query(label: str, levels: tuple[Level, ...]) -> Fragment:
-    """`_WALK` for these levels, the types written in (schema names)."""
+def _follow_query(label: str, levels: tuple[Level, ...]) -> Fragment:
+    """`_FOLLOW` for these levels, the types written in (schema names)."""
     parts = []
     for i, level in enumerate(levels, start=1):
         branches = [compose(template, i=i, t=join(", ", [compose("'<<x>>'", x=x) for x in types]))
-                    for template, types in ((_WALK_OUT, level.out), (_WALK_INTO, level.into))
+                    for template, types in ((_FOLLOW_OUT, level.out), (_FOLLOW_INTO, level.into))
                     if types] or [compose("SELECT NULL, NULL WHERE 0")]
-        parts.append(compose(_WALK_LEVEL, i=i, p=i - 1, branches=join(" UNION ALL ", branches)))
-    rows = join(" UNION ALL ", [compose(_WALK_ROWS, i=i) for i in range(len(levels) + 1)])
-    return compose(_WALK, label=label, levels=join("", parts), rows=rows)
+        parts.append(compose(_FOLLOW_LEVEL, i=i, p=i - 1, branches=join(" UNION ALL ", branches)))
+    rows = join(" UNION ALL ", [compose(_FOLLOW_ROWS, i=i) for i in range(len(levels) + 1)])
+    return compose(_FOLLOW, label=label, levels=join("", parts), rows=rows)
 
 
 # The capped expansion (`Graph.expand`) in one statement, a hop per `_EXPAND_HOP`: f<i> are the
@@ -514,9 +515,9 @@ class SqliteGraph(GraphOps):
         return Subgraph([n for _, _, n in nodes], [rels[k] for k in sorted(rels)],
                         bool(omitted), dict(sorted(omitted.items())))
 
-    def _walk(self, node: NodeType, key: str, levels: list[Level]) -> Subgraph | None:
-        rows = self._conn.execute(_walk_query(node.label, tuple(levels)), {"key": key}).fetchall()
-        return _walked([(i, uid, label, props, None if rtype is None else (rtype, s, d, rprops))
+    def _follow(self, node: NodeType, key: str, levels: list[Level]) -> Subgraph | None:
+        rows = self._conn.execute(_follow_query(node.label, tuple(levels)), {"key": key}).fetchall()
+        return _followed([(i, uid, label, props, None if rtype is None else (rtype, s, d, rprops))
                         for i, uid, label, props, rtype, s, d, rprops in rows])
 
     def _versions(self, names: list[str]) -> dict[str, int]:
@@ -537,9 +538,9 @@ class SqliteGraph(GraphOps):
             self._conn.execute(_BUMP, (_to_json(names),))
 
 
-def _walked(rows: list[tuple[int, str, str, str, tuple[str, str, str, str] | None]],
+def _followed(rows: list[tuple[int, str, str, str, tuple[str, str, str, str] | None]],
             ) -> Subgraph | None:
-    """A walk's rows (level, node, how it was reached) as a Subgraph: the start first, then
+    """A follow's rows (level, node, how it was reached) as a Subgraph: the start first, then
     each level's new nodes in uid order; every node decoded once."""
     nodes: dict[str, tuple[int, Node]] = {}
     rels: dict[tuple[str, str, str], Rel] = {}
@@ -653,8 +654,20 @@ class SqliteStore(StoreOps):
             for ddl in _index_ddl():
                 conn.execute(ddl)
             conn.execute("INSERT OR IGNORE INTO meta (name, value) VALUES ('schema_version', ?)",
-                         (SCHEMA_VERSION,))
+                         (str(schema.VERSION),))
         return sorted(set(self.schema_objects()) - before)
+
+    def schema_version(self) -> int | None:
+        if not self.is_initialised():
+            return None
+        row = self._conn().execute(
+            "SELECT value FROM meta WHERE name = 'schema_version'").fetchone()
+        return int(row[0]) if row else 1
+
+    def set_schema_version(self, version: int) -> None:
+        with self._tx("BEGIN IMMEDIATE") as tx:
+            tx._conn.execute("INSERT OR REPLACE INTO meta (name, value) "
+                             "VALUES ('schema_version', ?)", (str(int(version)),))
 
     def schema_objects(self) -> list[str]:
         rows = self._conn().execute(
@@ -686,7 +699,7 @@ class SqliteStore(StoreOps):
         self._local = threading.local()
 
 
-def _index_ddl() -> list[str]:
+def _index_ddl() -> list[Fragment]:
     """One partial expression index per label and indexed property, and each label's
     covering indexes (`NodeType.covering`)."""
     out = []

@@ -8,24 +8,18 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
 
 from collab.graph.codec import Node, Rel
-
-if TYPE_CHECKING:
-    from collab.graph.store import Direction, GraphOps, Path, Subgraph
-
+from collab.graph.types import Adjacency, Direction, Path, Subgraph
 
 
 def _rel_key(rel: Rel) -> tuple[str, str, str]:
     return (rel.type, rel.src, rel.dst)
 
 
-def expand(g: GraphOps, uids: list[str], *, depth: int, labels: list[str] | None,
+def expand(g: Adjacency, uids: list[str], *, depth: int, labels: list[str] | None,
            types: list[str] | None, direction: Direction, limit: int) -> Subgraph:
     """Breadth-first neighbourhood with a node cap; see `Graph.expand`."""
-    from collab.graph.store import Subgraph
-
     starts = sorted(g._get_uids(list(dict.fromkeys(uids))), key=lambda n: n.uid)[:limit]
     nodes: dict[str, Node] = {n.uid: n for n in starts}
     # One hop reads its neighbours in full in the one query it makes; deeper expansions walk
@@ -64,7 +58,7 @@ def expand(g: GraphOps, uids: list[str], *, depth: int, labels: list[str] | None
                     sorted(rels.values(), key=_rel_key), bool(omitted), omitted)
 
 
-def _past_the_cap(g: GraphOps, rows: list[tuple[Rel, Node]], nodes: dict[str, Node],
+def _past_the_cap(g: Adjacency, rows: list[tuple[Rel, Node]], nodes: dict[str, Node],
                   frontier: list[str], types: list[str] | None, labels: list[str] | None,
                   direction: Direction, limit: int, bare: bool) -> list[tuple[Rel, Node]]:
     """The rows a hop keeps when the first `rows` did not hold them all.
@@ -82,11 +76,9 @@ def _past_the_cap(g: GraphOps, rows: list[tuple[Rel, Node]], nodes: dict[str, No
     return g._adjacent(frontier, types, labels, direction, None, among=held, bare=bare)
 
 
-def shortest_paths(g: GraphOps, a: str, b: str, *, max_hops: int, labels: list[str] | None,
+def shortest_paths(g: Adjacency, a: str, b: str, *, max_hops: int, labels: list[str] | None,
                    types: list[str] | None, limit: int) -> list[Path]:
     """All shortest undirected paths from a to b, by bidirectional breadth-first search."""
-    from collab.graph.store import Direction, Path
-
     ends = {n.uid: n for n in g._get_uids([a, b])}
     if a not in ends or b not in ends:
         return []
@@ -126,15 +118,13 @@ def _replace(pair: tuple[list[str], list[str]], side: int,
     return (value, pair[1]) if side == 0 else (pair[0], value)
 
 
-def _assemble(g: GraphOps, back: Sequence[dict[str, list[tuple[Rel, str]]]], a: str,
+def _assemble(g: Adjacency, back: Sequence[dict[str, list[tuple[Rel, str]]]], a: str,
               meets: list[str], limit: int, at: int) -> list[Path]:
     """The first `limit` shortest paths in order (by the uids along them, then by their
     relationships), through the meeting nodes `meets`, which lie `at` steps from a.
 
     Paths are produced in that order, depth first over the uids, so a pair joined by thousands
     of shortest paths costs `limit` of them, never all."""
-    from collab.graph.store import Path
-
     on_paths, stack = set(), list(meets)  # a's side: the meets and what leads to them
     while stack:
         uid = stack.pop()

@@ -21,6 +21,7 @@ def register_blueprints(app: Flask) -> None:
         health,
         imports,
         letters,
+        manual,
         nodes,
         rectification,
         twofactor,
@@ -29,5 +30,5 @@ def register_blueprints(app: Flask) -> None:
 
     for area in (auth, dashboard, nodes, clues, checks, rectification, letters, imports,
                  exports, admin, auditlog, explorer, crosscheck, departments, units, twofactor,
-                 health):
+                 health, manual):
         app.register_blueprint(area.bp)

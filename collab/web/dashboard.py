@@ -1,8 +1,9 @@
 """The dashboard page: the key figures of one's jurisdiction, with charts fed from JSON.
 
 The page shows the figures as text (so they read without scripts); `data.json` feeds the
-ECharts charts. Every number comes from `collab.analysis.dashboard.overview`, which reads
-them in at most three round trips (and one while nothing they count has changed).
+ECharts charts. The figures are `collab.analysis.dashboard.overview`'s, read in at most three
+round trips (and one while nothing they count has changed); this module checks the request's
+region and year and names the clue states in the reader's language.
 """
 
 from __future__ import annotations
@@ -13,17 +14,13 @@ from flask import Blueprint, jsonify, render_template, request
 from flask_login import current_user
 
 from collab.access import regions
-from collab.access.authz import Authz, Perm
-from collab.analysis import dashboard
+from collab.access.authz import Perm
+from collab.analysis.dashboard import YEARS, overview
 from collab.errors import N_, ValidationError
-from collab.graph.store import Graph
 from collab.web.labels import state_name
-from collab.web.store import current_store
+from collab.web.store import current_config, current_store
 
 bp = Blueprint("dashboard", __name__)
-
-# The years a dashboard may be asked about (the page and the API check the same bounds).
-YEARS = (1990, 2100)
 
 
 def _params() -> tuple[str | None, int | None]:
@@ -36,18 +33,14 @@ def _params() -> tuple[str | None, int | None]:
     return region, int(year) if year else None
 
 
-def overview(g: Graph, *, authz: Authz, region: str | None, year: int | None) -> dict[str, Any]:
-    """The dashboard's figures, the clue states named in the reader's language."""
-    data = dashboard.overview(g, authz=authz, region=region, year=year)
-    for row in data["clue_status"]:
-        row["name"] = state_name(row["status"], "Clue")
-    return data
-
-
 def _overview() -> dict[str, Any]:
     region, year = _params()
-    authz = current_user.authz
-    return current_store().read(lambda tx: overview(tx, authz=authz, region=region, year=year))
+    authz, today = current_user.authz, current_config().today()
+    found = current_store().read(lambda tx: overview(tx, authz=authz, region=region, year=year,
+                                                     as_of=today))
+    found["clue_status"] = [{**s, "name": state_name(s["status"], "Clue")}
+                            for s in found["clue_status"]]
+    return found
 
 
 @bp.route("/")

@@ -30,7 +30,7 @@ KEY = IdKey.from_secret(b"dashboard-tests-secret-of-32-byte")
 ACTOR = Actor("王协调")
 TODAY = date(2024, 6, 30)
 PORT_CALLS = frozenset({"run", "versions", "find", "count", "get", "get_uid", "expand", "walk",
-                        "shortest_paths", "scan", "lock"})
+                        "follow", "shortest_paths", "scan", "lock", "pages", "nodes"})
 
 
 class Counting:
@@ -67,7 +67,7 @@ def answer(store: Store, authz: Authz, region: str | None, year: int | None,
         counting.append(Counting(g))
         try:
             return dashboard.overview(counting[0], authz=authz, region=region,  # type: ignore[arg-type]
-                                      year=year, today=TODAY)
+                                      year=year, as_of=TODAY)
         except NotFound:
             return {"not found": region}
     return store.read(read), counting[0].calls

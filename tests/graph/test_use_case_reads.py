@@ -1,6 +1,6 @@
 """The use-case reads answer as the generic traversal does, on both engines.
 
-Each engine answers a capped expansion, a walk (a clue's whole chain) and all shortest paths in
+Each engine answers a capped expansion, a follow (a clue's whole chain) and all shortest paths in
 one statement of its own; the generic, breadth-first traversal over `_adjacent`
 (`collab/graph/traversal.py`) is the oracle they must agree with, node for node and in the
 same order, on a generated village (hubs, kinship, clues with their whole chains).
@@ -114,8 +114,8 @@ def test_all_shortest_paths_in_one_statement_answer_as_the_bidirectional_search(
             g, people[0], people[0], max_hops=6, labels=None, types=None, limit=10))
 
 
-def _walk_generic(g: Graph, start: str, levels: tuple[Level, ...]) -> Subgraph:
-    """The walk as successive one-hop expansions of the generic traversal."""
+def _follow_generic(g: Graph, start: str, levels: tuple[Level, ...]) -> Subgraph:
+    """The follow as successive one-hop expansions of the generic traversal."""
     reached, frontier = {start: 0}, [start]
     rels: dict[tuple[str, str, str], Any] = {}
     for depth, level in enumerate(levels, start=1):
@@ -143,19 +143,19 @@ def test_a_clues_whole_chain_in_one_statement_answers_as_hop_by_hop(village: Sto
     clues = village.find("Clue", order_by="no", limit=40).items
     assert clues
     for clue in clues:
-        one = village.walk("Clue", clue.key, CHAIN)
+        one = village.follow("Clue", clue.key, CHAIN)
         assert one is not None and one.nodes[0].uid == clue.uid
-        _same(one, village.read(lambda g, c=clue: _walk_generic(g, c.uid, CHAIN)))
-    assert village.walk("Clue", "no-such-clue", CHAIN) is None
+        _same(one, village.read(lambda g, c=clue: _follow_generic(g, c.uid, CHAIN)))
+    assert village.follow("Clue", "no-such-clue", CHAIN) is None
 
 
-def test_a_walk_into_and_out_of_the_same_level(village: Store) -> None:
+def test_a_follow_into_and_out_of_the_same_level(village: Store) -> None:
     unit = village.find("Unit", where={"kind": "village_branch"}, limit=1).items[0]
     levels = (Level(into=("CONCERNS", "OWNED_BY")), Level(into=("FROM_ISSUE",), out=("HAS_TASK",)),
               Level(out=("BECAME", "AGAINST")))
-    one = village.walk("Unit", unit.key, levels)
+    one = village.follow("Unit", unit.key, levels)
     assert one is not None and len(one.nodes) > 3
-    _same(one, village.read(lambda g: _walk_generic(g, unit.uid, levels)))
+    _same(one, village.read(lambda g: _follow_generic(g, unit.uid, levels)))
 
 
 def test_versions_change_with_every_write_to_what_they_name(store: Store) -> None:

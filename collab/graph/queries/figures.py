@@ -219,7 +219,7 @@ def _conversion_named(by: str) -> NamedQuery:
     return NamedQuery(
         name=counts.name + ", named",
         cypher=compose("""CALL () { <<q>> }
-            OPTIONAL MATCH (x:<<label>> {code: <<code>>})
+            OPTIONAL MATCH (x:<<label>>) WHERE x.code = <<code>>
             RETURN grp, transferred, converted, settled, x.name AS name, x IS NOT NULL AS named""",
                        q=counts.cypher, label=label, code=code),
         sql=compose("""WITH conv(grp, transferred, converted, settled) AS (<<q>>)
