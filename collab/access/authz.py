@@ -9,7 +9,7 @@ nothing.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
@@ -56,6 +56,10 @@ class Perm(StrEnum):
     MANAGE_DEPARTMENTS = "manage_departments"  # create and edit collaborating departments
     MANAGE_ACCESS = "manage_access"    # roles, jurisdictions, unmasking, unlocking
     READ_AUDIT = "read_audit"          # read and export the audit trail
+    VIEW_MODELS = "view_models"        # supervision models: hits, runs, per-model figures
+    RUN_MODELS = "run_models"          # run supervision models
+    TRIAGE = "triage"                  # confirm a hit (register its clue) or dismiss it
+    MANAGE_DATASETS = "manage_datasets"  # import reference data sets and set who uses them
 
 
 _CASEWORK = {Perm.VIEW_CASES, Perm.VIEW_ORG, Perm.DASHBOARD, Perm.EXPLORE}
@@ -64,9 +68,11 @@ GRANTS: Mapping[Role, frozenset[Perm]] = {
     Role.SECURITY_ADMIN: frozenset({Perm.MANAGE_ACCESS, Perm.VIEW_ORG}),
     Role.AUDIT_ADMIN: frozenset({Perm.READ_AUDIT}),
     Role.COORDINATOR: frozenset(_CASEWORK | {Perm.REGISTER, Perm.TRANSFER, Perm.PLAN_CHECKS,
-                                             Perm.SEND_LETTERS, Perm.IMPORT, Perm.EXPORT}),
-    Role.INSPECTOR: frozenset(_CASEWORK | {Perm.REGISTER, Perm.IMPORT}),
-    Role.LEADER: frozenset(_CASEWORK | {Perm.EXPORT}),
+                                             Perm.SEND_LETTERS, Perm.IMPORT, Perm.EXPORT,
+                                             Perm.VIEW_MODELS, Perm.RUN_MODELS, Perm.TRIAGE,
+                                             Perm.MANAGE_DATASETS}),
+    Role.INSPECTOR: frozenset(_CASEWORK | {Perm.REGISTER, Perm.IMPORT, Perm.VIEW_MODELS}),
+    Role.LEADER: frozenset(_CASEWORK | {Perm.EXPORT, Perm.VIEW_MODELS}),
     Role.LIAISON: frozenset({Perm.VIEW_CASES, Perm.DASHBOARD, Perm.RECORD_DISPOSAL}),
     Role.PENDING: frozenset(),
 }
@@ -75,6 +81,10 @@ GRANTS: Mapping[Role, frozenset[Perm]] = {
 CASE_LABELS = ("Region", "Unit", "Department", "Round", "Group", "Person", "Issue",
                "Rectification", "Clue", "Transfer", "Case", "JointCheck", "Support", "Letter")
 ORG_LABELS = ("Region", "Department")
+# Data sets and the models' work: seen by the case-work roles, each data set only by the roles
+# and regions it names (and its records and the hits resting on it with it), listed on their
+# own pages rather than in the generic lists.
+MODEL_LABELS = ("DataSet", "DataRecord", "ModelRun", "ModelHit")
 # A liaison's own objects, and how the objects around them are reached from them.
 LIAISON_LISTS = ("Clue", "Transfer", "Case", "JointCheck")
 _LIAISON_LINKS: Mapping[str, tuple[str, ...]] = {
@@ -127,14 +137,16 @@ class Authz:
         if self.role == Role.LIAISON:
             return (*LIAISON_LISTS, *_LIAISON_LINKS, "Department")
         if self.can(Perm.VIEW_CASES):
-            return CASE_LABELS
+            return CASE_LABELS + MODEL_LABELS
         if self.can(Perm.VIEW_ORG):
             return ORG_LABELS
         return ()
 
     def listable(self) -> tuple[str, ...]:
         """The labels this actor may list."""
-        return LIAISON_LISTS if self.role == Role.LIAISON else self.labels()
+        if self.role == Role.LIAISON:
+            return LIAISON_LISTS
+        return tuple(x for x in self.labels() if x not in MODEL_LABELS)
 
     # --- region subtree -----------------------------------------------------------------
     def _region_prop(self, label: str) -> str:
@@ -161,14 +173,46 @@ class Authz:
             return node.key in own_keys(g, authz=self, label=node.label)
         return False
 
-    def sees_all(self) -> bool:
-        """Whether every node of `labels()` is visible (no region, not a liaison), so a
-        traversal over those labels needs no check node by node."""
-        return self.actor.region is None and self.role != Role.LIAISON
+    def sees_all(self, labels: Sequence[str]) -> bool:
+        """Whether every node of these labels is visible (no region, not a liaison, none of
+        them a data set's or a model's), so a traversal over them needs no check node by
+        node."""
+        return self.actor.region is None and self.role != Role.LIAISON \
+            and not set(labels) & set(MODEL_LABELS)
+
+    def may_use(self, dataset: Node | None) -> bool:
+        """Whether this actor may use a data set: its role is one the set names, and its
+        jurisdiction overlaps the regions the set names (or the set's own region)."""
+        if dataset is None or str(self.role) not in (dataset.get("roles") or []):
+            return False
+        if self.actor.region is None:
+            return True
+        mine = self.actor.region
+        return any(regions.within(r, mine) or regions.within(mine, r)
+                   for r in dataset.get("regions") or [dataset.get("region_code")] if r)
+
+    def _sees_model_work(self, g: Graph, node: Node) -> bool:
+        """Data sets by their own permission; records, runs and hits in the region subtree,
+        and only when every data set they rest on may be used."""
+        if node.label == "DataSet":
+            return self.may_use(node)
+        if not self.in_region(node):
+            return False
+        if node.label == "DataRecord":
+            sets = [node.get("dataset")]
+        elif self.can(Perm.VIEW_MODELS):
+            sets = node.get("datasets") or []
+        else:
+            return False
+        return all(self.may_use(g.get("DataSet", code or "")) for code in sets)
 
     def sees(self, g: Graph, node: Node) -> bool:
         """Whether this actor may see `node`."""
-        if node.label not in self.labels() or not self.in_region(node):
+        if node.label not in self.labels():
+            return False
+        if node.label in MODEL_LABELS:
+            return self._sees_model_work(g, node)
+        if not self.in_region(node):
             return False
         if self.role != Role.LIAISON:
             return True

@@ -1,0 +1,298 @@
+"""Importing a reference data set (数据集): one list read with the ledgers' machinery, kept whole.
+
+The columns of each kind are declared like the ledgers' (`collab.ledgers.kinds`): a template
+header, its English name, a parser and the synonyms people write, matched after the same
+normalisation, in a CSV (UTF-8 or GBK, detected) or an xlsx, under a title row or not. A data
+set is written all or nothing, under a code of its own that is never reused: a newer list is a
+new data set.
+
+A list from another department is taken as it is: a row whose ID number is missing, masked or
+mistyped is kept (models still match it by name and birth date) and named in the report, not
+refused; a row without a name, or with a date or amount that cannot be read, is a problem and
+nothing is written. Valid numbers become Person nodes keyed by their hash (`idnumbers`), so
+the plain number is never stored; a person already in the graph is linked, not rewritten.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+from collab.access import idnumbers, regions
+from collab.access.authz import Authz, Perm
+from collab.access.idnumbers import IdKey
+from collab.analysis import datasets
+from collab.errors import N_, ConflictError, ValidationError
+from collab.graph.store import Graph
+from collab.ledgers.build import Plan
+from collab.ledgers.headers import locate
+from collab.ledgers.kinds import GENDERS, Column, Kind
+from collab.ledgers.report import LedgerRejected, Report
+from collab.sheets import values as v
+from collab.sheets.reading import UnreadableFile, read_sheets
+
+_COMMON = (
+    Column("name", "姓名", "name", v.person_name, True,
+           ("人员姓名", "名字", "参保人姓名", "领取人姓名", "户主姓名", "死者姓名", "救助对象姓名",
+            "对象姓名")),
+    Column("id_number", "身份证号", "ID number", v.id_number,
+           aliases=("身份证号码", "公民身份号码", "公民身份证号", "身份证", "证件号码")),
+    Column("birth_date", "出生日期", "birth date", v.day,
+           aliases=("出生年月日", "出生年月", "生日")),
+    Column("gender", "性别", "gender", v.choice(GENDERS)),
+    Column("region_code", "区划代码", "region code", v.code,
+           aliases=("行政区划代码", "所属区划代码", "所属区划")),
+    Column("place", "村（社区）", "village or address", v.text,
+           aliases=("村委会", "村(社区)", "所在村", "所属村", "村组", "住址", "地址", "乡镇")),
+)
+_EXTRA: Mapping[str, tuple[Column, ...]] = {
+    "roster": (),
+    "payment": (
+        Column("benefit", "发放项目", "benefit", v.text,
+               aliases=("补贴类别", "补贴项目", "项目", "险种", "救助类别", "待遇类别")),
+        Column("amount", "发放金额", "amount", v.amount,
+               aliases=("发放金额(元)", "金额", "金额(元)", "待遇金额")),
+        Column("paid_on", "发放日期", "paid on", v.day_or_month,
+               aliases=("发放时间", "发放月份", "发放年月", "待遇年月")),
+    ),
+    "deceased": (
+        Column("died_on", "死亡日期", "died on", v.day, True, ("死亡时间", "注销日期")),
+    ),
+    "public_servant": (
+        Column("employer", "工作单位", "employer", v.text,
+               aliases=("单位", "所在单位", "单位名称")),
+        Column("position", "职务", "position", v.text, aliases=("职务职级", "岗位")),
+    ),
+    "low_income": (
+        Column("benefit", "救助类别", "assistance", v.text,
+               aliases=("保障类别", "类别", "享受类别", "低保类别", "救助类型")),
+        Column("since", "享受起始日期", "since", v.day,
+               aliases=("起始日期", "纳入时间", "批准日期")),
+        Column("amount", "保障金额", "amount", v.amount,
+               aliases=("金额", "金额(元)", "月保障金额")),
+    ),
+}
+KINDS: Mapping[str, Kind] = {
+    code: Kind(code, datasets.KINDS[code].zh, "DataRecord", _COMMON + _EXTRA[code], ())
+    for code in datasets.KINDS}
+# Record properties taken from the row as parsed.
+_RECORD_FIELDS = ("name", "birth_date", "gender", "place", "benefit", "amount", "paid_on",
+                  "died_on", "employer", "position", "since")
+_MIN_FIELDS = 2
+
+
+@dataclass
+class DataSetFile:
+    """A list read and parsed: its kind, its rows (row number, values), the report so far."""
+
+    kind: Kind
+    report: Report
+    rows: list[tuple[int, dict[str, Any]]] = field(default_factory=list)
+    sheet: str = ""
+
+
+@dataclass
+class DataSetReport:
+    """What an import did: rows, people linked and created, rows it could not link, and why."""
+
+    file: str
+    code: str
+    rows: int = 0
+    linked: int = 0
+    people_created: int = 0
+    unlinked: list[tuple[int, str, str]] = field(default_factory=list)
+    dry_run: bool = False
+
+    def lines(self, lang: str = "zh") -> list[str]:
+        """The report for people, in Chinese or English."""
+        en = lang == "en"
+        out = [f"data set {self.code}: {self.rows} rows, {self.linked} linked to people by ID "
+               f"number ({self.people_created} people new), {len(self.unlinked)} without a "
+               f"usable ID number (matched by name and birth date)" if en else
+               f"数据集 {self.code}：{self.rows}行，{self.linked}行按身份证号关联到人员（新增人员"
+               f"{self.people_created}人），{len(self.unlinked)}行无可用身份证号（按姓名和出生日期比对）"]
+        out += [f"row {row}: {en_ if en else zh}" if en else f"第{row}行：{zh}"
+                for row, zh, en_ in self.unlinked]
+        if self.dry_run:
+            out.append("dry run: nothing was written" if en else "试运行，未写入任何数据")
+        return out
+
+
+def kind(code: str) -> Kind:
+    """The columns of a data set kind, or a ValidationError listing the kinds."""
+    datasets.kind(code)
+    return KINDS[code]
+
+
+def read_dataset(path: str | Path, *, kind_code: str) -> DataSetFile:
+    """Read the first sheet with a header of the kind; parse every cell (no store needed)."""
+    spec = kind(kind_code)
+    found = DataSetFile(spec, Report(file=Path(path).name))
+    report = found.report
+    try:
+        sheets = read_sheets(path)
+    except UnreadableFile as e:
+        report.problem("", 0, "", Path(path).name, e.zh, e.en)
+        return found
+    for sheet in sheets:
+        match = locate(sheet.rows, spec.aliases())
+        if match is None or len(match.fields) < _MIN_FIELDS:
+            report.ignored_sheets.append(sheet.name)
+            continue
+        report.ignored_columns += [(sheet.name, h) for h in match.ignored]
+        missing = [c for c in spec.required if c.field not in match.fields.values()]
+        for c in missing:
+            report.problem(sheet.name, match.row, c.zh, None, "缺少必填列",
+                           "a required column is missing")
+        if not missing:
+            found.sheet = sheet.name
+            _parse(found, sheet.name, sheet.rows[match.index + 1:], match.fields,
+                   match.headers)
+        break
+    if not report.problems and not found.rows:
+        report.problem("", 0, "", None, "没有可导入的数据行（或未找到表头）",
+                       "no data rows to import (or no header found)")
+    return found
+
+
+def _parse(found: DataSetFile, sheet: str, rows: Sequence[tuple[int, Sequence[Any]]],
+           fields: Mapping[int, str], headers: Mapping[int, str]) -> None:
+    """Parse each row; an unusable ID number is kept as the reason it cannot be linked."""
+    report = found.report
+    for number, cells in rows:
+        raw = {f: cells[col] if col < len(cells) else None for col, f in fields.items()}
+        if all(v.clean(x) is None for x in raw.values()):
+            continue
+        parsed: dict[str, Any] = {}
+        ok = True
+        for col, f in fields.items():
+            column = found.kind.column(f)
+            try:
+                parsed[f] = column.parse(raw[f])
+            except v.BadValue as e:
+                if f == "id_number":
+                    parsed["id_problem"] = (e.zh, e.en)
+                    continue
+                report.problem(sheet, number, headers[col], raw[f], e.zh, e.en)
+                ok = False
+                continue
+            if parsed[f] is None and column.required:
+                report.problem(sheet, number, headers[col], None, "必填项为空",
+                               "a required cell is empty")
+                ok = False
+        if ok:
+            found.rows.append((number, parsed))
+
+
+@dataclass(frozen=True)
+class DataSetInfo:
+    """What a data set is, as its importer describes it."""
+
+    code: str
+    name: str
+    source: str
+    as_of: date
+    region_code: str
+    roles: Sequence[str] = datasets.DEFAULT_ROLES
+    regions: Sequence[str] = ()
+    source_department: str | None = None
+
+
+def import_dataset(g: Graph, *, authz: Authz, data: DataSetFile, info: DataSetInfo, key: IdKey,
+                   dry_run: bool = False) -> DataSetReport:
+    """Check and write a data set, all or nothing; raises LedgerRejected with the report."""
+    authz.require(Perm.MANAGE_DATASETS)
+    if not info.code.strip() or not info.name.strip():
+        raise ValidationError(N_("a data set needs a code and a name"))
+    if g.get("DataSet", info.code) is not None:
+        raise ConflictError(N_("data set %(code)s exists already: a newer list is a new data "
+                               "set, with a code of its own"), code=info.code)
+    roles, where = datasets.check_access(authz, region_code=info.region_code, roles=info.roles,
+                                         regions_=info.regions)
+    report = copy.deepcopy(data.report)
+    plan, out = Plan(), DataSetReport(file=report.file, code=info.code, dry_run=dry_run)
+    people = _people(g, key, data.rows)
+    for number, row in data.rows:
+        _record(plan, report, out, info, data, number, row, people)
+    if report.problems:
+        raise LedgerRejected(report)
+    plan.node("DataSet", info.code, {
+        "code": info.code, "name": info.name.strip(), "kind": data.kind.name,
+        "source": info.source.strip() or None, "source_department": info.source_department,
+        "as_of": info.as_of, "region_code": info.region_code, "roles": roles, "regions": where,
+        "rows": out.rows, "unmatched": len(out.unlinked), "file": report.file,
+        "imported_at": datetime.now(UTC), "imported_by": authz.actor.name})
+    if not dry_run:
+        plan.write(g)
+    return out
+
+
+@dataclass
+class _People:
+    """The stored fields of every valid number in the list, and the uids already in the graph."""
+
+    fields: dict[str, dict[str, str]]
+    known: set[str]
+
+
+def _people(g: Graph, key: IdKey, rows: list[tuple[int, dict[str, Any]]]) -> _People:
+    numbers = sorted({r["id_number"] for _, r in rows
+                      if r.get("id_number") and not v.is_masked(r["id_number"])})
+    fields = {n: idnumbers.person_fields(key, n) for n in numbers}
+    uids = sorted({f["uid"] for f in fields.values()})
+    known: set[str] = set()
+    for i in range(0, len(uids), 1000):
+        page = g.find("Person", where={"uid": uids[i:i + 1000]}, limit=1000)
+        known.update(n.uid for n in page.items)
+    return _People(fields, known)
+
+
+def _record(plan: Plan, report: Report, out: DataSetReport, info: DataSetInfo,
+            data: DataSetFile, number: int, row: dict[str, Any], people: _People) -> None:
+    """Add one row's record, its link to its set and, by a valid number, to its person."""
+    region = row.get("region_code") or info.region_code
+    if not regions.within(region, info.region_code):
+        header = data.kind.column("region_code").zh
+        report.problem(data.sheet, number, header, region, "不在数据集的区划范围内",
+                       "outside the data set's region")
+        return
+    no = f"{info.code}/{number}"
+    props = {f: row.get(f) for f in _RECORD_FIELDS} | {
+        "no": no, "dataset": info.code, "row": number, "region_code": region}
+    plan.rel("OF_SET", ("DataRecord", no), ("DataSet", info.code))
+    out.rows += 1
+    uid, why = _person(plan, out, row, region, people)
+    if uid is None:
+        out.unlinked.append((number, *why))
+        props["id_problem"] = why[0]
+    else:
+        plan.rel("NAMES", ("DataRecord", no), ("Person", uid))
+        out.linked += 1
+        props["id_masked"] = idnumbers.mask(row["id_number"])
+        props["birth_date"] = props["birth_date"] or idnumbers.birth_date(row["id_number"])
+    plan.node("DataRecord", no, props)
+
+
+def _person(plan: Plan, out: DataSetReport, row: dict[str, Any], region: str,
+            people: _People) -> tuple[str | None, tuple[str, str]]:
+    """The uid of the row's person (added to the plan when new), or why there is none."""
+    number = row.get("id_number")
+    if "id_problem" in row:
+        return None, row["id_problem"]
+    if not number:
+        return None, ("无身份证号", "no ID number")
+    if v.is_masked(number):
+        return None, ("身份证号已打码，无法按号码关联", "the ID number is masked")
+    fields = people.fields[number]
+    uid = fields["uid"]
+    if uid not in people.known:
+        people.known.add(uid)
+        out.people_created += 1
+        plan.node("Person", uid, {**fields, "name": row["name"], "region_code": region,
+                                  "birth_date": idnumbers.birth_date(number),
+                                  "gender": row.get("gender")})
+    return uid, ("", "")
