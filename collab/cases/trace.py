@@ -1,7 +1,8 @@
 """A clue's whole chain, as one structure every view renders (CLI, JSON API, web page).
 
-Forward: round → group → unit → issue → the clue and the people it names → each transfer with
-its steps (dates, actors, reasons) → the case, its outcome and funds recovered. Reverse: from a
+Forward: round → group → unit → issue (or the supervision model's hit it was registered from,
+with the runs that found it) → the clue and the people it names → each transfer with its steps
+(dates, actors, reasons) → the case, its outcome and funds recovered. Reverse: from a
 person or a unit, every clue and case that touches it. Both follow relationships with the
 store's `expand`, a handful of hops from one node, never a scan.
 """
@@ -73,10 +74,13 @@ def trace(g: Graph, *, clue_no: str) -> dict[str, Any]:
     clue = g.get("Clue", clue_no)
     if clue is None:
         raise NotFound(N_("no clue %(no)r"), no=clue_no)
-    first = _level(g, [clue], ["FROM_ISSUE", "TRANSFERRED", "AGAINST", "BECAME"])[clue.uid]
+    first = _level(g, [clue], ["FROM_ISSUE", "TRANSFERRED", "AGAINST", "BECAME",
+                               "FROM_HIT"])[clue.uid]
     issues, transfers, cases = first["FROM_ISSUE"], first["TRANSFERRED"], first["BECAME"]
-    second = _level(g, [*issues, *transfers, *cases],
-                    ["FOUND_BY", "CONCERNS", "FOUND_WITH", "TO", "FILED_BY", "SUBJECT"])
+    hits = first["FROM_HIT"]
+    second = _level(g, [*issues, *transfers, *cases, *hits],
+                    ["FOUND_BY", "CONCERNS", "FOUND_WITH", "TO", "FILED_BY", "SUBJECT",
+                     "FOUND_IN"])
     groups = [grp for i in issues for grp in second[i.uid]["FOUND_BY"]]
     third = _level(g, list({grp.uid: grp for grp in groups}.values()), ["OF_ROUND"])
     return {
@@ -89,6 +93,9 @@ def trace(g: Graph, *, clue_no: str) -> dict[str, Any]:
                     "found_with": [d.get("name") for d in second[i.uid]["FOUND_WITH"]]}
                    for i in issues],
         "against": [_person(p) for p in first["AGAINST"]],
+        "hits": [{**_props(h), "runs": [_props(r) for r in sorted(
+                      second[h.uid]["FOUND_IN"], key=lambda r: r.get("started_at"))]}
+                 for h in hits],
         "transfers": [{**_props(t), "to": [d.get("name") for d in second[t.uid]["TO"]],
                        "steps": _steps(second[t.uid][_EVENTS])}
                       for t in sorted(transfers, key=lambda n: n.key)],

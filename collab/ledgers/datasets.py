@@ -27,7 +27,7 @@ from collab.access.authz import Authz, Perm
 from collab.access.idnumbers import IdKey
 from collab.analysis import datasets
 from collab.errors import N_, ConflictError, ValidationError
-from collab.graph.store import Graph
+from collab.graph.store import MAX_PAGE, Graph
 from collab.ledgers.build import Plan
 from collab.ledgers.headers import locate
 from collab.ledgers.kinds import GENDERS, Column, Kind
@@ -243,10 +243,10 @@ def _people(g: Graph, key: IdKey, rows: list[tuple[int, dict[str, Any]]]) -> _Pe
     numbers = sorted({r["id_number"] for _, r in rows
                       if r.get("id_number") and not v.is_masked(r["id_number"])})
     fields = {n: idnumbers.person_fields(key, n) for n in numbers}
-    uids = sorted({f["uid"] for f in fields.values()})
+    hashes = sorted({f["id_hash"] for f in fields.values()})
     known: set[str] = set()
-    for i in range(0, len(uids), 1000):
-        page = g.find("Person", where={"uid": uids[i:i + 1000]}, limit=1000)
+    for i in range(0, len(hashes), MAX_PAGE):
+        page = g.find("Person", where={"id_hash": hashes[i:i + MAX_PAGE]}, limit=MAX_PAGE)
         known.update(n.uid for n in page.items)
     return _People(fields, known)
 
