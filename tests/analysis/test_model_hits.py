@@ -12,7 +12,7 @@ from collab.access.actors import Actor
 from collab.access.authz import Authz
 from collab.access.idnumbers import IdKey
 from collab.analysis import crosscheck as xc
-from collab.analysis import datasets
+from collab.analysis import datasets, graphfile
 from collab.analysis.models import figures, hits, runner
 from collab.cases import clues, trace
 from collab.cases.lifecycle import TransitionRefused
@@ -162,3 +162,28 @@ def test_the_evidence_view_is_the_path_the_model_followed(store: Store) -> None:
     assert sorted(r.type for r in view.rels) == ["NAMES", "OF_SET"]
     assert all(r.src in view.positions and r.dst in view.positions for r in view.rels)
     assert "********" in next(n for n in view.nodes if n.label == "DataRecord").get("id_masked")
+
+
+@pytest.mark.parametrize("fmt", ["graphml", "gexf"])
+def test_a_hits_evidence_as_a_graph_file_with_id_numbers_masked(store: Store,
+                                                                 fmt: str) -> None:
+    import io
+
+    import networkx as nx
+
+    nanneng(store)
+    no = run(store)[0].hit_nos[0]
+    view = store.read(lambda tx: hits.evidence_view(tx, authz=FUNING, no=no))
+    data = graphfile.write(view.nodes, view.rels, fmt)
+    read = (nx.read_graphml if fmt == "graphml" else nx.read_gexf)(io.BytesIO(data))
+    assert read.number_of_nodes() == 4 and read.number_of_edges() == 2
+    kinds = {attrs["kind"] for _, attrs in read.nodes(data=True)}
+    assert kinds == {"Person", "DataRecord", "DataSet"}
+    person = next(a for _, a in read.nodes(data=True) if a["kind"] == "Person")
+    assert "********" in person["fact_id_masked"] and "fact_id_hash" not in person
+    roster, _ = xc.parse_list(xc.read_rows(SEEDS / "nanneng_roster_60plus.csv"), name="a")
+    text = data.decode("utf-8")
+    assert person["fact_id_masked"] in text
+    assert not [p.id_number for p in roster if p.id_number and p.id_number in text]
+    with pytest.raises(ValidationError, match="unknown graph file format"):
+        graphfile.write(view.nodes, view.rels, "dot")
