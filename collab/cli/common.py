@@ -6,12 +6,17 @@ import functools
 import json
 import sys
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 import click
 
+from collab.access import audit
+from collab.access.audit import Kind, Origin
 from collab.config import BACKENDS, Settings, open_store
 from collab.errors import CollabError
+from collab.graph.store import Graph, Store
+
+R = TypeVar("R")
 
 
 def engine_options(fn: Callable[..., Any]) -> Callable[..., Any]:
@@ -62,3 +67,17 @@ class CollabGroup(click.Group):
 def echo_json(value: Any) -> None:
     """Print a value as readable JSON, Chinese as it is."""
     click.echo(json.dumps(value, ensure_ascii=False, indent=2, default=str))
+
+
+def audited(store: Store, fn: Callable[[Graph], R], *, origin: Origin, event: str,
+            kind: Kind = Kind.CHANGE, label: str = "", key: str = "") -> R:
+    """Run `fn(tx)` and its audit record (who at the console did what) in one write
+    transaction: no change without its record, no record of a change that did not happen."""
+
+    def unit(tx: Graph) -> R:
+        result = fn(tx)
+        audit.append(tx, origin=origin, kind=kind, event=event, object_label=label,
+                     object_key=key)
+        return result
+
+    return store.write(unit)

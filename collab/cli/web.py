@@ -17,9 +17,9 @@ import click
 
 from collab.access import audit, idnumbers, twofactor, users
 from collab.access.actors import Actor
-from collab.access.audit import Kind, Origin
+from collab.access.audit import Origin
 from collab.access.authz import Authz, Perm, Role
-from collab.cli.common import engine_options, with_store
+from collab.cli.common import audited, engine_options, with_store
 from collab.config import Settings
 from collab.errors import CollabError
 from collab.graph.store import Graph, Store
@@ -48,14 +48,7 @@ def _console(store: Store, fn: Callable[[Graph], Any], *, event: str, name: str,
     who = (Origin(user="console:" + Actor.command_line().name, role="operator",
                   address="console") if authz is None
            else Origin(user=authz.actor.name, role=str(authz.role), address="console"))
-
-    def unit(tx: Graph) -> Any:
-        result = fn(tx)
-        audit.append(tx, origin=who, kind=Kind.CHANGE, event=event, object_label="User",
-                     object_key=name)
-        return result
-
-    return store.write(unit)
+    return audited(store, fn, origin=who, event=event, label="User", key=name)
 
 
 def _password(generate: bool) -> str:

@@ -98,8 +98,9 @@ def detail(g: Graph, *, authz: Authz, no: str) -> Detail:
     around = g.expand([hit.uid], types=["EVIDENCE", "FOUND_IN"], direction=Direction.OUT,
                       limit=MAX_EVIDENCE + 1000)
     by_uid = {n.uid: n for n in around.nodes}
-    shown = [(str(r.props.get("role") or ""), by_uid[r.dst]) for r in around.rels
-             if r.type == "EVIDENCE" and authz.sees(g, by_uid[r.dst])]
+    shown = sorted(((str(r.props.get("role") or ""), by_uid[r.dst]) for r in around.rels
+                    if r.type == "EVIDENCE" and authz.sees(g, by_uid[r.dst])),
+                   key=lambda x: (x[0] != "subject", x[1].label, x[1].key))
     runs = sorted((by_uid[r.dst] for r in around.rels if r.type == "FOUND_IN"
                    and authz.sees(g, by_uid[r.dst])),
                   key=lambda n: n.get("started_at"), reverse=True)
@@ -135,7 +136,7 @@ def confirm(g: Graph, *, authz: Authz, no: str, on: date, clue_no: str | None = 
     people = [n.uid for role, n in detail(g, authz=authz, no=no).evidence
               if n.label == "Person" and role == "subject"]
     clue = clues.register(g, actor=authz.actor, no=number,
-                          title=(title or "").strip() or f"{m.zh}：{hit.get('subject')}",
+                          title=(title or "").strip() or f"{m.zh}（{hit.get('subject')}）",
                           on=on, region_code=hit.get("region_code"),
                           summary=m.reason(facts), source=CLUE_SOURCE, against=people)
     g.upsert_rels("FROM_HIT", [{"src": number, "dst": no}], src="Clue", dst="ModelHit")
