@@ -288,6 +288,25 @@ def expand(g: Graph, *, authz: Authz, uids: Sequence[str], depth: int = 1,
                 incomplete, limit)
 
 
+def default_labels(authz: Authz) -> list[str]:
+    """The labels an expansion follows unless told otherwise."""
+    return _labels(authz, None)
+
+
+def among(g: Graph, *, authz: Authz, uids: Sequence[str]) -> View:
+    """The nodes of `uids` this actor may see and the relationships between them, laid out:
+    a view as drawn, or the evidence of a hit, exactly (no neighbour added)."""
+    authz.require(Perm.EXPLORE)
+    wanted = list(dict.fromkeys(uids))[:MAX_CAP]
+    if not wanted:
+        return View([], [], {})
+    found = g.expand(wanted, depth=1, limit=len(wanted))
+    nodes = [n for n in found.nodes if authz.sees(g, n)]
+    kept = {n.uid for n in nodes}
+    rels = [r for r in found.rels if r.src in kept and r.dst in kept]
+    return View(nodes, rels, layout(nodes, rels), cap=len(wanted))
+
+
 def _labels(authz: Authz, labels: Sequence[str] | None) -> list[str]:
     """The labels asked for that the actor may see; by default the case-work ones (data sets
     and the models' work only when asked for: each needs its own permission checked)."""

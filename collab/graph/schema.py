@@ -108,7 +108,7 @@ _MODEL_NODES = (
                                   "employer": _S, "position": _S, "since": _D},
              ("dataset", "region_code", "name"),
              "one row of a data set (its person linked by NAMES, never by the plain number)"),
-    NodeType("ModelRun", "no", {"no": _S, "model": _S, "version": _I, "params": _S,
+    NodeType("ModelRun", "no", {"no": _S, "model": _S, "model_version": _I, "params": _S,
                                 "datasets": _L, "region_code": _S, "actor": _S, "role": _S,
                                 "as_of": _D, "started_at": _DT, "duration_ms": _I,
                                 "hits": _I, "new_hits": _I},

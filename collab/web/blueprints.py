@@ -21,6 +21,7 @@ def register_blueprints(app: Flask) -> None:
         health,
         imports,
         letters,
+        models,
         nodes,
         rectification,
         twofactor,
@@ -28,6 +29,6 @@ def register_blueprints(app: Flask) -> None:
     )
 
     for area in (auth, dashboard, nodes, clues, checks, rectification, letters, imports,
-                 exports, admin, auditlog, explorer, crosscheck, departments, units, twofactor,
-                 health):
+                 exports, admin, auditlog, explorer, crosscheck, models, departments, units,
+                 twofactor, health):
         app.register_blueprint(area.bp)

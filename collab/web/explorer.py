@@ -11,12 +11,17 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, abort, jsonify, render_template, request
+from flask_babel import get_locale
 from flask_login import current_user
 
+from collab.access.audit import Kind
 from collab.access.authz import Perm
-from collab.analysis import explore
+from collab.analysis import explore, graphfile
+from collab.analysis.models import hits
 from collab.errors import N_, ValidationError
 from collab.graph import schema
+from collab.web import auditing, exports
+from collab.web.forms import ActionForm
 from collab.web.store import current_store
 
 bp = Blueprint("explorer", __name__, url_prefix="/explore")
@@ -50,7 +55,10 @@ def page() -> Any:
                    if any(a in labels and b in labels for a, b in rel.pairs))
     return render_template("explorer/index.html", labels=labels, types=types,
                            start=request.args.get("uid", ""), cap=explore.DEFAULT_CAP,
-                           target=_unit_uid(authz, request.args.get("unit", "")))
+                           target=_unit_uid(authz, request.args.get("unit", "")),
+                           hit=request.args.get("hit", ""),
+                           shown=explore.default_labels(authz),
+                           export=authz.can(Perm.EXPORT), formats=graphfile.FORMATS)
 
 
 def _unit_uid(authz: Any, text: str) -> str:
@@ -89,3 +97,33 @@ def paths() -> Any:
         tx, authz=authz, a=request.args.get("a", ""), b=request.args.get("b", ""),
         max_hops=_number("max_hops", 6, 1, 12), limit=_number("limit", 10, 1, 50)))
     return jsonify(explore.routes_json(routes))
+
+
+@bp.route("/api/hit")
+def hit() -> Any:
+    """A supervision model's hit: its evidence (the path the model followed) and its reason."""
+    no = request.args.get("no", "")
+    auditing.about("ModelHit", no)
+    authz = _authz()
+
+    return jsonify(current_store().read(lambda tx: hits.evidence_json(
+        tx, authz=authz, no=no, lang=_lang())))
+
+
+@bp.route("/export", methods=["POST"])
+def export() -> Any:
+    """The view on screen (the nodes drawn, and the relationships between them) as GraphML or
+    GEXF, ID numbers masked; only what the reader may see is written."""
+    authz = _authz()
+    authz.require(Perm.EXPORT)
+    auditing.name_event("explore.export", Kind.EXPORT)
+    uids = [u for u in request.form.getlist("uid") if u][:explore.MAX_CAP]
+    fmt = request.form.get("format", "")
+    if not uids or fmt not in graphfile.FORMATS or not ActionForm().validate_on_submit():
+        abort(400)
+    view = current_store().read(lambda tx: explore.among(tx, authz=authz, uids=uids))
+    return exports.graph_download(view.nodes, view.rels, fmt, "图谱")
+
+
+def _lang() -> str:
+    return "en" if str(get_locale()) == "en" else "zh"

@@ -1,4 +1,5 @@
-"""Exporting ledgers of one's jurisdiction, in the template layout (ID numbers masked).
+"""Exporting ledgers of one's jurisdiction, in the template layout (ID numbers masked), and
+graph views as GraphML or GEXF for analysts' tools.
 
 Cells that a spreadsheet would run as formulas are written as text by the exporter. Every
 download is audited as an export.
@@ -7,13 +8,18 @@ download is audited as an export.
 from __future__ import annotations
 
 import secrets
+from collections.abc import Sequence
+from datetime import date
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from flask import Blueprint, Response, abort, current_app, render_template
 from flask_login import current_user
 
 from collab.access.authz import Perm
+from collab.analysis import graphfile
+from collab.graph.codec import Node, Rel
 from collab.ledgers.exporter import export_rows, write_ledger
 from collab.ledgers.kinds import KINDS, ORDER
 from collab.web import auditing
@@ -49,3 +55,11 @@ def download(name: str, fmt: str) -> Any:
         path.unlink(missing_ok=True)
     return Response(body, mimetype=TYPES[fmt], headers={
         "Content-Disposition": f"attachment; filename={name}.{fmt}"})
+
+
+def graph_download(nodes: Sequence[Node], rels: Sequence[Rel], fmt: str, stem: str) -> Response:
+    """A graph file (GraphML or GEXF) as a download named in Chinese with the date."""
+    name = f"{stem}-{date.today().isoformat()}.{fmt}"
+    return Response(graphfile.write(nodes, rels, fmt), mimetype=graphfile.FORMATS[fmt], headers={
+        "Content-Disposition": f"attachment; filename=graph.{fmt}; "
+                               f"filename*=UTF-8''{quote(name)}"})

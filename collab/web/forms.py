@@ -14,6 +14,7 @@ from wtforms import (
     IntegerField,
     PasswordField,
     SelectField,
+    SelectMultipleField,
     StringField,
 )
 from wtforms.fields.choices import SelectChoice
@@ -27,9 +28,10 @@ from wtforms.validators import (
 )
 
 from collab.access.authz import Role
+from collab.analysis import datasets
 from collab.cases.clues import DISPOSALS
 from collab.cases.departments import KINDS, MAX_FEEDBACK_DAYS
-from collab.web.labels import DEPARTMENT_KINDS, STATES
+from collab.web.labels import DATASET_KINDS, DEPARTMENT_KINDS, ROLES, STATES
 
 
 def plain_file_name(_form: FlaskForm, field: FileField) -> None:
@@ -162,3 +164,49 @@ class RaiseIssueForm(FlaskForm):
     unit = StringField(_l("Unit code"), validators=[DataRequired(), Length(max=64)])
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
     found_on = DateField(_l("Found on"), validators=[DataRequired()])
+
+
+class RunModelsForm(FlaskForm):
+    """Which models to run is ticked beside each (`model`), their settings typed there too."""
+
+    region = StringField(_l("Region code (default: all of your jurisdiction)"),
+                         validators=[Optional(), Length(max=12)])
+    as_of = DateField(_l("Judge as of"), validators=[DataRequired()])
+
+
+class ConfirmHitForm(FlaskForm):
+    clue_no = StringField(_l("Clue number (default: from the hit)"),
+                          validators=[Optional(), Length(max=64)])
+    title = StringField(_l("Clue title (default: the model and the subject)"),
+                        validators=[Optional(), Length(max=200)])
+    on = DateField(_l("Date"), validators=[DataRequired()])
+
+
+class DismissHitForm(FlaskForm):
+    reason = StringField(_l("Why it is dismissed"), validators=[DataRequired(), Length(max=500)])
+    on = DateField(_l("Date"), validators=[DataRequired()])
+
+
+def _user_roles() -> list[SelectChoice]:
+    return [SelectChoice(r, ROLES[r]) for r in datasets.USER_ROLES]
+
+
+class DataSetAccessForm(FlaskForm):
+    roles = SelectMultipleField(_l("Roles that may use it"), choices=_user_roles(),
+                                validators=[DataRequired()])
+    regions = StringField(_l("Regions that may use it (codes, comma separated; default: the "
+                             "data set's own)"), validators=[Optional(), Length(max=300)])
+
+
+class DataSetForm(DataSetAccessForm):
+    file = FileField(_l("List (.xlsx or .csv)"), validators=[
+        FileRequired(), plain_file_name,
+        FileAllowed(["xlsx", "csv"], _l("Only .xlsx and .csv lists."))])
+    kind = SelectField(_l("Kind"), choices=[SelectChoice(k, DATASET_KINDS[k])
+                                            for k in datasets.KINDS])
+    code = StringField(_l("Code (never reused)"), validators=[DataRequired(), Length(max=64)])
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=100)])
+    source = StringField(_l("Source department"), validators=[DataRequired(), Length(max=100)])
+    as_of = DateField(_l("Drawn up on"), validators=[DataRequired()])
+    region = StringField(_l("Region it covers (code)"),
+                         validators=[DataRequired(), Length(max=12)])

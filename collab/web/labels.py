@@ -10,6 +10,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from collab.access.authz import Perm
+from collab.analysis.models import MODELS, hits
 from collab.cases import checks, clues, rectification
 from collab.cases.lifecycle import Lifecycle
 
@@ -19,6 +20,8 @@ LABELS = {
     "Issue": _l("Issues"), "Rectification": _l("Rectification tasks"), "Clue": _l("Clues"),
     "Transfer": _l("Transfers"), "Case": _l("Cases"), "JointCheck": _l("Joint checks"),
     "Support": _l("Support acts"), "Letter": _l("Letters"), "Event": _l("Events"),
+    "DataSet": _l("Data sets"), "DataRecord": _l("Data set rows"),
+    "ModelRun": _l("Model runs"), "ModelHit": _l("Model hits"),
 }
 PROPS = {
     "code": _l("Code"), "name": _l("Name"), "title": _l("Title"), "no": _l("Number"),
@@ -47,10 +50,11 @@ STATES = {
     "closed": _l("Closed"), "case_filed": _l("Case filed"), "returned": _l("Returned"),
     "open": _l("Not started"), "in_progress": _l("In progress"), "done": _l("Done"),
     "verified": _l("Checked and accepted"), "reopened": _l("Reopened"), "planned": _l("Planned"),
-    "reported": _l("Reported"),
+    "reported": _l("Reported"), "pending": _l("To be checked"),
+    "confirmed": _l("Confirmed"), "dismissed": _l("Dismissed"),
 }
 LIFECYCLES: dict[str, Lifecycle] = {lc.label: lc for lc in (
-    clues.CLUE, clues.TRANSFER, rectification.LIFECYCLE, checks.LIFECYCLE)}
+    clues.CLUE, clues.TRANSFER, rectification.LIFECYCLE, checks.LIFECYCLE, hits.LIFECYCLE)}
 # Properties that hold a state code.
 STATE_PROPS = frozenset({"status", "disposal", "from_status", "to_status"})
 STATES_OF = {
@@ -65,6 +69,23 @@ DEPARTMENT_KINDS = {
     "agriculture": _l("Agriculture and rural affairs"),
     "rural_revitalisation": _l("Rural revitalisation"),
     "inspection_office": _l("Inspection office"), "other": _l("Other"),
+}
+DATASET_KINDS = {
+    "roster": _l("Roster of residents"), "payment": _l("Payment list (subsidies, pensions)"),
+    "deceased": _l("Deceased persons"), "public_servant": _l("Public servants (state-funded)"),
+    "low_income": _l("Low-income and assistance recipients"),
+}
+SEVERITIES = {"high": _l("High"), "medium": _l("Medium"), "low": _l("Low")}
+# The part each node plays in a hit's evidence (collab/analysis/models).
+EVIDENCE_ROLES = {
+    "subject": _l("Subject"), "dataset": _l("Data set"), "compared_with": _l("Compared with"),
+    "death": _l("Death record"), "payment": _l("Payment"), "listed": _l("On the roster"),
+    "assisted": _l("Assistance record"), "servant": _l("Public servant record"),
+    "clue": _l("Clue"), "issue": _l("Issue"), "unit": _l("Unit"), "round": _l("Round"),
+    "before": _l("Earlier issue"), "closed_task": _l("Closed task"), "again": _l("Issue again"),
+    "owner": _l("Owner unit"), "overdue": _l("Overdue transfer"), "check": _l("Joint check"),
+    "checked": _l("Checked"), "related": _l("Related person"), "against": _l("Named in it"),
+    "not_converted": _l("Clue without a case"),
 }
 FIGURES = {"Issue": _l("Issues"), "Clue": _l("Clues"), "Transfer": _l("Transfers"),
            "Case": _l("Cases"), "JointCheck": _l("Joint checks")}
@@ -84,6 +105,16 @@ def state_names(codes: Any, label: str | None = None) -> str:
     return joiner.join(state_name(c, label) for c in codes)
 
 
+class _ModelNames:
+    """A model's name by its code, in the page's language (a lookup for templates)."""
+
+    def get(self, code: str, default: Any = None) -> Any:
+        model = MODELS.get(code)
+        if model is None:
+            return default
+        return model.name("en" if str(get_locale()) == "en" else "zh")
+
+
 def _can(perm: str) -> bool:
     return bool(current_user.is_authenticated and current_user.authz.can(Perm(perm)))
 
@@ -91,5 +122,7 @@ def _can(perm: str) -> bool:
 def init_app(app: Flask) -> None:
     app.jinja_env.globals.update(LABELS=LABELS, PROPS=PROPS, ROLES=ROLES, FIGURES=FIGURES,
                                  DEPARTMENT_KINDS=DEPARTMENT_KINDS, STATE_PROPS=STATE_PROPS,
+                                 DATASET_KINDS=DATASET_KINDS, SEVERITIES=SEVERITIES,
+                                 EVIDENCE_ROLES=EVIDENCE_ROLES, MODEL_NAMES=_ModelNames(),
                                  can=_can)
     app.jinja_env.filters["state"] = state_name

@@ -7,6 +7,7 @@ carry markup to prove that pages show it as text.
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, date, datetime, timedelta
 
 from collab.access import twofactor, users
@@ -82,7 +83,8 @@ def _base(g: Graph) -> None:
 
 
 def build(g: Graph) -> None:
-    """Two prefectures, a second department's clue, a case, two checks."""
+    """Two prefectures, a second department's clue, a case, two checks, a data set and three
+    model hits."""
     _base(g)
     g.upsert_nodes("Clue", [
         {"no": "ZT-2023-0001", "title": XSS + "昭阳区某村截留补助", "status": "transferred",
@@ -125,6 +127,51 @@ def build(g: Graph) -> None:
     g.upsert_rels("ASSIGNED_TO", [{"src": "JC-0001", "dst": "D532628-JW"},
                                   {"src": "JC-0002", "dst": "D532600-SJ"}],
                   src="JointCheck", dst="Department")
+    _models(g)
+
+
+# The supervision models' work: a data set only coordinators may use, and three hits.
+DATASET = "DS-532628-DEATH"
+HIT_DATASET = "deceased-paid-000000000001"  # rests on the data set (Wenshan)
+HIT_WS = "dormant-clue-000000000002"  # Wenshan, no data set
+HIT_ZT = "dormant-clue-000000000003"  # Zhaotong
+
+
+def _models(g: Graph) -> None:
+    g.upsert_nodes("DataSet", [{"code": DATASET, "name": "富宁县死亡人口（合成）",
+                                "kind": "deceased", "source": "富宁县公安局",
+                                "as_of": date(2024, 6, 30), "region_code": "532628",
+                                "roles": ["coordinator"], "regions": ["532628"], "rows": 1,
+                                "synthetic": True}])
+    g.upsert_nodes("DataRecord", [{"no": DATASET + "/2", "dataset": DATASET, "row": 2,
+                                   "name": "张三", "died_on": date(2024, 1, 15),
+                                   "region_code": "532628107", "synthetic": True}])
+    g.upsert_rels("OF_SET", [{"src": DATASET + "/2", "dst": DATASET}], src="DataRecord",
+                  dst="DataSet")
+    g.upsert_rels("NAMES", [{"src": DATASET + "/2", "dst": "P-SYN-0001"}], src="DataRecord",
+                  dst="Person")
+    now = datetime.now(UTC)
+    dead = {"name": "张三", "died_on": "2024-01-15", "payments": 2, "amount": "286.00",
+            "last": "2024-03-01"}
+    hits = [(HIT_DATASET, "deceased-paid", "532628107", [DATASET], "张三", dead,
+             [("Person", "P-SYN-0001", "subject"), ("DataRecord", DATASET + "/2", "death")]),
+            (HIT_WS, "dormant-clue", "532622100", [], "江那镇某站所吃拿卡要",
+             {"clue": "WS-2023-0002", "title": "江那镇某站所吃拿卡要", "since": "2023-10-21",
+              "days": 40}, [("Clue", "WS-2023-0002", "subject")]),
+            (HIT_ZT, "dormant-clue", "530602", [], XSS + "昭阳区某村截留补助",
+             {"clue": "ZT-2023-0001", "title": XSS, "since": "2023-06-01", "days": 40},
+             [("Clue", "ZT-2023-0001", "subject")])]
+    for no, model, region, sets, subject, facts, evidence in hits:
+        g.upsert_nodes("ModelHit", [{"no": no, "model": model, "model_version": 1,
+                                     "signature": no, "status": "pending",
+                                     "status_on": now.date(), "region_code": region,
+                                     "datasets": sets, "subject": subject,
+                                     "facts": json.dumps(facts, ensure_ascii=False),
+                                     "severity": "low", "first_seen": now, "last_seen": now,
+                                     "runs": 1, "version": 0, "synthetic": True}])
+        for label, key, role in evidence:
+            g.upsert_rels("EVIDENCE", [{"src": no, "dst": key, "role": role}],
+                          src="ModelHit", dst=label)
 
 
 def add_accounts(g: Graph, names: tuple[str, ...] = tuple(ACCOUNTS)) -> None:

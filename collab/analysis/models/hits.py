@@ -112,15 +112,17 @@ def evidence_view(g: Graph, *, authz: Authz, no: str) -> explore.View:
     """The hit's evidence as the explorer draws it: the nodes it rests on that this actor may
     see and the relationships between them (the path the model followed), laid out."""
     authz.require(Perm.EXPLORE)
-    found = detail(g, authz=authz, no=no)
-    uids = [n.uid for _, n in found.evidence]
-    if not uids:
-        return explore.View([], [], {})
-    among = g.expand(uids, depth=1, limit=len(uids))
-    keep = set(uids)
-    nodes = [n for n in among.nodes if n.uid in keep]
-    rels = [r for r in among.rels if r.src in keep and r.dst in keep]
-    return explore.View(nodes, rels, explore.layout(nodes, rels), cap=len(uids))
+    return explore.among(g, authz=authz, uids=[n.uid for _, n in
+                                               detail(g, authz=authz, no=no).evidence])
+
+
+def evidence_json(g: Graph, *, authz: Authz, no: str, lang: str = "zh") -> dict[str, Any]:
+    """The evidence as the explorer takes it, with the hit's reason in `lang` as its hint."""
+    view = evidence_view(g, authz=authz, no=no)
+    hit = get(g, authz=authz, no=no)
+    m = model(hit.get("model"))
+    return {**view.to_json(), "hint": m.reason(json.loads(hit.get("facts") or "{}"), lang),
+            "hit": {"no": no, "model": m.name(lang), "status": hit.get("status")}}
 
 
 def confirm(g: Graph, *, authz: Authz, no: str, on: date, clue_no: str | None = None,

@@ -131,7 +131,7 @@ def _run_one(g: Graph, authz: Authz, m: Model, region: str | None, as_of: date, 
     result.hits = len(result.hit_nos)
     result.duration_ms = round((time.perf_counter() - start) * 1000)
     g.upsert_nodes("ModelRun", [{
-        "no": result.run_no, "model": m.code, "version": m.version,
+        "no": result.run_no, "model": m.code, "model_version": m.version,
         "params": json.dumps(values, sort_keys=True), "datasets": used,
         "region_code": region, "actor": authz.actor.name, "role": str(authz.role),
         "as_of": as_of, "started_at": now, "duration_ms": result.duration_ms,
