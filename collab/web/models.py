@@ -192,7 +192,9 @@ def dataset_list() -> Any:
     if request.method == "POST":
         authz.require(Perm.MANAGE_DATASETS)
         if form.validate_on_submit():
-            lines = _import(authz, form)
+            lines, done = _import(authz, form)
+            if done:  # a fresh form for the next list
+                form = DataSetForm(formdata=None, roles=list(datasets.DEFAULT_ROLES))
         else:
             auditing.refused()
     elif not form.roles.data:
@@ -203,8 +205,9 @@ def dataset_list() -> Any:
                            manage=authz.can(Perm.MANAGE_DATASETS))
 
 
-def _import(authz: Any, form: DataSetForm) -> list[str]:
-    """Import the uploaded list (deleted whatever happens); the report's lines."""
+def _import(authz: Any, form: DataSetForm) -> tuple[list[str], bool]:
+    """Import the uploaded list (deleted whatever happens); the report's lines, and whether
+    it was imported."""
     auditing.name_event("dataset.import", Kind.IMPORT)
     folder = Path(current_app.instance_path) / "datasets" / secrets.token_hex(16)
     folder.mkdir(parents=True, mode=0o700)
@@ -224,14 +227,14 @@ def _import(authz: Any, form: DataSetForm) -> list[str]:
             kind=Kind.IMPORT, label="DataSet", key=info.code)
     except LedgerRejected as e:
         auditing.refused()
-        return e.report.lines(_lang())
+        return e.report.lines(_lang()), False
     except NotFound:
         raise
     except CollabError as e:
         auditing.refused()
-        return [message(e)]
+        return [message(e)], False
     flash(_("Data set %(code)s was imported.", code=info.code), "success")
-    return report.lines(_lang())
+    return report.lines(_lang()), True
 
 
 def _codes(text: str | None) -> tuple[str, ...]:

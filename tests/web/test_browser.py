@@ -348,3 +348,59 @@ def test_states_and_refusals_in_both_languages(page: Any, live: dict[str, Any]) 
     page.goto(live["url"] + "/browse/Clue?page=x")
     assert "not a page number" in page.inner_text("main")
     shot(page, "18-refusal-english")
+
+
+def test_a_coordinator_runs_a_model_and_turns_a_hit_into_a_clue(page: Any,
+                                                               live: dict[str, Any]) -> None:
+    """Import the two 那能乡 lists as data sets, run the cross-check model, open a hit's
+    evidence in the explorer, confirm it as a clue: its trace names the model and the run."""
+    seeds = Path(__file__).resolve().parents[2] / "seeds" / "crosscheck"
+    sign_in(page, live, "prov")
+    page.click("#nav-models")
+    page.click("#model-tabs a[href='/models/datasets']")
+    for path, kind, code in (("nanneng_roster_60plus.csv", "roster", "NN-ROSTER"),
+                             ("nanneng_pension_list.xlsx", "payment", "NN-PENSION")):
+        page.set_input_files("#file", str(seeds / path))
+        page.select_option("#kind", kind)
+        page.fill("#code", code)
+        page.fill("#name", f"那能乡{code}（合成）")
+        page.fill("#source", "富宁县人社局")
+        page.fill("#as_of", "2023-09-30")
+        page.fill("#region", "532628107")
+        page.click("#import-dataset")
+        page.wait_for_selector(f"#datasets tr[data-dataset='{code}']")
+    assert "640" in page.inner_text("#datasets tr[data-dataset='NN-ROSTER']")
+    shot(page, "19-datasets")
+    page.click("#model-tabs a[href='/models/']")
+    page.check("#run-roster-unpaid")
+    page.fill("#as_of", "2023-10-12")
+    shot(page, "20-models")
+    page.click("#run-models")
+    page.wait_for_selector("#hits")
+    assert page.inner_text("#total") == "66"
+    assert "不在发放名单" in page.inner_text("#hits")
+    shot(page, "21-hits")
+    page.click("#hits tbody tr >> nth=0 >> a >> nth=0")
+    page.wait_for_selector("#hit-reason")
+    subject = page.get_attribute("#hit-title", "data-subject")
+    assert page.locator("#evidence tr[data-role=subject]").count() == 1
+    shot(page, "22-hit")
+    page.click("#evidence-link")
+    page.wait_for_selector("#explorer[data-ready=hit]")
+    assert subject in page.inner_text("#hit-reason")
+    assert page.locator("#graph canvas").count() == 1
+    page.wait_for_timeout(300)
+    shot(page, "23-hit-evidence-in-explorer")
+    page.click("#hit-link")
+    page.fill("#clue_no", "XS-JG-BROWSER-1")
+    page.click("#confirm")
+    page.wait_for_selector("#trace")
+    hit_step = page.inner_text("#trace li[data-step=hit]")
+    assert "名单比对：应发未发" in hit_step and "RUN-" in hit_step and "prov" in hit_step
+    assert page.locator("#trace li[data-step=clue]").count() == 1
+    shot(page, "24-clue-from-a-hit")
+    page.goto(live["url"] + "/models/")
+    row = "#models tr[data-model='roster-unpaid']"
+    assert page.inner_text(row + " [data-figure=hits]") == "66"
+    assert page.inner_text(row + " [data-figure=confirmed]") == "1"
+    assert page.dialogs == [] and page.csp == []
