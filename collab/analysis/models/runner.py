@@ -115,16 +115,26 @@ def _covers(set_region: str | None, region: str | None) -> bool:
     return regions.within(set_region, region) or regions.within(region, set_region)
 
 
+def inputs_for(g: Graph, *, authz: Authz, m: Model, region: str | None, as_of: date,
+               params: Mapping[str, Any] | None = None,
+               sets: Mapping[str, Sequence[str]] | None = None) -> tuple[Inputs | None, str | None]:
+    """What a run of `m` gives it (checked settings, the data sets of each slot), or None and
+    why it cannot run."""
+    values = m.param_values(params)
+    chosen, missing = _slots(g, authz, m, region, sets or {})
+    return (None, missing) if missing else (Inputs(region, as_of, values, chosen), None)
+
+
 def _run_one(g: Graph, authz: Authz, m: Model, region: str | None, as_of: date, now: datetime,
              given: Mapping[str, Any] | None,
              sets: Mapping[str, Sequence[str]]) -> RunResult:
-    values = m.param_values(given)
-    chosen, missing = _slots(g, authz, m, region, sets)
-    if missing:
+    inputs, missing = inputs_for(g, authz=authz, m=m, region=region, as_of=as_of, params=given,
+                                 sets=sets)
+    if inputs is None:
         return RunResult(m.code, skipped=missing)
     start = time.perf_counter()
-    found = m.find(g, Inputs(region, as_of, values, chosen))
-    used = sorted({c for codes in chosen.values() for c in codes})
+    found = m.find(g, inputs)
+    used = sorted({c for codes in inputs.sets.values() for c in codes})
     result = RunResult(m.code, f"RUN-{now:%Y%m%d-%H%M%S}-{m.code}-{secrets.token_hex(3)}",
                        datasets=used)
     result.hit_nos, result.new_hits = _record_hits(g, m, found, result.run_no or "", now)
@@ -132,7 +142,7 @@ def _run_one(g: Graph, authz: Authz, m: Model, region: str | None, as_of: date, 
     result.duration_ms = round((time.perf_counter() - start) * 1000)
     g.upsert_nodes("ModelRun", [{
         "no": result.run_no, "model": m.code, "model_version": m.version,
-        "params": json.dumps(values, sort_keys=True), "datasets": used,
+        "params": json.dumps(dict(inputs.params), sort_keys=True), "datasets": used,
         "region_code": region, "actor": authz.actor.name, "role": str(authz.role),
         "as_of": as_of, "started_at": now, "duration_ms": result.duration_ms,
         "hits": result.hits, "new_hits": result.new_hits}])
