@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -36,13 +38,18 @@ def import_(store: Store, file: str, kind: str | None, dry_run: bool, lang: str)
     ledger = read_ledger(file, kind=kind)
     key = ensure_default_key()
     actor = Actor.command_line()
+    if dry_run:
+        echo_report(lambda: store.read(lambda tx: import_ledger(
+            tx, actor=actor, ledger=ledger, key=key, dry_run=True)), lang)
+    else:
+        echo_report(lambda: store.write(lambda tx: import_ledger(
+            tx, actor=actor, ledger=ledger, key=key)), lang)
+
+
+def echo_report(run: Callable[[], Any], lang: str) -> None:
+    """Print the report of an import `run` makes, or of its refusal (then exit 1)."""
     try:
-        if dry_run:
-            report = store.read(lambda tx: import_ledger(tx, actor=actor, ledger=ledger,
-                                                         key=key, dry_run=True))
-        else:
-            report = store.write(lambda tx: import_ledger(tx, actor=actor, ledger=ledger,
-                                                          key=key))
+        report = run()
     except LedgerRejected as e:
         for line in e.report.lines(lang):
             click.echo(line)

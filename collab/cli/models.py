@@ -5,7 +5,6 @@ same transaction as what it records.
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Mapping
 from datetime import date, datetime
 from pathlib import Path
@@ -20,10 +19,10 @@ from collab.access.idnumbers import ensure_default_key
 from collab.analysis import datasets, graphfile
 from collab.analysis.models import MODELS, figures, hits, runner
 from collab.cli.common import audited, echo_json, with_store
+from collab.cli.ledgers import echo_report
 from collab.errors import N_, ValidationError
 from collab.graph.store import Store
 from collab.ledgers import datasets as lds
-from collab.ledgers.report import LedgerRejected
 
 DATE = click.DateTime(formats=["%Y-%m-%d"])
 _REGION = click.option("--region", default=None, metavar="CODE",
@@ -309,20 +308,13 @@ def import_dataset(store: Store, file: str, kind: str, code: str, name: str, sou
     info = lds.DataSetInfo(code=code, name=name, source=source, as_of=as_of.date(),
                            region_code=region, roles=_split(roles), regions=_split(regions))
     key = ensure_default_key()
-    try:
-        if dry_run:
-            report = store.read(lambda tx: lds.import_dataset(tx, authz=authz, data=data,
-                                                              info=info, key=key, dry_run=True))
-        else:
-            report = audited(store, lambda tx: lds.import_dataset(
-                tx, authz=authz, data=data, info=info, key=key), origin=_origin(authz),
-                event="dataset.import", kind=Kind.IMPORT, label="DataSet", key=code)
-    except LedgerRejected as e:
-        for line in e.report.lines(lang):
-            click.echo(line)
-        sys.exit(1)
-    for line in report.lines(lang):
-        click.echo(line)
+    if dry_run:
+        echo_report(lambda: store.read(lambda tx: lds.import_dataset(
+            tx, authz=authz, data=data, info=info, key=key, dry_run=True)), lang)
+    else:
+        echo_report(lambda: audited(store, lambda tx: lds.import_dataset(
+            tx, authz=authz, data=data, info=info, key=key), origin=_origin(authz),
+            event="dataset.import", kind=Kind.IMPORT, label="DataSet", key=code), lang)
 
 
 def _split(text: str) -> tuple[str, ...]:

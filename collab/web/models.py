@@ -60,6 +60,16 @@ def _authz(perm: Perm = Perm.VIEW_MODELS) -> Any:
     return authz
 
 
+def _made(form: Any, refusal: str, fn: Any, **change: Any) -> Any:
+    """A form's change: refused, and said why, when the form is not complete; else made with
+    its audit record (`auditing.change_shown`). Its result, or None."""
+    if not form.validate_on_submit():
+        auditing.refused()
+        flash(refusal, "danger")
+        return None
+    return auditing.change_shown(fn, **change)
+
+
 @bp.route("/")
 def index() -> Any:
     authz = _authz()
@@ -142,11 +152,7 @@ def confirm(no: str) -> Any:
     authz = _authz(Perm.TRIAGE)
     current_store().read(lambda tx: hits.get(tx, authz=authz, no=no))
     form = ConfirmHitForm()
-    if not form.validate_on_submit():
-        auditing.refused()
-        flash(_("Give the date the hit was checked."), "danger")
-        return redirect(url_for("models.hit", no=no))
-    clue = auditing.change_shown(lambda tx: hits.confirm(
+    clue = _made(form, _("Give the date the hit was checked."), lambda tx: hits.confirm(
         tx, authz=authz, no=no, on=form.on.data, clue_no=form.clue_no.data,
         title=form.title.data), event="model_hit.confirm", label="ModelHit", key=no,
         done=_("The hit was confirmed and registered as a clue."))
@@ -162,14 +168,9 @@ def dismiss(no: str) -> Any:
     authz = _authz(Perm.TRIAGE)
     current_store().read(lambda tx: hits.get(tx, authz=authz, no=no))
     form = DismissHitForm()
-    if not form.validate_on_submit():
-        auditing.refused()
-        flash(_("Say why the hit is dismissed, and when."), "danger")
-    else:
-        auditing.change_shown(lambda tx: hits.dismiss(
-            tx, authz=authz, no=no, on=form.on.data, reason=form.reason.data),
-            event="model_hit.dismiss", label="ModelHit", key=no,
-            done=_("The hit was dismissed."))
+    _made(form, _("Say why the hit is dismissed, and when."), lambda tx: hits.dismiss(
+        tx, authz=authz, no=no, on=form.on.data, reason=form.reason.data),
+        event="model_hit.dismiss", label="ModelHit", key=no, done=_("The hit was dismissed."))
     return redirect(url_for("models.hit", no=no))
 
 
@@ -248,13 +249,9 @@ def dataset_access(code: str) -> Any:
     authz = _authz(Perm.MANAGE_DATASETS)
     current_store().read(lambda tx: datasets.get(tx, authz=authz, code=code))
     form = DataSetAccessForm()
-    if not form.validate_on_submit():
-        auditing.refused()
-        flash(_("Choose the roles that may use the data set."), "danger")
-    else:
-        auditing.change_shown(lambda tx: datasets.set_access(
-            tx, authz=authz, code=code, roles=form.roles.data,
-            regions_=_codes(form.regions.data)), event="dataset.access", label="DataSet",
-            key=code, done=_("Who may use %(code)s was changed.", code=code))
+    _made(form, _("Choose the roles that may use the data set."), lambda tx: datasets.set_access(
+        tx, authz=authz, code=code, roles=form.roles.data, regions_=_codes(form.regions.data)),
+        event="dataset.access", label="DataSet", key=code,
+        done=_("Who may use %(code)s was changed.", code=code))
     return redirect(url_for("models.dataset_list"))
 
