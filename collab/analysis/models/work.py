@@ -7,7 +7,6 @@ engines (the transfers awaiting feedback, the conversion by department).
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import date, timedelta
 from typing import Any
 
@@ -171,25 +170,30 @@ def low_conversion(g: Graph, inputs: Inputs) -> list[Found]:
     rows = [r for r in figures.conversion(g, scope=scope, by="department")
             if r["group"] is not None and r["transferred"] >= p["min_transfers"]]
     depts = nodes_by_key(g, "Department", (r["group"] for r in rows))
-    out = []
+    flagged = []
     for row in rows:
         dept = depts.get(row["group"])
         kind = dept.get("kind") if dept else None
         peers = [r for r in rows if r is not row and depts.get(r["group"])
                  and depts[r["group"]].get("kind") == kind]
         moved, sent = sum(r["converted"] for r in peers), sum(r["transferred"] for r in peers)
-        if len(peers) < p["min_peers"] or not moved or \
-                row["converted"] * 100 * sent >= p["ratio"] * moved * row["transferred"]:
-            continue
-        listed = figures.drill_down(g, scope=replace(scope, department=row["group"]),
-                                    figure="clues_transferred", by_department=True)
+        if len(peers) >= p["min_peers"] and moved and \
+                row["converted"] * 100 * sent < p["ratio"] * moved * row["transferred"]:
+            flagged.append((row, dept, len(peers), moved, sent))
+    if not flagged:
+        return []
+    unconverted = grouped((r for r in figures.drill_down(
+        g, scope=scope, figure="clues_transferred", by_department=True)
+        if not r["converted"]), "dept")
+    out = []
+    for row, dept, peers, moved, sent in flagged:
         facts = {"department": row["name"] or row["group"], "months": p["months"],
                  "rate": _percent(row["converted"], row["transferred"]),
                  "converted": row["converted"], "transferred": row["transferred"],
-                 "peer_rate": _percent(moved, sent), "peers": len(peers)}
+                 "peer_rate": _percent(moved, sent), "peers": peers}
         found = evidence([("Department", row["group"], "subject"),
                           *(("Clue", r["clue_no"], "not_converted")
-                            for r in listed if not r["converted"])][:11])
+                            for r in unconverted.get((row["group"],), [])[:10])])
         region = hit_region(dept.get("region_code") if dept else None, [inputs.region],
                             inputs.prefix)
         out.append(Found(f"{row['group']}|{inputs.as_of:%Y-%m}", region, facts["department"],
