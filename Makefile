@@ -60,11 +60,13 @@ test: $(VENV)/.installed-test
 ## bench: the harness on both engines at county and province scale (graphs kept under
 ## bench/data/ between runs), then docs/BENCHMARKS.md regenerated from bench/results/.
 ## The web under load and the 1,000-node explorer: python -m bench.load / python -m bench.browser
+## The supervision models at province scale (run time, recall, precision): python -m bench.models
 BENCH_SCALES ?= county province
 bench: $(VENV)/.installed-bench
 	for engine in sqlite neo4j; do for scale in $(BENCH_SCALES); do \
 		$(BIN)/python -m bench --engine $$engine --scale $$scale || exit 1; done; done
 	$(BIN)/python -m bench --write-docs
+	$(BIN)/python -m bench.models --engine both --scale province --write-docs
 
 ## translations: extract the app's strings, merge them into the Chinese catalogue, compile it
 translations: $(VENV)/.installed-test
