@@ -1,52 +1,178 @@
-"""Settings from the environment (and CLI options), and the store they open.
+"""The deployment's settings: one frozen object, read once from the environment at start-up.
 
-The engine is chosen here, once; nothing downstream asks which one it got.
+`Config.from_env()` is the only reader of `os.environ` in collab (a test holds it): the
+command line builds it when `collab` starts, the web app when `create_app` runs, and both pass
+it down (policies to the services, the whole object to the command runner). Each field names
+its variable (`metadata["env"]`); README's settings table lists exactly these (a test keeps
+them equal). A value that cannot work is refused here, at start-up, with what to set.
 """
 
 from __future__ import annotations
 
+import getpass
 import os
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, fields, replace
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from collab.errors import ConfigError, StoreUnavailable
+from collab.access import idnumbers
+from collab.access.audit import MIN_RETENTION_DAYS
+from collab.access.idnumbers import DEFAULT_KEY_FILE, IdKey
+from collab.access.twofactor import roles_required
+from collab.access.users import Policy
+from collab.cases.letters import LetterPolicy
+from collab.cases.proposals import ProposalPolicy
+from collab.cases.rectification import RectificationPolicy
+from collab.errors import N_, ConfigError, StoreUnavailable
 from collab.graph.store import Store
 
 DEFAULT_DATABASE = Path("var") / "collab.sqlite3"
 BACKENDS = ("sqlite", "neo4j")
+_RECT = RectificationPolicy()
+
+
+def _names(text: str) -> tuple[str, ...]:
+    """A comma-separated list (full-width commas too)."""
+    return tuple(n.strip() for n in text.replace("，", ",").split(",") if n.strip())
+
+
+def _flag(text: str) -> bool:
+    return text.strip().lower() in ("1", "true", "yes", "on")
+
+
+def _setting(env: str, default: Any, parse: Callable[[str], Any] = str) -> Any:
+    """A field read from the variable `env`, its text turned into a value by `parse`."""
+    return field(default=default, metadata={"env": env, "parse": parse})
 
 
 @dataclass(frozen=True)
-class Settings:
-    """Where the graph lives. Built from COLLAB_* variables; CLI options override them."""
+class Config:
+    """Every setting of a deployment, with the decided defaults."""
 
-    backend: str = "sqlite"
-    database: Path = DEFAULT_DATABASE
-    neo4j_uri: str = "bolt://127.0.0.1:7687"
-    neo4j_user: str = "neo4j"
-    neo4j_password: str = ""
-    neo4j_database: str = "neo4j"
+    # where the graph lives
+    backend: str = _setting("COLLAB_BACKEND", "sqlite")
+    database: Path = _setting("COLLAB_DATABASE", DEFAULT_DATABASE, Path)
+    neo4j_uri: str = _setting("COLLAB_NEO4J_URI", "bolt://127.0.0.1:7687")
+    neo4j_user: str = _setting("COLLAB_NEO4J_USER", "neo4j")
+    neo4j_password: str = _setting("COLLAB_NEO4J_PASSWORD", "")
+    neo4j_database: str = _setting("COLLAB_NEO4J_DATABASE", "neo4j")
+    # who the command line acts as, and the ID-number key
+    user: str = _setting("COLLAB_USER", "")
+    id_key: str = _setting("COLLAB_ID_KEY", "")
+    key_file: Path = _setting("COLLAB_KEY_FILE", DEFAULT_KEY_FILE, Path)
+    # case work
+    feedback_days: int = _setting("COLLAB_FEEDBACK_DAYS", 30, int)
+    warn_yellow_days: int = _setting("COLLAB_WARN_YELLOW_DAYS", _RECT.yellow_days, int)
+    warn_orange_days: int = _setting("COLLAB_WARN_ORANGE_DAYS", _RECT.orange_days, int)
+    signoffs: tuple[str, ...] = _setting("COLLAB_SIGNOFFS", _RECT.signoffs, _names)
+    conflict_hops: int = _setting("COLLAB_CONFLICT_HOPS", ProposalPolicy.hops, int)
+    letter_issuer: str = _setting("COLLAB_LETTER_ISSUER", LetterPolicy.issuer)
+    timezone: str = _setting("COLLAB_TIMEZONE", "Asia/Shanghai")
+    # sign-in and sessions
+    two_factor_roles: tuple[str, ...] = _setting("COLLAB_2FA_ROLES", (), _names)
+    password_rotate_days: int | None = _setting("COLLAB_PASSWORD_ROTATE_DAYS", None, int)
+    idle_minutes: int = _setting("COLLAB_IDLE_MINUTES", 30, int)
+    session_max_minutes: int = _setting("COLLAB_SESSION_MAX_MINUTES", 12 * 60, int)
+    lockout_failures: int = _setting("COLLAB_LOCKOUT_FAILURES", 5, int)
+    lockout_window_minutes: int = _setting("COLLAB_LOCKOUT_WINDOW_MINUTES", 15, int)
+    lockout_minutes: int = _setting("COLLAB_LOCKOUT_MINUTES", 15, int)
+    address_failures: int = _setting("COLLAB_ADDRESS_FAILURES", 10, int)
+    audit_retention_days: int = _setting("COLLAB_AUDIT_RETENTION_DAYS", MIN_RETENTION_DAYS, int)
+    # the web server
+    secret_key: str = _setting("COLLAB_SECRET_KEY", "")
+    secure_cookies: bool = _setting("COLLAB_SECURE_COOKIES", False, _flag)
+    instance: Path = _setting("COLLAB_INSTANCE", Path("var"), Path)
+    trusted_proxies: int = _setting("COLLAB_TRUSTED_PROXIES", 0, int)
+
+    def __post_init__(self) -> None:
+        if self.backend not in BACKENDS:
+            raise ConfigError(N_("unknown backend %(backend)r: use one of %(known)s "
+                                 "(COLLAB_BACKEND or --backend)"), backend=self.backend,
+                              known=", ".join(BACKENDS))
+        if self.feedback_days < 1:
+            raise ConfigError(N_("COLLAB_FEEDBACK_DAYS must be a whole number of days, at "
+                                 "least 1; got %(got)s"), got=self.feedback_days)
+        if self.audit_retention_days < MIN_RETENTION_DAYS:
+            raise ConfigError(N_("COLLAB_AUDIT_RETENTION_DAYS must be a whole number of days, "
+                                 "at least %(least)s; got %(got)r"), least=MIN_RETENTION_DAYS,
+                              got=self.audit_retention_days)
+        self.zone()
+        self.rectification_policy()
+        self.proposal_policy()
+        self.sign_in_policy()
 
     @classmethod
-    def from_env(cls, env: dict[str, str] | None = None, **overrides: Any) -> Settings:
-        """Settings from `env` (default: os.environ), then the non-None `overrides`."""
+    def from_env(cls, env: Mapping[str, str] | None = None, **overrides: Any) -> Config:
+        """The settings in `env` (default: the process environment), then the non-None
+        `overrides` (command-line options)."""
         env = os.environ if env is None else env
-        base = cls(
-            backend=env.get("COLLAB_BACKEND", cls.backend),
-            database=Path(env.get("COLLAB_DATABASE", str(DEFAULT_DATABASE))),
-            neo4j_uri=env.get("COLLAB_NEO4J_URI", cls.neo4j_uri),
-            neo4j_user=env.get("COLLAB_NEO4J_USER", cls.neo4j_user),
-            neo4j_password=env.get("COLLAB_NEO4J_PASSWORD", cls.neo4j_password),
-            neo4j_database=env.get("COLLAB_NEO4J_DATABASE", cls.neo4j_database),
-        )
-        given = {k: (Path(v) if k == "database" else v)
+        given: dict[str, Any] = {}
+        for f in fields(cls):
+            text = env.get(f.metadata["env"], "")
+            if text.strip():
+                try:
+                    given[f.name] = f.metadata["parse"](text.strip())
+                except ValueError:
+                    raise ConfigError(N_("%(name)s=%(value)r is not a valid value"),
+                                      name=f.metadata["env"], value=text) from None
+        given.update({k: Path(v) if k == "database" else v
+                      for k, v in overrides.items() if v is not None})
+        if not given.get("user"):
+            given["user"] = getpass.getuser()
+        return cls(**given)
+
+    def with_options(self, **overrides: Any) -> Config:
+        """This config with the non-None `overrides` (command-line options) applied."""
+        given = {k: Path(v) if k == "database" else v
                  for k, v in overrides.items() if v is not None}
-        settings = replace(base, **given)
-        if settings.backend not in BACKENDS:
-            raise ConfigError(f"unknown backend {settings.backend!r}: use one of "
-                              f"{', '.join(BACKENDS)} (COLLAB_BACKEND or --backend)")
-        return settings
+        return replace(self, **given) if given else self
+
+    # --- what the services take -------------------------------------------------------------
+    def rectification_policy(self) -> RectificationPolicy:
+        return RectificationPolicy(yellow_days=self.warn_yellow_days,
+                                   orange_days=self.warn_orange_days, signoffs=self.signoffs)
+
+    def proposal_policy(self) -> ProposalPolicy:
+        return ProposalPolicy(hops=self.conflict_hops)
+
+    def letter_policy(self) -> LetterPolicy:
+        return LetterPolicy(issuer=self.letter_issuer)
+
+    def sign_in_policy(self) -> Policy:
+        return Policy(
+            max_failures=self.lockout_failures,
+            failure_window=timedelta(minutes=self.lockout_window_minutes),
+            lock_for=timedelta(minutes=self.lockout_minutes),
+            address_max_failures=self.address_failures,
+            idle=timedelta(minutes=self.idle_minutes),
+            absolute=timedelta(minutes=self.session_max_minutes),
+            rotate_after=None if self.password_rotate_days is None
+            else timedelta(days=self.password_rotate_days),
+            two_factor_roles=roles_required(self.two_factor_roles))
+
+    # --- time and keys ----------------------------------------------------------------------
+    def zone(self) -> ZoneInfo:
+        """The deployment's time zone: business dates ("today") are dates there."""
+        try:
+            return ZoneInfo(self.timezone)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ConfigError(N_("COLLAB_TIMEZONE=%(zone)r is not a known time zone (e.g. "
+                                 "Asia/Shanghai)"), zone=self.timezone) from None
+
+    def today(self) -> date:
+        """Today's date in the deployment's time zone."""
+        return datetime.now(self.zone()).date()
+
+    def load_key(self) -> IdKey:
+        """The ID-number key (COLLAB_ID_KEY, else the file COLLAB_KEY_FILE)."""
+        return idnumbers.load_key(secret=self.id_key, path=self.key_file)
+
+    def ensure_key(self) -> IdKey:
+        """The ID-number key, creating a random key file when none is configured yet."""
+        return idnumbers.ensure_default_key(secret=self.id_key, path=self.key_file)
 
     def describe(self) -> str:
         """Where the store is, for messages (never the password)."""
@@ -55,20 +181,20 @@ class Settings:
         return f"neo4j:{self.neo4j_uri} (database {self.neo4j_database})"
 
 
-def open_store(settings: Settings, *, create: bool = False) -> Store:
-    """Open the store the settings name.
+def open_store(config: Config, *, create: bool = False) -> Store:
+    """Open the store the config names.
 
     `create` allows a new SQLite file (and the default `var/` folder); without it, a file that
     does not exist yet is an error that says to run `collab init`.
     """
-    if settings.backend == "neo4j":
+    if config.backend == "neo4j":
         from collab.graph.neo4j_engine import Neo4jStore
 
-        return Neo4jStore(settings.neo4j_uri, settings.neo4j_user, settings.neo4j_password,
-                          settings.neo4j_database)
+        return Neo4jStore(config.neo4j_uri, config.neo4j_user, config.neo4j_password,
+                          config.neo4j_database)
     from collab.graph.sqlite_engine import SqliteStore
 
-    path = settings.database
+    path = config.database
     if not path.exists():
         if not create:
             raise StoreUnavailable(f"no database at {path}: run `collab init` first "

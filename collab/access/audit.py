@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -18,7 +17,7 @@ from enum import StrEnum
 from typing import Any
 
 from collab.access.authz import Authz, Perm, mask_id_numbers
-from collab.errors import N_, ConfigError, ValidationError
+from collab.errors import ValidationError
 from collab.graph.codec import Node
 from collab.graph.store import Cond, Graph, Op, Page
 
@@ -26,8 +25,9 @@ CHAIN = "main"
 GENESIS = "0" * 64
 _PAGE = 1000
 # The least an audit trail is kept (等保三级 asks for at least six months); a deployment may
-# keep it longer (COLLAB_AUDIT_RETENTION_DAYS), never shorter. Nothing in collab deletes a
-# record: the store port cannot delete nodes, and only `append` writes them.
+# keep it longer (COLLAB_AUDIT_RETENTION_DAYS, checked by `collab.config`), never shorter.
+# Nothing in collab deletes a record: the store port cannot delete nodes, and only `append`
+# writes them.
 MIN_RETENTION_DAYS = 180
 
 
@@ -64,17 +64,6 @@ class Verdict:
     @property
     def ok(self) -> bool:
         return self.broken_at is None
-
-
-def retention_days(env: Mapping[str, str] | None = None) -> int:
-    """The configured retention, in days: COLLAB_AUDIT_RETENTION_DAYS, at least 180."""
-    raw = (os.environ if env is None else env).get("COLLAB_AUDIT_RETENTION_DAYS", "")
-    if not raw.strip():
-        return MIN_RETENTION_DAYS
-    if not raw.strip().isdigit() or int(raw) < MIN_RETENTION_DAYS:
-        raise ConfigError(N_("COLLAB_AUDIT_RETENTION_DAYS must be a whole number of days, at "
-                             "least %(least)s; got %(got)r"), least=MIN_RETENTION_DAYS, got=raw)
-    return int(raw)
 
 
 def oldest(g: Graph) -> datetime | None:

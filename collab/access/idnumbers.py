@@ -4,8 +4,8 @@ The plain number is personal data and never reaches the database or a log: a Per
 `id_hash` (HMAC-SHA256 under the deployment's key, so the same number always matches the same
 person), `id_enc` (AES-GCM, for the roles allowed to unmask it) and `id_masked`
 (530102********1234). The key comes from COLLAB_ID_KEY (64 hex characters or base64 of 32
-bytes) or from the file named by COLLAB_KEY_FILE; `ensure_default_key` creates a random key
-file under var/ for the embedded default when neither is configured. No key lives in code.
+bytes) or from the file named by COLLAB_KEY_FILE (both read by `collab.config`);
+`ensure_default_key` creates a random key file there when neither exists yet. No key lives in code.
 """
 
 from __future__ import annotations
@@ -140,26 +140,24 @@ def _parse_secret(text: str) -> bytes:
         raise ConfigError("the ID-number key must be hex (64+ characters) or base64") from None
 
 
-def load_key(env: dict[str, str] | None = None) -> IdKey:
-    """The configured key: COLLAB_ID_KEY, else COLLAB_KEY_FILE, else var/collab-id.key."""
-    env = os.environ if env is None else env
-    if env.get("COLLAB_ID_KEY"):
-        return IdKey.from_secret(_parse_secret(env["COLLAB_ID_KEY"]))
-    path = Path(env.get("COLLAB_KEY_FILE") or DEFAULT_KEY_FILE)
+def load_key(*, secret: str = "", path: Path = DEFAULT_KEY_FILE) -> IdKey:
+    """The configured key: `secret` (COLLAB_ID_KEY) when given, else the key file `path`
+    (COLLAB_KEY_FILE, default var/collab-id.key)."""
+    if secret:
+        return IdKey.from_secret(_parse_secret(secret))
     if not path.is_file():
         raise ConfigError(N_("no ID-number key: set COLLAB_ID_KEY or COLLAB_KEY_FILE, or run "
                              "`collab seed`/`collab import` once to create %(file)s"),
-                          file=DEFAULT_KEY_FILE)
+                          file=str(path))
     return IdKey.from_secret(_parse_secret(path.read_text(encoding="ascii")))
 
 
-def ensure_default_key(env: dict[str, str] | None = None) -> IdKey:
-    """The configured key, creating a random var/collab-id.key (mode 600) when none is set."""
-    env = os.environ if env is None else env
-    if not env.get("COLLAB_ID_KEY") and not env.get("COLLAB_KEY_FILE") \
-            and not DEFAULT_KEY_FILE.exists():
-        DEFAULT_KEY_FILE.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(DEFAULT_KEY_FILE, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+def ensure_default_key(*, secret: str = "", path: Path = DEFAULT_KEY_FILE) -> IdKey:
+    """The configured key, creating a random key file at `path` (mode 600) when there is
+    neither a `secret` nor a file yet."""
+    if not secret and not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "w", encoding="ascii") as f:
             f.write(secrets.token_hex(32))
-    return load_key(env)
+    return load_key(secret=secret, path=path)

@@ -148,6 +148,9 @@ def _user(g: Graph, name: str, *, lock: bool = False) -> Node:
 
 
 def _check_reach(role: Role, region: str | None, department: str | None, g: Graph) -> None:
+    if role == Role.OPERATOR:
+        raise ValidationError(N_("the operator role is the command line's own: no account "
+                                 "holds it"))
     if region is not None:
         regions.check_code(region)
     if role == Role.LIAISON and not department:

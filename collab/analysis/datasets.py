@@ -55,7 +55,7 @@ def check_access(authz: Authz, *, region_code: str, roles: Sequence[str],
                  regions_: Sequence[str]) -> tuple[list[str], list[str]]:
     """The roles and regions a set may be used by, checked: known case-work roles, region
     codes inside the actor's jurisdiction, and always the actor's own role (else it could not
-    see what it imports)."""
+    see what it imports; the console's operator sees every data set anyway)."""
     unknown = [r for r in roles if r not in USER_ROLES]
     if unknown:
         raise ValidationError(N_("a data set can be used by %(roles)s, not %(unknown)s"),
@@ -64,7 +64,8 @@ def check_access(authz: Authz, *, region_code: str, roles: Sequence[str],
         regions.check_code(code)
         if authz.actor.region is not None and not regions.within(code, authz.actor.region):
             raise ValidationError(N_("region %(code)s is outside your jurisdiction"), code=code)
-    chosen = list(dict.fromkeys([str(authz.role), *roles]))
+    own = [str(authz.role)] if str(authz.role) in USER_ROLES else []
+    chosen = list(dict.fromkeys([*own, *roles]))
     return chosen, list(dict.fromkeys(regions_ or [region_code]))
 
 

@@ -8,7 +8,7 @@ from typing import Any
 import click
 
 from collab.cli.common import echo_json, engine_options, with_store
-from collab.config import Settings, open_store
+from collab.config import Config, open_store
 from collab.errors import NotFound, ValidationError
 from collab.graph import schema
 from collab.graph.codec import Node
@@ -18,20 +18,20 @@ from collab.graph.store import Direction, Store
 
 @click.command()
 @engine_options
-def init(settings: Settings) -> None:
+def init(config: Config) -> None:
     """Create the tables, constraints and indexes; running it again changes nothing.
 
     Example: collab init --database var/collab.sqlite3
     """
-    store = open_store(settings, create=True)
+    store = open_store(config, create=True)
     try:
         created = store.init_schema()
     finally:
         store.close()
     if created:
-        click.echo(f"initialised {settings.describe()}: created {len(created)} schema objects")
+        click.echo(f"initialised {config.describe()}: created {len(created)} schema objects")
     else:
-        click.echo(f"{settings.describe()} is already initialised: nothing to do")
+        click.echo(f"{config.describe()} is already initialised: nothing to do")
 
 
 @click.command()

@@ -9,12 +9,11 @@ from typing import Any
 
 import click
 
-from collab.access.actors import Actor
-from collab.access.idnumbers import ensure_default_key
-from collab.cli.common import with_store
+from collab.cli.common import config, operator, run, with_store
+from collab.commands.imports import ImportLedger
 from collab.graph.store import Store
 from collab.ledgers import exporter
-from collab.ledgers.importer import import_ledger, read_ledger
+from collab.ledgers.importer import check_ledger, read_ledger
 from collab.ledgers.kinds import ORDER, kind
 from collab.ledgers.report import LedgerRejected
 
@@ -36,20 +35,19 @@ def import_(store: Store, file: str, kind: str | None, dry_run: bool, lang: str)
     Example: collab import 问题台账.xlsx --kind issues --dry-run
     """
     ledger = read_ledger(file, kind=kind)
-    key = ensure_default_key()
-    actor = Actor.command_line()
+    key = config().ensure_key()
     if dry_run:
-        echo_report(lambda: store.read(lambda tx: import_ledger(
-            tx, actor=actor, ledger=ledger, key=key, dry_run=True)), lang)
+        actor = operator().actor
+        echo_report(lambda: store.read(lambda tx: check_ledger(tx, actor=actor, ledger=ledger,
+                                                               key=key)), lang)
     else:
-        echo_report(lambda: store.write(lambda tx: import_ledger(
-            tx, actor=actor, ledger=ledger, key=key)), lang)
+        echo_report(lambda: run(store, ImportLedger(ledger=ledger, id_key=key)), lang)
 
 
-def echo_report(run: Callable[[], Any], lang: str) -> None:
-    """Print the report of an import `run` makes, or of its refusal (then exit 1)."""
+def echo_report(make: Callable[[], Any], lang: str) -> None:
+    """Print the report of an import `make` makes, or of its refusal (then exit 1)."""
     try:
-        report = run()
+        report = make()
     except LedgerRejected as e:
         for line in e.report.lines(lang):
             click.echo(line)
@@ -76,7 +74,7 @@ def export(store: Store, kind_name: str, scope: str | None, fmt: str,
     """
     spec = kind(kind_name)
     path = Path(output or f"{kind_name}.{fmt}")
-    key = ensure_default_key() if unmask else None
+    key = config().ensure_key() if unmask else None
     # Rows are read in the transaction and the file written after it, so a retried read
     # never writes the file twice.
     rows = store.read(lambda tx: list(exporter.export_rows(tx, kind=spec, scope=scope,

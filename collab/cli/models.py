@@ -1,6 +1,6 @@
 """`collab models …` (supervision models: run, hits, triage, figures) and `collab dataset …`
-(reference data sets). Every run, listing and decision leaves its audit record, written in the
-same transaction as what it records.
+(reference data sets). Runs, triage decisions, imports and access changes are commands, run as
+the operator (`COLLAB_USER`) by the one runner, each with its audit record.
 """
 
 from __future__ import annotations
@@ -13,13 +13,18 @@ from typing import Any
 import click
 
 from collab.access.actors import Actor
-from collab.access.audit import Kind, Origin
 from collab.access.authz import Authz
-from collab.access.idnumbers import ensure_default_key
 from collab.analysis import datasets, graphfile
-from collab.analysis.models import MODELS, figures, hits, runner
-from collab.cli.common import audited, echo_json, with_store
+from collab.analysis.models import MODELS, figures, hits
+from collab.cli.common import config, echo_json, operator, run, with_store
 from collab.cli.ledgers import echo_report
+from collab.commands.models import (
+    ConfirmHit,
+    DismissHit,
+    ImportDataSet,
+    RunModels,
+    SetDataSetAccess,
+)
 from collab.errors import N_, ValidationError
 from collab.graph.store import Store
 from collab.ledgers import datasets as lds
@@ -34,16 +39,12 @@ _LANG = click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", sh
 
 def _authz(region: str | None = None) -> Authz:
     """The command-line operator, limited to a region subtree when one is given."""
-    me = Actor.command_line()
+    me = operator().actor
     return Authz(Actor(me.name, role=me.role, region=region))
 
 
-def _origin(authz: Authz) -> Origin:
-    return Origin(user=authz.actor.name, role=str(authz.role), address="console")
-
-
-def _day(value: datetime | None) -> date:
-    return date.today() if value is None else value.date()
+def _day(value: datetime | None) -> date | None:
+    return None if value is None else value.date()
 
 
 def _pairs(items: tuple[str, ...], what: str) -> list[tuple[str, str]]:
@@ -93,7 +94,7 @@ def list_(as_json: bool, lang: str) -> None:
         click.echo(f"{r['code']:<20} {r['name']}  [{r['severity']}]  {params} {sets}".rstrip())
 
 
-@models.command()
+@models.command("run")
 @click.argument("codes", nargs=-1, metavar="[CODE]...")
 @_REGION
 @click.option("--as-of", type=DATE, default=None, help="The date the models judge by "
@@ -105,19 +106,16 @@ def list_(as_json: bool, lang: str) -> None:
                    "set of the slot's kinds covering the region).")
 @_JSON
 @with_store
-def run(store: Store, codes: tuple[str, ...], region: str | None, as_of: datetime | None,
-        params: tuple[str, ...], sets: tuple[str, ...], as_json: bool) -> None:
+def run_(store: Store, codes: tuple[str, ...], region: str | None, as_of: datetime | None,
+         params: tuple[str, ...], sets: tuple[str, ...], as_json: bool) -> None:
     """Run models (all of them when no CODE is given); each run and its hits are recorded.
 
     Example: collab models run roster-unpaid deceased-paid --region 532628 --json
     """
-    authz = _authz()
-    chosen = {slot: [c.strip() for c in value.split(",") if c.strip()]
+    chosen = {slot: tuple(c.strip() for c in value.split(",") if c.strip())
               for slot, value in _pairs(sets, "--dataset")}
-    results = audited(store, lambda tx: runner.run(
-        tx, authz=authz, codes=codes, region=region, as_of=as_of and as_of.date(),
-        params=_params(params), sets=chosen), origin=_origin(authz), event="models.run",
-        label="ModelRun", key=",".join(codes) or "all")
+    results = run(store, RunModels(codes=codes, region=region, as_of=_day(as_of),
+                                   params=_params(params), sets=chosen))
     if as_json:
         echo_json([r.to_json() for r in results])
         return
@@ -145,9 +143,8 @@ def hits_(store: Store, model_code: str | None, status: str | None, limit: int, 
     Example: collab models hits --model roster-unpaid --status pending
     """
     authz = _authz(region)
-    rows, total = audited(store, lambda tx: hits.listing(
-        tx, authz=authz, model_code=model_code, status=status, offset=offset, limit=limit),
-        origin=_origin(authz), event="models.hits", kind=Kind.VIEW)
+    rows, total = store.read(lambda tx: hits.listing(
+        tx, authz=authz, model_code=model_code, status=status, offset=offset, limit=limit))
     for r in rows:
         r["reason"] = MODELS[r["model"]].reason(r["facts"], lang)
     if as_json:
@@ -183,9 +180,7 @@ def show(store: Store, no: str, as_json: bool, lang: str) -> None:
     Example: collab models show roster-unpaid-022406ac64d7
     """
     authz = _authz()
-    shown = _shown(audited(store, lambda tx: hits.detail(tx, authz=authz, no=no),
-                           origin=_origin(authz), event="model_hit.view", kind=Kind.VIEW,
-                           label="ModelHit", key=no), lang)
+    shown = _shown(store.read(lambda tx: hits.detail(tx, authz=authz, no=no)), lang)
     if as_json:
         echo_json(shown)
         return
@@ -208,11 +203,8 @@ def confirm(store: Store, no: str, clue_no: str | None, title: str | None,
 
     Example: collab models confirm roster-unpaid-022406ac64d7 --clue-no XS-2024-0101
     """
-    authz = _authz()
-    clue = audited(store, lambda tx: hits.confirm(tx, authz=authz, no=no, on=_day(on),
-                                                  clue_no=clue_no, title=title),
-                   origin=_origin(authz), event="model_hit.confirm", label="ModelHit", key=no)
-    click.echo(f"registered clue {clue.key} from hit {no}")
+    answer = run(store, ConfirmHit(no=no, on=_day(on), clue_no=clue_no, title=title))
+    click.echo(f"registered clue {answer['clue']} from hit {no}")
 
 
 @models.command()
@@ -225,9 +217,7 @@ def dismiss(store: Store, no: str, reason: str, on: datetime | None) -> None:
 
     Example: collab models dismiss roster-unpaid-022406ac64d7 --reason 已补发
     """
-    authz = _authz()
-    audited(store, lambda tx: hits.dismiss(tx, authz=authz, no=no, on=_day(on), reason=reason),
-            origin=_origin(authz), event="model_hit.dismiss", label="ModelHit", key=no)
+    run(store, DismissHit(no=no, reason=reason, on=_day(on)))
     click.echo(f"dismissed hit {no}")
 
 
@@ -241,8 +231,7 @@ def figures_(store: Store, region: str | None, as_json: bool) -> None:
     Example: collab models figures --region 532600
     """
     authz = _authz(region)
-    rows = audited(store, lambda tx: figures.per_model(tx, authz=authz),
-                   origin=_origin(authz), event="models.figures", kind=Kind.VIEW)
+    rows = store.read(lambda tx: figures.per_model(tx, authz=authz))
     if as_json:
         echo_json(rows)
         return
@@ -266,9 +255,7 @@ def export(store: Store, no: str, fmt: str, output: str | None) -> None:
     Example: collab models export roster-unpaid-022406ac64d7 --format gexf
     """
     authz = _authz()
-    view = audited(store, lambda tx: hits.evidence_view(tx, authz=authz, no=no),
-                   origin=_origin(authz), event="model_hit.export", kind=Kind.EXPORT,
-                   label="ModelHit", key=no)
+    view = store.read(lambda tx: hits.evidence_view(tx, authz=authz, no=no))
     path = Path(output or f"{no}.{fmt}")
     path.write_bytes(graphfile.write(view.nodes, view.rels, fmt))
     click.echo(f"wrote {len(view.nodes)} nodes and {len(view.rels)} relationships to {path}")
@@ -303,18 +290,16 @@ def import_dataset(store: Store, file: str, kind: str, code: str, name: str, sou
     Example: collab dataset import 死亡人口.xlsx --kind deceased --code FN-DEATH-2024
     --name 富宁县2024年死亡人口 --source 富宁县公安局 --as-of 2024-06-30 --region 532628
     """
-    authz = _authz()
     data = lds.read_dataset(file, kind_code=kind)
     info = lds.DataSetInfo(code=code, name=name, source=source, as_of=as_of.date(),
                            region_code=region, roles=_split(roles), regions=_split(regions))
-    key = ensure_default_key()
+    key = config().ensure_key()
     if dry_run:
+        authz = _authz()
         echo_report(lambda: store.read(lambda tx: lds.import_dataset(
             tx, authz=authz, data=data, info=info, key=key, dry_run=True)), lang)
     else:
-        echo_report(lambda: audited(store, lambda tx: lds.import_dataset(
-            tx, authz=authz, data=data, info=info, key=key), origin=_origin(authz),
-            event="dataset.import", kind=Kind.IMPORT, label="DataSet", key=code), lang)
+        echo_report(lambda: run(store, ImportDataSet(data=data, info=info, id_key=key)), lang)
 
 
 def _split(text: str) -> tuple[str, ...]:
@@ -330,8 +315,7 @@ def list_datasets(store: Store, as_json: bool) -> None:
     Example: collab dataset list
     """
     authz = _authz()
-    found = audited(store, lambda tx: datasets.usable(tx, authz=authz), origin=_origin(authz),
-                    event="datasets.list", kind=Kind.VIEW)
+    found = store.read(lambda tx: datasets.usable(tx, authz=authz))
     rows = [_dataset_row(n.props) for n in found]
     if as_json:
         echo_json(rows)
@@ -357,12 +341,10 @@ def access(store: Store, code: str, roles: str, regions: str) -> None:
 
     Example: collab dataset access FN-DEATH-2024 --roles coordinator,leader
     """
-    authz = _authz()
-    node = audited(store, lambda tx: datasets.set_access(
-        tx, authz=authz, code=code, roles=_split(roles), regions_=_split(regions)),
-        origin=_origin(authz), event="dataset.access", label="DataSet", key=code)
-    click.echo(f"{code}: roles {','.join(node.get('roles'))}; regions "
-               f"{','.join(node.get('regions'))}")
+    answer = run(store, SetDataSetAccess(code=code, roles=_split(roles),
+                                         regions=_split(regions)))
+    click.echo(f"{code}: roles {','.join(answer['roles'])}; regions "
+               f"{','.join(answer['regions'])}")
 
 
 COMMANDS = (models, dataset)

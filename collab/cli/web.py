@@ -1,54 +1,49 @@
 """`collab serve`, `collab user ...` and `collab audit verify`: the web app and its accounts.
 
-Console commands act as the server's operator (trusted with the store anyway); each change
-they make is still written to the audit trail, as user `console:<os user>`. The security
-admin's own jobs (unlocking an account, resetting two-factor sign-in) are not the operator's:
-those commands ask for the security admin's password and authenticator code (`--as`) and are
-recorded under that admin's name.
+Console commands act as the server's operator (COLLAB_USER with the `operator` role, trusted
+with the store anyway); each change they make is a command, audited under the operator's name
+from the address `console`. The security admin's own jobs (unlocking an account, resetting
+two-factor sign-in) are not the operator's: those commands ask for the security admin's
+password and authenticator code (`--as`) and are recorded under that admin's name.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import Any
 
 import click
 
-from collab.access import audit, idnumbers, twofactor, users
-from collab.access.actors import Actor
-from collab.access.audit import Origin
-from collab.access.authz import Authz, Perm, Role
-from collab.cli.common import audited, engine_options, with_store
-from collab.config import Settings
+from collab.access import audit, users
+from collab.access.authz import ACCOUNT_ROLES, Authz, Perm, Role
+from collab.cli.common import config, engine_options, run, with_store
+from collab.commands.twofactor import ResetTwoFactor
+from collab.commands.users import (
+    AddUser,
+    DisableUser,
+    EnableUser,
+    IssueToken,
+    ResetPassword,
+    Unlock,
+)
+from collab.config import Config
 from collab.errors import CollabError
-from collab.graph.store import Graph, Store
+from collab.graph.store import Store
 
 
 @click.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True)
 @engine_options
-def serve(settings: Settings, host: str, port: int) -> None:
+def serve(config: Config, host: str, port: int) -> None:
     """Serve the web app for development (production: gunicorn 'collab.web:create_app()').
 
     Example: collab serve --port 5000
     """
     from collab.web import create_app
 
-    app = create_app({"COLLAB_SETTINGS": settings})
-    click.echo(f"collab on http://{host}:{port}/ over {settings.describe()}")
+    app = create_app({"COLLAB_CONFIG": config})
+    click.echo(f"collab on http://{host}:{port}/ over {config.describe()}")
     app.run(host=host, port=port, threaded=True, debug=False, use_reloader=False)
-
-
-def _console(store: Store, fn: Callable[[Graph], Any], *, event: str, name: str,
-             authz: Authz | None = None) -> Any:
-    """Run one account change and its audit record (the operator's, or the signed-in
-    admin's) in one transaction."""
-    who = (Origin(user="console:" + Actor.command_line().name, role="operator",
-                  address="console") if authz is None
-           else Origin(user=authz.actor.name, role=str(authz.role), address="console"))
-    return audited(store, fn, origin=who, event=event, label="User", key=name)
 
 
 def _password(generate: bool) -> str:
@@ -64,7 +59,7 @@ def user() -> None:
 
 @user.command("add")
 @click.argument("name")
-@click.option("--role", type=click.Choice([str(r) for r in Role]), required=True)
+@click.option("--role", type=click.Choice([str(r) for r in ACCOUNT_ROLES]), required=True)
 @click.option("--region", default=None, help="Region code of the jurisdiction (none: all).")
 @click.option("--department", default=None, help="Department code (liaisons).")
 @click.option("--display-name", default="", help="The person's name as shown.")
@@ -77,11 +72,8 @@ def add(store: Store, name: str, role: str, region: str | None, department: str 
     Example: collab user add wang.fang --role coordinator --region 532600 --generate
     """
     password = _password(generate)
-    _console(store, lambda tx: users.add(tx, authz=None, name=name, password=password,
-                                         now=datetime.now(UTC), display_name=display_name,
-                                         role=Role(role), region=region,
-                                         department=department),
-             event="user.add", name=name)
+    run(store, AddUser(name=name, password=password, display_name=display_name,
+                       role=Role(role), region=region, department=department))
     click.echo(f"created {name} ({role})" + (f"; initial password: {password}"
                                              if generate else ""))
 
@@ -96,9 +88,7 @@ def passwd(store: Store, name: str, generate: bool) -> None:
     Example: collab user passwd wang.fang --generate
     """
     password = _password(generate)
-    _console(store, lambda tx: users.reset_password(tx, authz=None, name=name,
-                                                    password=password, now=datetime.now(UTC)),
-             event="user.reset_password", name=name)
+    run(store, ResetPassword(name=name, password=password))
     click.echo(f"password of {name} reset" + (f": {password}" if generate else ""))
 
 
@@ -111,9 +101,7 @@ def disable(store: Store, name: str, enable: bool) -> None:
 
     Example: collab user disable wang.fang
     """
-    _console(store, lambda tx: users.set_disabled(tx, authz=None, name=name,
-                                                  disabled=not enable),
-             event="user.enable" if enable else "user.disable", name=name)
+    run(store, EnableUser(name=name) if enable else DisableUser(name=name))
     click.echo(f"{name} {'enabled' if enable else 'disabled'}")
 
 
@@ -121,7 +109,7 @@ def _security_admin(store: Store, name: str) -> Authz:
     """The security admin `name`, once their password and code are right (audited)."""
     password = click.prompt(f"password of {name}", hide_input=True)
     code = click.prompt("authenticator code", hide_input=True)
-    key, at = idnumbers.load_key(), datetime.now(UTC)
+    key, at = config().load_key(), datetime.now(UTC)
     authz = store.write(lambda tx: users.console_authz(tx, name=name, password=password,
                                                        code=code, key=key, now=at))
     if authz is None:
@@ -145,9 +133,7 @@ def unlock(store: Store, name: str, admin: str) -> None:
 
     Example: collab user unlock wang.fang --as zhao.anquan
     """
-    authz = _security_admin(store, admin)
-    _console(store, lambda tx: users.unlock(tx, authz=authz, name=name), event="user.unlock",
-             name=name, authz=authz)
+    run(store, Unlock(name=name), authz=_security_admin(store, admin))
     click.echo(f"{name} unlocked")
 
 
@@ -161,9 +147,7 @@ def reset_two_factor(store: Store, name: str, admin: str) -> None:
 
     Example: collab user reset-2fa wang.fang --as zhao.anquan
     """
-    authz = _security_admin(store, admin)
-    _console(store, lambda tx: twofactor.reset(tx, authz=authz, name=name),
-             event="user.2fa_reset", name=name, authz=authz)
+    run(store, ResetTwoFactor(name=name), authz=_security_admin(store, admin))
     click.echo(f"two-factor sign-in of {name} reset: set up again at the next sign-in")
 
 
@@ -176,9 +160,7 @@ def token(store: Store, name: str, label: str) -> None:
 
     Example: collab user token wang.fang --label reports
     """
-    issued = _console(store, lambda tx: users.issue_token(tx, authz=None, name=name,
-                                                          label=label, now=datetime.now(UTC)),
-                      event="user.token", name=name)
+    issued = run(store, IssueToken(name=name, purpose=label))
     click.echo(issued)
 
 
@@ -197,7 +179,7 @@ def verify(store: Store) -> None:
 
     Example: collab audit verify
     """
-    days = audit.retention_days()
+    days = config().audit_retention_days
     verdict, since = store.read(lambda tx: (audit.verify(tx), audit.oldest(tx)))
     if not verdict.ok:
         raise CollabError(f"audit chain broken at record {verdict.broken_at}: "

@@ -86,8 +86,8 @@ _ACCESS_NODES = (
              "one append-only, hash-chained audit record"),
     NodeType("AuditHead", "chain", {"chain": _S, "seq": _I, "hash": _S},
              (), "the audit chain's head: appends lock it, so they happen one at a time"),
-    NodeType("IdempotencyKey", "key", {"key": _S, "user": _S, "event": _S, "status": _I,
-                                       "result": _S, "at": _DT},
+    NodeType("IdempotencyKey", "key", {"key": _S, "user": _S, "event": _S, "result": _S,
+                                       "at": _DT},
              (), "a client's key for one change: a retry with it gets the first answer"),
 )
 

@@ -18,11 +18,9 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from collab.access import users
-from collab.access.audit import Kind
 from collab.access.users import Outcome
-from collab.errors import ValidationError
-from collab.web import auditing
-from collab.web.errors import message
+from collab.commands.users import ChangePassword, SignOut, SignOutEverywhere
+from collab.web import auditing, changes
 from collab.web.forms import LanguageForm, LoginForm, PasswordForm
 from collab.web.i18n import LANGUAGES
 from collab.web.nodes import id_key
@@ -50,7 +48,8 @@ def login() -> Any:
     if form.validate_on_submit():
         name, password = form.name.data.strip(), form.password.data
         code = (form.code.data or "").strip()
-        origin, at, policy = auditing.origin(), now(), current_app.config["COLLAB_POLICY"]
+        origin, at = auditing.origin(), now()
+        policy = current_app.config["COLLAB_CONFIG"].sign_in_policy()
         key = id_key() if code else None
         result = current_store().write(lambda tx: users.authenticate(
             tx, name=name, password=password, origin=origin, now=at, policy=policy,
@@ -71,18 +70,14 @@ def login() -> Any:
 
 @bp.route("/logout", methods=["POST"])
 def logout() -> Any:
-    sid, at = session.get("sid", ""), now()
-    auditing.change(lambda tx: users.sign_out(tx, sid=sid, now=at), event="auth.sign_out",
-                    kind=Kind.AUTH)
+    changes.run(SignOut(sid=session.get("sid", ""))).result()
     _fresh_session()
     return redirect(url_for("auth.login"))
 
 
 @bp.route("/logout/everywhere", methods=["POST"])
 def logout_everywhere() -> Any:
-    name = current_user.name
-    auditing.change(lambda tx: users.sign_out_everywhere(tx, name=name),
-                    event="auth.sign_out_everywhere", label="User", key=name, kind=Kind.AUTH)
+    changes.run(SignOutEverywhere(name=current_user.name)).result()
     _fresh_session()
     return redirect(url_for("auth.login"))
 
@@ -91,17 +86,10 @@ def logout_everywhere() -> Any:
 def password() -> Any:
     form = PasswordForm()
     if form.validate_on_submit():
-        name, at = current_user.name, now()
-        try:
-            auditing.change(lambda tx: users.change_password(
-                tx, name=name, current=form.current.data, new=form.new.data, now=at),
-                event="auth.password_changed", label="User", key=name, kind=Kind.AUTH)
-        except ValidationError as e:
-            auditing.refused()
-            flash(message(e), "danger")
-        else:
+        outcome = changes.run(ChangePassword(name=current_user.name, current=form.current.data,
+                                             new=form.new.data))
+        if changes.shown(outcome, _("Your password was changed.")):
             session.pop("rotate", None)
-            flash(_("Your password was changed."), "success")
             return redirect(url_for("dashboard.index"))
     return render_template("auth/password.html", form=form)
 

@@ -17,10 +17,10 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from collab.access.audit import Kind
-from collab.access.authz import Perm
-from collab.ledgers.importer import import_ledger, read_ledger
+from collab.commands.imports import ImportLedger
+from collab.ledgers.importer import check_ledger, read_ledger
 from collab.ledgers.report import LedgerRejected
-from collab.web import auditing, holding
+from collab.web import auditing, changes, holding
 from collab.web.forms import ActionForm, UploadForm
 from collab.web.nodes import id_key
 from collab.web.store import current_store
@@ -44,15 +44,11 @@ def _held() -> Path | None:
     return path if path.is_file() else None
 
 
-def _run(path: Path, *, dry_run: bool) -> Any:
-    authz, key = current_user.authz, id_key()
-    ledger = read_ledger(path)
-    if dry_run:
-        return current_store().read(lambda tx: import_ledger(
-            tx, actor=authz.actor, ledger=ledger, key=key, dry_run=True))
-    return auditing.change(lambda tx: import_ledger(tx, actor=authz.actor, ledger=ledger,
-                                                    key=key),
-                           event="ledger.import", kind=Kind.IMPORT)
+def _check(path: Path) -> Any:
+    """The dry run: every row checked against the graph and the actor's reach; a read."""
+    authz, key, ledger = current_user.authz, id_key(), read_ledger(path)
+    return current_store().read(lambda tx: check_ledger(tx, actor=authz.actor, ledger=ledger,
+                                                        key=key))
 
 
 def _lines(report: Any) -> list[str]:
@@ -61,7 +57,7 @@ def _lines(report: Any) -> list[str]:
 
 @bp.route("/", methods=["GET", "POST"])
 def upload() -> Any:
-    current_user.authz.require(Perm.IMPORT)
+    changes.allowed(ImportLedger)
     form, lines, ready = UploadForm(), [], False
     if form.validate_on_submit():
         auditing.name_event("ledger.import_check", Kind.IMPORT)
@@ -70,7 +66,7 @@ def upload() -> Any:
         path = _folder() / (secrets.token_hex(16) + suffix)
         form.ledger.data.save(path)
         try:
-            lines, ready = _lines(_run(path, dry_run=True)), True
+            lines, ready = _lines(_check(path)), True
         except LedgerRejected as e:
             path.unlink(missing_ok=True)
             auditing.refused()
@@ -85,18 +81,19 @@ def upload() -> Any:
 
 @bp.route("/confirm", methods=["POST"])
 def confirm() -> Any:
-    current_user.authz.require(Perm.IMPORT)
+    changes.allowed(ImportLedger)
     path = _held()
     if not ActionForm().validate_on_submit() or path is None:
         flash(_("Nothing is waiting to be imported: upload the ledger again."), "danger")
         return redirect(url_for("imports.upload"))
     try:
-        lines = _lines(_run(path, dry_run=False))
-    except LedgerRejected as e:
-        auditing.refused()
-        lines = _lines(e.report)
+        outcome = changes.run(ImportLedger(ledger=read_ledger(path), id_key=id_key()))
     finally:
         path.unlink(missing_ok=True)
         session.pop("import_file", None)
+    if isinstance(outcome.error, LedgerRejected):
+        lines = _lines(outcome.error.report)
+    else:
+        lines = _lines(outcome.result())
     return render_template("imports/upload.html", form=UploadForm(), lines=lines, ready=False,
                            confirm=ActionForm(), done=True)

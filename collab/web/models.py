@@ -1,15 +1,17 @@
 """The 监督模型 pages: the models and their figures (coordinators run them), the hits with
 their triage, a hit's evidence (in the explorer, or as a GraphML / GEXF file), the data sets.
 
-Each view checks its form, calls one service with the signed-in user's permission object and
-renders; runs, triage decisions and imports are written with their audit record in one
-transaction (`auditing.change`). Anything out of reach answers 404.
+Each view checks its form and reads through one service with the signed-in user's permission
+object, or changes through one command (`collab.commands.models`: a run, the triage decisions,
+a data set's import and who may use it), run by the command runner with its audit record in
+one transaction (`web.changes`). Anything out of reach answers 404.
 """
 
 from __future__ import annotations
 
 import secrets
 import shutil
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -30,11 +32,19 @@ from flask_login import current_user
 from collab.access.audit import Kind
 from collab.access.authz import Perm
 from collab.analysis import datasets, graphfile
-from collab.analysis.models import MODELS, figures, hits, runner
-from collab.errors import CollabError, NotFound
+from collab.analysis.models import MODELS, figures, hits
+from collab.commands.base import Command
+from collab.commands.models import (
+    ConfirmHit,
+    DismissHit,
+    ImportDataSet,
+    RunModels,
+    SetDataSetAccess,
+)
+from collab.errors import NotFound
 from collab.ledgers import datasets as lds
 from collab.ledgers.report import LedgerRejected
-from collab.web import auditing, exports
+from collab.web import auditing, changes, exports
 from collab.web.errors import message
 from collab.web.forms import (
     ConfirmHitForm,
@@ -60,14 +70,15 @@ def _authz(perm: Perm = Perm.VIEW_MODELS) -> Any:
     return authz
 
 
-def _made(form: Any, refusal: str, fn: Any, **change: Any) -> Any:
-    """A form's change: refused, and said why, when the form is not complete; else made with
-    its audit record (`auditing.change_shown`). Its result, or None."""
+def _made(form: Any, refusal: str, command: Callable[[], Command], done: str) -> Any:
+    """A form's change: refused, and said why, when the form is not complete; else run as a
+    command (with its audit record) and said how it went. Its answer, or None."""
     if not form.validate_on_submit():
         auditing.refused()
         flash(refusal, "danger")
         return None
-    return auditing.change_shown(fn, **change)
+    outcome = changes.run(command())
+    return outcome.value if changes.shown(outcome, done) else None
 
 
 @bp.route("/")
@@ -84,7 +95,7 @@ def index() -> Any:
 @bp.route("/run", methods=["POST"])
 def run() -> Any:
     """Run the models ticked on the page, with the settings typed beside each."""
-    authz = _authz(Perm.RUN_MODELS)
+    changes.allowed(RunModels)
     form = RunModelsForm()
     codes = [c for c in request.form.getlist("model") if c in MODELS]
     if not form.validate_on_submit() or not codes:
@@ -93,21 +104,15 @@ def run() -> Any:
         return redirect(url_for("models.index"))
     params = {c: {p.name: request.form.get(f"param-{c}-{p.name}", "")
                   for p in MODELS[c].params} for c in codes}
-    region = (form.region.data or "").strip() or None
-    try:
-        results = auditing.change(lambda tx: runner.run(
-            tx, authz=authz, codes=codes, region=region, as_of=form.as_of.data, params=params),
-            event="models.run", label="ModelRun", key=",".join(codes))
-    except NotFound:
-        raise
-    except CollabError as e:
-        auditing.refused()
-        flash(message(e), "danger")
+    outcome = changes.run(RunModels(codes=tuple(codes),
+                                    region=(form.region.data or "").strip() or None,
+                                    as_of=form.as_of.data, params=params))
+    if not changes.shown(outcome, ""):
         return redirect(url_for("models.index"))
-    ran = [r for r in results if not r.skipped]
+    ran = [r for r in outcome.value if not r.skipped]
     flash(_("%(n)s models run: %(hits)s hits, %(new)s of them new.", n=len(ran),
             hits=sum(r.hits for r in ran), new=sum(r.new_hits for r in ran)), "success")
-    for r in results:
+    for r in outcome.value:
         if r.skipped:
             flash(f"{MODELS[r.model].name(_lang())}：{r.skipped}", "warning")
     return redirect(url_for("models.hit_list", model=codes[0] if len(codes) == 1 else None))
@@ -149,28 +154,26 @@ def hit(no: str) -> Any:
 def confirm(no: str) -> Any:
     """已核实: register the hit's clue, then go to its trace."""
     auditing.about("ModelHit", no)
-    authz = _authz(Perm.TRIAGE)
+    authz = changes.allowed(ConfirmHit)
     current_store().read(lambda tx: hits.get(tx, authz=authz, no=no))
     form = ConfirmHitForm()
-    clue = _made(form, _("Give the date the hit was checked."), lambda tx: hits.confirm(
-        tx, authz=authz, no=no, on=form.on.data, clue_no=form.clue_no.data,
-        title=form.title.data), event="model_hit.confirm", label="ModelHit", key=no,
-        done=_("The hit was confirmed and registered as a clue."))
-    if not clue:
+    answer = _made(form, _("Give the date the hit was checked."), lambda: ConfirmHit(
+        no=no, on=form.on.data, clue_no=form.clue_no.data, title=form.title.data),
+        _("The hit was confirmed and registered as a clue."))
+    if not answer:
         return redirect(url_for("models.hit", no=no))
-    return redirect(url_for("clues.trace_page", no=clue.key))
+    return redirect(url_for("clues.trace_page", no=answer["clue"]))
 
 
 @bp.route("/hits/<path:no>/dismiss", methods=["POST"])
 def dismiss(no: str) -> Any:
     """已排除, with the reason."""
     auditing.about("ModelHit", no)
-    authz = _authz(Perm.TRIAGE)
+    authz = changes.allowed(DismissHit)
     current_store().read(lambda tx: hits.get(tx, authz=authz, no=no))
     form = DismissHitForm()
-    _made(form, _("Say why the hit is dismissed, and when."), lambda tx: hits.dismiss(
-        tx, authz=authz, no=no, on=form.on.data, reason=form.reason.data),
-        event="model_hit.dismiss", label="ModelHit", key=no, done=_("The hit was dismissed."))
+    _made(form, _("Say why the hit is dismissed, and when."), lambda: DismissHit(
+        no=no, reason=form.reason.data, on=form.on.data), _("The hit was dismissed."))
     return redirect(url_for("models.hit", no=no))
 
 
@@ -191,7 +194,7 @@ def dataset_list() -> Any:
     authz = _authz()
     form, lines = DataSetForm(), []
     if request.method == "POST":
-        authz.require(Perm.MANAGE_DATASETS)
+        changes.allowed(ImportDataSet)
         if form.validate_on_submit():
             lines, done = _import(authz, form)
             if done:  # a fresh form for the next list
@@ -222,20 +225,15 @@ def _import(authz: Any, form: DataSetForm) -> tuple[list[str], bool]:
         code=form.code.data.strip(), name=form.name.data.strip(), source=form.source.data,
         as_of=form.as_of.data, region_code=form.region.data.strip(), roles=form.roles.data,
         regions=_codes(form.regions.data))
-    try:
-        report = auditing.change(lambda tx: lds.import_dataset(
-            tx, authz=authz, data=data, info=info, key=id_key()), event="dataset.import",
-            kind=Kind.IMPORT, label="DataSet", key=info.code)
-    except LedgerRejected as e:
-        auditing.refused()
-        return e.report.lines(_lang()), False
-    except NotFound:
-        raise
-    except CollabError as e:
-        auditing.refused()
-        return [message(e)], False
+    outcome = changes.run(ImportDataSet(data=data, info=info, id_key=id_key()))
+    if isinstance(outcome.error, LedgerRejected):
+        return outcome.error.report.lines(_lang()), False
+    if outcome.error is not None:
+        if isinstance(outcome.error, NotFound):
+            raise outcome.error
+        return [message(outcome.error)], False
     flash(_("Data set %(code)s was imported.", code=info.code), "success")
-    return report.lines(_lang()), True
+    return outcome.value.lines(_lang()), True
 
 
 def _codes(text: str | None) -> tuple[str, ...]:
@@ -246,12 +244,11 @@ def _codes(text: str | None) -> tuple[str, ...]:
 def dataset_access(code: str) -> Any:
     """Change which roles and regions may use a data set."""
     auditing.about("DataSet", code)
-    authz = _authz(Perm.MANAGE_DATASETS)
+    authz = changes.allowed(SetDataSetAccess)
     current_store().read(lambda tx: datasets.get(tx, authz=authz, code=code))
     form = DataSetAccessForm()
-    _made(form, _("Choose the roles that may use the data set."), lambda tx: datasets.set_access(
-        tx, authz=authz, code=code, roles=form.roles.data, regions_=_codes(form.regions.data)),
-        event="dataset.access", label="DataSet", key=code,
-        done=_("Who may use %(code)s was changed.", code=code))
+    _made(form, _("Choose the roles that may use the data set."), lambda: SetDataSetAccess(
+        code=code, roles=tuple(form.roles.data), regions=_codes(form.regions.data)),
+        _("Who may use %(code)s was changed.", code=code))
     return redirect(url_for("models.dataset_list"))
 

@@ -12,7 +12,7 @@ from typing import Any
 from flask import Blueprint, abort, current_app, render_template, request
 from flask_login import current_user
 
-from collab.access import audit, idnumbers, regions
+from collab.access import audit, regions
 from collab.access import authz as access
 from collab.access.audit import Kind
 from collab.access.authz import Authz
@@ -114,8 +114,11 @@ def detail(label: str, key: str) -> Any:
 
 
 def id_key() -> IdKey:
-    """The deployment's ID-number key (COLLAB_IDKEY in tests, else the configured one)."""
-    return current_app.config.get("COLLAB_IDKEY") or idnumbers.load_key()
+    """The deployment's ID-number key (loaded once; tests hand one in as COLLAB_IDKEY)."""
+    if not current_app.config.get("COLLAB_IDKEY"):
+        current_app.config["COLLAB_IDKEY"] = current_app.config["COLLAB_CONFIG"].load_key()
+    key: IdKey = current_app.config["COLLAB_IDKEY"]
+    return key
 
 
 @bp.route("/Person/<path:key>/unmask", methods=["POST"])

@@ -88,7 +88,7 @@ def _from_session() -> WebUser | None:
     sid = session.get("sid")
     if not sid:
         return None
-    policy, at = current_app.config["COLLAB_POLICY"], now()
+    policy, at = current_app.config["COLLAB_CONFIG"].sign_in_policy(), now()
     store = current_store()
     node, seen = store.read(lambda tx: (users.session_user(tx, sid=sid, now=at, policy=policy),
                                         users.seen_at(tx, sid=sid)))

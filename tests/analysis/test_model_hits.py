@@ -132,7 +132,7 @@ def test_a_confirmed_hit_becomes_a_clue_that_flows_to_a_case(store: Store) -> No
     assert [(s.get("to_status"), s.get("reason")) for s in steps] == \
         [("dismissed", "已于9月补发，系发放名单漏登")]
     actor = FUNING.actor
-    transfer = store.write(lambda tx: clues.transfer(tx, actor=actor, clue_no="XS-JG-0001",
+    transfer = store.write(lambda tx: clues.transfer(tx, actor=actor, clue="XS-JG-0001",
                                                      to="D532628-JW", on=TODAY,
                                                      letter_no="富巡移〔2024〕1号"))
     for step in (lambda tx: clues.accept(tx, actor=actor, transfer_no=transfer.key, on=TODAY),

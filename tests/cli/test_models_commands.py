@@ -38,11 +38,19 @@ def lists(collab) -> None:
         assert done.exit_code == 0, done.output
 
 
-def events(tmp_path: Path) -> list[tuple[str, str, str]]:
+def events(tmp_path: Path) -> list[tuple[str, str, str, str]]:
     store = SqliteStore(tmp_path / "c.sqlite3")
     page = store.find("AuditRecord", order_by="seq", limit=100)
     store.close()
-    return [(r.get("event"), r.get("kind"), r.get("user")) for r in page.items]
+    return [(r.get("event"), r.get("kind"), r.get("user"), r.get("outcome"))
+            for r in page.items]
+
+
+def counts(tmp_path: Path, *labels: str) -> list[int]:
+    store = SqliteStore(tmp_path / "c.sqlite3")
+    found = [store.count(label) for label in labels]
+    store.close()
+    return found
 
 
 def test_from_two_lists_to_a_clue_at_the_command_line(collab, tmp_path: Path) -> None:
@@ -70,12 +78,13 @@ def test_from_two_lists_to_a_clue_at_the_command_line(collab, tmp_path: Path) ->
     out = tmp_path / "evidence.graphml"
     assert collab("models", "export", first, "-o", str(out)).exit_code == 0
     assert b"********" in out.read_bytes()
-    recorded = events(tmp_path)
-    assert [e for e, _, _ in recorded] == [
-        "dataset.import", "dataset.import", "models.run", "models.hits", "model_hit.view",
-        "model_hit.confirm", "model_hit.dismiss", "models.figures", "model_hit.export"]
-    assert {(kind, user) for _, kind, user in recorded} >= {("import", "wang.fang"),
-                                                            ("view", "wang.fang")}
+    assert events(tmp_path) == [
+        ("dataset.import", "import", "wang.fang", "ok"),
+        ("dataset.import", "import", "wang.fang", "ok"),
+        ("models.run", "change", "wang.fang", "ok"),
+        ("model_hit.confirm", "change", "wang.fang", "ok"),
+        ("model_hit.dismiss", "change", "wang.fang", "ok"),
+        ("model_hit.confirm", "change", "wang.fang", "refused")]
 
 
 def test_bad_input_is_one_line_and_changes_nothing(collab, tmp_path: Path) -> None:
@@ -87,9 +96,12 @@ def test_bad_input_is_one_line_and_changes_nothing(collab, tmp_path: Path) -> No
                        (("models", "run", "roster-unpaid", "--dataset", "payments=NN-R"),
                         "cannot fill payments"),
                        (("models", "run", "--region", "12"), "not a region code"),
-                       (("models", "dismiss", "x", "--reason", " "), "no hit"),
+                       (("models", "dismiss", "x", "--reason", " "), "not found"),
                        (("dataset", "access", "NN-R", "--roles", "auditor"), "not auditor")):
         done = collab(*args)
         assert done.exit_code == 1 and says in done.output, (args, done.output)
         assert "Traceback" not in done.output
-    assert [e for e, _, _ in events(tmp_path)] == ["dataset.import", "dataset.import"]
+    assert counts(tmp_path, "ModelRun", "ModelHit", "Clue") == [0, 0, 0]
+    assert [e for e, *_ in events(tmp_path) if e != "dataset.import"] == [
+        *["models.run"] * 5, "model_hit.dismiss", "dataset.access"]
+    # each refusal of a command has its record; a malformed option never reaches one

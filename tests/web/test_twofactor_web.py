@@ -11,7 +11,7 @@ from web.client import Client, code_for, make_app
 from web.scenario import PASSWORD
 
 from collab.access import twofactor
-from collab.access.users import Policy
+from collab.config import Config
 from collab.graph.sqlite_engine import SqliteStore
 
 FAILED = "登录失败"
@@ -99,8 +99,7 @@ def test_other_roles_may_use_it_and_turn_it_off(fresh_app: Flask, fresh: SqliteS
 
 
 def test_a_deployment_may_require_it_of_more_roles(fresh: SqliteStore) -> None:
-    app = make_app(fresh, COLLAB_POLICY=Policy(
-        two_factor_roles=twofactor.roles_required(["coordinator"])))
+    app = make_app(fresh, COLLAB_CONFIG=Config(two_factor_roles=("coordinator",)))
     client = Client(app)
     assert client.sign_in("coord").status_code == 302
     assert client.get("/browse/Clue").headers["Location"] == "/account/2fa"

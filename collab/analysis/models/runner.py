@@ -5,8 +5,9 @@ A run is one model, once: a `ModelRun` node says who ran which version with whic
 and data sets over which region, when, for how long, and how many hits it found (how many of
 them new). A hit's number comes from its model and signature, so the same finding made again —
 by a later run, or by a run over a wider region — is the same `ModelHit`: it gains a FOUND_IN
-link to the new run, and its evidence and triage stay as they were. The caller writes the
-audit record in the same transaction (web: `auditing.change`; CLI: `common.audited`).
+link to the new run, and its evidence and triage stay as they were. A run is a command
+(`collab.commands.models.RunModels`): the runner writes its audit record in the same
+transaction.
 """
 
 from __future__ import annotations
