@@ -85,7 +85,7 @@ EVIDENCE_ROLES = {
     "before": _l("Earlier issue"), "closed_task": _l("Closed task"), "again": _l("Issue again"),
     "owner": _l("Owner unit"), "overdue": _l("Overdue transfer"), "check": _l("Joint check"),
     "checked": _l("Checked"), "related": _l("Related person"), "against": _l("Named in it"),
-    "not_converted": _l("Clue without a case"),
+    "not_converted": _l("Transfer without a case"),
 }
 FIGURES = {"Issue": _l("Issues"), "Clue": _l("Clues"), "Transfer": _l("Transfers"),
            "Case": _l("Cases"), "JointCheck": _l("Joint checks")}

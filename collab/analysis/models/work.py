@@ -23,8 +23,9 @@ from collab.analysis.models.declare import (
     nodes_by_key,
 )
 from collab.cases import clues
+from collab.graph.codec import Node
 from collab.graph.queries import model_work as q
-from collab.graph.store import Graph
+from collab.graph.store import Cond, Graph, Op
 
 
 def repeat_subject(g: Graph, inputs: Inputs) -> list[Found]:
@@ -180,11 +181,6 @@ def low_conversion(g: Graph, inputs: Inputs) -> list[Found]:
         if len(peers) >= p["min_peers"] and moved and \
                 row["converted"] * 100 * sent < p["ratio"] * moved * row["transferred"]:
             flagged.append((row, dept, len(peers), moved, sent))
-    if not flagged:
-        return []
-    unconverted = grouped((r for r in figures.drill_down(
-        g, scope=scope, figure="clues_transferred", by_department=True)
-        if not r["converted"]), "dept")
     out = []
     for row, dept, peers, moved, sent in flagged:
         facts = {"department": row["name"] or row["group"], "months": p["months"],
@@ -192,13 +188,22 @@ def low_conversion(g: Graph, inputs: Inputs) -> list[Found]:
                  "converted": row["converted"], "transferred": row["transferred"],
                  "peer_rate": _percent(moved, sent), "peers": peers}
         found = evidence([("Department", row["group"], "subject"),
-                          *(("Clue", r["clue_no"], "not_converted")
-                            for r in unconverted.get((row["group"],), [])[:10])])
+                          *(("Transfer", t.key, "not_converted")
+                            for t in _unfiled(g, row["group"], scope.start, scope.end))])
         region = hit_region(dept.get("region_code") if dept else None, [inputs.region],
                             inputs.prefix)
         out.append(Found(f"{row['group']}|{inputs.as_of:%Y-%m}", region, facts["department"],
                          found, facts))
     return out
+
+
+def _unfiled(g: Graph, department: str, start: date, end: date) -> list[Node]:
+    """Up to ten of a department's transfers of the period not (yet) filed as a case: what
+    a low conversion rate is made of (one indexed lookup, not the whole list)."""
+    page = g.find("Transfer", where={"department_code": department,
+                                     "at": Cond(Op.GE, start)}, order_by="at", limit=200)
+    return [t for t in page.items if t.get("at") <= end
+            and t.get("status") != "case_filed"][:10]
 
 
 def silent_unit(g: Graph, inputs: Inputs) -> list[Found]:
