@@ -154,6 +154,11 @@ def grouped(rows: Iterable[Mapping[str, Any]], *keys: str) -> dict[tuple[Any, ..
     return out
 
 
+def ordered(rows: Iterable[Mapping[str, Any]], *keys: str) -> list[Mapping[str, Any]]:
+    """Rows sorted by `keys`, missing values last: the same order whichever engine gave them."""
+    return sorted(rows, key=lambda r: tuple((r[k] is None, r[k] or "") for k in keys))
+
+
 def evidence(items: Iterable[tuple[str, Any, str]]) -> tuple[Evidence, ...]:
     """Evidence from (label, key, role) triples: blanks and repeats dropped, capped."""
     seen: dict[tuple[str, str], Evidence] = {}

@@ -21,6 +21,7 @@ from collab.analysis.models.declare import (
     grouped,
     hit_region,
     nodes_by_key,
+    ordered,
 )
 from collab.cases import clues
 from collab.graph.codec import Node
@@ -32,8 +33,9 @@ def repeat_subject(g: Graph, inputs: Inputs) -> list[Found]:
     """People named in clues of several units or several rounds (回头看)."""
     least = inputs.params["min_contexts"]
     out = []
-    for (person,), group in grouped(g.run(q.REPEAT_SUBJECT, prefix=inputs.prefix),
-                                    "person").items():
+    rows = ordered(g.run(q.REPEAT_SUBJECT, prefix=inputs.prefix),
+                   "person", "clue", "issue", "unit", "round")
+    for (person,), group in grouped(rows, "person").items():
         units = sorted({r["unit"] for r in group if r["unit"]})
         rounds = sorted({r["round"] for r in group if r["round"]})
         if len(units) < least and len(rounds) < least:
