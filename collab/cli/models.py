@@ -5,6 +5,7 @@ the operator (`COLLAB_USER`) by the one runner, each with its audit record.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Mapping
 from datetime import date, datetime
 from pathlib import Path
@@ -17,7 +18,6 @@ from collab.access.authz import Authz
 from collab.analysis import datasets, graphfile
 from collab.analysis.models import MODELS, figures, hits
 from collab.cli.common import config, echo_json, operator, run, with_store
-from collab.cli.ledgers import echo_report
 from collab.commands.models import (
     ConfirmHit,
     DismissHit,
@@ -28,6 +28,9 @@ from collab.commands.models import (
 from collab.errors import N_, ValidationError
 from collab.graph.store import Store
 from collab.ledgers import datasets as lds
+from collab.ledgers import errorbook
+from collab.ledgers.mapping import parse_corrections
+from collab.ledgers.report import LedgerRejected
 
 DATE = click.DateTime(formats=["%Y-%m-%d"])
 _REGION = click.option("--region", default=None, metavar="CODE",
@@ -278,28 +281,48 @@ def dataset() -> None:
               help="Roles that may use it, comma separated.")
 @click.option("--regions", default="", help="Regions whose people may use it (default: "
               "--region), comma separated.")
+@click.option("--map", "maps", multiple=True, metavar="COLUMN=FIELD",
+              help="Say which field a column holds (a header as written, or a letter: E), or "
+                   "COLUMN=- to ignore it. Repeatable.")
 @click.option("--dry-run", is_flag=True, help="Check and report, write nothing.")
+@click.option("--errors", "errors_to", type=click.Path(dir_okay=False), default=None,
+              metavar="XLSX", help="When refused, write the file with every problem marked "
+                                   "(bad cells red, a 问题说明 column).")
 @click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True)
 @with_store
 def import_dataset(store: Store, file: str, kind: str, code: str, name: str, source: str,
-                   as_of: datetime, region: str, roles: str, regions: str, dry_run: bool,
+                   as_of: datetime, region: str, roles: str, regions: str,
+                   maps: tuple[str, ...], dry_run: bool, errors_to: str | None,
                    lang: str) -> None:
     """Import a list (xlsx, or CSV in UTF-8/GBK) as a data set: all rows or, on any problem,
     none.
 
+    The columns are found as a ledger's are (the synonyms people write); --map says which
+    column holds what when they are not.
+
     Example: collab dataset import 死亡人口.xlsx --kind deceased --code FN-DEATH-2024
     --name 富宁县2024年死亡人口 --source 富宁县公安局 --as-of 2024-06-30 --region 532628
     """
-    data = lds.read_dataset(file, kind_code=kind)
+    data = lds.read_dataset(file, kind_code=kind, corrections=parse_corrections(maps))
     info = lds.DataSetInfo(code=code, name=name, source=source, as_of=as_of.date(),
                            region_code=region, roles=_split(roles), regions=_split(regions))
     key = config().ensure_key()
-    if dry_run:
-        authz = _authz()
-        echo_report(lambda: store.read(lambda tx: lds.import_dataset(
-            tx, authz=authz, data=data, info=info, key=key, dry_run=True)), lang)
-    else:
-        echo_report(lambda: run(store, ImportDataSet(data=data, info=info, id_key=key)), lang)
+    authz = _authz()
+    try:
+        if dry_run:
+            report = store.read(lambda tx: lds.import_dataset(tx, authz=authz, data=data,
+                                                              info=info, key=key, dry_run=True))
+        else:
+            report = run(store, ImportDataSet(data=data, info=info, id_key=key))
+    except LedgerRejected as e:
+        for line in e.report.lines(lang):
+            click.echo(line)
+        if errors_to and data.mapping:
+            errorbook.write(Path(file), e.report, Path(errors_to), data.header_rows)
+            click.echo(f"problems marked in {errors_to}")
+        sys.exit(1)
+    for line in report.lines(lang):
+        click.echo(line)
 
 
 def _split(text: str) -> tuple[str, ...]:

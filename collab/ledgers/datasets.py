@@ -1,8 +1,11 @@
 """Importing a reference data set (数据集): one list read with the ledgers' machinery, kept whole.
 
 The columns of each kind are declared like the ledgers' (`collab.ledgers.kinds`): a template
-header, its English name, a parser and the synonyms people write, matched after the same
-normalisation, in a CSV (UTF-8 or GBK, detected) or an xlsx, under a title row or not. A data
+header, its English name, a parser and the synonyms people write. The file, a CSV (UTF-8 or
+GBK, detected) or an xlsx, under a title row or not, goes through the ledgers' mapping step
+(`collab.ledgers.mapping`: normalised headers, the user's corrections by header or column
+letter, a column named twice or a required one missing as header problems, totals left out)
+and its problems can be given back marked in the file (`collab.ledgers.errorbook`). A data
 set is written all or nothing, under a code of its own that is never reused: a newer list is a
 new data set.
 
@@ -28,12 +31,21 @@ from collab.access.idnumbers import IdKey
 from collab.analysis import datasets
 from collab.errors import N_, ConflictError, ValidationError
 from collab.graph.store import MAX_PAGE, Graph
-from collab.ledgers.build import Plan
-from collab.ledgers.headers import locate
-from collab.ledgers.kinds import GENDERS, Column, Kind
+from collab.ledgers.build import Plan, Row
+from collab.ledgers.kinds import Column, Kind
+from collab.ledgers.mapping import SheetMapping, guess
+from collab.ledgers.reader import (
+    NOTES_SHEET,
+    describe,
+    file_sha256,
+    header_problems,
+    is_total,
+    parse_row,
+    sheets_of,
+)
 from collab.ledgers.report import LedgerRejected, Report
 from collab.sheets import values as v
-from collab.sheets.reading import UnreadableFile, read_sheets
+from collab.sheets.reading import Sheet, UnreadableFile
 
 _COMMON = (
     Column("name", "姓名", "name", v.person_name, True,
@@ -43,7 +55,7 @@ _COMMON = (
            aliases=("身份证号码", "公民身份号码", "公民身份证号", "身份证", "证件号码")),
     Column("birth_date", "出生日期", "birth date", v.day,
            aliases=("出生年月日", "出生年月", "生日")),
-    Column("gender", "性别", "gender", v.choice(GENDERS)),
+    Column("gender", "性别", "gender", vocab="gender"),
     Column("region_code", "区划代码", "region code", v.code,
            aliases=("行政区划代码", "所属区划代码", "所属区划")),
     Column("place", "村（社区）", "village or address", v.text,
@@ -82,17 +94,26 @@ KINDS: Mapping[str, Kind] = {
 # Record properties taken from the row as parsed.
 _RECORD_FIELDS = ("name", "birth_date", "gender", "place", "benefit", "amount", "paid_on",
                   "died_on", "employer", "position", "since")
-_MIN_FIELDS = 2
 
 
 @dataclass
 class DataSetFile:
-    """A list read and parsed: its kind, its rows (row number, values), the report so far."""
+    """A list read and parsed: its kind, the sheet's mapping, its rows (row number, values),
+    the report so far."""
 
     kind: Kind
     report: Report
     rows: list[tuple[int, dict[str, Any]]] = field(default_factory=list)
-    sheet: str = ""
+    mapping: SheetMapping | None = None
+
+    @property
+    def sheet(self) -> str:
+        return self.mapping.sheet if self.mapping else ""
+
+    @property
+    def header_rows(self) -> dict[str, int]:
+        """Where the header is, by sheet (for the marked error workbook)."""
+        return {self.mapping.sheet: self.mapping.header_row} if self.mapping else {}
 
 
 @dataclass
@@ -128,30 +149,31 @@ def kind(code: str) -> Kind:
     return KINDS[code]
 
 
-def read_dataset(path: str | Path, *, kind_code: str) -> DataSetFile:
-    """Read the first sheet with a header of the kind; parse every cell (no store needed)."""
+def read_dataset(path: str | Path, *, kind_code: str,
+                 corrections: Mapping[str, str] | None = None,
+                 name: str | None = None) -> DataSetFile:
+    """Read the first sheet with a header of the kind, mapped as a ledger is (synonyms,
+    normalised headers, the user's corrections by header or letter); parse every cell (no
+    store needed). `name` is the file's name as the user gave it (an upload is kept under
+    another)."""
     spec = kind(kind_code)
-    found = DataSetFile(spec, Report(file=Path(path).name))
+    path = Path(path)
+    found = DataSetFile(spec, Report(file=name or path.name, sha256=file_sha256(path)))
     report = found.report
     try:
-        sheets = read_sheets(path)
+        sheets = sheets_of(path, name)
     except UnreadableFile as e:
-        report.problem("", 0, "", Path(path).name, e.zh, e.en)
+        report.problem("", 0, "", None, e.zh, e.en)
         return found
     for sheet in sheets:
-        match = locate(sheet.rows, spec.aliases())
-        if match is None or len(match.fields) < _MIN_FIELDS:
+        mapping = None if sheet.name == NOTES_SHEET else guess(sheet, [spec], corrections)
+        if mapping is None:
             report.ignored_sheets.append(sheet.name)
             continue
-        report.ignored_columns += [(sheet.name, h) for h in match.ignored]
-        missing = [c for c in spec.required if c.field not in match.fields.values()]
-        for c in missing:
-            report.problem(sheet.name, match.row, c.zh, None, "缺少必填列",
-                           "a required column is missing")
-        if not missing:
-            found.sheet = sheet.name
-            _parse(found, sheet.name, sheet.rows[match.index + 1:], match.fields,
-                   match.headers)
+        found.mapping = mapping
+        describe(report, mapping)
+        if not header_problems(report, mapping):
+            _parse(found, sheet, mapping)
         break
     if not report.problems and not found.rows:
         report.problem("", 0, "", None, "没有可导入的数据行（或未找到表头）",
@@ -159,33 +181,29 @@ def read_dataset(path: str | Path, *, kind_code: str) -> DataSetFile:
     return found
 
 
-def _parse(found: DataSetFile, sheet: str, rows: Sequence[tuple[int, Sequence[Any]]],
-           fields: Mapping[int, str], headers: Mapping[int, str]) -> None:
-    """Parse each row; an unusable ID number is kept as the reason it cannot be linked."""
-    report = found.report
-    for number, cells in rows:
-        raw = {f: cells[col] if col < len(cells) else None for col, f in fields.items()}
+def _parse(found: DataSetFile, sheet: Sheet, mapping: SheetMapping) -> None:
+    """Parse each row as a ledger row is; an unusable ID number is kept as the reason the row
+    cannot be linked, not refused (the list is another department's, taken as it is)."""
+    report, spec = found.report, found.kind
+    headers = {f: mapping.headers[col] for col, f in mapping.fields.items()}
+    columns = {f: col for col, f in mapping.fields.items()}
+    for number, cells in sheet.rows[mapping.header_index + 1:]:
+        raw = {f: cells[col] if col < len(cells) else None for col, f in mapping.fields.items()}
         if all(v.clean(x) is None for x in raw.values()):
             continue
-        parsed: dict[str, Any] = {}
-        ok = True
-        for col, f in fields.items():
-            column = found.kind.column(f)
+        if is_total(cells):
+            report.total_rows.append((sheet.name, number))
+            continue
+        row = Row(sheet.name, number, {}, headers, columns)
+        id_problem = None
+        if "id_number" in raw:
             try:
-                parsed[f] = column.parse(raw[f])
+                row.values["id_number"] = v.id_number(raw.pop("id_number"))
             except v.BadValue as e:
-                if f == "id_number":
-                    parsed["id_problem"] = (e.zh, e.en)
-                    continue
-                report.problem(sheet, number, headers[col], raw[f], e.zh, e.en)
-                ok = False
-                continue
-            if parsed[f] is None and column.required:
-                report.problem(sheet, number, headers[col], None, "必填项为空",
-                               "a required cell is empty")
-                ok = False
-        if ok:
-            found.rows.append((number, parsed))
+                id_problem = (e.zh, e.en)
+        if parse_row(report, spec, row, raw):
+            found.rows.append((number, row.values | ({"id_problem": id_problem}
+                                                     if id_problem else {})))
 
 
 @dataclass(frozen=True)

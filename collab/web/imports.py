@@ -1,25 +1,45 @@
-"""Importing a ledger: upload → dry-run report → confirm, all or nothing, audited.
+"""Importing a ledger: upload → column mapping → dry run → confirm, all or nothing, audited.
 
-The upload is kept (under a random name, in the instance folder) only between the dry run and
-the confirmation, an hour at most; a refused file is deleted at once. The importer checks
-every row against the actor's jurisdiction and writes nothing when anything is wrong.
+The upload is kept (under a random name, in the instance folder) only while the user maps,
+checks and confirms it, an hour at most. The mapping step shows each column with a field
+picker pre-filled by the guess (or by the profile saved for the same headers) and its first
+values; the dry run shows every problem on one page and offers the clerk's own file with the
+bad cells marked; units the ledger names that are not on record are listed and created with
+the confirm, and only those. The confirm checks everything again (`import_ledger`), and shows
+its progress while it runs.
 """
 
 from __future__ import annotations
 
+import json
 import secrets
 from pathlib import Path
 from typing import Any
 
-from flask import Blueprint, current_app, flash, redirect, render_template, session, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    session,
+    url_for,
+)
 from flask_babel import get_locale
 from flask_babel import gettext as _
-from flask_login import current_user
 
 from collab.access.audit import Kind
-from collab.commands.imports import ImportLedger
-from collab.ledgers.importer import check_ledger, read_ledger
-from collab.ledgers.report import LedgerRejected
+from collab.commands.imports import ImportLedger, SaveImportProfile
+from collab.ledgers import errorbook, exporter, profiles
+from collab.ledgers.importer import check_ledger
+from collab.ledgers.kinds import KINDS, ORDER
+from collab.ledgers.mapping import IGNORE, signature
+from collab.ledgers.reader import Ledger, Mapped, map_ledger, parse, read_ledger
+from collab.ledgers.report import LedgerRejected, Report
 from collab.web import auditing, changes, holding
 from collab.web.forms import ActionForm, UploadForm
 from collab.web.nodes import id_key
@@ -27,6 +47,7 @@ from collab.web.store import current_store
 
 bp = Blueprint("imports", __name__, url_prefix="/import")
 SUFFIXES = (".xlsx", ".csv")
+_HELD = ("import_file", "import_name", "import_map", "import_kinds", "import_expected")
 
 
 def _folder() -> Path:
@@ -36,7 +57,7 @@ def _folder() -> Path:
 
 
 def _held() -> Path | None:
-    """The upload waiting for confirmation in this session, if any."""
+    """The upload this session is working on, if any."""
     name = session.get("import_file", "")
     if not name or Path(name).name != name or not name.endswith(SUFFIXES):
         return None
@@ -44,56 +65,199 @@ def _held() -> Path | None:
     return path if path.is_file() else None
 
 
-def _check(path: Path) -> Any:
-    """The dry run: every row checked against the graph and the actor's reach; a read."""
-    authz, key, ledger = current_user.authz, id_key(), read_ledger(path)
-    return current_store().read(lambda tx: check_ledger(tx, actor=authz.actor, ledger=ledger,
-                                                        key=key))
+def _forget(path: Path | None) -> None:
+    if path is not None:
+        path.unlink(missing_ok=True)
+        path.with_suffix(".progress").unlink(missing_ok=True)
+    for key in _HELD:
+        session.pop(key, None)
 
 
-def _lines(report: Any) -> list[str]:
-    return report.lines("en" if str(get_locale()) == "en" else "zh")
+def _lang() -> str:
+    return "en" if str(get_locale()) == "en" else "zh"
+
+
+def _corrections() -> dict[str, dict[str, str]]:
+    return session.get("import_map") or {}
+
+
+def _read(path: Path) -> Ledger:
+    return read_ledger(path, corrections=_corrections(), name=session.get("import_name"),
+                       kinds=session.get("import_kinds"))
+
+
+def _mapped(path: Path) -> Mapped:
+    return map_ledger(path, name=session.get("import_name"), corrections=_corrections(),
+                      kinds=session.get("import_kinds"))
+
+
+def _posted() -> tuple[Any, Path | None]:
+    """The importer and the upload a posted step works on (None: nothing waits, or the form
+    was not this session's)."""
+    authz = changes.allowed(ImportLedger)
+    path = _held()
+    return authz, path if ActionForm().validate_on_submit() else None
+
+
+def _nothing_waiting() -> Any:
+    flash(_("Nothing is waiting to be imported: upload the ledger again."), "danger")
+    return redirect(url_for("imports.upload"))
+
+
+def _page(form: UploadForm | None = None, **context: Any) -> str:
+    return render_template("imports/upload.html", form=form or UploadForm(),
+                           confirm=ActionForm(), kinds=[KINDS[k] for k in ORDER], lang=_lang(),
+                           **context)
 
 
 @bp.route("/", methods=["GET", "POST"])
 def upload() -> Any:
-    changes.allowed(ImportLedger)
-    form, lines, ready = UploadForm(), [], False
-    if form.validate_on_submit():
-        auditing.name_event("ledger.import_check", Kind.IMPORT)
-        suffix = Path(form.ledger.data.filename or "").suffix.lower()
-        holding.sweep(_folder(), "*")  # uploads never confirmed, an hour on
-        path = _folder() / (secrets.token_hex(16) + suffix)
-        form.ledger.data.save(path)
-        try:
-            lines, ready = _lines(_check(path)), True
-        except LedgerRejected as e:
-            path.unlink(missing_ok=True)
+    """Upload a ledger; its columns are mapped next."""
+    authz = changes.allowed(ImportLedger)
+    form = UploadForm()
+    if not form.validate_on_submit():
+        if form.errors:
             auditing.refused()
-            lines = _lines(e.report)
-        else:
-            session["import_file"] = path.name
-    elif form.errors:
+        return _page(form)
+    auditing.name_event("ledger.upload", Kind.IMPORT)
+    holding.sweep(_folder(), "*")  # uploads never confirmed, an hour on
+    _forget(_held())
+    name = Path(form.ledger.data.filename or "").name
+    path = _folder() / (secrets.token_hex(16) + Path(name).suffix.lower())
+    form.ledger.data.save(path)
+    session.update(import_file=path.name, import_name=name, import_map={}, import_kinds={})
+    mapped = map_ledger(path, name=name)
+    saved = {}
+    for m in mapped.mappings:
+        profile = current_store().read(lambda tx, m=m: profiles.for_headers(
+            tx, actor=authz.actor, signature=signature(m)))
+        if profile is not None:
+            saved[m.sheet] = profile
+    if saved:
+        session["import_map"] = {s: dict(p.corrections) for s, p in saved.items()}
+        session["import_kinds"] = {s: p.kind for s, p in saved.items()}
+        mapped = _mapped(path)
+    if mapped.report.problems or not mapped.mappings:
         auditing.refused()
-    return render_template("imports/upload.html", form=form, lines=lines, ready=ready,
-                           confirm=ActionForm())
+        report = parse(mapped).report
+        auditing.note(report.audit_detail())
+        _forget(path)
+        return _page(report=report)
+    return _page(mapped=mapped, saved=saved)
+
+
+@bp.route("/check", methods=["POST"])
+def check() -> Any:
+    """Take the mapping the user set, optionally save it as a profile, and run the dry run."""
+    authz, path = _posted()
+    if path is None:
+        return _nothing_waiting()
+    auditing.name_event("ledger.import_check", Kind.IMPORT)
+    mapped = _mapped(path)
+    chosen: dict[str, dict[str, str]] = {}
+    kinds = dict(session.get("import_kinds") or {})
+    for i, m in enumerate(mapped.mappings):
+        picked_kind = request.form.get(f"kind-{i}", m.kind.name)
+        if picked_kind != m.kind.name and picked_kind in KINDS:
+            kinds[m.sheet] = picked_kind  # read the sheet as another kind: map it again
+            continue
+        fields = m.kind.field_names()
+        chosen[m.sheet] = {}
+        for col, header in m.headers.items():
+            picked = request.form.get(f"map-{i}-{col}", "")
+            if picked == IGNORE or picked in fields:
+                chosen[m.sheet][header] = picked
+    session["import_map"], session["import_kinds"] = chosen, kinds
+    if "remap" in request.form or len(chosen) < len(mapped.mappings):
+        return _page(mapped=_mapped(path), saved={})
+    profile = request.form.get("profile", "").strip()
+    if profile and mapped.mappings:
+        first = mapped.mappings[0]
+        changes.shown(changes.run(SaveImportProfile(
+            name=profile, kind=first.kind.name, signature=signature(first),
+            corrections=chosen[first.sheet])), _("The column mapping was saved."))
+        auditing.name_event("ledger.import_check", Kind.IMPORT)
+    ledger = _read(path)
+    try:
+        report = current_store().read(lambda tx: check_ledger(
+            tx, actor=authz.actor, ledger=ledger, key=id_key(), create_missing=True))
+    except LedgerRejected as e:
+        auditing.refused()
+        auditing.note(e.report.audit_detail())
+        return _page(report=e.report, errors=True)
+    session["import_expected"] = [list(p) for p in report.proposed]
+    auditing.note(report.audit_detail())
+    return _page(report=report, ready=True)
+
+
+@bp.route("/errors.xlsx")
+def errors() -> Any:
+    """The clerk's own file with every problem marked, to fix and upload again."""
+    authz = changes.allowed(ImportLedger)
+    path = _held()
+    if path is None:
+        abort(404)
+    ledger = _read(path)
+    report = ledger.report
+    if not report.problems:
+        try:
+            current_store().read(lambda tx: check_ledger(
+                tx, actor=authz.actor, ledger=ledger, key=id_key(), create_missing=True))
+        except LedgerRejected as e:
+            report = e.report
+    target = _folder() / (secrets.token_hex(16) + ".xlsx")
+    errorbook.write(path, report, target, {m.sheet: m.header_row for m in ledger.mappings},
+                    name=session.get("import_name"))
+    name = Path(session.get("import_name") or "ledger").stem + "（问题标注）.xlsx"
+    try:
+        return send_file(target, as_attachment=True, download_name=name)
+    finally:
+        target.unlink(missing_ok=True)
+
+
+@bp.route("/template/<kind>.xlsx")
+def template(kind: str) -> Any:
+    """An empty ledger of `kind` with its 填写说明 sheet."""
+    changes.allowed(ImportLedger)
+    if kind not in KINDS:
+        abort(404)
+    target = _folder() / (secrets.token_hex(16) + ".xlsx")
+    exporter.write_template(target, KINDS[kind])
+    try:
+        return send_file(target, as_attachment=True, download_name=KINDS[kind].zh + "模板.xlsx")
+    finally:
+        target.unlink(missing_ok=True)
+
+
+@bp.route("/progress")
+def progress() -> Any:
+    """Where the confirm of this session's import is: {stage, done, total}."""
+    changes.allowed(ImportLedger)
+    path = _held()
+    marker = path.with_suffix(".progress") if path else None
+    if marker is None or not marker.is_file():
+        return jsonify(stage="", done=0, total=0)
+    return jsonify(json.loads(marker.read_text(encoding="utf-8") or "{}"))
 
 
 @bp.route("/confirm", methods=["POST"])
 def confirm() -> Any:
-    changes.allowed(ImportLedger)
-    path = _held()
-    if not ActionForm().validate_on_submit() or path is None:
-        flash(_("Nothing is waiting to be imported: upload the ledger again."), "danger")
-        return redirect(url_for("imports.upload"))
-    try:
-        outcome = changes.run(ImportLedger(ledger=read_ledger(path), id_key=id_key()))
-    finally:
-        path.unlink(missing_ok=True)
-        session.pop("import_file", None)
+    """Write the ledger: everything checked again; the units shown in the dry run created."""
+    authz, path = _posted()
+    if path is None:
+        return _nothing_waiting()
+    ledger = _read(path)
+    expected = [tuple(p) for p in session.get("import_expected") or []]
+    marker = path.with_suffix(".progress")
+
+    def step(stage: str, done: int, total: int) -> None:
+        marker.write_text(json.dumps({"stage": stage, "done": done, "total": total}),
+                          encoding="utf-8")
+
+    outcome = changes.run(ImportLedger(ledger=ledger, id_key=id_key(), create_missing=True,
+                                       expected=expected, progress=step))
     if isinstance(outcome.error, LedgerRejected):
-        lines = _lines(outcome.error.report)
-    else:
-        lines = _lines(outcome.result())
-    return render_template("imports/upload.html", form=UploadForm(), lines=lines, ready=False,
-                           confirm=ActionForm(), done=True)
+        return _page(report=outcome.error.report, errors=True)
+    report: Report = outcome.result()
+    _forget(path)
+    return _page(report=report, done=True)

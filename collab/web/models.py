@@ -218,7 +218,8 @@ def _import(authz: Any, form: DataSetForm) -> tuple[list[str], bool]:
     path = folder / ("list" + Path(form.file.data.filename or "").suffix.lower())
     try:
         form.file.data.save(path)
-        data = lds.read_dataset(path, kind_code=form.kind.data)
+        data = lds.read_dataset(path, kind_code=form.kind.data,
+                                name=Path(form.file.data.filename or path.name).name)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
     info = lds.DataSetInfo(
