@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
+from openpyxl import load_workbook
 
 from collab.cli import main
 from collab.graph.sqlite_engine import SqliteStore
@@ -105,3 +106,22 @@ def test_bad_input_is_one_line_and_changes_nothing(collab, tmp_path: Path) -> No
     assert [e for e, *_ in events(tmp_path) if e != "dataset.import"] == [
         *["models.run"] * 5, "model_hit.dismiss", "dataset.access"]
     # each refusal of a command has its record; a malformed option never reaches one
+
+
+def test_a_list_is_mapped_and_a_refused_one_given_back_marked(collab, tmp_path: Path) -> None:
+    dead = tmp_path / "死亡名单.csv"
+    dead.write_text("姓名,身份证号,殁日\n黄秀英,,2024-01-15\n农桂花,,昨天\n", encoding="gbk")
+    args = ("dataset", "import", str(dead), "--kind", "deceased", "--code", "FN-D",
+            "--name", "死亡人口", "--source", "公安局", "--as-of", "2024-06-30",
+            "--region", "532628")
+    marked = tmp_path / "marked.xlsx"
+    refused = collab(*args, "--map", "殁日=died_on", "--errors", str(marked))
+    assert refused.exit_code == 1 and "第3行" in refused.output, refused.output
+    book = load_workbook(marked)
+    assert book.sheetnames[0] == "问题汇总" and book["死亡名单"]["C3"].value == "昨天"
+    assert book["死亡名单"]["C3"].fill.fgColor.rgb.endswith("FFC7CE")
+    assert counts(tmp_path, "DataSet", "DataRecord") == [0, 0]
+    dead.write_text("姓名,身份证号,殁日\n黄秀英,,2024-01-15\n", encoding="gbk")
+    done = collab(*args, "--map", "C=died_on")
+    assert done.exit_code == 0 and "1行" in done.output, done.output
+    assert counts(tmp_path, "DataSet", "DataRecord") == [1, 1]

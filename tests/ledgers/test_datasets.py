@@ -158,3 +158,24 @@ def test_the_month_a_payment_list_writes_is_its_first_day(store: Store, tmp_path
     imported(store, pay, "payment")
     assert store.get("DataRecord", "FN-DEATH-2024/2").get("paid_on") == date(2024, 5, 1)
     assert store.get("DataRecord", "FN-DEATH-2024/3").get("paid_on") == date(2024, 5, 20)
+
+
+def test_columns_are_mapped_as_a_ledgers_are(store: Store, tmp_path: Path) -> None:
+    """The ledgers' mapping step: a header nobody declared is named by its letter, a total
+    row is left out, a column named twice is a problem of the header row."""
+    odd = xlsx(tmp_path / "dead.xlsx", {"名单": [
+        ["姓名", "身份证号", "殁日"],
+        ["黄秀英", NUMBERS[0], "2024-01-15"],
+        ["合计", "", ""]]})
+    with pytest.raises(LedgerRejected, match="required column is missing"):
+        imported(store, odd, "deceased")
+    data = lds.read_dataset(odd, kind_code="deceased", corrections={"C": "died_on"})
+    assert [(n, r["died_on"]) for n, r in data.rows] == [(2, date(2024, 1, 15))]
+    assert data.report.total_rows == [("名单", 3)] and data.header_rows == {"名单": 1}
+    assert ("名单", "殁日", "死亡日期") in data.report.mapped
+    twice = xlsx(tmp_path / "twice.xlsx", {"名单": [
+        ["姓名", "死者姓名", "死亡日期"], ["黄秀英", "黄秀英", "2024-01-15"]]})
+    problems = lds.read_dataset(twice, kind_code="deceased").report.problems
+    assert [(p.row, p.column) for p in problems] == [(1, "死者姓名")]
+    assert "列名重复" in problems[0].zh
+    assert store.count("DataSet") == 0
