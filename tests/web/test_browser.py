@@ -378,6 +378,8 @@ def test_a_coordinator_runs_a_model_and_turns_a_hit_into_a_clue(page: Any,
     page.click("#run-models")
     page.wait_for_selector("#hits")
     assert page.inner_text("#total") == "66"
+    assert page.locator("[role=alert]").all_inner_texts() == \
+        ["已运行 1 个模型：发现疑点 66 条，其中新增 66 条。"]
     assert "不在发放名单" in page.inner_text("#hits")
     shot(page, "21-hits")
     page.click("#hits tbody tr >> nth=0 >> a >> nth=0")
