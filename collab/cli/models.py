@@ -5,7 +5,6 @@ the operator (`COLLAB_USER`) by the one runner, each with its audit record.
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Mapping
 from datetime import date, datetime
 from pathlib import Path
@@ -18,6 +17,7 @@ from collab.access.authz import Authz
 from collab.analysis import datasets, graphfile
 from collab.analysis.models import MODELS, figures, hits
 from collab.cli.common import config, echo_json, operator, run, with_store
+from collab.cli.ledgers import ERRORS, MAP, refuse
 from collab.commands.models import (
     ConfirmHit,
     DismissHit,
@@ -28,7 +28,6 @@ from collab.commands.models import (
 from collab.errors import N_, ValidationError
 from collab.graph.store import Store
 from collab.ledgers import datasets as lds
-from collab.ledgers import errorbook
 from collab.ledgers.mapping import parse_corrections
 from collab.ledgers.report import LedgerRejected
 
@@ -281,13 +280,9 @@ def dataset() -> None:
               help="Roles that may use it, comma separated.")
 @click.option("--regions", default="", help="Regions whose people may use it (default: "
               "--region), comma separated.")
-@click.option("--map", "maps", multiple=True, metavar="COLUMN=FIELD",
-              help="Say which field a column holds (a header as written, or a letter: E), or "
-                   "COLUMN=- to ignore it. Repeatable.")
+@MAP
 @click.option("--dry-run", is_flag=True, help="Check and report, write nothing.")
-@click.option("--errors", "errors_to", type=click.Path(dir_okay=False), default=None,
-              metavar="XLSX", help="When refused, write the file with every problem marked "
-                                   "(bad cells red, a 问题说明 column).")
+@ERRORS
 @click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True)
 @with_store
 def import_dataset(store: Store, file: str, kind: str, code: str, name: str, source: str,
@@ -315,12 +310,7 @@ def import_dataset(store: Store, file: str, kind: str, code: str, name: str, sou
         else:
             report = run(store, ImportDataSet(data=data, info=info, id_key=key))
     except LedgerRejected as e:
-        for line in e.report.lines(lang):
-            click.echo(line)
-        if errors_to and data.mapping:
-            errorbook.write(Path(file), e.report, Path(errors_to), data.header_rows)
-            click.echo(f"problems marked in {errors_to}")
-        sys.exit(1)
+        refuse(file, e.report, errors_to, data.header_rows, lang)
     for line in report.lines(lang):
         click.echo(line)
 
