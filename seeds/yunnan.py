@@ -291,7 +291,7 @@ def _funing(s: Scenario) -> None:
               for i in range(1, 5)]
     # 100 real villages of the county, none of those the prefecture's round inspected
     taken = {u for u in s.plan.nodes.get("Unit", {})}
-    villages = []
+    villages: list[tuple[tuple[str, str], str]] = []
     for t, tcode in enumerate(s.children("532628")):
         for vcode in s.children(tcode):
             if "U" + vcode not in taken and len(villages) < 100:

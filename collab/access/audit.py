@@ -14,16 +14,17 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from enum import StrEnum
+from itertools import islice
 from typing import Any
 
-from collab.access.authz import Authz, Perm, mask_id_numbers
+from collab.access.authz import Authz, Perm
+from collab.access.idnumbers import mask_id_numbers
 from collab.errors import ValidationError
 from collab.graph.codec import Node
 from collab.graph.store import Cond, Graph, Op, Page
 
 CHAIN = "main"
 GENESIS = "0" * 64
-_PAGE = 1000
 # The least an audit trail is kept (等保三级 asks for at least six months); a deployment may
 # keep it longer (COLLAB_AUDIT_RETENTION_DAYS, checked by `collab.config`), never shorter.
 # Nothing in collab deletes a record: the store port cannot delete nodes, and only `append`
@@ -131,20 +132,10 @@ def append(g: Graph, *, origin: Origin, kind: Kind, event: str, outcome: str = "
     return record
 
 
-def _in_order(g: Graph) -> Iterator[Node]:
-    offset = 0
-    while True:
-        page = g.find("AuditRecord", order_by="seq", limit=_PAGE, offset=offset)
-        yield from page.items
-        offset += len(page.items)
-        if not page.items or offset >= page.total:
-            return
-
-
 def verify(g: Graph) -> Verdict:
     """Check every record's hash and link, and that the head names the last one."""
     previous, expected, checked = GENESIS, 1, 0
-    for node in _in_order(g):
+    for node in g.nodes("AuditRecord"):  # by `no`: the zero-padded sequence number
         seq = node.get("seq")
         if seq != expected:
             return Verdict(checked, expected, f"record {expected} is missing (next is {seq})")
@@ -165,8 +156,24 @@ def verify(g: Graph) -> Verdict:
 def search(g: Graph, *, authz: Authz, user: str | None = None, event: str | None = None,
            object_key: str | None = None, since: datetime | None = None,
            limit: int = 50, offset: int = 0) -> Page:
-    """Audit records, newest first, for those allowed to read the trail."""
+    """One page of audit records, newest first, for those allowed to read the trail."""
     authz.require(Perm.READ_AUDIT)
+    return g.find("AuditRecord", where=_where(user, event, object_key, since), order_by="seq",
+                  descending=True, limit=limit, offset=offset)
+
+
+def records(g: Graph, *, authz: Authz, user: str | None = None, event: str | None = None,
+            object_key: str | None = None, since: datetime | None = None,
+            limit: int = 100_000) -> Iterator[Node]:
+    """Every audit record `search` would find, newest first, at most `limit` (an export)."""
+    authz.require(Perm.READ_AUDIT)
+    found = g.nodes("AuditRecord", where=_where(user, event, object_key, since),
+                    descending=True)
+    return islice(found, limit)
+
+
+def _where(user: str | None, event: str | None, object_key: str | None,
+           since: datetime | None) -> dict[str, Any]:
     where: dict[str, Any] = {}
     if user:
         where["user"] = user
@@ -176,8 +183,7 @@ def search(g: Graph, *, authz: Authz, user: str | None = None, event: str | None
         where["object_key"] = object_key
     if since:
         where["at"] = Cond(Op.GE, since)
-    return g.find("AuditRecord", where=where, order_by="seq", descending=True, limit=limit,
-                  offset=offset)
+    return where
 
 
 def history(g: Graph, *, label: str, key: str) -> list[Node]:
@@ -185,7 +191,5 @@ def history(g: Graph, *, label: str, key: str) -> list[Node]:
 
     The caller has already shown the object is in the actor's scope.
     """
-    page = g.find("AuditRecord", where={"object_label": label, "object_key": key,
-                                        "kind": str(Kind.CHANGE)},
-                  order_by="seq", limit=_PAGE)
-    return page.items
+    return list(g.nodes("AuditRecord", where={"object_label": label, "object_key": key,
+                                              "kind": str(Kind.CHANGE)}))

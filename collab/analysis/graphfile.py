@@ -33,7 +33,7 @@ def write(nodes: Sequence[Node], rels: Sequence[Rel], fmt: str) -> bytes:
                               fmt=fmt, formats=", ".join(FORMATS))
     graph = nx.MultiDiGraph()
     for node in nodes:
-        shown = {f"fact_{name}": _clean(value) for name, value in facts(node)[1:]}
+        shown = {f"fact_{name}": _clean(value) for name, value in facts(node)}
         graph.add_node(node.uid, label=_clean(caption(node)), kind=node.label,
                        key=_clean(node.key), **shown)
     held = {n.uid for n in nodes}

@@ -83,7 +83,7 @@ def list_(as_json: bool, lang: str) -> None:
 
     Example: collab models list
     """
-    rows = [{"code": m.code, "name": m.name(lang), "severity": m.severity,
+    rows: list[dict[str, Any]] = [{"code": m.code, "name": m.name(lang), "severity": m.severity,
              "version": m.version, "pattern": m.pattern_en if lang == "en" else m.pattern_zh,
              "params": {p.name: p.default for p in m.params},
              "datasets": {s.name: list(s.kinds) for s in m.slots}} for m in MODELS.values()]

@@ -35,7 +35,8 @@ def write(source: Path, report: Report, target: Path,
         book = load_workbook(source)
     else:
         book = Workbook()
-        book.remove(book.active)
+        if book.active is not None:
+            book.remove(book.active)
         for sheet in sheets_of(source, name):
             ws = book.create_sheet(sheet.name[:31])
             for _number, values in sheet.rows:

@@ -21,6 +21,7 @@ def register_blueprints(app: Flask) -> None:
         health,
         imports,
         letters,
+        manual,
         models,
         nodes,
         rectification,
@@ -30,5 +31,5 @@ def register_blueprints(app: Flask) -> None:
 
     for area in (auth, dashboard, nodes, clues, checks, rectification, letters, imports,
                  exports, admin, auditlog, explorer, crosscheck, models, departments, units,
-                 twofactor, health):
+                 twofactor, health, manual):
         app.register_blueprint(area.bp)

@@ -127,12 +127,9 @@ def upload() -> Any:
     form.ledger.data.save(path)
     session.update(import_file=path.name, import_name=name, import_map={}, import_kinds={})
     mapped = map_ledger(path, name=name)
-    saved = {}
-    for m in mapped.mappings:
-        profile = current_store().read(lambda tx, m=m: profiles.for_headers(
-            tx, actor=authz.actor, signature=signature(m)))
-        if profile is not None:
-            saved[m.sheet] = profile
+    signatures = {m.sheet: signature(m) for m in mapped.mappings}
+    saved = current_store().read(lambda tx: profiles.for_sheets(tx, actor=authz.actor,
+                                                                signatures=signatures))
     if saved:
         session["import_map"] = {s: dict(p.corrections) for s, p in saved.items()}
         session["import_kinds"] = {s: p.kind for s, p in saved.items()}

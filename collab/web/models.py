@@ -12,7 +12,7 @@ from __future__ import annotations
 import secrets
 import shutil
 from collections.abc import Callable
-from datetime import date
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +25,6 @@ from flask import (
     request,
     url_for,
 )
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -44,7 +43,7 @@ from collab.commands.models import (
 from collab.errors import NotFound
 from collab.ledgers import datasets as lds
 from collab.ledgers.report import LedgerRejected
-from collab.web import auditing, changes, exports
+from collab.web import auditing, changes, exports, when
 from collab.web.errors import message
 from collab.web.forms import (
     ConfirmHitForm,
@@ -53,15 +52,12 @@ from collab.web.forms import (
     DismissHitForm,
     RunModelsForm,
 )
+from collab.web.labels import lang
 from collab.web.nodes import id_key, page_number
 from collab.web.store import current_store
 
 bp = Blueprint("models", __name__, url_prefix="/models")
 PAGE = 50
-
-
-def _lang() -> str:
-    return "en" if str(get_locale()) == "en" else "zh"
 
 
 def _authz(perm: Perm = Perm.VIEW_MODELS) -> Any:
@@ -86,10 +82,10 @@ def index() -> Any:
     authz = _authz()
     rows, runs = current_store().read(lambda tx: (figures.per_model(tx, authz=authz),
                                                   hits.runs(tx, authz=authz)))
-    form = RunModelsForm(formdata=None, as_of=date.today()) \
+    form = RunModelsForm(formdata=None, as_of=when.today()) \
         if authz.can(Perm.RUN_MODELS) else None
     return render_template("models/index.html", rows=rows, runs=runs, form=form,
-                           models=MODELS, lang=_lang())
+                           models=MODELS, lang=lang())
 
 
 @bp.route("/run", methods=["POST"])
@@ -114,7 +110,7 @@ def run() -> Any:
             hits=sum(r.hits for r in ran), new=sum(r.new_hits for r in ran)), "success")
     for r in outcome.value:
         if r.skipped:
-            flash(f"{MODELS[r.model].name(_lang())}：{r.skipped}", "warning")
+            flash(f"{MODELS[r.model].name(lang())}：{r.skipped}", "warning")
     return redirect(url_for("models.hit_list", model=codes[0] if len(codes) == 1 else None))
 
 
@@ -128,10 +124,16 @@ def hit_list() -> Any:
         tx, authz=authz, model_code=model_code, status=status, offset=(number - 1) * PAGE,
         limit=PAGE))
     for row in rows:
-        row["reason"] = MODELS[row["model"]].reason(row["facts"], _lang())
+        row["reason"] = MODELS[row["model"]].reason(row["facts"], lang())
+        row["first_seen"] = _moment(row["first_seen"])
     return render_template("models/hits.html", rows=rows, total=total, number=number,
-                           pages=max(1, -(-total // PAGE)), models=MODELS, lang=_lang(),
+                           pages=max(1, -(-total // PAGE)), models=MODELS, lang=lang(),
                            states=tuple(hits.LIFECYCLE.names))
+
+
+def _moment(raw: Any) -> datetime | None:
+    """A stored moment as read back by either engine (ISO text or a datetime)."""
+    return datetime.fromisoformat(raw) if isinstance(raw, str) else raw
 
 
 @bp.route("/hits/<path:no>")
@@ -141,11 +143,11 @@ def hit(no: str) -> Any:
     found = current_store().read(lambda tx: hits.detail(tx, authz=authz, no=no))
     model = MODELS[found.hit.get("model")]
     pending = found.hit.get("status") == "pending" and authz.can(Perm.TRIAGE)
-    return render_template("models/hit.html", found=found, model=model, lang=_lang(),
-                           reason=model.reason(found.facts, _lang()),
-                           confirm=ConfirmHitForm(formdata=None, on=date.today())
+    return render_template("models/hit.html", found=found, model=model, lang=lang(),
+                           reason=model.reason(found.facts, lang()),
+                           confirm=ConfirmHitForm(formdata=None, on=when.today())
                            if pending else None,
-                           dismiss=DismissHitForm(formdata=None, on=date.today())
+                           dismiss=DismissHitForm(formdata=None, on=when.today())
                            if pending else None,
                            formats=graphfile.FORMATS)
 
@@ -184,7 +186,7 @@ def evidence_file(no: str, fmt: str) -> Any:
     auditing.about("ModelHit", no)
     authz = _authz(Perm.EXPORT)
     view = current_store().read(lambda tx: hits.evidence_view(tx, authz=authz, no=no))
-    return exports.graph_download(view.nodes, view.rels, fmt, f"疑点证据-{no}")
+    return exports.graph_download(view.nodes, view.rels, fmt, "疑点证据", no)
 
 
 # --- data sets --------------------------------------------------------------------------
@@ -192,7 +194,8 @@ def evidence_file(no: str, fmt: str) -> Any:
 def dataset_list() -> Any:
     """The data sets one may use; coordinators import new ones here."""
     authz = _authz()
-    form, lines = DataSetForm(), []
+    form = DataSetForm()
+    lines: list[str] = []
     if request.method == "POST":
         changes.allowed(ImportDataSet)
         if form.validate_on_submit():
@@ -228,13 +231,13 @@ def _import(authz: Any, form: DataSetForm) -> tuple[list[str], bool]:
         regions=_codes(form.regions.data))
     outcome = changes.run(ImportDataSet(data=data, info=info, id_key=id_key()))
     if isinstance(outcome.error, LedgerRejected):
-        return outcome.error.report.lines(_lang()), False
+        return outcome.error.report.lines(lang()), False
     if outcome.error is not None:
         if isinstance(outcome.error, NotFound):
             raise outcome.error
         return [message(outcome.error)], False
     flash(_("Data set %(code)s was imported.", code=info.code), "success")
-    return outcome.value.lines(_lang()), True
+    return outcome.value.lines(lang()), True
 
 
 def _codes(text: str | None) -> tuple[str, ...]:

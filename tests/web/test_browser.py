@@ -29,8 +29,9 @@ from seeds import yunnan
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
+ARGS = ["--headless", "--no-sandbox", "--lang=zh-CN", "--disable-gpu",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync",
+        "--no-first-run"]
 ACCOUNTS = {"prov": (Role.COORDINATOR, None, None), "sys": (Role.SYSTEM_ADMIN, None, None),
             "aud": (Role.AUDIT_ADMIN, None, None),
             "zzb": (Role.LIAISON, None, "D530600-ZZB")}
@@ -198,7 +199,7 @@ def test_a_liaison_cannot_open_another_departments_clue(page: Any,
 
 def test_switch_to_english(page: Any, live: dict[str, Any]) -> None:
     sign_in(page, live, "prov")
-    assert "概览" in page.inner_text("nav")
+    assert "工作台" in page.inner_text("nav")
     page.click("nav button[data-lang=en]")
     page.wait_for_selector("text=Dashboard")
     assert "Sign out" in page.inner_text("nav")
@@ -298,7 +299,8 @@ def test_cross_check_two_lists_and_raise_an_issue(page: Any, live: dict[str, Any
 
 def test_units_by_region_tree(page: Any, live: dict[str, Any]) -> None:
     sign_in(page, live, "prov")
-    page.click("nav a[href='/units/']")
+    page.click("#navbar [data-menu=data] > a")
+    page.click("#nav-units")
     page.wait_for_selector("#region-tree")
     wenshan = "#region-tree li[data-region='532600']"
     page.click(wenshan + " > a")
@@ -316,7 +318,8 @@ def test_units_by_region_tree(page: Any, live: dict[str, Any]) -> None:
 
 def test_departments_admin(page: Any, live: dict[str, Any]) -> None:
     sign_in(page, live, "sys")
-    page.click("nav a[href='/admin/departments/']")
+    page.click("#navbar [data-menu=admin] > a")
+    page.click("#nav-departments")
     page.fill("#code", "D532628-CZ")
     page.fill("#name", "富宁县财政局")
     page.select_option("#kind", "finance")
@@ -356,6 +359,7 @@ def test_a_coordinator_runs_a_model_and_turns_a_hit_into_a_clue(page: Any,
     evidence in the explorer, confirm it as a clue: its trace names the model and the run."""
     seeds = Path(__file__).resolve().parents[2] / "seeds" / "crosscheck"
     sign_in(page, live, "prov")
+    page.click("#navbar [data-menu=analysis] > a")
     page.click("#nav-models")
     page.click("#model-tabs a[href='/models/datasets']")
     for path, kind, code in (("nanneng_roster_60plus.csv", "roster", "NN-ROSTER"),

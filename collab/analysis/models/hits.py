@@ -27,8 +27,7 @@ from collab.graph.queries import model_hits as q
 from collab.graph.store import Cond, Direction, Graph, Op
 
 LIFECYCLE = Lifecycle("ModelHit", "pending",
-                      moves({"pending": "confirmed dismissed", "confirmed": "", "dismissed": ""}),
-                      {"pending": "待研判", "confirmed": "已核实", "dismissed": "已排除"})
+                      moves({"pending": "confirmed dismissed", "confirmed": "", "dismissed": ""}))
 CLUE_SOURCE = "监督模型"
 MAX_LIMIT = 200
 

@@ -7,6 +7,7 @@ engines (the transfers awaiting feedback, the conversion by department).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date, timedelta
 from typing import Any
 
@@ -115,7 +116,7 @@ def feedback_overdue(g: Graph, inputs: Inputs) -> list[Found]:
     return out
 
 
-def _tie(row: dict[str, Any]) -> tuple[str, str]:
+def _tie(row: Mapping[str, Any]) -> tuple[str, str]:
     if row["how"] == "works_at":
         return f"本人在{row['unit_name']}任职", f"works at {row['unit_name']}"
     kind = row["detail"] or "related"
@@ -184,11 +185,11 @@ def low_conversion(g: Graph, inputs: Inputs) -> list[Found]:
                 row["converted"] * 100 * sent < p["ratio"] * moved * row["transferred"]:
             flagged.append((row, dept, len(peers), moved, sent))
     out = []
-    for row, dept, peers, moved, sent in flagged:
+    for row, dept, n_peers, moved, sent in flagged:
         facts = {"department": row["name"] or row["group"], "months": p["months"],
                  "rate": _percent(row["converted"], row["transferred"]),
                  "converted": row["converted"], "transferred": row["transferred"],
-                 "peer_rate": _percent(moved, sent), "peers": peers}
+                 "peer_rate": _percent(moved, sent), "peers": n_peers}
         found = evidence([("Department", row["group"], "subject"),
                           *(("Transfer", t.key, "not_converted")
                             for t in _unfiled(g, row["group"], scope.start, scope.end))])
@@ -237,7 +238,7 @@ MODELS = (
           params=(Param("min_contexts", 2, 2, 50, "至少涉及的轮次或单位数",
                         "least number of rounds or units"),)),
     Model("recurrence", 1, "销号后复发", "Back after closing",
-          "整改任务销号后N个月内，同一单位又发现同类问题。",
+          "整改任务销号后设定的月数内，同一单位又发现同类问题。",
           "An issue of the same category in the same unit within N months after a task "
           "of an earlier one was closed.",
           "high", "新问题所在区划", "the region of the new issue",
@@ -277,7 +278,7 @@ MODELS = (
           params=(Param("hops", 2, 1, 2, "关联层数（1：本人任职；2：含关系人）",
                         "reach (1: works there; 2: or related to someone who does)"),)),
     Model("dormant-clue", 1, "线索沉睡", "Dormant clue",
-          "问题线索登记后超过N天仍未移交。",
+          "问题线索登记后超过设定的天数仍未移交。",
           "A clue registered and not transferred after N days.",
           "low", "线索所在区划", "the region of the clue",
           "线索{clue}（{title}）自{since}登记后{days}天未移交",
@@ -285,7 +286,7 @@ MODELS = (
           dormant_clue,
           params=(Param("days", 30, 1, 3650, "登记后的天数", "days since registration"),)),
     Model("low-conversion", 1, "成案率显著偏低", "Conversion far below peers",
-          "近N个月接收线索达到一定数量的部门，成案率远低于同类部门的总体成案率。",
+          "近若干个月接收线索达到一定数量的部门，成案率远低于同类部门的总体成案率。",
           "A department whose conversion rate over the last N months is far below that of "
           "departments of its kind with comparable clue volumes.",
           "low", "部门所在区划", "the region of the department",
