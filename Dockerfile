@@ -4,7 +4,8 @@ WORKDIR /app
 COPY pyproject.toml README.md ./
 COPY collab ./collab
 COPY seeds ./seeds
-RUN pip install --no-cache-dir . && useradd --create-home collab
+RUN pip install --no-cache-dir . && useradd --create-home collab \
+    && mkdir -m 700 /keys && chown collab /keys
 USER collab
 EXPOSE 5000
 CMD ["collab", "status"]

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from collab.errors import ConfigError, StoreUnavailable
+from collab.files import private_dir
 from collab.graph.store import Store
 
 DEFAULT_DATABASE = Path("var") / "collab.sqlite3"
@@ -74,7 +75,7 @@ def open_store(settings: Settings, *, create: bool = False) -> Store:
             raise StoreUnavailable(f"no database at {path}: run `collab init` first "
                                    f"(or point COLLAB_DATABASE / --database at one)")
         if path == DEFAULT_DATABASE:
-            path.parent.mkdir(parents=True, exist_ok=True)
+            private_dir(path.parent)
     store = SqliteStore(path)
     if not create and not store.is_initialised():
         store.close()

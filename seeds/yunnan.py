@@ -26,7 +26,7 @@ import random
 from datetime import date, timedelta
 from typing import Any
 
-from collab.access import idnumbers
+from collab.access import idnumbers, keys
 from collab.access.idnumbers import IdKey
 from collab.graph.store import Graph
 from collab.ledgers.build import Plan
@@ -419,7 +419,7 @@ def load(g: Graph, *, key: IdKey | None = None) -> dict[str, int]:
 
     `key` hashes and encrypts the synthetic ID numbers: the configured one by default.
     """
-    s = Scenario(key or idnumbers.ensure_default_key())
+    s = Scenario(key or keys.id_key(create=True))
     _regions_and_departments(s)
     _baoshan(s)
     _wenshan(s)

@@ -1,9 +1,20 @@
-"""The audit trail: append-only, hash-chained records kept in the graph itself.
+"""The audit trail: append-only records kept in the graph, chained under a key kept outside it.
 
-Each record carries the hash of the one before it, so editing or deleting any record breaks
-the chain where `verify` will name it. Appends lock the chain's head node, so two writers
-take turns instead of forking the chain, and a record commits in the caller's transaction,
-together with the change it records (or not at all).
+Each record carries an HMAC (under the audit key, `collab.access.keys`) over its fields and the
+previous record's seal, so editing or deleting a record breaks the chain where `verify` names
+it, and nobody holding only the database can recompute the chain after rewriting it. The head
+of the chain is also written, signed, to an append-only file outside the store
+(`collab.access.checkpoints`); `verify` compares the chain with every signed checkpoint, so
+truncating the trail, or rewriting it even with the key, is named too. Appends lock the
+chain's head node, so two writers take turns instead of forking the chain, and a record
+commits in the caller's transaction, together with the change it records (or not at all).
+
+Trails begun before the audit key existed keep their plain SHA-256 links: `verify` checks
+those records as before, and the first keyed record seals the last plain one's hash into its
+HMAC, so the old part cannot be rewritten without breaking that link (docs/SECURITY.md).
+
+Every text that reaches a record passes through `idnumbers.redact`: an ID number is kept as
+its masked form and a keyed pseudonym, never in full.
 """
 
 from __future__ import annotations
@@ -11,19 +22,24 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+import secrets
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from enum import StrEnum
 from typing import Any
 
-from collab.access.authz import Authz, Perm, mask_id_numbers
+from collab.access import keys
+from collab.access.authz import Authz, Perm
+from collab.access.idnumbers import redact
+from collab.access.keys import AuditKey
 from collab.errors import N_, ConfigError, ValidationError
 from collab.graph.codec import Node
 from collab.graph.store import Cond, Graph, Op, Page
 
 CHAIN = "main"
 GENESIS = "0" * 64
+KEYED = "hmac-sha256"
 _PAGE = 1000
 # The least an audit trail is kept (等保三级 asks for at least six months); a deployment may
 # keep it longer (COLLAB_AUDIT_RETENTION_DAYS), never shorter. Nothing in collab deletes a
@@ -54,12 +70,29 @@ class Origin:
 
 
 @dataclass(frozen=True)
+class Checkpoint:
+    """The head of a trail at one moment, as signed into the checkpoint file."""
+
+    trail: str
+    seq: int
+    hash: str
+    keyed_from: int | None
+    at: datetime
+
+
+@dataclass(frozen=True)
 class Verdict:
-    """What `verify` found: how many records it checked and the first break, if any."""
+    """What `verify` found: how many records it checked and the first break, if any.
+
+    `head` is the chain's head as found (the checkpoint to sign when the verdict is good);
+    `notes` say what else a reader should know (records from before the key, checkpoints).
+    """
 
     checked: int
     broken_at: int | None = None
     reason: str = ""
+    head: Checkpoint | None = None
+    notes: tuple[str, ...] = field(default_factory=tuple)
 
     @property
     def ok(self) -> bool:
@@ -75,6 +108,23 @@ def retention_days(env: Mapping[str, str] | None = None) -> int:
         raise ConfigError(N_("COLLAB_AUDIT_RETENTION_DAYS must be a whole number of days, at "
                              "least %(least)s; got %(got)r"), least=MIN_RETENTION_DAYS, got=raw)
     return int(raw)
+
+
+def provision_key(g: Graph, env: Mapping[str, str] | None = None) -> AuditKey:
+    """The audit key; made (mode 600, in the keys folder) when the deployment has none yet,
+    unless the trail already holds records sealed with one: then the key was lost or not
+    mounted, and a new one would only hide that."""
+    try:
+        return keys.audit_key(env)
+    except ConfigError:
+        head = g.get("AuditHead", CHAIN)
+        if head is not None and head.get("keyed_from") and head.get("seq", 0) >= \
+                head.get("keyed_from"):
+            raise ConfigError(N_("the audit key %(file)s is missing, but the audit trail holds "
+                                 "records sealed with it: restore the key from its backup (a "
+                                 "new key would make the whole trail fail to verify)"),
+                              file=str(keys.audit_key_path(env))) from None
+        return keys.audit_key(env, create=True)
 
 
 def oldest(g: Graph) -> datetime | None:
@@ -93,53 +143,81 @@ def _text(value: Any) -> str:
     return value.isoformat() if isinstance(value, date | datetime) else str(value)
 
 
-def _digest(fields: Mapping[str, Any]) -> str:
-    return hashlib.sha256(_canonical(fields).encode("utf-8")).hexdigest()
+def _seal(fields: Mapping[str, Any], key: AuditKey) -> str:
+    """A record's seal: the HMAC under the audit key, or (records from before the key) the
+    plain SHA-256 they were written with."""
+    text = _canonical(fields)
+    if fields.get("alg") == KEYED:
+        return key.chain(text)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def _fields(node: Node) -> dict[str, Any]:
-    """The hashed fields of a stored record, in the form they were hashed in."""
+    """The sealed fields of a stored record, in the form they were sealed in."""
     at = node.get("at")
-    return {"seq": node.get("seq"), "at": at.astimezone(UTC).isoformat(timespec="microseconds")
-            if at else None, **{k: node.get(k, "") for k in _TEXT_FIELDS},
-            "prev_hash": node.get("prev_hash")}
+    fields = {"seq": node.get("seq"),
+              "at": at.astimezone(UTC).isoformat(timespec="microseconds") if at else None,
+              **{k: node.get(k, "") for k in _TEXT_FIELDS}, "prev_hash": node.get("prev_hash")}
+    if node.get("alg") is not None:
+        fields["alg"] = node.get("alg")
+    return fields
 
 
 _TEXT_FIELDS = ("user", "role", "department", "address", "request_id", "kind", "event",
                 "object_label", "object_key", "outcome", "detail")
 
 
-def append(g: Graph, *, origin: Origin, kind: Kind, event: str, outcome: str = "ok",
-           object_label: str = "", object_key: str = "",
+def _head(g: Graph) -> Node:
+    """The chain's head, locked (made at the first append, with the trail's random id)."""
+    head = g.lock("AuditHead", CHAIN)
+    if head is None:
+        g.upsert_nodes("AuditHead", [{"chain": CHAIN, "seq": 0, "hash": GENESIS,
+                                      "trail": secrets.token_hex(8), "keyed_from": 1}])
+        head = g.lock("AuditHead", CHAIN)
+        assert head is not None
+    return head
+
+
+def append(g: Graph, *, key: AuditKey, origin: Origin, kind: Kind, event: str,
+           outcome: str = "ok", object_label: str = "", object_key: str = "",
            detail: Mapping[str, Any] | None = None) -> Node:
     """Add one record at the end of the chain, in the caller's transaction; the record.
 
-    `detail` holds what changed (before/after); ID numbers in it are masked before writing.
+    `detail` holds what changed (before/after). Every field passes through `redact`: an ID
+    number anywhere in a record is kept masked, with the audit key's pseudonym of it.
     """
     if not event:
         raise ValidationError("an audit record needs an event")
-    head = g.lock("AuditHead", CHAIN)
-    if head is None:
-        g.upsert_nodes("AuditHead", [{"chain": CHAIN, "seq": 0, "hash": GENESIS}])
-        head = g.lock("AuditHead", CHAIN)
-        assert head is not None
+    head = _head(g)
     seq = head.get("seq", 0) + 1
     at = datetime.now(UTC)
-    text = {"user": origin.user, "role": origin.role, "department": origin.department,
-            "address": origin.address, "request_id": origin.request_id, "kind": str(kind),
-            "event": event, "object_label": object_label, "object_key": object_key,
-            "outcome": outcome,
-            "detail": mask_id_numbers(_canonical(detail)) if detail else ""}
+    raw = {"user": origin.user, "role": origin.role, "department": origin.department,
+           "address": origin.address, "request_id": origin.request_id, "kind": str(kind),
+           "event": event, "object_label": object_label, "object_key": object_key,
+           "outcome": outcome, "detail": _canonical(detail) if detail else ""}
+    text = {k: redact(str(v), key.alias) for k, v in raw.items()}
     fields = {"seq": seq, "at": at.isoformat(timespec="microseconds"), **text,
-              "prev_hash": head.get("hash")}
-    digest = _digest(fields)
+              "prev_hash": head.get("hash"), "alg": KEYED}
+    digest = _seal(fields, key)
     no = f"{seq:012d}"
-    g.upsert_nodes("AuditRecord", [{**text, "no": no, "seq": seq, "at": at,
+    g.upsert_nodes("AuditRecord", [{**text, "no": no, "seq": seq, "at": at, "alg": KEYED,
                                     "prev_hash": head.get("hash"), "hash": digest}])
-    g.upsert_nodes("AuditHead", [{"chain": CHAIN, "seq": seq, "hash": digest}])
+    g.upsert_nodes("AuditHead", [{
+        "chain": CHAIN, "seq": seq, "hash": digest,
+        "trail": head.get("trail") or secrets.token_hex(8),
+        "keyed_from": head.get("keyed_from") or seq}])
     record = g.get("AuditRecord", no)
     assert record is not None
     return record
+
+
+def head_checkpoint(g: Graph) -> Checkpoint | None:
+    """The chain's head as it stands, for a checkpoint (None before the first record)."""
+    head = g.get("AuditHead", CHAIN)
+    if head is None or not head.get("seq"):
+        return None
+    return Checkpoint(head.get("trail") or "", head.get("seq"), head.get("hash"),
+                      head.get("keyed_from"), datetime.now(UTC))
 
 
 def _in_order(g: Graph) -> Iterator[Node]:
@@ -152,39 +230,103 @@ def _in_order(g: Graph) -> Iterator[Node]:
             return
 
 
-def verify(g: Graph) -> Verdict:
-    """Check every record's hash and link, and that the head names the last one."""
-    previous, expected, checked = GENESIS, 1, 0
+class _Break(Exception):
+    def __init__(self, seq: int, reason: str):
+        super().__init__(reason)
+        self.seq, self.reason = seq, reason
+
+
+def _when(mark: Checkpoint) -> str:
+    return f"{mark.at:%Y-%m-%d %H:%M} UTC"
+
+
+def _walk(g: Graph, key: AuditKey, marks: Mapping[int, Checkpoint]) -> tuple[int, str, int | None]:
+    """Check every record's seal and link (and each against its signed checkpoint); the number
+    checked, the last seal and where keyed records begin. Raises `_Break` at the first fault."""
+    previous, checked, keyed_from = GENESIS, 0, None
     for node in _in_order(g):
         seq = node.get("seq")
-        if seq != expected:
-            return Verdict(checked, expected, f"record {expected} is missing (next is {seq})")
+        if seq != checked + 1:
+            raise _Break(checked + 1, f"record {checked + 1} is missing (next is {seq})")
         if node.get("prev_hash") != previous:
-            return Verdict(checked, seq, f"record {seq} does not link to record {seq - 1}")
-        if _digest(_fields(node)) != node.get("hash"):
-            return Verdict(checked, seq, f"record {seq} was altered after it was written")
-        previous, expected, checked = node.get("hash"), expected + 1, checked + 1
+            raise _Break(seq, f"record {seq} does not link to record {seq - 1}")
+        if node.get("alg") == KEYED:
+            keyed_from = keyed_from or seq
+        elif keyed_from is not None:
+            raise _Break(seq, f"record {seq} carries no audit-key seal although the records "
+                              f"before it do: it was rewritten without the key")
+        if _seal(_fields(node), key) != node.get("hash"):
+            raise _Break(seq, f"record {seq} was altered after it was written")
+        mark = marks.get(seq)
+        if mark is not None and mark.hash != node.get("hash"):
+            raise _Break(seq, f"record {seq} differs from the signed checkpoint of "
+                              f"{_when(mark)}: the trail was rewritten after it")
+        previous, checked = node.get("hash"), seq
+    return checked, previous, keyed_from
+
+
+def _against_checkpoints(checked: int, keyed_from: int | None,
+                         marks: Iterable[Checkpoint]) -> None:
+    for mark in sorted(marks, key=lambda m: -m.seq):
+        if mark.seq > checked:
+            raise _Break(checked + 1, f"the signed checkpoint of {_when(mark)} names record "
+                                      f"{mark.seq}, but the trail ends at record {checked}: "
+                                      f"records after {checked} were removed")
+        if mark.keyed_from != keyed_from:
+            raise _Break(mark.keyed_from or 1,
+                         f"keyed records begin at record {keyed_from}, but the signed "
+                         f"checkpoint of {_when(mark)} says {mark.keyed_from}: the trail was "
+                         f"rewritten")
+
+
+def verify(g: Graph, key: AuditKey, *, checkpoints: Iterable[Checkpoint] = ()) -> Verdict:
+    """Check every record's seal and link, that the head names the last one, and that the
+    trail agrees with every signed checkpoint of it (`checkpoints`, already signature-checked).
+    """
     head = g.get("AuditHead", CHAIN)
-    head_seq, head_hash = (head.get("seq"), head.get("hash")) if head else (0, GENESIS)
-    if head_seq != checked or head_hash != previous:
-        return Verdict(checked, checked + 1,
-                       f"the chain head names record {head_seq}, but {checked} records "
-                       f"remain: records after {checked} were removed")
-    return Verdict(checked)
+    trail = head.get("trail") if head else None
+    theirs = list(checkpoints)
+    marks = {m.seq: m for m in theirs if m.trail == trail}
+    checked = 0
+    try:
+        if theirs and not marks:
+            raise _Break(1, "the checkpoint file holds no checkpoint of this trail: the trail "
+                            "was replaced, or the file belongs to another deployment")
+        checked, last, keyed_from = _walk(g, key, marks)
+        head_seq, head_hash = (head.get("seq"), head.get("hash")) if head else (0, GENESIS)
+        if head_seq != checked or head_hash != last:
+            raise _Break(checked + 1, f"the chain head names record {head_seq}, but {checked} "
+                                      f"records remain: records after {checked} were removed")
+        _against_checkpoints(checked, keyed_from, marks.values())
+    except _Break as e:
+        return Verdict(checked=e.seq - 1, broken_at=e.seq, reason=e.reason)
+    notes = []
+    if keyed_from and keyed_from > 1:
+        notes.append(f"records 1-{keyed_from - 1} predate the audit key (SHA-256 links, "
+                     f"sealed by record {keyed_from})")
+    elif checked and keyed_from is None:
+        notes.append(f"all {checked} records predate the audit key (SHA-256 links)")
+    if marks:
+        newest = max(marks.values(), key=lambda m: m.at)
+        notes.append(f"agrees with {len(marks)} signed checkpoints, the latest of "
+                     f"{_when(newest)}")
+    now = head_checkpoint(g)
+    return Verdict(checked, head=now, notes=tuple(notes))
 
 
-def search(g: Graph, *, authz: Authz, user: str | None = None, event: str | None = None,
-           object_key: str | None = None, since: datetime | None = None,
-           limit: int = 50, offset: int = 0) -> Page:
-    """Audit records, newest first, for those allowed to read the trail."""
+def search(g: Graph, *, authz: Authz, key: AuditKey, user: str | None = None,
+           event: str | None = None, object_key: str | None = None,
+           since: datetime | None = None, limit: int = 50, offset: int = 0) -> Page:
+    """Audit records, newest first, for those allowed to read the trail. An ID number asked
+    for is looked up as it is recorded (masked, with its pseudonym)."""
     authz.require(Perm.READ_AUDIT)
     where: dict[str, Any] = {}
     if user:
-        where["user"] = user
+        where["user"] = redact(user, key.alias)
     if event:
         where["event"] = Cond(Op.PREFIX, event)
     if object_key:
-        where["object_key"] = object_key
+        where["object_key"] = redact(object_key, key.alias)
     if since:
         where["at"] = Cond(Op.GE, since)
     return g.find("AuditRecord", where=where, order_by="seq", descending=True, limit=limit,

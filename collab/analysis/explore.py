@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from collab.access import idnumbers
+from collab.access import idnumbers, keys
 from collab.access.authz import Authz, Perm, visible_props
 from collab.access.regions import subtree_prefix
 from collab.analysis.centrality import seeded
@@ -192,7 +192,7 @@ def _by_id_number(g: Graph, authz: Authz, text: str) -> list[Node]:
         return []
     try:
         number = idnumbers.validate(text)
-        key = idnumbers.load_key()
+        key = keys.id_key()
     except (ValidationError, ConfigError):
         return []
     return _find_scoped(g, authz, "Person", {"id_hash": key.digest(number)}, 10)

@@ -7,6 +7,7 @@ from typing import Any
 
 import click
 
+from collab.access import audit, keys
 from collab.cli.common import echo_json, engine_options, with_store
 from collab.config import Settings, open_store
 from collab.errors import NotFound, ValidationError
@@ -21,17 +22,23 @@ from collab.graph.store import Direction, Store
 def init(settings: Settings) -> None:
     """Create the tables, constraints and indexes; running it again changes nothing.
 
+    Also makes the deployment's ID-number and audit keys when it has none yet (in the keys
+    folder, COLLAB_KEYS_DIR, default keys/), never replacing one the audit trail needs.
+
     Example: collab init --database var/collab.sqlite3
     """
     store = open_store(settings, create=True)
     try:
         created = store.init_schema()
+        store.read(audit.provision_key)
+        keys.id_key(create=True)
     finally:
         store.close()
     if created:
         click.echo(f"initialised {settings.describe()}: created {len(created)} schema objects")
     else:
         click.echo(f"{settings.describe()} is already initialised: nothing to do")
+    click.echo(f"keys in {keys.keys_dir()} (back this folder up apart from the data)")
 
 
 @click.command()

@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from collab.access.actors import Actor
-from collab.access.idnumbers import ensure_default_key
+from collab.access.keys import id_key
 from collab.cli.common import with_store
 from collab.graph.store import Store
 from collab.ledgers import exporter
@@ -34,7 +34,7 @@ def import_(store: Store, file: str, kind: str | None, dry_run: bool, lang: str)
     Example: collab import 问题台账.xlsx --kind issues --dry-run
     """
     ledger = read_ledger(file, kind=kind)
-    key = ensure_default_key()
+    key = id_key(create=True)
     actor = Actor.command_line()
     try:
         if dry_run:
@@ -69,7 +69,7 @@ def export(store: Store, kind_name: str, scope: str | None, fmt: str,
     """
     spec = kind(kind_name)
     path = Path(output or f"{kind_name}.{fmt}")
-    key = ensure_default_key() if unmask else None
+    key = id_key() if unmask else None
     # Rows are read in the transaction and the file written after it, so a retried read
     # never writes the file twice.
     rows = store.read(lambda tx: list(exporter.export_rows(tx, kind=spec, scope=scope,

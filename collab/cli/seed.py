@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from collab.access.idnumbers import ensure_default_key
+from collab.access.keys import id_key
 from collab.cli.common import with_store
 from collab.graph.store import Store
 
@@ -23,7 +23,7 @@ def yunnan(store: Store) -> None:
     """
     from seeds import yunnan as scenario
 
-    key = ensure_default_key()
+    key = id_key(create=True)
     written = store.write(lambda tx: scenario.load(tx, key=key))
     click.echo("loaded the Yunnan seed scenario: "
                + ", ".join(f"{name} {n}" for name, n in written.items()))
@@ -43,7 +43,7 @@ def synthetic(store: Store, scale: str, seed_: int) -> None:
     """
     from seeds import synthetic as generator
 
-    written = generator.load(store, scale=scale, seed=seed_, key=ensure_default_key())
+    written = generator.load(store, scale=scale, seed=seed_, key=id_key(create=True))
     click.echo(f"generated the synthetic {scale} (seed {seed_}): "
                + ", ".join(f"{name} {n}" for name, n in written.items()))
 

@@ -4,7 +4,8 @@ Console commands act as the server's operator (trusted with the store anyway); e
 they make is still written to the audit trail, as user `console:<os user>`. The security
 admin's own jobs (unlocking an account, resetting two-factor sign-in) are not the operator's:
 those commands ask for the security admin's password and authenticator code (`--as`) and are
-recorded under that admin's name.
+recorded under that admin's name. Nobody gets another person's password or token: a reset
+prints a one-time code, and `collab user token` asks for the user's own password and code.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from typing import Any
 
 import click
 
-from collab.access import audit, idnumbers, twofactor, users
+from collab.access import audit, checkpoints, keys, passwords, twofactor, users
 from collab.access.actors import Actor
 from collab.access.audit import Kind, Origin
 from collab.access.authz import Authz, Perm, Role
@@ -49,10 +50,12 @@ def _console(store: Store, fn: Callable[[Graph], Any], *, event: str, name: str,
                   address="console") if authz is None
            else Origin(user=authz.actor.name, role=str(authz.role), address="console"))
 
+    sealing = keys.audit_key()
+
     def unit(tx: Graph) -> Any:
         result = fn(tx)
-        audit.append(tx, origin=who, kind=Kind.CHANGE, event=event, object_label="User",
-                     object_key=name)
+        audit.append(tx, key=sealing, origin=who, kind=Kind.CHANGE, event=event,
+                     object_label="User", object_key=name)
         return result
 
     return store.write(unit)
@@ -60,7 +63,7 @@ def _console(store: Store, fn: Callable[[Graph], Any], *, event: str, name: str,
 
 def _password(generate: bool) -> str:
     if generate:
-        return users.generate_password()
+        return passwords.generate_password()
     return click.prompt("initial password", hide_input=True, confirmation_prompt=True)
 
 
@@ -95,18 +98,17 @@ def add(store: Store, name: str, role: str, region: str | None, department: str 
 
 @user.command("passwd")
 @click.argument("name")
-@click.option("--generate", is_flag=True, help="Generate the password and print it once.")
 @with_store
-def passwd(store: Store, name: str, generate: bool) -> None:
-    """Set a new initial password (to be changed at the next sign-in); sessions end.
+def passwd(store: Store, name: str) -> None:
+    """Reset a password: print a one-time code (good for an hour) that lets the user choose
+    their own, past their authenticator; the old password, sessions and tokens end.
 
-    Example: collab user passwd wang.fang --generate
+    Example: collab user passwd wang.fang
     """
-    password = _password(generate)
-    _console(store, lambda tx: users.reset_password(tx, authz=None, name=name,
-                                                    password=password, now=datetime.now(UTC)),
-             event="user.reset_password", name=name)
-    click.echo(f"password of {name} reset" + (f": {password}" if generate else ""))
+    code = _console(store, lambda tx: users.reset_password(tx, authz=None, name=name,
+                                                           now=datetime.now(UTC)),
+                    event="user.reset_password", name=name)
+    click.echo(f"password of {name} reset; one-time code (an hour, once): {code}")
 
 
 @user.command("disable")
@@ -119,7 +121,7 @@ def disable(store: Store, name: str, enable: bool) -> None:
     Example: collab user disable wang.fang
     """
     _console(store, lambda tx: users.set_disabled(tx, authz=None, name=name,
-                                                  disabled=not enable),
+                                                  disabled=not enable, now=datetime.now(UTC)),
              event="user.enable" if enable else "user.disable", name=name)
     click.echo(f"{name} {'enabled' if enable else 'disabled'}")
 
@@ -128,9 +130,10 @@ def _security_admin(store: Store, name: str) -> Authz:
     """The security admin `name`, once their password and code are right (audited)."""
     password = click.prompt(f"password of {name}", hide_input=True)
     code = click.prompt("authenticator code", hide_input=True)
-    key, at = idnumbers.load_key(), datetime.now(UTC)
+    key, sealing, at = keys.id_key(), keys.audit_key(), datetime.now(UTC)
     authz = store.write(lambda tx: users.console_authz(tx, name=name, password=password,
-                                                       code=code, key=key, now=at))
+                                                       code=code, key=key, audit_key=sealing,
+                                                       now=at))
     if authz is None:
         raise users.SignInRefused()
     if not authz.can(Perm.MANAGE_ACCESS):
@@ -169,7 +172,8 @@ def reset_two_factor(store: Store, name: str, admin: str) -> None:
     Example: collab user reset-2fa wang.fang --as zhao.anquan
     """
     authz = _security_admin(store, admin)
-    _console(store, lambda tx: twofactor.reset(tx, authz=authz, name=name),
+    _console(store, lambda tx: twofactor.reset(tx, authz=authz, name=name,
+                                               now=datetime.now(UTC)),
              event="user.2fa_reset", name=name, authz=authz)
     click.echo(f"two-factor sign-in of {name} reset: set up again at the next sign-in")
 
@@ -179,13 +183,19 @@ def reset_two_factor(store: Store, name: str, admin: str) -> None:
 @click.option("--label", default="cli", show_default=True, help="What the token is for.")
 @with_store
 def token(store: Store, name: str, label: str) -> None:
-    """Issue an API token for a user and print it once.
+    """Issue an API token for yourself and print it once: asks for your password and
+    authenticator code (nobody issues a token for someone else).
 
     Example: collab user token wang.fang --label reports
     """
-    issued = _console(store, lambda tx: users.issue_token(tx, authz=None, name=name,
-                                                          label=label, now=datetime.now(UTC)),
-                      event="user.token", name=name)
+    password = click.prompt(f"password of {name}", hide_input=True)
+    code = click.prompt("authenticator code", hide_input=True)
+    key, sealing, at = keys.id_key(), keys.audit_key(), datetime.now(UTC)
+    issued = store.write(lambda tx: users.issue_token(
+        tx, name=name, password=password, code=code, key=key, audit_key=sealing,
+        origin=Origin(user=name, address="console"), now=at, label=label))
+    if issued is None:
+        raise users.SignInRefused()
     click.echo(issued)
 
 
@@ -197,7 +207,9 @@ def audit_group() -> None:
 @audit_group.command("verify")
 @with_store
 def verify(store: Store) -> None:
-    """Check the audit chain: every record's hash and link; names the first break.
+    """Check the audit chain: every record's seal (HMAC under the audit key) and link, and the
+    chain against every signed checkpoint in the checkpoint file; names the first break. When
+    it holds, signs a new checkpoint.
 
     Also says since when records are kept, and for how long they must be at least
     (COLLAB_AUDIT_RETENTION_DAYS, 180 or more; collab itself never deletes a record).
@@ -205,12 +217,17 @@ def verify(store: Store) -> None:
     Example: collab audit verify
     """
     days = audit.retention_days()
-    verdict, since = store.read(lambda tx: (audit.verify(tx), audit.oldest(tx)))
+    verdict = checkpoints.verify_trail(store, keys.audit_key(), keys.checkpoint_path())
     if not verdict.ok:
-        raise CollabError(f"audit chain broken at record {verdict.broken_at}: "
-                          f"{verdict.reason} ({verdict.checked} records before it verify)")
+        where = f" at record {verdict.broken_at}" if verdict.broken_at else ""
+        raise CollabError(f"audit chain broken{where}: {verdict.reason} ({verdict.checked} "
+                          f"records before it verify)")
+    since = store.read(audit.oldest)
     kept = f", kept since {since:%Y-%m-%d %H:%M} UTC" if since else ""
     click.echo(f"audit chain intact: {verdict.checked} records{kept}; retention {days} days")
+    for note in verdict.notes:
+        click.echo(f"  {note}")
+    click.echo(f"  checkpoint signed into {keys.checkpoint_path()}")
 
 
 COMMANDS = (serve, user, audit_group)

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import copy
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from collab.access.actors import Actor
@@ -31,7 +30,7 @@ from collab.ledgers.kinds import kind as kind_named
 from collab.ledgers.report import LedgerRejected, Report
 from collab.ledgers.resolve import Resolver
 from collab.sheets import values
-from collab.sheets.reading import Sheet, UnreadableFile, read_sheets
+from collab.sheets.reading import Sheet, Source, UnreadableFile, name_of, read_sheets
 
 _CHUNK = 1000
 # Labels whose status moves through a lifecycle (collab.cases.lifecycle) once they exist.
@@ -48,14 +47,15 @@ class Ledger:
     rows: dict[str, list[Row]] = field(default_factory=dict)
 
 
-def read_ledger(path: str | Path, *, kind: str | None = None) -> Ledger:
-    """Read every sheet of the file, find its kind and header, parse every cell."""
+def read_ledger(path: Source, *, kind: str | None = None) -> Ledger:
+    """Read every sheet of the file (a path, or an upload in memory), find its kind and
+    header, parse every cell."""
     wanted = [kind_named(kind)] if kind else [KINDS[k] for k in ORDER]
-    ledger = Ledger(Report(file=Path(path).name))
+    ledger = Ledger(Report(file=name_of(path)))
     try:
         sheets = read_sheets(path)
     except UnreadableFile as e:
-        ledger.report.problem("", 0, "", Path(path).name, e.zh, e.en)
+        ledger.report.problem("", 0, "", name_of(path), e.zh, e.en)
         return ledger
     for sheet in sheets:
         found = _detect(sheet, wanted)

@@ -17,18 +17,17 @@ from flask import Flask
 from flask.json.provider import DefaultJSONProvider
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from collab.access.policy import Policy
 from collab.access.twofactor import roles_required
-from collab.access.users import Policy
 from collab.config import Settings
+from collab.files import write_new
 
 
 def _secret_key(instance: Path) -> str:
     """A key generated once and kept (owner-only) in the instance folder."""
     path = instance / "secret_key"
     if not path.exists():
-        instance.mkdir(parents=True, exist_ok=True)
-        path.write_text(secrets.token_urlsafe(48), encoding="utf-8")
-        path.chmod(0o600)
+        write_new(path, secrets.token_urlsafe(48))
     return path.read_text(encoding="utf-8").strip()
 
 
@@ -65,7 +64,14 @@ def default_config() -> dict[str, Any]:
             absolute=_minutes("COLLAB_SESSION_MAX_MINUTES", 12 * 60),
             rotate_after=timedelta(days=int(rotate)) if rotate else None,
             two_factor_roles=roles_required(
-                os.environ.get("COLLAB_2FA_ROLES", "").split(","))),
+                os.environ.get("COLLAB_2FA_ROLES", "").split(",")),
+            token_lifetime=timedelta(days=int(os.environ.get("COLLAB_TOKEN_DAYS", 30))),
+            words=tuple(w.strip() for w in os.environ.get("COLLAB_PASSWORD_WORDS", "").split(",")
+                        if w.strip())),
+        "COLLAB_AUDIT_CHECKPOINT_EVERY": _minutes("COLLAB_AUDIT_CHECKPOINT_MINUTES", 10),
+        "COLLAB_READY_CACHE_SECONDS": float(os.environ.get("COLLAB_READY_CACHE_SECONDS", 3)),
+        "COLLAB_POOL_PROBE": os.environ.get("COLLAB_POOL_PROBE", "").lower() in ("1", "true",
+                                                                                  "yes"),
         "SESSION_COOKIE_NAME": "collab_session",
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
@@ -94,17 +100,31 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     if not app.config["SECRET_KEY"]:
         app.config["SECRET_KEY"] = _secret_key(instance)
 
-    from collab.web import api, auditing, errors, i18n, labels, logs, security
+    from collab.web import (
+        api,
+        auditing,
+        echo,
+        errors,
+        holding,
+        i18n,
+        keys,
+        labels,
+        logs,
+        security,
+    )
     from collab.web.blueprints import register_blueprints
     from collab.web.store import store_ext
 
     proxies = int(os.environ.get("COLLAB_TRUSTED_PROXIES") or 0)
     if proxies:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)  # type: ignore
+    app.request_class = holding.InMemoryUploads
     logs.init_app(app)
+    keys.init_app(app)
     store_ext.init_app(app)
     i18n.init_app(app)
     labels.init_app(app)
+    echo.init_app(app)
     security.init_app(app)
     auditing.init_app(app)
     register_blueprints(app)

@@ -1,12 +1,14 @@
 """Accounts: the system admin creates, resets and disables them; the security admin grants
-roles and jurisdictions, unlocks accounts and issues API tokens. Each sees only its buttons."""
+roles and jurisdictions, unlocks accounts and resets two-factor sign-in. Each sees only its
+buttons. A password reset gives a one-time code, shown once, never a password the admin
+chooses; API tokens are the users' own (`web/tokens.py`)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -15,7 +17,7 @@ from collab.access.authz import Perm, Role
 from collab.errors import NotFound
 from collab.graph.store import Graph
 from collab.web import auditing
-from collab.web.forms import ActionForm, GrantForm, NewUserForm, ResetForm
+from collab.web.forms import ActionForm, GrantForm, NewUserForm
 from collab.web.security import now
 from collab.web.store import current_store
 
@@ -34,7 +36,7 @@ def user_list() -> Any:
     authz = _admin()
     page = current_store().read(lambda tx: users.listing(tx, authz=authz))
     return render_template("admin/users.html", page=page, new=NewUserForm(), grant=GrantForm(),
-                           reset=ResetForm(), action=ActionForm(), now=now(),
+                           action=ActionForm(), now=now(),
                            may_manage=authz.can(Perm.MANAGE_USERS),
                            may_grant=authz.can(Perm.MANAGE_ACCESS))
 
@@ -49,9 +51,10 @@ def create() -> Any:
     authz = _admin()
     form = NewUserForm()
     if form.validate_on_submit():
-        name, at = form.name.data.strip(), now()
+        name, at, policy = form.name.data.strip(), now(), current_app.config["COLLAB_POLICY"]
         _act(name, lambda tx: users.add(tx, authz=authz, name=name, password=form.password.data,
-                                        display_name=form.display_name.data.strip(), now=at),
+                                        display_name=form.display_name.data.strip(), now=at,
+                                        policy=policy),
              "user.add", _("The account was created; it must set a new password first."))
     else:
         auditing.refused()
@@ -65,10 +68,11 @@ def grant(name: str) -> Any:
     form = GrantForm()
     if form.validate_on_submit():
         role, region = Role(form.role.data), (form.region.data or "").strip() or None
-        department = (form.department.data or "").strip() or None
+        department, at = (form.department.data or "").strip() or None, now()
         _act(name, lambda tx: users.grant(tx, authz=authz, name=name, role=role, region=region,
-                                          department=department),
-             "user.grant", _("The role was granted; the user's sessions ended."))
+                                          department=department, now=at),
+             "user.grant", _("The role was granted; the user's sessions and API tokens "
+                             "ended."))
     return redirect(url_for("admin.user_list"))
 
 
@@ -76,8 +80,9 @@ def grant(name: str) -> Any:
 def disable(name: str, what: str) -> Any:
     authz = _admin()
     if ActionForm().validate_on_submit():
-        off = what == "disable"
-        _act(name, lambda tx: users.set_disabled(tx, authz=authz, name=name, disabled=off),
+        off, at = what == "disable", now()
+        _act(name, lambda tx: users.set_disabled(tx, authz=authz, name=name, disabled=off,
+                                                 now=at),
              "user." + what, _("Done."))
     return redirect(url_for("admin.user_list"))
 
@@ -105,7 +110,9 @@ def unlock(name: str) -> Any:
 def reset_two_factor(name: str) -> Any:
     authz = _admin()
     if ActionForm().validate_on_submit():
-        _act(name, lambda tx: twofactor.reset(tx, authz=authz, name=name), "user.2fa_reset",
+        at = now()
+        _act(name, lambda tx: twofactor.reset(tx, authz=authz, name=name, now=at),
+             "user.2fa_reset",
              _("Two-factor sign-in was reset: the user sets it up again at the next sign-in."))
     return redirect(url_for("admin.user_list"))
 
@@ -113,25 +120,14 @@ def reset_two_factor(name: str) -> Any:
 @bp.route("/users/<name>/reset", methods=["POST"])
 def reset(name: str) -> Any:
     authz = _admin()
-    form = ResetForm()
-    if form.validate_on_submit():
-        at = now()
-        _act(name, lambda tx: users.reset_password(tx, authz=authz, name=name,
-                                                   password=form.password.data, now=at),
-             "user.reset_password", _("The password was reset; it must be changed at the "
-                                      "next sign-in."))
-    return redirect(url_for("admin.user_list"))
-
-
-@bp.route("/users/<name>/token", methods=["POST"])
-def token(name: str) -> Any:
-    authz = _admin()
     if not ActionForm().validate_on_submit():
         return redirect(url_for("admin.user_list"))
-    at = now()
-    issued = _act(name, lambda tx: users.issue_token(tx, authz=authz, name=name, label="web",
-                                                     now=at),
-                  "user.token", _("An API token was issued."))
-    if not issued:
+    at, policy = now(), current_app.config["COLLAB_POLICY"]
+    code = _act(name, lambda tx: users.reset_password(tx, authz=authz, name=name, now=at,
+                                                      policy=policy),
+                "user.reset_password", _("The password was reset: give the user the one-time "
+                                         "code below."))
+    if not code:
         return redirect(url_for("admin.user_list"))
-    return render_template("admin/token.html", name=name, token=issued)
+    return render_template("admin/reset.html", name=name, code=code,
+                           hours=int(policy.reset_valid.total_seconds() // 3600) or 1)

@@ -22,6 +22,8 @@ from collab.access.authz import visible_props
 from collab.errors import AuditUnavailable, CollabError, NotFound
 from collab.graph.store import Graph
 from collab.web.errors import message, plain_error
+from collab.web.keys import audit_key
+from collab.web.security import PROBES
 from collab.web.store import current_store
 
 R = TypeVar("R")
@@ -72,7 +74,7 @@ def change(fn: Callable[[Graph], R], *, event: str, label: str = "", key: str = 
 
     Should it fail, the request's closing record carries the same event, marked as failed.
     """
-    who = origin()
+    who, sealing = origin(), audit_key()
     name_event(event, kind)
     about(label, key)
 
@@ -83,8 +85,8 @@ def change(fn: Callable[[Graph], R], *, event: str, label: str = "", key: str = 
         result = fn(tx)
         after = tx.get(label, key) if label and key else None
         auditing[0] = True
-        audit.append(tx, origin=who, kind=kind, event=event, object_label=label,
-                     object_key=key, detail=_difference(before, after))
+        audit.append(tx, key=sealing, origin=who, kind=kind, event=event,
+                     object_label=label, object_key=key, detail=_difference(before, after))
         auditing[0] = False
         return result
 
@@ -143,8 +145,9 @@ def _kind(status: int) -> Kind:
     return Kind.VIEW if request.method in ("GET", "HEAD", "OPTIONS") else Kind.CHANGE
 
 
-# Static files, and the load balancer's health probe (it shows no data and would flood the trail).
-UNAUDITED = frozenset({"static", "health.healthz"})
+# Static files, and the load balancer's health probes (they show no data and would flood the
+# trail).
+UNAUDITED = PROBES | {"static"}
 
 
 def _record(response: Response) -> Response:
@@ -160,7 +163,8 @@ def _record(response: Response) -> Response:
                                                        _OUTCOMES.get(status, str(status))),
                  "object_label": label, "object_key": key,
                  "detail": {"method": request.method, "path": request.path}}
-        current_store().write(lambda tx: audit.append(tx, **entry))
+        sealing = audit_key()
+        current_store().write(lambda tx: audit.append(tx, key=sealing, **entry))
     except Exception as e:  # noqa: BLE001 - unrecorded means unanswered, whatever the cause
         log.error("audit record not written (request %s): %s", g.get("request_id"),
                   type(e).__name__)

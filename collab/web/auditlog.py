@@ -10,9 +10,10 @@ from typing import Any
 from flask import Blueprint, Response, render_template, request
 from flask_login import current_user
 
-from collab.access import audit
+from collab.access import audit, checkpoints
 from collab.access.authz import Perm
 from collab.errors import N_, ValidationError
+from collab.web.keys import audit_key, checkpoint_path
 from collab.web.nodes import page_number
 from collab.web.store import current_store
 
@@ -37,8 +38,8 @@ def _filters() -> dict[str, Any]:
 
 
 def _search(filters: dict[str, Any], *, limit: int, offset: int) -> Any:
-    authz = current_user.authz
-    return current_store().read(lambda tx: audit.search(tx, authz=authz, **filters,
+    authz, key = current_user.authz, audit_key()
+    return current_store().read(lambda tx: audit.search(tx, authz=authz, key=key, **filters,
                                                         limit=limit, offset=offset))
 
 
@@ -77,5 +78,5 @@ def export() -> Any:
 @bp.route("/verify")
 def verify() -> Any:
     current_user.authz.require(Perm.READ_AUDIT)
-    verdict = current_store().read(audit.verify)
+    verdict = checkpoints.verify_trail(current_store(), audit_key(), checkpoint_path())
     return render_template("auditlog/verify.html", verdict=verdict)

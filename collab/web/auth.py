@@ -17,15 +17,16 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from collab.access import users
+from collab.access import sessions, users
 from collab.access.audit import Kind
 from collab.access.users import Outcome
 from collab.errors import ValidationError
 from collab.web import auditing
+from collab.web.echo import shown
 from collab.web.errors import message
-from collab.web.forms import LanguageForm, LoginForm, PasswordForm
+from collab.web.forms import ChoosePasswordForm, LanguageForm, LoginForm, PasswordForm
 from collab.web.i18n import LANGUAGES
-from collab.web.nodes import id_key
+from collab.web.keys import audit_key, id_key
 from collab.web.security import now, safe_next
 from collab.web.store import current_store
 
@@ -51,12 +52,15 @@ def login() -> Any:
         name, password = form.name.data.strip(), form.password.data
         code = (form.code.data or "").strip()
         origin, at, policy = auditing.origin(), now(), current_app.config["COLLAB_POLICY"]
-        key = id_key() if code else None
+        key, sealing = id_key() if code else None, audit_key()
         result = current_store().write(lambda tx: users.authenticate(
             tx, name=name, password=password, origin=origin, now=at, policy=policy,
-            code=code, key=key))
+            code=code, key=key, audit_key=sealing))
         auditing.about("User", name)
         auditing.mark_recorded()
+        if result.via_reset:
+            _fresh_session(sid=result.sid, rotate=True, reset=True)
+            return redirect(url_for("auth.password"))
         if result.outcome == Outcome.OK:
             _fresh_session(sid=result.sid, rotate=result.must_change)
             return redirect(safe_next(request.args.get("next")) or url_for("dashboard.index"))
@@ -66,13 +70,14 @@ def login() -> Any:
         else:
             flash(_("Sign-in failed: the user name, password or code is not right, or the "
                     "account is locked for a while."), "danger")
+        form.name.data = shown(name)  # typed back into the box, never a full ID number
     return render_template("auth/login.html", form=form), status
 
 
 @bp.route("/logout", methods=["POST"])
 def logout() -> Any:
     sid, at = session.get("sid", ""), now()
-    auditing.change(lambda tx: users.sign_out(tx, sid=sid, now=at), event="auth.sign_out",
+    auditing.change(lambda tx: sessions.sign_out(tx, sid=sid, now=at), event="auth.sign_out",
                     kind=Kind.AUTH)
     _fresh_session()
     return redirect(url_for("auth.login"))
@@ -80,30 +85,44 @@ def logout() -> Any:
 
 @bp.route("/logout/everywhere", methods=["POST"])
 def logout_everywhere() -> Any:
-    name = current_user.name
-    auditing.change(lambda tx: users.sign_out_everywhere(tx, name=name),
+    name, at = current_user.name, now()
+    auditing.change(lambda tx: sessions.sign_out_everywhere(tx, name=name, now=at),
                     event="auth.sign_out_everywhere", label="User", key=name, kind=Kind.AUTH)
     _fresh_session()
     return redirect(url_for("auth.login"))
 
 
+def _new_password(form: Any) -> Any:
+    """The change the password form asks for: one's own change, or the first password after
+    a one-time reset code (no current password to give)."""
+    name, sid, at = current_user.name, session.get("sid", ""), now()
+    policy = current_app.config["COLLAB_POLICY"]
+    if session.get("reset"):
+        return lambda tx: users.choose_password(tx, sid=sid, new=form.new.data, now=at,
+                                                policy=policy)
+    return lambda tx: users.change_password(tx, name=name, current=form.current.data,
+                                            new=form.new.data, now=at, policy=policy)
+
+
 @bp.route("/password", methods=["GET", "POST"])
 def password() -> Any:
-    form = PasswordForm()
+    reset = bool(session.get("reset"))
+    form = ChoosePasswordForm() if reset else PasswordForm()
     if form.validate_on_submit():
-        name, at = current_user.name, now()
+        name = current_user.name
         try:
-            auditing.change(lambda tx: users.change_password(
-                tx, name=name, current=form.current.data, new=form.new.data, now=at),
-                event="auth.password_changed", label="User", key=name, kind=Kind.AUTH)
+            auditing.change(_new_password(form), event="auth.password_changed", label="User",
+                            key=name, kind=Kind.AUTH)
         except ValidationError as e:
             auditing.refused()
             flash(message(e), "danger")
         else:
             session.pop("rotate", None)
+            session.pop("reset", None)
             flash(_("Your password was changed."), "success")
             return redirect(url_for("dashboard.index"))
-    return render_template("auth/password.html", form=form)
+    return render_template("auth/password.html", form=form, reset=reset,
+                           user=current_user.node)
 
 
 @bp.route("/language", methods=["POST"])

@@ -23,11 +23,12 @@ def register_blueprints(app: Flask) -> None:
         letters,
         nodes,
         rectification,
+        tokens,
         twofactor,
         units,
     )
 
     for area in (auth, dashboard, nodes, clues, checks, rectification, letters, imports,
                  exports, admin, auditlog, explorer, crosscheck, departments, units, twofactor,
-                 health):
+                 tokens, health):
         app.register_blueprint(area.bp)

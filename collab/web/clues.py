@@ -11,7 +11,8 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from collab.access import authz as access
-from collab.access.authz import Authz, Perm, Role, mask_id_numbers
+from collab.access.authz import Authz, Perm, Role
+from collab.access.idnumbers import redact
 from collab.cases import clues, trace
 from collab.cases.idempotency import Answer
 from collab.errors import CollabError, NotFound, StoreUnavailable
@@ -28,7 +29,7 @@ bp = Blueprint("clues", __name__, url_prefix="/clues")
 def _masked(value: Any) -> Any:
     """Every string in a nested structure with its ID numbers masked."""
     if isinstance(value, str):
-        return mask_id_numbers(value)
+        return redact(value)
     if isinstance(value, dict):
         return {k: _masked(v) for k, v in value.items()}
     if isinstance(value, list):

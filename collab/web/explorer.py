@@ -17,6 +17,7 @@ from collab.access.authz import Perm
 from collab.analysis import explore
 from collab.errors import N_, ValidationError
 from collab.graph import schema
+from collab.web.echo import asked
 from collab.web.store import current_store
 
 bp = Blueprint("explorer", __name__, url_prefix="/explore")
@@ -49,7 +50,7 @@ def page() -> Any:
     types = sorted(t for t, rel in schema.RELS.items()
                    if any(a in labels and b in labels for a, b in rel.pairs))
     return render_template("explorer/index.html", labels=labels, types=types,
-                           start=request.args.get("uid", ""), cap=explore.DEFAULT_CAP,
+                           start=asked("uid"), cap=explore.DEFAULT_CAP,
                            target=_unit_uid(authz, request.args.get("unit", "")))
 
 

@@ -14,6 +14,7 @@ from flask import Blueprint, Response, abort, current_app, render_template
 from flask_login import current_user
 
 from collab.access.authz import Perm
+from collab.files import private_file
 from collab.ledgers.exporter import export_rows, write_ledger
 from collab.ledgers.kinds import KINDS, ORDER
 from collab.web import auditing
@@ -38,9 +39,8 @@ def download(name: str, fmt: str) -> Any:
         abort(404)
     kind = KINDS[name]
     auditing.about(kind.label, authz.actor.region or "")
-    folder = Path(current_app.instance_path) / "exports"
-    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-    path = folder / (secrets.token_hex(16) + "." + fmt)
+    path = private_file(Path(current_app.instance_path) / "exports"
+                        / (secrets.token_hex(16) + "." + fmt))
     try:
         current_store().read(lambda tx: write_ledger(
             path, kind, export_rows(tx, kind=kind, scope=authz.actor.region), fmt=fmt))

@@ -1,13 +1,13 @@
 """Importing a ledger: upload → dry-run report → confirm, all or nothing, audited.
 
-The upload is kept (under a random name, in the instance folder) only between the dry run and
-the confirmation, an hour at most; a refused file is deleted at once. The importer checks
-every row against the actor's jurisdiction and writes nothing when anything is wrong.
+The upload is read in memory; between the dry run and the confirmation it is kept sealed
+(`holding`: encrypted under a key only the uploader's session cookie carries), an hour at
+most, and a refused file is never kept. The importer checks every row against the actor's
+jurisdiction and writes nothing when anything is wrong.
 """
 
 from __future__ import annotations
 
-import secrets
 from pathlib import Path
 from typing import Any
 
@@ -20,33 +20,29 @@ from collab.access.audit import Kind
 from collab.access.authz import Perm
 from collab.ledgers.importer import import_ledger, read_ledger
 from collab.ledgers.report import LedgerRejected
+from collab.sheets.reading import Blob
 from collab.web import auditing, holding
 from collab.web.forms import ActionForm, UploadForm
-from collab.web.nodes import id_key
+from collab.web.keys import id_key
 from collab.web.store import current_store
 
 bp = Blueprint("imports", __name__, url_prefix="/import")
-SUFFIXES = (".xlsx", ".csv")
 
 
 def _folder() -> Path:
-    folder = Path(current_app.instance_path) / "uploads"
-    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-    return folder
+    return Path(current_app.instance_path) / "uploads"
 
 
-def _held() -> Path | None:
+def _held() -> Blob | None:
     """The upload waiting for confirmation in this session, if any."""
-    name = session.get("import_file", "")
-    if not name or Path(name).name != name or not name.endswith(SUFFIXES):
-        return None
-    path = _folder() / name
-    return path if path.is_file() else None
+    held = session.get("import_held")
+    data = holding.take(_folder(), held)
+    return Blob(held.get("name", "ledger"), data) if held and data is not None else None
 
 
-def _run(path: Path, *, dry_run: bool) -> Any:
+def _run(upload: Blob, *, dry_run: bool) -> Any:
     authz, key = current_user.authz, id_key()
-    ledger = read_ledger(path)
+    ledger = read_ledger(upload)
     if dry_run:
         return current_store().read(lambda tx: import_ledger(
             tx, actor=authz.actor, ledger=ledger, key=key, dry_run=True))
@@ -65,18 +61,16 @@ def upload() -> Any:
     form, lines, ready = UploadForm(), [], False
     if form.validate_on_submit():
         auditing.name_event("ledger.import_check", Kind.IMPORT)
-        suffix = Path(form.ledger.data.filename or "").suffix.lower()
-        holding.sweep(_folder(), "*")  # uploads never confirmed, an hour on
-        path = _folder() / (secrets.token_hex(16) + suffix)
-        form.ledger.data.save(path)
+        upload = Blob(Path(form.ledger.data.filename or "").name, form.ledger.data.read())
+        holding.drop(_folder(), session.pop("import_held", None))
         try:
-            lines, ready = _lines(_run(path, dry_run=True)), True
+            lines, ready = _lines(_run(upload, dry_run=True)), True
         except LedgerRejected as e:
-            path.unlink(missing_ok=True)
             auditing.refused()
             lines = _lines(e.report)
         else:
-            session["import_file"] = path.name
+            session["import_held"] = {**holding.hold(_folder(), upload.data),
+                                      "name": upload.name}
     elif form.errors:
         auditing.refused()
     return render_template("imports/upload.html", form=form, lines=lines, ready=ready,
@@ -86,17 +80,16 @@ def upload() -> Any:
 @bp.route("/confirm", methods=["POST"])
 def confirm() -> Any:
     current_user.authz.require(Perm.IMPORT)
-    path = _held()
-    if not ActionForm().validate_on_submit() or path is None:
+    upload = _held()
+    if not ActionForm().validate_on_submit() or upload is None:
         flash(_("Nothing is waiting to be imported: upload the ledger again."), "danger")
         return redirect(url_for("imports.upload"))
     try:
-        lines = _lines(_run(path, dry_run=False))
+        lines = _lines(_run(upload, dry_run=False))
     except LedgerRejected as e:
         auditing.refused()
         lines = _lines(e.report)
     finally:
-        path.unlink(missing_ok=True)
-        session.pop("import_file", None)
+        holding.drop(_folder(), session.pop("import_held", None))
     return render_template("imports/upload.html", form=UploadForm(), lines=lines, ready=False,
                            confirm=ActionForm(), done=True)

@@ -9,7 +9,7 @@ from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from collab.access.authz import Perm
+from collab.access.authz import ADMIN_ROLES, Perm
 from collab.cases import checks, clues, rectification
 from collab.cases.lifecycle import Lifecycle
 
@@ -91,5 +91,5 @@ def _can(perm: str) -> bool:
 def init_app(app: Flask) -> None:
     app.jinja_env.globals.update(LABELS=LABELS, PROPS=PROPS, ROLES=ROLES, FIGURES=FIGURES,
                                  DEPARTMENT_KINDS=DEPARTMENT_KINDS, STATE_PROPS=STATE_PROPS,
-                                 can=_can)
+                                 ADMIN_ROLES=frozenset(str(r) for r in ADMIN_ROLES), can=_can)
     app.jinja_env.filters["state"] = state_name

@@ -26,6 +26,7 @@ from collab.access import authz as access
 from collab.access.authz import Authz, Perm
 from collab.cases import letters
 from collab.errors import CollabError, NotFound
+from collab.files import private_dir
 from collab.graph.store import Graph
 from collab.web import auditing
 from collab.web.errors import message
@@ -89,7 +90,7 @@ def document(no: str) -> Any:
     content = current_store().read(lambda tx: (
         access.get(tx, authz=authz, label="Letter", key=no),
         letters.content(tx, no, as_of=today))[1])
-    folder = Path(current_app.instance_path) / "letters" / secrets.token_hex(16)
+    folder = private_dir(Path(current_app.instance_path) / "letters" / secrets.token_hex(16))
     try:
         body = letters.render(content, folder).read_bytes()
     finally:

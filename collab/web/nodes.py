@@ -9,20 +9,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort, current_app, render_template, request
+from flask import Blueprint, abort, render_template, request
 from flask_login import current_user
 
-from collab.access import audit, idnumbers, regions
+from collab.access import audit, regions
 from collab.access import authz as access
 from collab.access.audit import Kind
 from collab.access.authz import Authz
-from collab.access.idnumbers import IdKey
 from collab.cases import lifecycle
 from collab.errors import N_, ValidationError
 from collab.graph import schema
 from collab.graph.store import Cond, Graph, Op
 from collab.web import auditing
 from collab.web.forms import ActionForm
+from collab.web.keys import id_key
 from collab.web.labels import LIFECYCLES
 from collab.web.store import current_store
 
@@ -111,11 +111,6 @@ def detail(label: str, key: str) -> Any:
     return render_template("nodes/detail.html", label=label, title_prop=title_prop(label),
                            unmask=ActionForm() if label == "Person" and authz.may_unmask
                            else None, full_id=None, **found)
-
-
-def id_key() -> IdKey:
-    """The deployment's ID-number key (COLLAB_IDKEY in tests, else the configured one)."""
-    return current_app.config.get("COLLAB_IDKEY") or idnumbers.load_key()
 
 
 @bp.route("/Person/<path:key>/unmask", methods=["POST"])

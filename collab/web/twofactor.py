@@ -19,7 +19,7 @@ from collab.errors import ValidationError
 from collab.web import auditing
 from collab.web.errors import message
 from collab.web.forms import ActionForm, CodeForm
-from collab.web.nodes import id_key
+from collab.web.keys import id_key
 from collab.web.security import now
 from collab.web.store import current_store
 
@@ -82,9 +82,9 @@ def confirm() -> Any:
 
 @bp.route("/off", methods=["POST"])
 def turn_off() -> Any:
-    name, roles = current_user.name, _roles()
+    name, roles, at = current_user.name, _roles(), now()
     if ActionForm().validate_on_submit() and _change(
-            lambda tx: twofactor.turn_off(tx, name=name, roles=roles), "auth.2fa_off",
+            lambda tx: twofactor.turn_off(tx, name=name, roles=roles, now=at), "auth.2fa_off",
             _("Two-factor sign-in is off.")):
         return redirect(url_for("auth.login"))
     return redirect(url_for("twofactor.page"))

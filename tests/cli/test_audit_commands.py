@@ -11,6 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from keys import AUDIT_KEY
 
 from collab.access import audit
 from collab.access.audit import Kind, Origin
@@ -66,8 +67,8 @@ def trail(request: pytest.FixtureRequest,
             _neo4j_tamper(store, CYPHER[how], seq)
     for i in range(RECORDS):
         store.write(lambda tx, i=i: audit.append(
-            tx, origin=WHO, kind=Kind.VIEW, event="nodes.detail", object_label="Clue",
-            object_key=f"XS-{i:04d}", outcome="not_found"))
+            tx, key=AUDIT_KEY, origin=WHO, kind=Kind.VIEW, event="nodes.detail",
+            object_label="Clue", object_key=f"XS-{i:04d}", outcome="not_found"))
     return env, tamper
 
 

@@ -7,6 +7,7 @@ import io
 from urllib.parse import quote
 
 from flask import Flask
+from keys import AUDIT_KEY
 from web.client import Client
 
 from collab.access import audit
@@ -31,7 +32,7 @@ def test_exactly_one_record_per_request(fresh_app: Flask, fresh: SqliteStore) ->
     before = fresh.count("AuditRecord")
     assert client.get("/static/css/collab.css").status_code == 200
     assert fresh.count("AuditRecord") == before
-    assert fresh.read(audit.verify).ok
+    assert fresh.read(lambda tx: audit.verify(tx, AUDIT_KEY)).ok
 
 
 def test_a_view_record_says_who_what_where_and_which_request(fresh_app: Flask,
@@ -66,8 +67,8 @@ def test_a_change_records_before_and_after_in_its_own_transaction(fresh_app: Fla
 
 def test_object_pages_show_their_change_history(fresh_app: Flask, fresh: SqliteStore) -> None:
     fresh.write(lambda tx: audit.append(
-        tx, origin=Origin("coord", "coordinator"), kind=Kind.CHANGE, event="clue.transfer",
-        object_label="Clue", object_key="XS-2023-0001",
+        tx, key=AUDIT_KEY, origin=Origin("coord", "coordinator"), kind=Kind.CHANGE,
+        event="clue.transfer", object_label="Clue", object_key="XS-2023-0001",
         detail={"before": {"status": "registered"}, "after": {"status": "transferred"}}))
     client = Client(fresh_app)
     client.sign_in("lead")
@@ -134,7 +135,7 @@ def test_no_method_on_any_audit_url_changes_a_record(signed_in: dict[str, Client
     assert tried == len(signed_in) * len(AUDIT_URLS) * 5
     after = hashes(site)
     assert {k: after[k] for k in kept} == kept
-    assert site.read(audit.verify).ok
+    assert site.read(lambda tx: audit.verify(tx, AUDIT_KEY)).ok
 
 
 def hashes(store: SqliteStore) -> dict[str, str]:

@@ -10,7 +10,7 @@ import pyotp
 from click.testing import CliRunner
 from web.client import Client, make_app
 
-from collab.access import idnumbers, twofactor
+from collab.access import keys, twofactor
 from collab.cli import main
 from collab.graph.sqlite_engine import SqliteStore
 
@@ -64,7 +64,7 @@ def test_only_the_security_admin_unlocks_or_resets_two_factor_from_the_console(
         passwords[name] = added.output.strip().rsplit(": ", 1)[1]
     store = SqliteStore(db)
     try:
-        key = idnumbers.load_key(env)
+        key = keys.id_key(env)
         phones = {}
         for name in ("an.quan", "xi.tong", "wang.fang"):
             secret = store.write(lambda tx, n=name: twofactor.begin(tx, name=n, key=key))

@@ -11,16 +11,15 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
 import requests
 from ledgers.ledger_helpers import xlsx
-from web.scenario import PASSWORD, add_accounts, build
+from web.scenario import PASSWORD, add_accounts, build, token_for
 
-from collab.access import idnumbers, users
+from collab.access import idnumbers
 from collab.graph.sqlite_engine import SqliteStore
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -44,8 +43,7 @@ def server(tmp_path: Path) -> Iterator[dict[str, Any]]:
     store.init_schema()
     store.write(build)
     store.write(add_accounts)
-    token = store.write(lambda tx: users.issue_token(tx, authz=None, name="coord",
-                                                     label="log-test", now=datetime.now(UTC)))
+    token = token_for(store, "coord", "log-test")
     store.close()
     port, log = _free_port(), tmp_path / "serve.log"
     env = {k: v for k, v in os.environ.items() if not k.startswith("COLLAB_")}

@@ -11,16 +11,17 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Iterator
-from datetime import UTC, date, datetime
+from datetime import date
 from pathlib import Path
 
 import pytest
+from keys import AUDIT_KEY
 from own_neo4j import PASSWORD, OwnNeo4j
 from web.client import make_app
-from web.scenario import add_accounts, build
+from web.scenario import add_accounts, build, token_for
 from web.server import call, serving
 
-from collab.access import audit, users
+from collab.access import audit
 from collab.graph.neo4j_engine import Neo4jStore
 from collab.graph.store import Graph
 
@@ -69,8 +70,7 @@ def test_kill_9_of_neo4j_during_transfers_loses_nothing_and_the_app_recovers(
     store = Neo4jStore(own.uri, "neo4j", PASSWORD)
     store.init_schema()
     store.write(_prepare)
-    token = store.write(lambda tx: users.issue_token(tx, authz=None, name="coord",
-                                                     label="test", now=datetime.now(UTC)))
+    token = token_for(store, "coord")
     answers: dict[str, int] = {}
     with serving(make_app(store)) as base:
         def loop() -> None:
@@ -104,5 +104,5 @@ def test_kill_9_of_neo4j_during_transfers_loses_nothing_and_the_app_recovers(
                 assert retried == 201 and body["transfer"] == no + "/1"
     assert store.count("Transfer", {"clue_no": CLUES}) == len(CLUES)
     assert all(_whole(store, no) == (True,) * 4 for no in CLUES)
-    assert store.read(audit.verify).ok
+    assert store.read(lambda tx: audit.verify(tx, AUDIT_KEY)).ok
     store.close()

@@ -10,16 +10,14 @@ with the request id, and no trace, query text, file path or personal data.
 from __future__ import annotations
 
 import io
-from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 from flask import Flask
 from web.client import Client, make_app
 from web.routes import ROOT_MARKERS, rules, url
-from web.scenario import FULL_ID
+from web.scenario import FULL_ID, token_for
 
-from collab.access import users
 from collab.config import Settings
 from collab.graph.sqlite_engine import SqliteStore
 
@@ -56,8 +54,7 @@ def assert_plain(response: Any, status: int, where: str = "") -> None:
 
 @pytest.fixture
 def token(fresh: SqliteStore) -> str:
-    return fresh.write(lambda tx: users.issue_token(tx, authz=None, name="coord",
-                                                    label="headers", now=datetime.now(UTC)))
+    return token_for(fresh, "coord", "headers")
 
 
 def test_every_route_answers_with_the_security_headers(fresh_app: Flask, token: str) -> None:

@@ -1,0 +1,138 @@
+"""The deployment's two secrets, kept apart from the data: the ID-number key and the audit key.
+
+Both live in the keys folder (COLLAB_KEYS_DIR, default `keys/` beside the data folder `var/`,
+never inside it), so a copy of the data folder or a database backup carries neither: the
+ID numbers in it stay sealed and its audit chain cannot be re-signed. Each can also be given
+inline (COLLAB_ID_KEY, COLLAB_AUDIT_KEY) or as its own file (COLLAB_KEY_FILE,
+COLLAB_AUDIT_KEY_FILE). The signed audit checkpoints go in the same folder
+(COLLAB_AUDIT_CHECKPOINTS). Back the folder up apart from the data.
+
+The audit key is used three ways, each under its own derived key: the HMAC that chains audit
+records, the signature on checkpoints, and the pseudonym an ID number gets in a record.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import hmac
+import os
+import re
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from collab.access.idnumbers import IdKey
+from collab.errors import N_, ConfigError
+from collab.files import write_new
+
+DEFAULT_DIR = Path("keys")
+ID_FILE, AUDIT_FILE, CHECKPOINT_FILE = "collab-id.key", "collab-audit.key", "audit-checkpoints"
+# Where the ID key was kept before keys left the data folder.
+LEGACY_ID_FILE = Path("var") / "collab-id.key"
+
+
+@dataclass(frozen=True)
+class AuditKey:
+    """The audit trail's secret, split into its three uses."""
+
+    chain_key: bytes
+    sign_key: bytes
+    alias_key: bytes
+
+    @classmethod
+    def from_secret(cls, secret: bytes) -> AuditKey:
+        if len(secret) < 32:
+            raise ConfigError("the audit key must be at least 32 bytes")
+        return cls(*(hmac.new(secret, use, hashlib.sha256).digest()
+                     for use in (b"audit-chain", b"audit-checkpoint", b"audit-alias")))
+
+    def chain(self, text: str) -> str:
+        """The HMAC that links one record to the chain."""
+        return hmac.new(self.chain_key, text.encode("utf-8"), hashlib.sha256).hexdigest()
+
+    def sign(self, text: str) -> str:
+        """The signature of one checkpoint line."""
+        return hmac.new(self.sign_key, text.encode("utf-8"), hashlib.sha256).hexdigest()
+
+    def alias(self, number: str) -> str:
+        """A keyed pseudonym of an ID number: equal numbers, equal pseudonyms, so records about
+        one person can be found without the number ever being stored."""
+        return hmac.new(self.alias_key, number.encode("ascii"), hashlib.sha256).hexdigest()[:16]
+
+
+def _env(env: Mapping[str, str] | None) -> Mapping[str, str]:
+    return os.environ if env is None else env
+
+
+def keys_dir(env: Mapping[str, str] | None = None) -> Path:
+    """The keys folder: COLLAB_KEYS_DIR, else keys/."""
+    return Path(_env(env).get("COLLAB_KEYS_DIR") or DEFAULT_DIR)
+
+
+def id_key_path(env: Mapping[str, str] | None = None) -> Path:
+    """Where the ID-number key file is: COLLAB_KEY_FILE, else keys/collab-id.key."""
+    return Path(_env(env).get("COLLAB_KEY_FILE") or keys_dir(env) / ID_FILE)
+
+
+def audit_key_path(env: Mapping[str, str] | None = None) -> Path:
+    """Where the audit key file is: COLLAB_AUDIT_KEY_FILE, else keys/collab-audit.key."""
+    return Path(_env(env).get("COLLAB_AUDIT_KEY_FILE") or keys_dir(env) / AUDIT_FILE)
+
+
+def checkpoint_path(env: Mapping[str, str] | None = None) -> Path:
+    """Where signed audit checkpoints are appended: COLLAB_AUDIT_CHECKPOINTS, else
+    keys/audit-checkpoints."""
+    return Path(_env(env).get("COLLAB_AUDIT_CHECKPOINTS") or keys_dir(env) / CHECKPOINT_FILE)
+
+
+def parse_secret(text: str, what: str) -> bytes:
+    """A secret written as hex (64+ characters) or base64."""
+    text = text.strip()
+    if re.fullmatch(r"[0-9a-fA-F]{64,}", text):
+        return bytes.fromhex(text)
+    try:
+        return base64.b64decode(text, validate=True)
+    except (binascii.Error, ValueError):
+        raise ConfigError(N_("the %(what)s must be hex (64+ characters) or base64"),
+                          what=what) from None
+
+
+def _secret(env: Mapping[str, str], inline: str, path: Path, what: str, create: bool) -> bytes:
+    if env.get(inline):
+        return parse_secret(env[inline], what)
+    if not path.is_file():
+        if not create:
+            raise ConfigError(N_("no %(what)s at %(file)s: run `collab init` to create it, or "
+                                 "restore it from its backup (or set %(inline)s)"),
+                              what=what, file=str(path), inline=inline)
+        write_new(path, secrets.token_hex(32))
+    return parse_secret(path.read_text(encoding="ascii"), what)
+
+
+def _refuse_legacy(env: Mapping[str, str]) -> None:
+    """A key still in the data folder is not silently replaced by a new one beside it."""
+    if not env.get("COLLAB_ID_KEY") and not env.get("COLLAB_KEY_FILE") \
+            and not id_key_path(env).exists() and LEGACY_ID_FILE.is_file():
+        target = id_key_path(env)
+        raise ConfigError(N_("the ID-number key is still in the data folder (%(old)s); keys "
+                             "are now kept apart from the data: move it with `mkdir -p -m 700 "
+                             "%(folder)s && mv %(old)s %(new)s` (or set COLLAB_KEY_FILE=%(old)s)"),
+                          old=str(LEGACY_ID_FILE), folder=str(target.parent), new=str(target))
+
+
+def id_key(env: Mapping[str, str] | None = None, *, create: bool = False) -> IdKey:
+    """The ID-number key: COLLAB_ID_KEY, else the key file (made, mode 600, when `create`)."""
+    env = _env(env)
+    _refuse_legacy(env)
+    return IdKey.from_secret(_secret(env, "COLLAB_ID_KEY", id_key_path(env),
+                                     "ID-number key", create))
+
+
+def audit_key(env: Mapping[str, str] | None = None, *, create: bool = False) -> AuditKey:
+    """The audit key: COLLAB_AUDIT_KEY, else the key file (made, mode 600, when `create`)."""
+    env = _env(env)
+    return AuditKey.from_secret(_secret(env, "COLLAB_AUDIT_KEY", audit_key_path(env),
+                                        "audit key", create))
