@@ -22,7 +22,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import secrets
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -168,11 +167,11 @@ _TEXT_FIELDS = ("user", "role", "department", "address", "request_id", "kind", "
 
 
 def _head(g: Graph) -> Node:
-    """The chain's head, locked (made at the first append, with the trail's random id)."""
+    """The chain's head, locked (made at the first append)."""
     head = g.lock("AuditHead", CHAIN)
     if head is None:
         g.upsert_nodes("AuditHead", [{"chain": CHAIN, "seq": 0, "hash": GENESIS,
-                                      "trail": secrets.token_hex(8), "keyed_from": 1}])
+                                      "keyed_from": 1}])
         head = g.lock("AuditHead", CHAIN)
         assert head is not None
     return head
@@ -202,22 +201,27 @@ def append(g: Graph, *, key: AuditKey, origin: Origin, kind: Kind, event: str,
     no = f"{seq:012d}"
     g.upsert_nodes("AuditRecord", [{**text, "no": no, "seq": seq, "at": at, "alg": KEYED,
                                     "prev_hash": head.get("hash"), "hash": digest}])
-    g.upsert_nodes("AuditHead", [{
-        "chain": CHAIN, "seq": seq, "hash": digest,
-        "trail": head.get("trail") or secrets.token_hex(8),
-        "keyed_from": head.get("keyed_from") or seq}])
+    g.upsert_nodes("AuditHead", [{"chain": CHAIN, "seq": seq, "hash": digest,
+                                  "keyed_from": head.get("keyed_from") or seq}])
     record = g.get("AuditRecord", no)
     assert record is not None
     return record
 
 
+def _trail_id(g: Graph) -> str | None:
+    """Which trail this is: its first record's seal, shortened (a trail replaced from its
+    first record on is another trail, whose checkpoints the file does not hold)."""
+    first = g.get("AuditRecord", f"{1:012d}")
+    return (first.get("hash") or "")[:16] if first else None
+
+
 def head_checkpoint(g: Graph) -> Checkpoint | None:
     """The chain's head as it stands, for a checkpoint (None before the first record)."""
-    head = g.get("AuditHead", CHAIN)
-    if head is None or not head.get("seq"):
+    head, trail = g.get("AuditHead", CHAIN), _trail_id(g)
+    if head is None or not head.get("seq") or trail is None:
         return None
-    return Checkpoint(head.get("trail") or "", head.get("seq"), head.get("hash"),
-                      head.get("keyed_from"), datetime.now(UTC))
+    return Checkpoint(trail, head.get("seq"), head.get("hash"), head.get("keyed_from"),
+                      datetime.now(UTC))
 
 
 def _in_order(g: Graph) -> Iterator[Node]:
@@ -260,7 +264,7 @@ def _walk(g: Graph, key: AuditKey, marks: Mapping[int, Checkpoint]) -> tuple[int
         mark = marks.get(seq)
         if mark is not None and mark.hash != node.get("hash"):
             raise _Break(seq, f"record {seq} differs from the signed checkpoint of "
-                              f"{_when(mark)}: the trail was rewritten after it")
+                              f"{_when(mark)}: the trail up to it was rewritten since")
         previous, checked = node.get("hash"), seq
     return checked, previous, keyed_from
 
@@ -272,7 +276,10 @@ def _against_checkpoints(checked: int, keyed_from: int | None,
             raise _Break(checked + 1, f"the signed checkpoint of {_when(mark)} names record "
                                       f"{mark.seq}, but the trail ends at record {checked}: "
                                       f"records after {checked} were removed")
-        if mark.keyed_from != keyed_from:
+        # a checkpoint from before the key (None) allows keyed records only after it
+        agrees = (keyed_from is None or keyed_from > mark.seq) if mark.keyed_from is None \
+            else keyed_from == mark.keyed_from
+        if not agrees:
             raise _Break(mark.keyed_from or 1,
                          f"keyed records begin at record {keyed_from}, but the signed "
                          f"checkpoint of {_when(mark)} says {mark.keyed_from}: the trail was "
@@ -283,8 +290,7 @@ def verify(g: Graph, key: AuditKey, *, checkpoints: Iterable[Checkpoint] = ()) -
     """Check every record's seal and link, that the head names the last one, and that the
     trail agrees with every signed checkpoint of it (`checkpoints`, already signature-checked).
     """
-    head = g.get("AuditHead", CHAIN)
-    trail = head.get("trail") if head else None
+    head, trail = g.get("AuditHead", CHAIN), _trail_id(g)
     theirs = list(checkpoints)
     marks = {m.seq: m for m in theirs if m.trail == trail}
     checked = 0
