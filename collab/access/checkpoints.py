@@ -109,9 +109,10 @@ class Marker:
             self._next = time.monotonic() + self.every
             return True
 
-    def mark(self, store: Store) -> None:
+    def mark(self, store: Callable[[], Store]) -> None:
+        """Sign the head of the trail in `store()` into the file."""
         try:
-            head = store.read(audit.head_checkpoint)
+            head = store().read(audit.head_checkpoint)
             if head is not None:
                 write(self.path, self.key, head)
         except Exception as e:  # noqa: BLE001 - reported; the trail itself is intact

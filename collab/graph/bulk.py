@@ -143,7 +143,7 @@ def _write(g: GraphOps, directory: Path) -> tuple[int, int, list[Path]]:
             counts["nodes"] += len(page)
             counts["rels"] += len(outgoing)
     listed = sorted(paths.values(), key=lambda p: (p[0] != "--nodes", p[1].name))
-    args = directory / "import.args"
+    args = private_file(directory / "import.args")
     # Single-valued options last: --nodes and --relationships take several files each and
     # would swallow the database name that follows the arguments.
     args.write_text("\n".join([*(f"{option}={path.name}" for option, path in listed),

@@ -267,6 +267,13 @@ def _translated(uri: str) -> Iterator[None]:
 _GONE = (nx.ServiceUnavailable, nx.SessionExpired)
 
 
+def _gone(e: Exception) -> bool:
+    """Whether the server (or its database) is not there, as opposed to busy: no point in
+    waiting for a retry budget then."""
+    return isinstance(e, _GONE) or (isinstance(e, nx.Neo4jError)
+                                    and (e.code or "").endswith("DatabaseUnavailable"))
+
+
 class Neo4jStore(StoreOps):
     """A graph in a Neo4j database (single server, cluster or Aura: only the URI differs)."""
 
@@ -294,7 +301,7 @@ class Neo4jStore(StoreOps):
         except (ValueError, nx.ConfigurationError) as e:
             raise ConfigError(f"unusable Neo4j URI {uri!r}: {e} (use bolt://, neo4j:// or "
                               f"neo4j+s://host:port)") from None
-        self._breaker = Breaker(self.driver.verify_connectivity, what=f"Neo4j at {uri}")
+        self._breaker = Breaker(self._probe, what=f"Neo4j at {uri}")
         try:
             with _translated(uri):
                 self.driver.verify_connectivity()
@@ -304,6 +311,11 @@ class Neo4jStore(StoreOps):
 
     def _session(self, mode: str) -> neo4j.Session:
         return self.driver.session(database=self.database, default_access_mode=mode)
+
+    def _probe(self) -> None:
+        """One query, not retried: the server is back and its database serves."""
+        with self._session(neo4j.READ_ACCESS) as s:
+            s.run("RETURN 1").consume()
 
     def _attempt(self, mode: str, fn: Callable[[Graph], R]) -> R:
         with self._session(mode) as s, s.begin_transaction() as tx:
@@ -324,12 +336,12 @@ class Neo4jStore(StoreOps):
                         return self._attempt(mode, fn)
                     except nx.IncompleteCommit:
                         raise
-                    except _GONE:
-                        gone += 1
-                        if gone >= 2:
-                            raise
-                        continue
                     except (nx.Neo4jError, nx.DriverError) as e:
+                        if _gone(e):
+                            gone += 1
+                            if gone >= 2:
+                                raise nx.ServiceUnavailable(str(e)) from None
+                            continue
                         if not e.is_retryable() or time.monotonic() + pause > deadline:
                             raise
                 time.sleep(pause)

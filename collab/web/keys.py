@@ -44,7 +44,7 @@ def _checkpoint(response: Response) -> Response:
     marker: Marker = current_app.extensions["collab_checkpoints"]
     if request.endpoint != "static" and not str(request.endpoint).startswith("health.") \
             and marker.due():
-        marker.mark(current_store())
+        marker.mark(current_store)
     return response
 
 

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
+import re
+import statistics
+import time
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 from keys import AUDIT_KEY
@@ -199,3 +204,94 @@ def test_unmasking_is_for_case_work_roles_and_survives_no_role_change(
                                                         role=Role.AUDIT_ADMIN, region=None,
                                                         now=T0))
     assert not users.authz_of(demoted).may_unmask
+
+
+class Recording:
+    """A transaction that notes every write made through it (and makes it)."""
+
+    def __init__(self, tx: Any):
+        self.tx, self.writes = tx, []
+
+    def upsert_nodes(self, label: str, rows: list[dict[str, Any]]) -> int:
+        self.writes.append((label, tuple(sorted(k for k in rows[0] if k != "seq"))))
+        return self.tx.upsert_nodes(label, rows)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.tx, name)
+
+
+def test_a_locked_account_and_a_wrong_password_cost_the_same(
+        sqlite_graph: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Item 10 of issue 16: the answer to a locked account came quicker than to a wrong
+    password, which told an attacker the account was locked (so: real)."""
+    make(sqlite_graph, name="wang.fang")
+    make(sqlite_graph, name="li.si")
+    for i in range(5):
+        sign_in(sqlite_graph, "li.si", "Wrong-pass-1", T0 + timedelta(minutes=i))
+    hashes = []
+    real = hashlib.scrypt
+    monkeypatch.setattr(hashlib, "scrypt", lambda *a, **k: hashes.append(1) or real(*a, **k))
+
+    def attempt(name: str, password: str) -> tuple[Outcome, list[Any], int]:
+        hashes.clear()
+        seen: list[Any] = []
+
+        def unit(tx: Any) -> Outcome:
+            recording = Recording(tx)
+            outcome, _ = users.verify(recording, name=name, password=password, code="",
+                                      key=None, audit_key=AUDIT_KEY, origin=HERE,
+                                      now=T0 + timedelta(minutes=6))
+            seen.extend(recording.writes)
+            return outcome
+        return sqlite_graph.write(unit), seen, len(hashes)
+
+    wrong = attempt("wang.fang", "Wrong-pass-1")
+    locked = attempt("li.si", GOOD)
+    locked_and_wrong = attempt("li.si", "Wrong-pass-1")
+    assert wrong[0] == Outcome.REFUSED and locked[0] == locked_and_wrong[0] == Outcome.LOCKED
+    assert wrong[1] == locked[1] == locked_and_wrong[1]  # the same writes, row for row
+    assert wrong[2] == locked[2] == locked_and_wrong[2] == 1  # and one password hash each
+    times: dict[str, list[float]] = {"wrong": [], "locked": []}
+    for i in range(7):  # interleaved, so the machine's load falls on both alike
+        make(sqlite_graph, name=f"user{i}")  # one wrong password each: none gets locked
+        for kind, name, password in (("wrong", f"user{i}", "Wrong-pass-1"),
+                                     ("locked", "li.si", GOOD)):
+            started = time.perf_counter()
+            sign_in(sqlite_graph, name, password, T0 + timedelta(minutes=6),
+                    origin=Origin(address=f"10.4.{len(times[kind])}.{kind == 'wrong'}"))
+            times[kind].append(time.perf_counter() - started)
+    ratio = statistics.median(times["locked"]) / statistics.median(times["wrong"])
+    assert 0.67 < ratio < 1.5, times
+
+
+def test_a_reset_code_is_good_once_for_an_hour_and_only_to_choose_a_password(
+        store: Store) -> None:
+    make(store)
+    code = store.write(lambda tx: users.reset_password(tx, authz=SYSTEM, name="wang.fang",
+                                                       now=T0))
+    assert re.fullmatch(r"[A-Z0-9]{4}(-[A-Z0-9]{4}){3}", code)
+    assert sign_in(store, "wang.fang", GOOD, T0).outcome == Outcome.REFUSED  # old one gone
+    late = sign_in(store, "wang.fang", code, T0 + timedelta(hours=1, seconds=1))
+    assert late.outcome == Outcome.REFUSED
+    first = sign_in(store, "wang.fang", code, T0 + timedelta(minutes=5))
+    assert first.outcome == Outcome.OK and first.via_reset and first.must_change
+    assert sign_in(store, "wang.fang", code, T0 + timedelta(minutes=6)).outcome == \
+        Outcome.REFUSED
+    with pytest.raises(ValidationError):  # a session opened by password cannot do it
+        store.write(lambda tx: users.choose_password(tx, sid="not-a-session", new="Er-Hai-2026x",
+                                                     now=T0 + timedelta(minutes=7)))
+    assert store.write(lambda tx: users.console_authz(
+        tx, name="wang.fang", password=code, code="", key=None, audit_key=AUDIT_KEY,
+        now=T0 + timedelta(minutes=7))) is None
+    store.write(lambda tx: users.choose_password(tx, sid=first.sid, new="Er-Hai-2026x",
+                                                 now=T0 + timedelta(minutes=8)))
+    assert sign_in(store, "wang.fang", "Er-Hai-2026x", T0 + timedelta(minutes=9)).outcome \
+        == Outcome.OK
+    with pytest.raises(ValidationError):  # the reset session has done its one job
+        store.write(lambda tx: users.choose_password(tx, sid=first.sid, new="Cang-Shan-2026x",
+                                                     now=T0 + timedelta(minutes=10)))
+    with pytest.raises(ValidationError, match="nobody resets their own"):
+        store.write(lambda tx: users.reset_password(tx, authz=SYSTEM, name="sys.admin",
+                                                    now=T0))
+    user = store.get("User", "wang.fang")
+    assert user.get("reset_by") == "sys.admin" and user.get("reset_at") == T0

@@ -22,7 +22,8 @@ from collab.graph.store import Graph
 
 PASSWORD = "Lan-Cang-2026"
 # The deployment key of the web tests (seals the admins' two-factor secrets).
-TEST_KEY = IdKey.from_secret(b"web-tests-deployment-key-32bytes")
+TEST_SECRET = b"web-tests-deployment-key-32bytes"
+TEST_KEY = IdKey.from_secret(TEST_SECRET)
 XSS = "<img src=x onerror=alert(1)>"
 FULL_ID = "53262819800101123X"
 # name -> (role, region, department)

@@ -8,6 +8,7 @@ import os
 import time
 from pathlib import Path
 
+import idscan
 import pytest
 from web.client import Client, make_app
 
@@ -36,6 +37,12 @@ def upload(client: Client, name: str, body: bytes):
                             content_type="multipart/form-data")
 
 
+def held(tmp_path: Path) -> list[Path]:
+    """The files held between a dry run and its confirmation."""
+    folder = tmp_path / "instance" / "uploads"
+    return sorted(folder.iterdir()) if folder.exists() else []
+
+
 def test_dry_run_then_confirm(app, fresh: SqliteStore, tmp_path: Path) -> None:
     coord = Client(app)
     coord.sign_in("coord")
@@ -46,7 +53,7 @@ def test_dry_run_then_confirm(app, fresh: SqliteStore, tmp_path: Path) -> None:
     done = coord.post("/import/confirm")
     assert done.status_code == 200
     assert fresh.get("Unit", "U532628107001").get("name") == "那能村党支部"
-    assert list((tmp_path / "instance" / "uploads").iterdir()) == []
+    assert held(tmp_path) == []
     record = fresh.find("AuditRecord", where={"event": "ledger.import"}).items[0]
     assert record.get("kind") == "import" and record.get("outcome") == "ok"
     assert coord.post("/import/confirm").headers["Location"] == "/import/"
@@ -60,7 +67,7 @@ def test_rows_outside_jurisdiction_refuse_the_whole_file(app, fresh: SqliteStore
     assert refused.status_code == 200 and 'id="confirm-import"' not in refused.text
     assert 'id="report"' in refused.text
     assert fresh.get("Unit", "U532628107001") is None
-    assert list((tmp_path / "instance" / "uploads").iterdir()) == []
+    assert held(tmp_path) == []
     record = fresh.find("AuditRecord", where={"event": "ledger.import_check"}).items[0]
     assert record.get("outcome") == "refused"
 
@@ -92,3 +99,38 @@ def test_an_upload_never_confirmed_is_deleted_after_an_hour(app, tmp_path: Path)
     other.sign_in("insp")
     upload(other, "单位.csv", csv_bytes(UNITS))
     assert not abandoned.exists() and len(list(folder.iterdir())) == 1
+
+
+def test_an_upload_waiting_for_confirmation_is_never_plain_text_on_disk(
+        app, fresh: SqliteStore, tmp_path: Path) -> None:
+    """Item 9 of issue 16: the upload sat in the instance folder as uploaded (ID numbers in
+    plain text) until confirmed. Now it is sealed under a key only the uploader's session
+    cookie carries, owner-only; a large upload is read in memory, not spooled to disk."""
+    number = idscan.number("53262819550301002")
+    rows = [*UNITS, ["U532628107002", f"那能村第二党支部（书记身份证 {number}）", "532628107"]]
+    body = csv_bytes(rows) + b"\n" * 2_000_000  # over werkzeug's 500 KB spooling threshold
+    coord = Client(app)
+    coord.sign_in("coord")
+    assert 'id="confirm-import"' in upload(coord, "单位.csv", body).text
+    [kept] = held(tmp_path)
+    data = kept.read_bytes()
+    assert idscan.valid_numbers(data) == set() and "那能村".encode("gbk") not in data
+    assert b"U532628107001" not in data and not data.startswith(b"PK")
+    assert kept.stat().st_mode & 0o777 == 0o600
+    assert kept.parent.stat().st_mode & 0o777 == 0o700
+    thief = Client(app)  # another session, even of the same user: not its upload
+    thief.sign_in("coord")
+    assert thief.post("/import/confirm").headers["Location"] == "/import/"
+    assert fresh.get("Unit", "U532628107002") is None
+    assert coord.post("/import/confirm").status_code == 200
+    assert fresh.get("Unit", "U532628107002") is not None and held(tmp_path) == []
+
+
+def test_uploads_are_read_in_memory(app) -> None:
+    big = io.BytesIO(b"x" * 3_000_000)
+    with app.test_request_context("/import/", method="POST",
+                                  data={"ledger": (big, "big.csv")},
+                                  content_type="multipart/form-data"):
+        from flask import request
+
+        assert isinstance(request.files["ledger"].stream, io.BytesIO)
