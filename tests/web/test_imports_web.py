@@ -107,8 +107,11 @@ def test_an_upload_waiting_for_confirmation_is_never_plain_text_on_disk(
     plain text) until confirmed. Now it is sealed under a key only the uploader's session
     cookie carries, owner-only; a large upload is read in memory, not spooled to disk."""
     number = idscan.number("53262819550301002")
-    rows = [*UNITS, ["U532628107002", f"那能村第二党支部（书记身份证 {number}）", "532628107"]]
-    body = csv_bytes(rows) + b"\n" * 2_000_000  # over werkzeug's 500 KB spooling threshold
+    rows = [*UNITS, ["U532628107002", f"那能村第二党支部（书记身份证 {number}）", "532628107"],
+            *([f"U5326281079{i:04d}", f"那能乡第{i}号党支部（合成）", "532628107"]
+              for i in range(14_000))]
+    body = csv_bytes(rows)
+    assert len(body) > 512 * 1024  # over the size werkzeug would spool to a file on disk
     coord = Client(app)
     coord.sign_in("coord")
     assert 'id="confirm-import"' in upload(coord, "单位.csv", body).text

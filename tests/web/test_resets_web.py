@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import time
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from flask import Flask
@@ -69,7 +70,8 @@ def test_the_user_with_their_phone_only_chooses_a_password_and_is_told_who_reset
     assert answer.status_code == 302 and answer.headers["Location"] == "/password"
     page = user.get("/password").text
     notice = re.search(r'id="reset-notice">([^<]+)<', page).group(1)
-    assert "sys" in notice and time.strftime("%Y-%m-%d") in notice
+    reset_at = store.get("User", "coord").get("reset_at").astimezone(ZoneInfo("Asia/Shanghai"))
+    assert "由 sys 重置" in notice and reset_at.strftime("%Y-%m-%d %H:%M") in notice
     assert 'name="current"' not in page  # no old password to give
     for url in ("/", "/browse/Clue", "/explore/", "/account/tokens", "/admin/users"):
         assert user.get(url).headers.get("Location") == "/password", url
