@@ -352,3 +352,45 @@ def test_states_and_refusals_in_both_languages(page: Any, live: dict[str, Any]) 
     page.goto(live["url"] + "/browse/Clue?page=x")
     assert "not a page number" in page.inner_text("main")
     shot(page, "18-refusal-english")
+
+
+def test_an_own_api_token_and_a_password_reset_as_people_see_them(
+        page: Any, live: dict[str, Any]) -> None:
+    """Issue 16, items 2 and 6: the coordinator makes its own token (password and code
+    again) and sees it once; the system admin's reset gives a one-time code, and the liaison
+    who signs in with it (and its authenticator) is told who reset it and chooses its own."""
+    sign_in(page, live, "prov")
+    page.goto(live["url"] + "/account/tokens")
+    page.fill("#token-label", "周报程序")
+    page.fill("#token-password", PASSWORD)
+    page.fill("#token-code", phone_code(live, "prov"))
+    page.click("#token-issue")
+    token = page.inner_text("#token").strip()
+    assert token.startswith("clb_")
+    shot(page, "19-api-token-shown-once")
+    page.goto(live["url"] + "/account/tokens")
+    assert token not in page.content() and "周报程序" in page.inner_text("#tokens")
+    shot(page, "20-my-api-tokens")
+    page.click("#sign-out")
+    sign_in(page, live, "zzb")  # sets up its authenticator at this first sign-in
+    page.click("#sign-out")
+    sign_in(page, live, "sys")
+    page.goto(live["url"] + "/admin/users")
+    page.click("#users tr[data-user=zzb] form[action$='/reset'] button")
+    code = page.inner_text("#reset-code").strip()
+    shot(page, "21-reset-one-time-code")
+    page.click("#sign-out")
+    page.goto(live["url"] + "/login")
+    page.fill("#name", "zzb")
+    page.fill("#password", code)
+    page.fill("#code", phone_code(live, "zzb"))
+    page.click("#sign-in")
+    page.wait_for_selector("#reset-notice")
+    assert "由 sys 重置" in page.inner_text("#reset-notice")
+    assert page.locator("#current").count() == 0
+    shot(page, "22-reset-notice-choose-own-password")
+    page.fill("#new", "Zhao-Tong-Ye-2026")
+    page.fill("#confirm", "Zhao-Tong-Ye-2026")
+    page.click("#save-password")
+    page.wait_for_selector(".alert-success")
+    assert page.csp == [] and page.dialogs == []
