@@ -14,7 +14,8 @@ QUERY_WORDS = re.compile(r"\b(MATCH|MERGE|SELECT|INSERT|UPDATE|DELETE|CREATE|WHE
 
 
 def modules(sub: str = "") -> list[Path]:
-    return sorted((PACKAGE / sub).rglob("*.py"))
+    single = PACKAGE / (sub + ".py")
+    return [single] if sub and single.is_file() else sorted((PACKAGE / sub).rglob("*.py"))
 
 
 def imported(path: Path) -> set[str]:
@@ -27,15 +28,17 @@ def imported(path: Path) -> set[str]:
     return names
 
 
-# The layers, lowest first: each may import those before it, never one after it.
-LAYERS = ("graph", "access", "sheets", "cases", "analysis", "ledgers")
+# The layers, lowest first: each may import those before it, never one after it. `config`
+# (the settings, and the store they open) builds the services' policies; `commands` is the
+# one road of every change, below the web and the command line.
+LAYERS = ("graph", "access", "sheets", "cases", "analysis", "ledgers", "config", "commands")
 DRIVERS = ("flask", "neo4j", "sqlite3", "collab.web", "collab.cli",
            "collab.graph.neo4j_engine", "collab.graph.sqlite_engine")
 
 
 def _forbidden(area: str) -> tuple[str, ...]:
     above = tuple("collab." + name for name in LAYERS[LAYERS.index(area) + 1:])
-    if area == "graph":  # the engines live here; only the web and the CLI are above it
+    if area in ("graph", "config"):  # the engines live in graph; config chooses one
         return ("flask", "collab.web", "collab.cli", *above)
     return DRIVERS + above
 

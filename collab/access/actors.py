@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import getpass
-import os
 from dataclasses import dataclass
 
 
@@ -19,8 +17,3 @@ class Actor:
     role: str = "coordinator"
     region: str | None = None
     department: str | None = None
-
-    @classmethod
-    def command_line(cls) -> Actor:
-        """The operator of the command line: COLLAB_USER, else the operating-system user."""
-        return cls(name=os.environ.get("COLLAB_USER") or getpass.getuser(), role="coordinator")

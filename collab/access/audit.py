@@ -21,11 +21,11 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from enum import StrEnum
+from pathlib import Path
 from typing import Any
 
 from collab.access import keys
@@ -41,8 +41,9 @@ GENESIS = "0" * 64
 KEYED = "hmac-sha256"
 _PAGE = 1000
 # The least an audit trail is kept (等保三级 asks for at least six months); a deployment may
-# keep it longer (COLLAB_AUDIT_RETENTION_DAYS), never shorter. Nothing in collab deletes a
-# record: the store port cannot delete nodes, and only `append` writes them.
+# keep it longer (COLLAB_AUDIT_RETENTION_DAYS, checked by `collab.config`), never shorter.
+# Nothing in collab deletes a record: the store port cannot delete nodes, and only `append`
+# writes them.
 MIN_RETENTION_DAYS = 180
 
 
@@ -98,23 +99,12 @@ class Verdict:
         return self.broken_at is None
 
 
-def retention_days(env: Mapping[str, str] | None = None) -> int:
-    """The configured retention, in days: COLLAB_AUDIT_RETENTION_DAYS, at least 180."""
-    raw = (os.environ if env is None else env).get("COLLAB_AUDIT_RETENTION_DAYS", "")
-    if not raw.strip():
-        return MIN_RETENTION_DAYS
-    if not raw.strip().isdigit() or int(raw) < MIN_RETENTION_DAYS:
-        raise ConfigError(N_("COLLAB_AUDIT_RETENTION_DAYS must be a whole number of days, at "
-                             "least %(least)s; got %(got)r"), least=MIN_RETENTION_DAYS, got=raw)
-    return int(raw)
-
-
-def provision_key(g: Graph, env: Mapping[str, str] | None = None) -> AuditKey:
-    """The audit key; made (mode 600, in the keys folder) when the deployment has none yet,
-    unless the trail already holds records sealed with one: then the key was lost or not
-    mounted, and a new one would only hide that."""
+def provision_key(g: Graph, *, secret: str, path: Path) -> AuditKey:
+    """The audit key (`secret`, else the file `path`); the file made (mode 600) when the
+    deployment has none yet, unless the trail already holds records sealed with one: then the
+    key was lost or not mounted, and a new one would only hide that."""
     try:
-        return keys.audit_key(env)
+        return keys.audit_key(secret=secret, path=path)
     except ConfigError:
         head = g.get("AuditHead", CHAIN)
         if head is not None and head.get("keyed_from") and head.get("seq", 0) >= \
@@ -122,8 +112,8 @@ def provision_key(g: Graph, env: Mapping[str, str] | None = None) -> AuditKey:
             raise ConfigError(N_("the audit key %(file)s is missing, but the audit trail holds "
                                  "records sealed with it: restore the key from its backup (a "
                                  "new key would make the whole trail fail to verify)"),
-                              file=str(keys.audit_key_path(env))) from None
-        return keys.audit_key(env, create=True)
+                              file=str(path)) from None
+        return keys.audit_key(secret=secret, path=path, create=True)
 
 
 def oldest(g: Graph) -> datetime | None:

@@ -33,9 +33,12 @@ class Role(StrEnum):
     LEADER = "leader"
     LIAISON = "liaison"
     PENDING = "pending"  # created by the system admin, no role granted yet
+    OPERATOR = "operator"  # the command line's actor (COLLAB_USER); never an account's role
 
 
 ADMIN_ROLES = frozenset({Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN, Role.AUDIT_ADMIN})
+# Roles an account may hold: every role but the command line's own.
+ACCOUNT_ROLES = tuple(r for r in Role if r != Role.OPERATOR)
 
 
 class Perm(StrEnum):
@@ -56,6 +59,7 @@ class Perm(StrEnum):
     MANAGE_DEPARTMENTS = "manage_departments"  # create and edit collaborating departments
     MANAGE_ACCESS = "manage_access"    # roles, jurisdictions, unmasking, unlocking
     READ_AUDIT = "read_audit"          # read and export the audit trail
+    OPERATE = "operate"                # the console's own jobs: backfills, accounts with roles
 
 
 _CASEWORK = {Perm.VIEW_CASES, Perm.VIEW_ORG, Perm.DASHBOARD, Perm.EXPLORE}
@@ -69,6 +73,14 @@ GRANTS: Mapping[Role, frozenset[Perm]] = {
     Role.LEADER: frozenset(_CASEWORK | {Perm.EXPORT}),
     Role.LIAISON: frozenset({Perm.VIEW_CASES, Perm.DASHBOARD, Perm.RECORD_DISPOSAL}),
     Role.PENDING: frozenset(),
+    # The operator at the server's console, trusted with the store anyway: every case-work
+    # change of the whole deployment, departments, accounts (created with their role, API
+    # tokens) and backfills. Not the security admin's jobs (roles, unmasking, unlocking,
+    # two-factor resets: `--as`), and never the audit trail.
+    Role.OPERATOR: frozenset(_CASEWORK | {
+        Perm.REGISTER, Perm.TRANSFER, Perm.RECORD_DISPOSAL, Perm.PLAN_CHECKS,
+        Perm.SEND_LETTERS, Perm.IMPORT, Perm.EXPORT, Perm.MANAGE_USERS,
+        Perm.MANAGE_DEPARTMENTS, Perm.OPERATE}),
 }
 
 # Labels the generic pages may show, per kind of reach.
@@ -211,11 +223,12 @@ def _transfers(g: Graph, dept: str | None) -> list[Node]:
             return [t for t in out if _live(t)]
 
 
-def get(g: Graph, *, authz: Authz, label: str, key: str) -> Node:
-    """The node of `label` with `key` if this actor may see it, else NotFound."""
+def get(g: Graph, *, authz: Authz, label: str, key: str, lock: bool = False) -> Node:
+    """The node of `label` with `key` if this actor may see it, else NotFound; under its
+    write lock with `lock` (a change reads what it changes once, locked)."""
     if label not in authz.labels():
         raise _not_found()
-    node = g.get(label, key)
+    node = g.lock(label, key) if lock else g.get(label, key)
     if node is None or not authz.sees(g, node):
         raise _not_found()
     return node

@@ -5,7 +5,8 @@ never inside it), so a copy of the data folder or a database backup carries neit
 ID numbers in it stay sealed and its audit chain cannot be re-signed. Each can also be given
 inline (COLLAB_ID_KEY, COLLAB_AUDIT_KEY) or as its own file (COLLAB_KEY_FILE,
 COLLAB_AUDIT_KEY_FILE). The signed audit checkpoints go in the same folder
-(COLLAB_AUDIT_CHECKPOINTS). Back the folder up apart from the data.
+(COLLAB_AUDIT_CHECKPOINTS). Back the folder up apart from the data. `collab.config` reads the
+settings and says where each lives; this module reads and makes the files.
 
 The audit key is used three ways, each under its own derived key: the HMAC that chains audit
 records, the signature on checkpoints, and the pseudonym an ID number gets in a record.
@@ -17,10 +18,8 @@ import base64
 import binascii
 import hashlib
 import hmac
-import os
 import re
 import secrets
-from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -63,31 +62,6 @@ class AuditKey:
         return hmac.new(self.alias_key, number.encode("ascii"), hashlib.sha256).hexdigest()[:16]
 
 
-def _env(env: Mapping[str, str] | None) -> Mapping[str, str]:
-    return os.environ if env is None else env
-
-
-def keys_dir(env: Mapping[str, str] | None = None) -> Path:
-    """The keys folder: COLLAB_KEYS_DIR, else keys/."""
-    return Path(_env(env).get("COLLAB_KEYS_DIR") or DEFAULT_DIR)
-
-
-def id_key_path(env: Mapping[str, str] | None = None) -> Path:
-    """Where the ID-number key file is: COLLAB_KEY_FILE, else keys/collab-id.key."""
-    return Path(_env(env).get("COLLAB_KEY_FILE") or keys_dir(env) / ID_FILE)
-
-
-def audit_key_path(env: Mapping[str, str] | None = None) -> Path:
-    """Where the audit key file is: COLLAB_AUDIT_KEY_FILE, else keys/collab-audit.key."""
-    return Path(_env(env).get("COLLAB_AUDIT_KEY_FILE") or keys_dir(env) / AUDIT_FILE)
-
-
-def checkpoint_path(env: Mapping[str, str] | None = None) -> Path:
-    """Where signed audit checkpoints are appended: COLLAB_AUDIT_CHECKPOINTS, else
-    keys/audit-checkpoints."""
-    return Path(_env(env).get("COLLAB_AUDIT_CHECKPOINTS") or keys_dir(env) / CHECKPOINT_FILE)
-
-
 def parse_secret(text: str, what: str) -> bytes:
     """A secret written as hex (64+ characters) or base64."""
     text = text.strip()
@@ -100,9 +74,9 @@ def parse_secret(text: str, what: str) -> bytes:
                           what=what) from None
 
 
-def _secret(env: Mapping[str, str], inline: str, path: Path, what: str, create: bool) -> bytes:
-    if env.get(inline):
-        return parse_secret(env[inline], what)
+def _secret(secret: str, path: Path, inline: str, what: str, create: bool) -> bytes:
+    if secret:
+        return parse_secret(secret, what)
     if not path.is_file():
         if not create:
             raise ConfigError(N_("no %(what)s at %(file)s: run `collab init` to create it, or "
@@ -112,27 +86,23 @@ def _secret(env: Mapping[str, str], inline: str, path: Path, what: str, create: 
     return parse_secret(path.read_text(encoding="ascii"), what)
 
 
-def _refuse_legacy(env: Mapping[str, str]) -> None:
-    """A key still in the data folder is not silently replaced by a new one beside it."""
-    if not env.get("COLLAB_ID_KEY") and not env.get("COLLAB_KEY_FILE") \
-            and not id_key_path(env).exists() and LEGACY_ID_FILE.is_file():
-        target = id_key_path(env)
+def refuse_legacy(path: Path) -> None:
+    """A key still in the data folder is not silently replaced by a new one at `path` (the
+    default place, when nothing else is configured)."""
+    if not path.exists() and LEGACY_ID_FILE.is_file():
         raise ConfigError(N_("the ID-number key is still in the data folder (%(old)s); keys "
                              "are now kept apart from the data: move it with `mkdir -p -m 700 "
                              "%(folder)s && mv %(old)s %(new)s` (or set COLLAB_KEY_FILE=%(old)s)"),
-                          old=str(LEGACY_ID_FILE), folder=str(target.parent), new=str(target))
+                          old=str(LEGACY_ID_FILE), folder=str(path.parent), new=str(path))
 
 
-def id_key(env: Mapping[str, str] | None = None, *, create: bool = False) -> IdKey:
-    """The ID-number key: COLLAB_ID_KEY, else the key file (made, mode 600, when `create`)."""
-    env = _env(env)
-    _refuse_legacy(env)
-    return IdKey.from_secret(_secret(env, "COLLAB_ID_KEY", id_key_path(env),
-                                     "ID-number key", create))
+def id_key(*, secret: str = "", path: Path, create: bool = False) -> IdKey:
+    """The ID-number key: `secret` (COLLAB_ID_KEY), else the key file `path` (made, mode 600,
+    when `create`)."""
+    return IdKey.from_secret(_secret(secret, path, "COLLAB_ID_KEY", "ID-number key", create))
 
 
-def audit_key(env: Mapping[str, str] | None = None, *, create: bool = False) -> AuditKey:
-    """The audit key: COLLAB_AUDIT_KEY, else the key file (made, mode 600, when `create`)."""
-    env = _env(env)
-    return AuditKey.from_secret(_secret(env, "COLLAB_AUDIT_KEY", audit_key_path(env),
-                                        "audit key", create))
+def audit_key(*, secret: str = "", path: Path, create: bool = False) -> AuditKey:
+    """The audit key: `secret` (COLLAB_AUDIT_KEY), else the key file `path` (made, mode 600,
+    when `create`)."""
+    return AuditKey.from_secret(_secret(secret, path, "COLLAB_AUDIT_KEY", "audit key", create))

@@ -18,7 +18,7 @@ import pyotp
 from cryptography.exceptions import InvalidTag
 
 from collab.access import tokens
-from collab.access.authz import ADMIN_ROLES, Authz, Perm, Role
+from collab.access.authz import ACCOUNT_ROLES, ADMIN_ROLES, Authz, Perm
 from collab.access.idnumbers import IdKey
 from collab.errors import N_, ConfigError, NotFound, ValidationError
 from collab.graph.codec import Node
@@ -37,12 +37,12 @@ def roles_required(listed: Iterable[str] = ()) -> frozenset[str]:
     """The roles that must sign in with a code: every role, unless `listed` (COLLAB_2FA_ROLES,
     comma separated) narrows it to those roles and the admin roles, which always must."""
     named = {r.strip() for r in listed if r.strip()}
-    unknown = named - {str(r) for r in Role}
+    unknown = named - {str(r) for r in ACCOUNT_ROLES}
     if unknown:
         raise ConfigError(N_("COLLAB_2FA_ROLES names unknown roles: %(roles)s"),
                           roles=", ".join(sorted(unknown)))
     if not named:
-        return frozenset(str(r) for r in Role)
+        return frozenset(str(r) for r in ACCOUNT_ROLES)
     return frozenset(str(r) for r in ADMIN_ROLES) | named
 
 
@@ -137,12 +137,12 @@ def turn_off(g: Graph, *, name: str, roles: frozenset[str], now: datetime) -> No
     _clear(g, user, now=now, by=name, why="two-factor sign-in turned off")
 
 
-def reset(g: Graph, *, authz: Authz | None, name: str, now: datetime) -> None:
+def reset(g: Graph, *, authz: Authz | None, name: str, now: datetime, by: str = "") -> None:
     """Forget a user's authenticator (lost phone): the security admin's job; sessions and API
     tokens end and the user sets up a new one at the next sign-in."""
     if authz is not None:
         authz.require(Perm.MANAGE_ACCESS)
         if name == authz.actor.name:
             raise ValidationError(N_("nobody resets their own two-factor sign-in"))
-    by = authz.actor.name if authz is not None else "console"
+    by = by or (authz.actor.name if authz is not None else "console")
     _clear(g, _locked_user(g, name), now=now, by=by, why="two-factor sign-in reset")

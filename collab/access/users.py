@@ -80,8 +80,10 @@ def _require(authz: Authz | None, perm: Perm) -> None:
         authz.require(perm)
 
 
-def _actor_name(authz: Authz | None) -> str:
-    return authz.actor.name if authz is not None else "console:" + Actor.command_line().name
+def _actor_name(authz: Authz | None, by: str) -> str:
+    """Who made a change, for the records it leaves on tokens and resets: `by` (the console's
+    operator), else the signed-in admin."""
+    return by or (authz.actor.name if authz is not None else "console")
 
 
 def _user(g: Graph, name: str, *, lock: bool = False) -> Node:
@@ -113,6 +115,9 @@ def check_new_password(g: Graph, *, name: str, password: str, display_name: str 
 
 # --- accounts ----------------------------------------------------------------------------
 def _check_reach(role: Role, region: str | None, department: str | None, g: Graph) -> None:
+    if role == Role.OPERATOR:
+        raise ValidationError(N_("the operator role is the command line's own: no account "
+                                 "holds it"))
     if region is not None:
         regions.check_code(region)
     if role == Role.LIAISON and not department:
@@ -150,7 +155,7 @@ def add(g: Graph, *, authz: Authz | None, name: str, password: str, now: datetim
 
 
 def grant(g: Graph, *, authz: Authz | None, name: str, role: Role, region: str | None,
-          department: str | None = None, now: datetime) -> Node:
+          department: str | None = None, now: datetime, by: str = "") -> Node:
     """Give a user a role and jurisdiction (security admin); their sessions and tokens end."""
     _require(authz, Perm.MANAGE_ACCESS)
     role = Role(role)
@@ -163,7 +168,7 @@ def grant(g: Graph, *, authz: Authz | None, name: str, role: Role, region: str |
                              "may_unmask": bool(user.get("may_unmask"))
                              and role not in ADMIN_ROLES and role != Role.PENDING,
                              "epoch": user.get("epoch", 0) + 1}])
-    tokens.revoke_all(g, name=name, now=now, by=_actor_name(authz),
+    tokens.revoke_all(g, name=name, now=now, by=_actor_name(authz, by),
                       why="role or jurisdiction changed")
     return _user(g, name)
 
@@ -180,7 +185,7 @@ def allow_unmask(g: Graph, *, authz: Authz | None, name: str, allowed: bool) -> 
 
 
 def set_disabled(g: Graph, *, authz: Authz | None, name: str, disabled: bool,
-                 now: datetime) -> Node:
+                 now: datetime, by: str = "") -> Node:
     """Disable (or enable again) an account; a disabled one is signed out at once and its
     API tokens end."""
     _require(authz, Perm.MANAGE_USERS)
@@ -190,7 +195,8 @@ def set_disabled(g: Graph, *, authz: Authz | None, name: str, disabled: bool,
     g.upsert_nodes("User", [{"name": name, "disabled": disabled,
                              "epoch": user.get("epoch", 0) + 1}])
     if disabled:
-        tokens.revoke_all(g, name=name, now=now, by=_actor_name(authz), why="account disabled")
+        tokens.revoke_all(g, name=name, now=now, by=_actor_name(authz, by),
+                          why="account disabled")
     return _user(g, name)
 
 
@@ -204,7 +210,7 @@ def unlock(g: Graph, *, authz: Authz | None, name: str) -> Node:
 
 
 def reset_password(g: Graph, *, authz: Authz | None, name: str, now: datetime,
-                   policy: Policy = DEFAULT_POLICY) -> str:
+                   policy: Policy = DEFAULT_POLICY, by: str = "") -> str:
     """A one-time code (good for `policy.reset_valid`, an hour) instead of the password, which
     stops working; sessions and tokens end. The code opens only the page where the user
     chooses their own password, and only past their second factor when they have one."""
@@ -213,7 +219,7 @@ def reset_password(g: Graph, *, authz: Authz | None, name: str, now: datetime,
         raise ValidationError(N_("nobody resets their own password: change it instead"))
     user = _user(g, name, lock=True)
     code = "-".join("".join(secrets.choice(_CODE_LETTERS) for _ in range(4)) for _ in range(4))
-    by = _actor_name(authz)
+    by = _actor_name(authz, by)
     g.upsert_nodes("User", [{"name": name, "password_hash": None, "must_change": True,
                              "reset_code_hash": hash_password(code), "reset_by": by,
                              "reset_at": now, "reset_expires_at": now + policy.reset_valid,

@@ -22,6 +22,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from typing import Any
 
+from collab.graph.codec import Node
 from collab.graph.queries import clue_facts as q
 from collab.graph.store import Cond, Graph, Op
 
@@ -55,13 +56,18 @@ def _day(value: date | str | None) -> date | None:
     return date.fromisoformat(value) if isinstance(value, str) else value
 
 
-def refresh(g: Graph, clue_nos: Iterable[str]) -> int:
-    """Recompute the shortcut of these clues (unknown numbers are skipped); how many changed."""
+def refresh(g: Graph, clue_nos: Iterable[str], *, read: Sequence[Node] = ()) -> int:
+    """Recompute the shortcut of these clues (unknown numbers are skipped); how many changed.
+
+    `read`: clue nodes the caller holds as they stand in this transaction (not read again).
+    """
     nos = sorted(set(clue_nos))
+    held = {n.key: n for n in read}
     changed = 0
     for i in range(0, len(nos), _CHUNK):
         chunk = nos[i:i + _CHUNK]
-        clues = g.find("Clue", where={"no": chunk}, limit=len(chunk)).items
+        clues = [held[no] for no in chunk] if all(no in held for no in chunk) else \
+            g.find("Clue", where={"no": chunk}, limit=len(chunk)).items
         transfers, cases = _by_clue(g.run(q.TRANSFERS, nos=chunk)), \
             _by_clue(g.run(q.CASES, nos=chunk))
         rows = []

@@ -39,7 +39,7 @@ from collab.access.regions import subtree_prefix
 from collab.cases import clue_facts
 from collab.cases.lifecycle import Lifecycle, TransitionRefused, moves, record_event, transition
 from collab.errors import N_, ConflictError, NotFound, ValidationError
-from collab.graph.codec import Node
+from collab.graph.codec import Node, derive_uid, updated
 from collab.graph.queries.clues import AGAINST, AWAITING
 from collab.graph.store import Graph
 
@@ -99,15 +99,18 @@ def register(g: Graph, *, actor: Actor, no: str, title: str, on: date, region_co
     return _get(g, "Clue", no)
 
 
-def transfer(g: Graph, *, actor: Actor, clue_no: str, to: str, on: date, letter_no: str,
-             default_feedback_days: int = DEFAULT_FEEDBACK_DAYS) -> Node:
-    """Hand a clue to a department (by code) under a letter; the new Transfer node."""
-    clue = g.lock("Clue", clue_no)
-    if clue is None:
-        raise NotFound(N_("no clue %(no)r"), no=clue_no)
-    department = g.get("Department", to)
+def transfer(g: Graph, *, actor: Actor, clue: Node | str, to: Node | str, on: date,
+             letter_no: str, default_feedback_days: int = DEFAULT_FEEDBACK_DAYS) -> Node:
+    """Hand a clue to a department under a letter; the new Transfer node.
+
+    `clue` and `to` are the nodes when the caller has read them already (the clue under its
+    write lock, as the command runner does), else the clue's number and the department's code.
+    """
+    clue = clue if isinstance(clue, Node) else _locked(g, "Clue", clue)
+    department = to if isinstance(to, Node) else g.get("Department", to)
     if department is None:
         raise NotFound(N_("no department %(code)s"), code=to)
+    clue_no, code = clue.key, department.key
     status = clue.get("status") or CLUE.initial
     if status in _SETTLED:
         raise TransitionRefused(N_("clue %(no)s is %(state)s: a settled clue cannot be "
@@ -115,7 +118,8 @@ def transfer(g: Graph, *, actor: Actor, clue_no: str, to: str, on: date, letter_
     if not letter_no.strip():
         raise ValidationError(N_("a transfer needs the number of its letter (移交函号)"))
     existing = _transfers(g, clue_no)
-    if any(t.get("department_code") == to and t.get("status") != "returned" for t in existing):
+    if any(t.get("department_code") == code and t.get("status") != "returned"
+           for t in existing):
         raise ConflictError(N_("clue %(no)s is already with %(department)s"), no=clue_no,
                             department=department.get("name"))
     registered_on = clue.get("registered_on")
@@ -124,21 +128,25 @@ def transfer(g: Graph, *, actor: Actor, clue_no: str, to: str, on: date, letter_
                                    "registration on %(registered)s"), no=clue_no,
                                 on=on.isoformat(), registered=registered_on.isoformat())
     days = department.get("feedback_days") or default_feedback_days
+    # Both writers of transfers (this function and a ledger import) number them
+    # `{clue_no}/{n}` with their clue_no, so the clue's transfers hold every number taken.
+    taken = {t.key for t in existing}
     n = len(existing) + 1
-    while g.get("Transfer", f"{clue_no}/{n}") is not None:  # numbered otherwise by an import
-        n += 1
+    while f"{clue_no}/{n}" in taken:
+        n += 1  # numbered otherwise by an import
     no = f"{clue_no}/{n}"
-    g.upsert_nodes("Transfer", [{"no": no, "clue_no": clue_no, "department_code": to,
-                                 "at": on, "letter_no": letter_no, "by": actor.name,
-                                 "status": TRANSFER.initial, "status_on": on,
-                                 "feedback_due": on + timedelta(days=days),
-                                 "region_code": clue.get("region_code"), "version": 0}])
+    row = {"no": no, "clue_no": clue_no, "department_code": code, "at": on,
+           "letter_no": letter_no, "by": actor.name, "status": TRANSFER.initial,
+           "status_on": on, "feedback_due": on + timedelta(days=days),
+           "region_code": clue.get("region_code"), "version": 0}
+    g.upsert_nodes("Transfer", [row])
     g.upsert_rels("TRANSFERRED", [{"src": clue_no, "dst": no}], src="Clue", dst="Transfer")
-    g.upsert_rels("TO", [{"src": no, "dst": to}], src="Transfer", dst="Department")
+    g.upsert_rels("TO", [{"src": no, "dst": code}], src="Transfer", dst="Department")
     record_event(g, label="Transfer", key=no, actor=actor, on=on, kind="transferred",
                  to_status=TRANSFER.initial, reason=letter_no)
-    _follow(g, clue_no, actor=actor, on=on, reason=f"移交 {no}")
-    return _get(g, "Transfer", no)
+    created = updated(Node(derive_uid("Transfer", no), "Transfer"), row)
+    _follow(g, clue, [*existing, created], actor=actor, on=on, reason=f"移交 {no}")
+    return created
 
 
 def accept(g: Graph, *, actor: Actor, transfer_no: str, on: date, reason: str = "") -> Node:
@@ -221,8 +229,9 @@ def _step(g: Graph, transfer_no: str, to: str, *, actor: Actor, on: date, reason
     """Move one transfer, then its clue as the module's rule says; the updated transfer."""
     node = transition(g, TRANSFER, key=transfer_no, to=to, actor=actor, on=on, reason=reason,
                       changes=changes)
-    _follow(g, node.get("clue_no"), actor=actor, on=on, reason=f"移交 {transfer_no}: "
-            f"{TRANSFER.describe(to)}")
+    clue_no = node.get("clue_no")
+    _follow(g, _locked(g, "Clue", clue_no), _transfers(g, clue_no), actor=actor, on=on,
+            reason=f"移交 {transfer_no}: {TRANSFER.describe(to)}")
     return node
 
 
@@ -240,20 +249,22 @@ def clue_status_for(current: str, transfers: Sequence[str]) -> str:
     return furthest if _RANK[furthest] > _RANK[current] else current
 
 
-def _follow(g: Graph, clue_no: str, *, actor: Actor, on: date, reason: str) -> None:
-    """Move the clue to where its transfers put it (through `returned` back to registered)."""
-    clue = _locked(g, "Clue", clue_no)
+def _follow(g: Graph, clue: Node, transfers: Sequence[Node], *, actor: Actor, on: date,
+            reason: str) -> None:
+    """Move the clue (read under its lock) to where its transfers put it (through
+    `returned` back to registered), and refresh its figure shortcut."""
     current = clue.get("status") or CLUE.initial
     target = clue_status_for(current, [t.get("status") or TRANSFER.initial
-                                       for t in _transfers(g, clue_no)])
+                                       for t in transfers])
     last = clue.get("status_on")
     when = max(on, last) if last is not None else on
     if target != current:
-        transition(g, CLUE, key=clue_no, to=target, actor=actor, on=when, reason=reason)
+        clue = transition(g, CLUE, key=clue.key, to=target, actor=actor, on=when,
+                          reason=reason, node=clue)
     if target == "returned":
-        transition(g, CLUE, key=clue_no, to="registered", actor=actor, on=when,
-                   reason="退回后重新登记")
-    clue_facts.refresh(g, [clue_no])
+        clue = transition(g, CLUE, key=clue.key, to="registered", actor=actor, on=when,
+                          reason="退回后重新登记", node=clue)
+    clue_facts.refresh(g, [clue.key], read=[clue])
 
 
 def _transfers(g: Graph, clue_no: str) -> list[Node]:

@@ -16,7 +16,7 @@ from typing import Any
 from collab.access.actors import Actor
 from collab.errors import N_, CollabError, ConflictError, NotFound
 from collab.graph import schema
-from collab.graph.codec import Node
+from collab.graph.codec import Node, updated
 from collab.graph.store import Graph
 
 
@@ -73,13 +73,14 @@ def moves(table: Mapping[str, str]) -> dict[str, frozenset[str]]:
 
 def transition(g: Graph, lifecycle: Lifecycle, *, key: str, to: str, actor: Actor, on: date,
                reason: str = "", expected_version: int | None = None,
-               changes: Mapping[str, Any] | None = None) -> Node:
+               changes: Mapping[str, Any] | None = None, node: Node | None = None) -> Node:
     """Move the object with `key` to state `to` as of `on`; returns the updated node.
 
     `expected_version` (the version the caller last saw) refuses a stale write with a
-    ConflictError; `changes` are further properties to set in the same step.
+    ConflictError; `changes` are further properties to set in the same step; `node` is the
+    object when the caller holds it under its write lock already (it is not read again).
     """
-    node = g.lock(lifecycle.label, key)
+    node = node if node is not None else g.lock(lifecycle.label, key)
     if node is None:
         raise NotFound(N_("no %(label)s %(key)r"), label=lifecycle.label, key=key)
     current = node.get("status") or lifecycle.initial
@@ -101,13 +102,12 @@ def transition(g: Graph, lifecycle: Lifecycle, *, key: str, to: str, actor: Acto
                                    "%(previous)s"), label=lifecycle.label, key=key,
                                 on=on.isoformat(), previous=previous_on.isoformat())
     key_prop = schema.label(lifecycle.label).key
-    g.upsert_nodes(lifecycle.label, [{**(changes or {}), key_prop: key, "status": to,
-                                      "status_on": on, "version": version + 1}])
+    step = {**(changes or {}), key_prop: key, "status": to, "status_on": on,
+            "version": version + 1}
+    g.upsert_nodes(lifecycle.label, [step])
     record_event(g, label=lifecycle.label, key=key, actor=actor, on=on, reason=reason,
                  from_status=current, to_status=to)
-    updated = g.get(lifecycle.label, key)
-    assert updated is not None
-    return updated
+    return updated(node, step)
 
 
 def record_event(g: Graph, *, label: str, key: str, actor: Actor, on: date, reason: str = "",

@@ -3,7 +3,7 @@
 Decisions kept here:
 - Settings are one frozen `ProposalPolicy` passed in (conflict reach `hops`, default 2; how
   many departments and people per department to propose; the weights of each kind of past
-  dealing). The CLI reads COLLAB_CONFLICT_HOPS.
+  dealing); `collab.config` sets the reach from COLLAB_CONFLICT_HOPS.
 - A department's relevance is learned from the graph, for the issue categories of the
   check's target: issues found with it, cases it filed and transfers it received from clues in
   those categories, its support acts in them, and earlier checks in them — each count times
@@ -20,7 +20,6 @@ Decisions kept here:
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -68,17 +67,6 @@ class ProposalPolicy:
 
 
 DEFAULT_POLICY = ProposalPolicy()
-
-
-def policy_from_env(env: dict[str, str] | None = None) -> ProposalPolicy:
-    """The policy with COLLAB_CONFLICT_HOPS applied."""
-    env = dict(os.environ if env is None else env)
-    if "COLLAB_CONFLICT_HOPS" not in env:
-        return ProposalPolicy()
-    try:
-        return ProposalPolicy(hops=int(env["COLLAB_CONFLICT_HOPS"]))
-    except ValueError:
-        raise ConfigError("COLLAB_CONFLICT_HOPS must be a whole number") from None
 
 
 @dataclass(frozen=True)

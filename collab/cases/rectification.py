@@ -3,8 +3,8 @@
 Decisions kept here:
 - Settings are one frozen `RectificationPolicy` passed to the services, with defaults (yellow
   warning 20 days before the deadline, orange 10 days before; closing needs the sign-offs of
-  the owner unit's leader, then the inspection body). The CLI reads overrides from the
-  environment (`policy_from_env`).
+  the owner unit's leader, then the inspection body). `collab.config` builds it from the
+  deployment's settings.
 - Overdue and the warning colour are derived as of a date, never stored. A finished task
   (done or verified) carries no warning.
 - The warning's recipient escalates with its colour: yellow goes to the person in charge
@@ -23,7 +23,6 @@ Decisions kept here:
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -71,25 +70,6 @@ class RectificationPolicy:
 
 
 DEFAULT_POLICY = RectificationPolicy()
-
-
-def policy_from_env(env: dict[str, str] | None = None) -> RectificationPolicy:
-    """The policy with overrides from COLLAB_WARN_YELLOW_DAYS, COLLAB_WARN_ORANGE_DAYS and
-    COLLAB_SIGNOFFS (comma-separated roles)."""
-    env = dict(os.environ if env is None else env)
-    fields: dict[str, Any] = {}
-    try:
-        if "COLLAB_WARN_YELLOW_DAYS" in env:
-            fields["yellow_days"] = int(env["COLLAB_WARN_YELLOW_DAYS"])
-        if "COLLAB_WARN_ORANGE_DAYS" in env:
-            fields["orange_days"] = int(env["COLLAB_WARN_ORANGE_DAYS"])
-    except ValueError as e:
-        raise ConfigError(N_("warning thresholds must be whole days: %(error)s"),
-                          error=str(e)) from None
-    if "COLLAB_SIGNOFFS" in env:
-        fields["signoffs"] = tuple(r.strip() for r in env["COLLAB_SIGNOFFS"].split(",")
-                                   if r.strip())
-    return RectificationPolicy(**fields)
 
 
 def lock_version(g: Graph, label: str, key: str, expected_version: int | None) -> Node:

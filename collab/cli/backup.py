@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from collab.cli.common import engine_options, with_store
-from collab.config import Settings, open_store
+from collab.config import Config, open_store
 from collab.graph import dump
 from collab.graph.store import Store
 
@@ -28,20 +28,20 @@ def backup(store: Store, file: Path) -> None:
 @click.command()
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @engine_options
-def restore(settings: Settings, file: Path) -> None:
+def restore(config: Config, file: Path) -> None:
     """Load FILE into an empty store of either engine (it is checked before anything is written).
 
     Example: collab restore backup.dump.gz --backend neo4j
     """
     dump.verify(file)
-    store = open_store(settings, create=True)
+    store = open_store(config, create=True)
     try:
         store.init_schema()
         done = dump.restore(store, file)
     finally:
         store.close()
     click.echo(f"restored {done.nodes} nodes and {done.rels} relationships into "
-               f"{settings.describe()} in {done.seconds:.1f} s")
+               f"{config.describe()} in {done.seconds:.1f} s")
 
 
 COMMANDS = (backup, restore)

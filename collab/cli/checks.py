@@ -6,11 +6,11 @@ from datetime import datetime
 
 import click
 
-from collab.access.actors import Actor
 from collab.cases import checks, proposals
 from collab.cases import rectification as rect
-from collab.cli.common import echo_json, with_store
+from collab.cli.common import config, echo_json, run, with_store
 from collab.cli.rectification import DATE, ON, VERSION, day
+from collab.commands.checks import AdvanceCheck, AssignCheck, CreateCheck, RecordFinding
 from collab.graph.store import Store
 
 
@@ -35,9 +35,8 @@ def create(store: Store, no: str, title: str, unit: str | None, rects: tuple[str
     Example: collab check create JC-2024-01 --title 那能乡整改联合检查 --unit U532628107
     --start 2024-05-06 --end 2024-05-10
     """
-    store.write(lambda tx: checks.create(tx, actor=Actor.command_line(), no=no, title=title,
-                                         start=start.date(), end=end.date(), on=day(on),
-                                         unit=unit, rectifications=rects))
+    run(store, CreateCheck(no=no, title=title, start=start.date(), end=end.date(), on=day(on),
+                           unit=unit, rectifications=rects))
     click.echo(f"joint check {no}: planned")
 
 
@@ -51,8 +50,8 @@ def propose(store: Store, no: str, on: datetime | None) -> None:
     Conflict reach: env COLLAB_CONFLICT_HOPS (default 2).
     Example: collab check propose JC-2024-01
     """
-    p = store.read(lambda tx: proposals.propose(tx, check=no, on=day(on),
-                                                policy=proposals.policy_from_env()))
+    policy, when = config().proposal_policy(), day(on)
+    p = store.read(lambda tx: proposals.propose(tx, check=no, on=when, policy=policy))
     click.echo(f"categories: {'、'.join(p.categories) or '(none)'}")
     click.echo("departments (score, open checks):")
     chosen = {d.code for d in p.proposed_departments}
@@ -82,10 +81,9 @@ def assign(store: Store, no: str, departments: tuple[str, ...], people: tuple[st
 
     Example: collab check assign JC-2024-01 --department D532628-RS --person P-SYN-0002
     """
-    node = store.write(lambda tx: checks.assign(
-        tx, actor=Actor.command_line(), no=no, on=day(on), departments=departments,
-        people=people, expected_version=version, policy=proposals.policy_from_env()))
-    click.echo(f"joint check {no}: assigned (version {node.get('version')})")
+    done = run(store, AssignCheck(no=no, on=day(on), departments=departments, people=people,
+                                  expected_version=version))
+    click.echo(f"joint check {no}: assigned (version {done['version']})")
 
 
 @check_group.command()
@@ -101,8 +99,8 @@ def move(store: Store, no: str, to: str, reason: str, on: datetime | None,
 
     Example: collab check move JC-2024-01 in_progress --on 2024-05-06
     """
-    store.write(lambda tx: checks.advance(tx, actor=Actor.command_line(), no=no, to=to,
-                                          on=day(on), reason=reason, expected_version=version))
+    run(store, AdvanceCheck(no=no, to=to, on=day(on), reason=reason,
+                            expected_version=version))
     click.echo(f"joint check {no}: {checks.LIFECYCLE.names[to]}")
 
 
@@ -119,9 +117,8 @@ def finding(store: Store, no: str, rect_no: str, verified: bool, note: str,
 
     Example: collab check finding JC-2024-01 ZG-2023-0001 --not-verified --note 仍有3人未到账
     """
-    store.write(lambda tx: checks.record_finding(
-        tx, actor=Actor.command_line(), no=no, rectification_no=rect_no, verified=verified,
-        on=day(on), note=note))
+    run(store, RecordFinding(no=no, rectification=rect_no, verified=verified, on=day(on),
+                             note=note))
     task = store.get("Rectification", rect_no)
     status = rect.LIFECYCLE.names[task.get("status")] if task else "?"
     click.echo(f"joint check {no}: {rect_no} {'通过' if verified else '未通过'}; 整改状态 {status}")

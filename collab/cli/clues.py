@@ -6,17 +6,25 @@ from datetime import date, datetime
 
 import click
 
-from collab.access.actors import Actor
 from collab.analysis.figures import code_of
 from collab.cases import case_files, clues, trace
-from collab.cli.common import echo_json, with_store
+from collab.cli.common import config, echo_json, run, with_store
+from collab.commands.clues import (
+    AcceptTransfer,
+    DisposeTransfer,
+    FileCase,
+    RecordOutcome,
+    RegisterClue,
+    ReturnTransfer,
+    TransferClue,
+)
 from collab.graph.store import Store
 
 DATE = click.DateTime(formats=["%Y-%m-%d"])
 
 
 def _day(value: datetime | None) -> date:
-    return date.today() if value is None else value.date()
+    return config().today() if value is None else value.date()
 
 
 @click.group()
@@ -39,10 +47,9 @@ def register(store: Store, no: str, title: str, on: datetime, region: str,
 
     Example: collab clue register XS-2023-0002 --title 违规发放补贴 --on 2023-10-20 --region 532628
     """
-    node = store.write(lambda tx: clues.register(
-        tx, actor=Actor.command_line(), no=no, title=title, on=on.date(), region_code=region,
-        category=category, issue_no=issue, against=against))
-    click.echo(f"registered clue {node.key}")
+    done = run(store, RegisterClue(no=no, title=title, on=on.date(), region_code=region,
+                                   category=category, issue_no=issue, against=against))
+    click.echo(f"registered clue {done['clue']}")
 
 
 @clue.command()
@@ -50,20 +57,17 @@ def register(store: Store, no: str, title: str, on: datetime, region: str,
 @click.option("--to", "to", required=True, help="Department code or name.")
 @click.option("--on", "on", type=DATE, required=True)
 @click.option("--letter", required=True, help="Letter number (移交函号).")
-@click.option("--feedback-days", type=int, envvar="COLLAB_FEEDBACK_DAYS",
-              default=clues.DEFAULT_FEEDBACK_DAYS, show_default=True,
-              help="Feedback period where the department sets none. Env: COLLAB_FEEDBACK_DAYS.")
 @with_store
-def transfer(store: Store, clue_no: str, to: str, on: datetime, letter: str,
-             feedback_days: int) -> None:
-    """Transfer a clue to a department (移交).
+def transfer(store: Store, clue_no: str, to: str, on: datetime, letter: str) -> None:
+    """Transfer a clue to a department (移交). Feedback is due after the department's own
+    term, else COLLAB_FEEDBACK_DAYS (30).
 
     Example: collab clue transfer XS-2023-0001 --to D532628-JW --on 2023-10-25 --letter L1
     """
-    node = store.write(lambda tx: clues.transfer(
-        tx, actor=Actor.command_line(), clue_no=clue_no, to=code_of(tx, "Department", to),
-        on=on.date(), letter_no=letter, default_feedback_days=feedback_days))
-    click.echo(f"transfer {node.key}: feedback due {node.get('feedback_due').isoformat()}")
+    department = store.read(lambda tx: code_of(tx, "Department", to))
+    done = run(store, TransferClue(clue_no=clue_no, department=department, on=on.date(),
+                                   letter_no=letter))
+    click.echo(f"transfer {done['transfer']}: feedback due {done['feedback_due']}")
 
 
 def _transfer_step(name: str, doc: str):  # noqa: ANN202 - builds a click command
@@ -77,21 +81,19 @@ def _transfer_step(name: str, doc: str):  # noqa: ANN202 - builds a click comman
     @with_store
     def step(store: Store, transfer_no: str, on: datetime | None, reason: str,
              disposal: str | None, case_no: str | None) -> None:
-        actor, day = Actor.command_line(), _day(on)
-        calls = {
-            "accept": lambda tx: clues.accept(tx, actor=actor, transfer_no=transfer_no,
-                                              on=day, reason=reason),
-            "dispose": lambda tx: clues.dispose(tx, actor=actor, transfer_no=transfer_no,
-                                                disposal=disposal or "", on=day,
-                                                reason=reason),
-            "return": lambda tx: clues.return_transfer(tx, actor=actor,
-                                                       transfer_no=transfer_no, on=day,
-                                                       reason=reason),
-            "file-case": lambda tx: clues.file_case(tx, actor=actor, transfer_no=transfer_no,
-                                                    case_no=case_no or "", on=day,
-                                                    reason=reason)}
-        node = store.write(calls[name])
-        click.echo(f"{node.label} {node.key}: {node.get('status') or 'filed'}")
+        day = _day(on)
+        command = {
+            "accept": lambda: AcceptTransfer(transfer_no=transfer_no, on=day, reason=reason),
+            "dispose": lambda: DisposeTransfer(transfer_no=transfer_no, on=day,
+                                               disposal=disposal or "", reason=reason),
+            "return": lambda: ReturnTransfer(transfer_no=transfer_no, on=day, reason=reason),
+            "file-case": lambda: FileCase(transfer_no=transfer_no, on=day,
+                                          case_no=case_no or "", reason=reason)}[name]()
+        done = run(store, command)
+        if "case" in done:
+            click.echo(f"Case {done['case']}: filed")
+        else:
+            click.echo(f"Transfer {transfer_no}: {done['status']}")
     return step
 
 
@@ -119,11 +121,10 @@ def outcome(store: Store, case_no: str, sanctions: tuple[str, ...], grade: str |
 
     Example: collab clue outcome AJ-2023-01 --sanction 党纪处分 --grade 警告 --funds 8800
     """
-    node = store.write(lambda tx: case_files.record_outcome(
-        tx, actor=Actor.command_line(), case_no=case_no, sanctions=sanctions,
-        party_grade=grade, funds_recovered=funds,
-        closed_on=None if closed_on is None else closed_on.date()))
-    click.echo(f"case {node.key}: {'、'.join(node.get('sanctions') or []) or 'recorded'}")
+    done = run(store, RecordOutcome(case_no=case_no, sanctions=sanctions, party_grade=grade,
+                                    funds_recovered=funds,
+                                    closed_on=None if closed_on is None else closed_on.date()))
+    click.echo(f"case {done['case']}: {'、'.join(done['sanctions'] or []) or 'recorded'}")
 
 
 @clue.command()

@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 import click
 
 from collab.access.actors import Actor
 from collab.access.authz import Authz
+from collab.access.idnumbers import IdKey
 from collab.analysis import centrality as analysis
 from collab.analysis import crosscheck as xc
 from collab.analysis import explore as ex
-from collab.cases import pinyin
-from collab.cli.common import echo_json, engine_options, with_store
-from collab.config import Settings, open_store
-from collab.errors import NotFound, ValidationError
+from collab.cli.common import config, echo_json, engine_options, operator, run, with_store
+from collab.commands.crosscheck import RaiseIssue
+from collab.commands.maintenance import FillPinyin
+from collab.config import Config, open_store
+from collab.errors import ConfigError, NotFound, ValidationError
 from collab.graph.store import Graph, Store
 
 _SELECT = ("only_a", "only_b", "mismatched")
@@ -36,7 +36,7 @@ _SELECT = ("only_a", "only_b", "mismatched")
 @click.option("--found-on", type=click.DateTime(["%Y-%m-%d"]), default=None,
               help="The issue's date (default today).")
 @engine_options
-def crosscheck(settings: Settings, list_a: str, list_b: str, key: str, as_json: bool,
+def crosscheck(config: Config, list_a: str, list_b: str, key: str, as_json: bool,
                show_id: bool, issue_on: str | None, select: str, title: str | None,
                found_on: object) -> None:
     """Compare two lists of people (CSV in UTF-8/GBK, or xlsx) and explain the differences.
@@ -48,13 +48,12 @@ def crosscheck(settings: Settings, list_a: str, list_b: str, key: str, as_json: 
     issue_no = None
     if issue_on:
         chosen = getattr(result, select)
-        on = found_on.date() if found_on else date.today()  # type: ignore[attr-defined]
+        on = found_on.date() if found_on else None  # type: ignore[attr-defined]
         heading = title or f"数据比对：{len(chosen)}人{_SELECT_NAMES[select]}"
-        store = open_store(settings)
+        store = open_store(config)
         try:
-            issue_no = store.write(lambda tx: xc.raise_issue(
-                tx, authz=Authz(Actor.command_line()), unit_code=issue_on, findings=chosen,
-                title=heading, found_on=on))
+            issue_no = run(store, RaiseIssue(unit_code=issue_on, findings=tuple(chosen),
+                                             title=heading, found_on=on))["issue"]
         finally:
             store.close()
     if as_json:
@@ -78,7 +77,7 @@ _SELECT_NAMES = {"only_a": "仅在名单A中", "only_b": "仅在名单B中", "mi
 
 def _authz(region: str | None) -> Authz:
     """The command-line operator, limited to a region subtree when --region is given."""
-    me = Actor.command_line()
+    me = operator().actor
     return Authz(Actor(me.name, role=me.role, region=region))
 
 
@@ -99,8 +98,9 @@ def search(store: Store, query: str, labels: tuple[str, ...], limit: int, region
 
     Example: collab search zhangsan
     """
-    hits = store.read(lambda tx: ex.search(tx, authz=_authz(region), q=query,
-                                           labels=list(labels) or None, limit=limit))
+    authz, key = _authz(region), _id_key()
+    hits = store.read(lambda tx: ex.search(tx, authz=authz, q=query,
+                                           labels=list(labels) or None, limit=limit, key=key))
     if as_json:
         echo_json([{**ex.node_json(h.node), "matched": h.matched} for h in hits])
         return
@@ -108,6 +108,14 @@ def search(store: Store, query: str, labels: tuple[str, ...], limit: int, region
         raise NotFound(f"nothing found for {query!r}")
     for h in hits:
         click.echo(f"{h.node.label:<12} {ex.caption(h.node)}  [{h.node.uid}]  ({h.matched})")
+
+
+def _id_key() -> IdKey | None:
+    """The ID-number key, to find people by ID number; None where none is configured."""
+    try:
+        return config().load_key()
+    except ConfigError:
+        return None
 
 
 def _resolve(tx: Graph, authz: Authz, text: str) -> str:
@@ -188,8 +196,8 @@ def fill_pinyin(store: Store) -> None:
 
     Example: collab fill-pinyin
     """
-    done = store.write(lambda tx: pinyin.fill_pinyin(tx))
-    click.echo(f"filled pinyin for {done} nodes")
+    done = run(store, FillPinyin())
+    click.echo(f"filled pinyin for {done['changed']} nodes")
 
 
 def _cell(value: object) -> str:

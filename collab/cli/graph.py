@@ -7,9 +7,8 @@ from typing import Any
 
 import click
 
-from collab.access import audit, keys
 from collab.cli.common import echo_json, engine_options, with_store
-from collab.config import Settings, open_store
+from collab.config import Config, open_store
 from collab.errors import NotFound, ValidationError
 from collab.graph import schema
 from collab.graph.codec import Node
@@ -19,7 +18,7 @@ from collab.graph.store import Direction, Store
 
 @click.command()
 @engine_options
-def init(settings: Settings) -> None:
+def init(config: Config) -> None:
     """Create the tables, constraints and indexes; running it again changes nothing.
 
     Also makes the deployment's ID-number and audit keys when it has none yet (in the keys
@@ -27,18 +26,18 @@ def init(settings: Settings) -> None:
 
     Example: collab init --database var/collab.sqlite3
     """
-    store = open_store(settings, create=True)
+    store = open_store(config, create=True)
     try:
         created = store.init_schema()
-        store.read(audit.provision_key)
-        keys.id_key(create=True)
+        config.provision_audit_key(store)
+        config.ensure_key()
     finally:
         store.close()
     if created:
-        click.echo(f"initialised {settings.describe()}: created {len(created)} schema objects")
+        click.echo(f"initialised {config.describe()}: created {len(created)} schema objects")
     else:
-        click.echo(f"{settings.describe()} is already initialised: nothing to do")
-    click.echo(f"keys in {keys.keys_dir()} (back this folder up apart from the data)")
+        click.echo(f"{config.describe()} is already initialised: nothing to do")
+    click.echo(f"keys in {config.keys_dir} (back this folder up apart from the data)")
 
 
 @click.command()

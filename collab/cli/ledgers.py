@@ -7,12 +7,11 @@ from pathlib import Path
 
 import click
 
-from collab.access.actors import Actor
-from collab.access.keys import id_key
-from collab.cli.common import with_store
+from collab.cli.common import config, operator, run, with_store
+from collab.commands.imports import ImportLedger
 from collab.graph.store import Store
 from collab.ledgers import exporter
-from collab.ledgers.importer import import_ledger, read_ledger
+from collab.ledgers.importer import check_ledger, read_ledger
 from collab.ledgers.kinds import ORDER, kind
 from collab.ledgers.report import LedgerRejected
 
@@ -34,15 +33,14 @@ def import_(store: Store, file: str, kind: str | None, dry_run: bool, lang: str)
     Example: collab import 问题台账.xlsx --kind issues --dry-run
     """
     ledger = read_ledger(file, kind=kind)
-    key = id_key(create=True)
-    actor = Actor.command_line()
+    key = config().ensure_key()
     try:
         if dry_run:
-            report = store.read(lambda tx: import_ledger(tx, actor=actor, ledger=ledger,
-                                                         key=key, dry_run=True))
+            actor = operator().actor
+            report = store.read(lambda tx: check_ledger(tx, actor=actor, ledger=ledger,
+                                                        key=key))
         else:
-            report = store.write(lambda tx: import_ledger(tx, actor=actor, ledger=ledger,
-                                                          key=key))
+            report = run(store, ImportLedger(ledger=ledger, id_key=key))
     except LedgerRejected as e:
         for line in e.report.lines(lang):
             click.echo(line)
@@ -69,7 +67,7 @@ def export(store: Store, kind_name: str, scope: str | None, fmt: str,
     """
     spec = kind(kind_name)
     path = Path(output or f"{kind_name}.{fmt}")
-    key = id_key() if unmask else None
+    key = config().load_key() if unmask else None
     # Rows are read in the transaction and the file written after it, so a retried read
     # never writes the file twice.
     rows = store.read(lambda tx: list(exporter.export_rows(tx, kind=spec, scope=scope,

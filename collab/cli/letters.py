@@ -7,11 +7,10 @@ from pathlib import Path
 
 import click
 
-from collab.access.actors import Actor
 from collab.cases import letters as service
-from collab.cases import rectification as rect
-from collab.cli.common import with_store
+from collab.cli.common import config, run, with_store
 from collab.cli.rectification import DATE, ON, day
+from collab.commands.letters import IssueLetter
 from collab.graph.store import Store
 
 
@@ -29,8 +28,10 @@ def due(store: Store, as_of: datetime | None, region: str | None) -> None:
 
     Example: collab letters due --as-of 2024-05-01 --region 532600
     """
-    found = store.read(lambda tx: service.due(tx, as_of=day(as_of), region=region,
-                                              rect_policy=rect.policy_from_env()))
+    settings, when = config(), day(as_of)
+    letter_policy, rect_policy = settings.letter_policy(), settings.rectification_policy()
+    found = store.read(lambda tx: service.due(tx, as_of=when, region=region,
+                                              policy=letter_policy, rect_policy=rect_policy))
     for d in found:
         click.echo(f"{service.KINDS[d.kind]} {d.rectification} {d.title} | {d.unit_name} | "
                    f"时限 {d.deadline.isoformat()} | {d.reason}")
@@ -42,20 +43,18 @@ def due(store: Store, as_of: datetime | None, region: str | None) -> None:
 @click.argument("rects", nargs=-1, required=True)
 @click.option("--out", "out", type=click.Path(file_okay=False), default="letters",
               show_default=True, help="Folder for the .docx.")
-@click.option("--issuer", default=service.LetterPolicy.issuer, show_default=True,
-              envvar="COLLAB_LETTER_ISSUER", help="Who signs. Env: COLLAB_LETTER_ISSUER.")
+@click.option("--issuer", default=None,
+              help="Who signs (default: COLLAB_LETTER_ISSUER, else the inspection office).")
 @ON
 @with_store
-def issue_(store: Store, kind: str, rects: tuple[str, ...], out: str, issuer: str,
+def issue_(store: Store, kind: str, rects: tuple[str, ...], out: str, issuer: str | None,
            on: datetime | None) -> None:
     """Issue one letter to the unit owning the tasks: numbered, recorded, written as .docx.
 
     Example: collab letters issue supervision ZG-2023-0001 ZG-2023-0002 --out 函件
     """
-    policy = service.LetterPolicy(issuer=issuer)
-    content = store.write(lambda tx: service.issue(
-        tx, actor=Actor.command_line(), kind=kind, rectifications=list(rects), on=day(on),
-        policy=policy, rect_policy=rect.policy_from_env()))
+    content = run(store, IssueLetter(kind=kind, rectifications=rects, on=day(on),
+                                     issuer=issuer))
     path = service.render(content, Path(out))
     click.echo(f"{content.no} {service.KINDS[kind]} 致{content.unit}: {path}")
 

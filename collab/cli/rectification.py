@@ -8,9 +8,16 @@ from pathlib import Path
 import click
 from openpyxl import Workbook
 
-from collab.access.actors import Actor
 from collab.cases import rectification as rect
-from collab.cli.common import with_store
+from collab.cli.common import config, run, with_store
+from collab.commands.rectification import (
+    AddEvidence,
+    AdvanceRectification,
+    CloseRectification,
+    CreateRectification,
+    EvaluateRectification,
+    SignOff,
+)
 from collab.graph.store import Store
 from collab.ledgers.exporter import neutralise
 
@@ -21,8 +28,9 @@ VERSION = click.option("--expect-version", "version", type=int, default=None,
 
 
 def day(value: datetime | None) -> date:
-    """A --on / --as-of option as a date, today when left out."""
-    return date.today() if value is None else value.date()
+    """A --on / --as-of option as a date, today (in the deployment's time zone) when left
+    out."""
+    return config().today() if value is None else value.date()
 
 
 @click.group("rect")
@@ -49,11 +57,11 @@ def add(store: Store, no: str, issue: str, unit: str, title: str, deadline: date
     Example: collab rect add ZG-2023-0001 --issue WS-2023-0001 --unit U532628107
     --title 补发养老金 --deadline 2024-03-31 --responsible 张主办
     """
-    node = store.write(lambda tx: rect.create(
-        tx, actor=Actor.command_line(), no=no, issue=issue, unit=unit, title=title,
-        deadline=deadline.date(), on=day(on), responsible=responsible, leader=leader,
-        principal=principal))
-    click.echo(f"rectification {node.key}: {rect.LIFECYCLE.names[node.get('status')]}")
+    done = run(store, CreateRectification(no=no, issue=issue, unit=unit, title=title,
+                                          deadline=deadline.date(), on=day(on),
+                                          responsible=responsible, leader=leader,
+                                          principal=principal))
+    click.echo(f"rectification {no}: {rect.LIFECYCLE.names[done['status']]}")
 
 
 @rect_group.command()
@@ -70,10 +78,9 @@ def move(store: Store, no: str, to: str, reason: str, evidence: str | None,
 
     Example: collab rect move ZG-2023-0001 done --evidence 已补发66人 --on 2024-03-01
     """
-    node = store.write(lambda tx: rect.advance(tx, actor=Actor.command_line(), no=no, to=to,
-                                               on=day(on), reason=reason, evidence=evidence,
-                                               expected_version=version))
-    click.echo(f"rectification {no}: {rect.LIFECYCLE.names[to]} (version {node.get('version')})")
+    done = run(store, AdvanceRectification(no=no, to=to, on=day(on), reason=reason,
+                                           evidence=evidence, expected_version=version))
+    click.echo(f"rectification {no}: {rect.LIFECYCLE.names[to]} (version {done['version']})")
 
 
 @rect_group.command()
@@ -87,8 +94,7 @@ def evidence(store: Store, no: str, text: str, on: datetime | None, version: int
 
     Example: collab rect evidence ZG-2023-0001 养老金发放明细表
     """
-    store.write(lambda tx: rect.add_evidence(tx, actor=Actor.command_line(), no=no, text=text,
-                                             on=day(on), expected_version=version))
+    run(store, AddEvidence(no=no, text=text, on=day(on), expected_version=version))
     click.echo(f"rectification {no}: evidence added")
 
 
@@ -104,8 +110,8 @@ def evaluate(store: Store, no: str, score: float, on: datetime | None,
 
     Example: collab rect evaluate ZG-2023-0001 86
     """
-    store.write(lambda tx: rect.evaluate(tx, actor=Actor.command_line(), no=no, score=score,
-                                         on=day(on), expected_version=version))
+    run(store, EvaluateRectification(no=no, score=score, on=day(on),
+                                     expected_version=version))
     click.echo(f"rectification {no}: evaluated {score:g}")
 
 
@@ -122,11 +128,9 @@ def signoff(store: Store, no: str, role: str, by: str | None, on: datetime | Non
 
     Example: collab rect signoff ZG-2023-0001 unit_leader --by 李局长
     """
-    actor = Actor(by) if by else Actor.command_line()
-    store.write(lambda tx: rect.sign_off(tx, actor=actor, no=no, role=role, on=day(on),
-                                         expected_version=version,
-                                         policy=rect.policy_from_env()))
-    click.echo(f"rectification {no}: signed off by {rect.SIGNOFF_ROLES[role]} {actor.name}")
+    run(store, SignOff(no=no, role=role, signer=by, on=day(on), expected_version=version))
+    click.echo(f"rectification {no}: signed off by {rect.SIGNOFF_ROLES[role]} "
+               f"{by or config().user}")
 
 
 @rect_group.command()
@@ -139,8 +143,7 @@ def close(store: Store, no: str, on: datetime | None, version: int | None) -> No
 
     Example: collab rect close ZG-2023-0001 --on 2024-04-01
     """
-    store.write(lambda tx: rect.close(tx, actor=Actor.command_line(), no=no, on=day(on),
-                                      expected_version=version, policy=rect.policy_from_env()))
+    run(store, CloseRectification(no=no, on=day(on), expected_version=version))
     click.echo(f"rectification {no}: 已销号")
 
 
@@ -154,8 +157,9 @@ def warnings(store: Store, as_of: datetime | None, region: str | None) -> None:
     Thresholds: env COLLAB_WARN_YELLOW_DAYS (20) and COLLAB_WARN_ORANGE_DAYS (10).
     Example: collab rect warnings --as-of 2024-03-20 --region 532600
     """
+    policy = config().rectification_policy()
     found = store.read(lambda tx: rect.warnings(tx, as_of=day(as_of), region=region,
-                                                policy=rect.policy_from_env()))
+                                                policy=policy))
     for w in found:
         when = f"超期{-w.days_left}天" if w.days_left < 0 else f"剩{w.days_left}天"
         click.echo(f"{rect.COLOURS[w.colour]}预警 {w.no} {w.title} | {w.unit} | "
@@ -176,8 +180,9 @@ def closing_ledger(store: Store, output: str, as_of: datetime | None,
 
     Example: collab rect closing-ledger --region 532628 -o 富宁县整改销号台账.xlsx
     """
+    policy = config().rectification_policy()
     headers, rows = store.read(lambda tx: rect.closing_table(
-        tx, as_of=day(as_of), region=region, policy=rect.policy_from_env()))
+        tx, as_of=day(as_of), region=region, policy=policy))
     book = Workbook()
     sheet = book.active
     sheet.title = "整改销号台账"

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import click
 
-from collab.access.keys import id_key
-from collab.cli.common import with_store
+from collab.cli.common import config, with_store
 from collab.graph.store import Store
 
 
@@ -23,7 +22,7 @@ def yunnan(store: Store) -> None:
     """
     from seeds import yunnan as scenario
 
-    key = id_key(create=True)
+    key = config().ensure_key()
     written = store.write(lambda tx: scenario.load(tx, key=key))
     click.echo("loaded the Yunnan seed scenario: "
                + ", ".join(f"{name} {n}" for name, n in written.items()))
@@ -43,7 +42,7 @@ def synthetic(store: Store, scale: str, seed_: int) -> None:
     """
     from seeds import synthetic as generator
 
-    written = generator.load(store, scale=scale, seed=seed_, key=id_key(create=True))
+    written = generator.load(store, scale=scale, seed=seed_, key=config().ensure_key())
     click.echo(f"generated the synthetic {scale} (seed {seed_}): "
                + ", ".join(f"{name} {n}" for name, n in written.items()))
 

@@ -8,8 +8,8 @@ from typing import Any
 import click
 
 from collab.analysis import figures as fig
-from collab.cases import clue_facts
-from collab.cli.common import echo_json, with_store
+from collab.cli.common import echo_json, run, with_store
+from collab.commands.maintenance import FillClueFacts
 from collab.graph.store import Graph, Store
 
 DATE = click.DateTime(formats=["%Y-%m-%d"])
@@ -152,8 +152,8 @@ def fill_clue_facts(store: Store) -> None:
 
     Example: collab fill-clue-facts
     """
-    done = store.write(lambda tx: clue_facts.refresh_all(tx))
-    click.echo(f"refreshed the figure shortcut of {done} clues")
+    done = run(store, FillClueFacts())
+    click.echo(f"refreshed the figure shortcut of {done['changed']} clues")
 
 
 COMMANDS = (stats, fill_clue_facts)

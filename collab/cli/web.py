@@ -1,64 +1,51 @@
 """`collab serve`, `collab user ...` and `collab audit verify`: the web app and its accounts.
 
-Console commands act as the server's operator (trusted with the store anyway); each change
-they make is still written to the audit trail, as user `console:<os user>`. The security
-admin's own jobs (unlocking an account, resetting two-factor sign-in) are not the operator's:
-those commands ask for the security admin's password and authenticator code (`--as`) and are
-recorded under that admin's name. Nobody gets another person's password or token: a reset
-prints a one-time code, and `collab user token` asks for the user's own password and code.
+Console commands act as the server's operator (COLLAB_USER with the `operator` role, trusted
+with the store anyway); each change they make is a command, audited under the operator's name
+from the address `console`. The security admin's own jobs (unlocking an account, resetting
+two-factor sign-in) are not the operator's: those commands ask for the security admin's
+password and authenticator code (`--as`) and are recorded under that admin's name. Nobody
+gets another person's password or token: a reset prints a one-time code, and `collab user
+token` asks for the user's own password and code.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import Any
 
 import click
 
-from collab.access import audit, checkpoints, keys, passwords, twofactor, users
-from collab.access.actors import Actor
-from collab.access.audit import Kind, Origin
-from collab.access.authz import Authz, Perm, Role
-from collab.cli.common import engine_options, with_store
-from collab.config import Settings
+from collab.access import audit, checkpoints, passwords, users
+from collab.access.audit import Origin
+from collab.access.authz import ACCOUNT_ROLES, Authz, Perm, Role
+from collab.cli.common import config, engine_options, run, with_store
+from collab.commands.twofactor import ResetTwoFactor
+from collab.commands.users import (
+    AddUser,
+    DisableUser,
+    EnableUser,
+    ResetPassword,
+    Unlock,
+)
+from collab.config import Config
 from collab.errors import CollabError
-from collab.graph.store import Graph, Store
+from collab.graph.store import Store
 
 
 @click.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True)
 @engine_options
-def serve(settings: Settings, host: str, port: int) -> None:
+def serve(config: Config, host: str, port: int) -> None:
     """Serve the web app for development (production: gunicorn 'collab.web:create_app()').
 
     Example: collab serve --port 5000
     """
     from collab.web import create_app
 
-    app = create_app({"COLLAB_SETTINGS": settings})
-    click.echo(f"collab on http://{host}:{port}/ over {settings.describe()}")
+    app = create_app({"COLLAB_CONFIG": config})
+    click.echo(f"collab on http://{host}:{port}/ over {config.describe()}")
     app.run(host=host, port=port, threaded=True, debug=False, use_reloader=False)
-
-
-def _console(store: Store, fn: Callable[[Graph], Any], *, event: str, name: str,
-             authz: Authz | None = None) -> Any:
-    """Run one account change and its audit record (the operator's, or the signed-in
-    admin's) in one transaction."""
-    who = (Origin(user="console:" + Actor.command_line().name, role="operator",
-                  address="console") if authz is None
-           else Origin(user=authz.actor.name, role=str(authz.role), address="console"))
-
-    sealing = keys.audit_key()
-
-    def unit(tx: Graph) -> Any:
-        result = fn(tx)
-        audit.append(tx, key=sealing, origin=who, kind=Kind.CHANGE, event=event,
-                     object_label="User", object_key=name)
-        return result
-
-    return store.write(unit)
 
 
 def _password(generate: bool) -> str:
@@ -74,7 +61,7 @@ def user() -> None:
 
 @user.command("add")
 @click.argument("name")
-@click.option("--role", type=click.Choice([str(r) for r in Role]), required=True)
+@click.option("--role", type=click.Choice([str(r) for r in ACCOUNT_ROLES]), required=True)
 @click.option("--region", default=None, help="Region code of the jurisdiction (none: all).")
 @click.option("--department", default=None, help="Department code (liaisons).")
 @click.option("--display-name", default="", help="The person's name as shown.")
@@ -87,11 +74,8 @@ def add(store: Store, name: str, role: str, region: str | None, department: str 
     Example: collab user add wang.fang --role coordinator --region 532600 --generate
     """
     password = _password(generate)
-    _console(store, lambda tx: users.add(tx, authz=None, name=name, password=password,
-                                         now=datetime.now(UTC), display_name=display_name,
-                                         role=Role(role), region=region,
-                                         department=department),
-             event="user.add", name=name)
+    run(store, AddUser(name=name, password=password, display_name=display_name,
+                       role=Role(role), region=region, department=department))
     click.echo(f"created {name} ({role})" + (f"; initial password: {password}"
                                              if generate else ""))
 
@@ -105,9 +89,7 @@ def passwd(store: Store, name: str) -> None:
 
     Example: collab user passwd wang.fang
     """
-    code = _console(store, lambda tx: users.reset_password(tx, authz=None, name=name,
-                                                           now=datetime.now(UTC)),
-                    event="user.reset_password", name=name)
+    code = run(store, ResetPassword(name=name))
     click.echo(f"password of {name} reset; one-time code (an hour, once): {code}")
 
 
@@ -120,9 +102,7 @@ def disable(store: Store, name: str, enable: bool) -> None:
 
     Example: collab user disable wang.fang
     """
-    _console(store, lambda tx: users.set_disabled(tx, authz=None, name=name,
-                                                  disabled=not enable, now=datetime.now(UTC)),
-             event="user.enable" if enable else "user.disable", name=name)
+    run(store, EnableUser(name=name) if enable else DisableUser(name=name))
     click.echo(f"{name} {'enabled' if enable else 'disabled'}")
 
 
@@ -130,7 +110,7 @@ def _security_admin(store: Store, name: str) -> Authz:
     """The security admin `name`, once their password and code are right (audited)."""
     password = click.prompt(f"password of {name}", hide_input=True)
     code = click.prompt("authenticator code", hide_input=True)
-    key, sealing, at = keys.id_key(), keys.audit_key(), datetime.now(UTC)
+    key, sealing, at = config().load_key(), config().load_audit_key(), datetime.now(UTC)
     authz = store.write(lambda tx: users.console_authz(tx, name=name, password=password,
                                                        code=code, key=key, audit_key=sealing,
                                                        now=at))
@@ -155,9 +135,7 @@ def unlock(store: Store, name: str, admin: str) -> None:
 
     Example: collab user unlock wang.fang --as zhao.anquan
     """
-    authz = _security_admin(store, admin)
-    _console(store, lambda tx: users.unlock(tx, authz=authz, name=name), event="user.unlock",
-             name=name, authz=authz)
+    run(store, Unlock(name=name), authz=_security_admin(store, admin))
     click.echo(f"{name} unlocked")
 
 
@@ -171,10 +149,7 @@ def reset_two_factor(store: Store, name: str, admin: str) -> None:
 
     Example: collab user reset-2fa wang.fang --as zhao.anquan
     """
-    authz = _security_admin(store, admin)
-    _console(store, lambda tx: twofactor.reset(tx, authz=authz, name=name,
-                                               now=datetime.now(UTC)),
-             event="user.2fa_reset", name=name, authz=authz)
+    run(store, ResetTwoFactor(name=name), authz=_security_admin(store, admin))
     click.echo(f"two-factor sign-in of {name} reset: set up again at the next sign-in")
 
 
@@ -190,10 +165,12 @@ def token(store: Store, name: str, label: str) -> None:
     """
     password = click.prompt(f"password of {name}", hide_input=True)
     code = click.prompt("authenticator code", hide_input=True)
-    key, sealing, at = keys.id_key(), keys.audit_key(), datetime.now(UTC)
+    settings, at = config(), datetime.now(UTC)
+    key, sealing, policy = settings.load_key(), settings.load_audit_key(), \
+        settings.sign_in_policy()
     issued = store.write(lambda tx: users.issue_token(
         tx, name=name, password=password, code=code, key=key, audit_key=sealing,
-        origin=Origin(user=name, address="console"), now=at, label=label))
+        origin=Origin(user=name, address="console"), now=at, label=label, policy=policy))
     if issued is None:
         raise users.SignInRefused()
     click.echo(issued)
@@ -216,18 +193,20 @@ def verify(store: Store) -> None:
 
     Example: collab audit verify
     """
-    days = audit.retention_days()
-    verdict = checkpoints.verify_trail(store, keys.audit_key(), keys.checkpoint_path())
+    settings = config()
+    verdict = checkpoints.verify_trail(store, settings.load_audit_key(),
+                                       settings.checkpoint_path())
     if not verdict.ok:
         where = f" at record {verdict.broken_at}" if verdict.broken_at else ""
         raise CollabError(f"audit chain broken{where}: {verdict.reason} ({verdict.checked} "
                           f"records before it verify)")
     since = store.read(audit.oldest)
     kept = f", kept since {since:%Y-%m-%d %H:%M} UTC" if since else ""
-    click.echo(f"audit chain intact: {verdict.checked} records{kept}; retention {days} days")
+    click.echo(f"audit chain intact: {verdict.checked} records{kept}; retention "
+               f"{settings.audit_retention_days} days")
     for note in verdict.notes:
         click.echo(f"  {note}")
-    click.echo(f"  checkpoint signed into {keys.checkpoint_path()}")
+    click.echo(f"  checkpoint signed into {settings.checkpoint_path()}")
 
 
 COMMANDS = (serve, user, audit_group)

@@ -235,6 +235,18 @@ def decode_node(label: str, uid: str, stored: Mapping[str, Any]) -> Node:
     return Node(uid, label, props)
 
 
+def updated(node: Node, changes: Mapping[str, Any]) -> Node:
+    """`node` as the store will return it once `changes` are upserted on it (None removes a
+    property), so a writer holding the node need not read it back."""
+    kind = schema.label(node.label)
+    key = node.uid if kind.key == "uid" else node.props.get(kind.key)
+    [row] = encode_node_rows(kind, [{**({kind.key: key} if key is not None else {}),
+                                     **changes}])
+    kept = {k: v for k, v in node.props.items() if k not in row.props}
+    return Node(node.uid, node.label, {**kept, **decode_node(node.label, node.uid,
+                                                             row.props).props})
+
+
 def decode_rel(type_: str, src: str, dst: str, stored: Mapping[str, Any]) -> Rel:
     """A stored relationship back as a Rel with Python values."""
     types = schema.rel_type(type_).props

@@ -92,8 +92,8 @@ _ACCESS_NODES = (
              (), "the audit chain's head: appends lock it, so they happen one at a time"),
     NodeType("HealthProbe", "name", {"name": _S, "at": _DT},
              (), "the readiness probe's own row: writing it proves the store takes a write"),
-    NodeType("IdempotencyKey", "key", {"key": _S, "user": _S, "event": _S, "status": _I,
-                                       "result": _S, "at": _DT},
+    NodeType("IdempotencyKey", "key", {"key": _S, "user": _S, "event": _S, "result": _S,
+                                       "at": _DT},
              (), "a client's key for one change: a retry with it gets the first answer"),
 )
 

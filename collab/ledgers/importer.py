@@ -1,9 +1,10 @@
 """Importing a ledger, all or nothing: read and check every row, then write them all or none.
 
-`read_ledger` opens the file and parses every cell (no store needed); `import_ledger` resolves
-references, builds the writes and, when nothing is wrong, writes them in the caller's
-transaction. Any problem raises `LedgerRejected` carrying the full report, so the caller's
-transaction rolls back and nothing is written. The CLI and the web both call these two.
+`read_ledger` opens the file and parses every cell (no store needed); `check_ledger` (the dry
+run, a read) resolves references and builds the writes; `import_ledger` does the same and, when
+nothing is wrong, writes them in the caller's transaction (the `ledger.import` command). Any
+problem raises `LedgerRejected` carrying the full report, so the caller's transaction rolls
+back and nothing is written.
 
 Rows are matched by the ledger's own numbers (问题编号, 线索编号 …) and people by ID number
 (its keyed hash), so importing the same ledger twice changes nothing. Imports record the state a
@@ -134,12 +135,28 @@ def _parse_row(report: Report, sheet: str, number: int, kind: Kind, raw: dict[st
     return parsed if ok else None
 
 
-def import_ledger(g: Graph, *, actor: Actor, ledger: Ledger, key: IdKey,
-                  dry_run: bool = False) -> Report:
-    """Check every row against the graph, then write them all (unless `dry_run`).
+def check_ledger(g: Graph, *, actor: Actor, ledger: Ledger, key: IdKey) -> Report:
+    """The dry run: every row checked against the graph, nothing written; the report of what
+    an import would do. Raises LedgerRejected with the full report when anything is wrong."""
+    return _prepare(g, actor=actor, ledger=ledger, key=key, dry_run=True)[0]
+
+
+def import_ledger(g: Graph, *, actor: Actor, ledger: Ledger, key: IdKey) -> Report:
+    """Check every row against the graph, then write them all; the report.
 
     Raises LedgerRejected with the full report when anything is wrong; write nothing then.
     """
+    report, plan, stale = _prepare(g, actor=actor, ledger=ledger, key=key, dry_run=False)
+    relink.replace(g, stale)
+    plan.write(g)
+    # a case moved to another clue: the clue it left has one case fewer
+    clue_facts.refresh(g, [r["src"] for r in stale.get(("BECAME", "Clue", "Case"), [])])
+    return report
+
+
+def _prepare(g: Graph, *, actor: Actor, ledger: Ledger, key: IdKey, dry_run: bool
+             ) -> tuple[Report, Plan, dict[tuple[str, str, str], list[dict[str, str]]]]:
+    """The report, the plan of what to write and the links it replaces (nothing written)."""
     report = copy.deepcopy(ledger.report)
     report.dry_run = dry_run
     plan, resolver = Plan(), Resolver(g)
@@ -171,12 +188,7 @@ def import_ledger(g: Graph, *, actor: Actor, ledger: Ledger, key: IdKey,
     stale = relink.stale_links(g, plan, {label: {props["uid"] for props in found.values()}
                                          for label, found in existing.items()})
     report.relinked = sum(len(rows) for rows in stale.values())
-    if not dry_run:
-        relink.replace(g, stale)
-        plan.write(g)
-        # a case moved to another clue: the clue it left has one case fewer
-        clue_facts.refresh(g, [r["src"] for r in stale.get(("BECAME", "Clue", "Case"), [])])
-    return report
+    return report, plan, stale
 
 
 def _existing(g: Graph, label: str, keys: list[str]) -> dict[str, dict[str, Any]]:

@@ -15,16 +15,12 @@ from flask_smorest import Api, Blueprint
 from marshmallow import RAISE, Schema, fields, validate
 
 from collab.access import authz as access
-from collab.access.authz import Perm
-from collab.cases import clues
-from collab.cases.idempotency import Answer
+from collab.commands.clues import FileCase, TransferClue
 from collab.errors import NotFound
 from collab.graph import schema
-from collab.graph.store import Graph
-from collab.web import auditing
+from collab.web import auditing, changes
 from collab.web.dashboard import YEARS, overview
 from collab.web.i18n import LANGUAGES
-from collab.web.idempotent import change_once
 from collab.web.nodes import PAGE, list_filters
 from collab.web.security import csrf, login_manager
 from collab.web.store import current_store
@@ -138,11 +134,6 @@ class ChangeSchema(Schema):
 KEY_HEADER = "Idempotency-Key"
 
 
-def _answered(answer: Answer, replayed: bool) -> Any:
-    """The change's answer; a replay says so in a header."""
-    return answer.body, answer.status, {"Idempotent-Replayed": "true"} if replayed else {}
-
-
 def _node(node: Any) -> dict[str, Any]:
     return {"uid": node.uid, "label": node.label, "key": node.key,
             "props": access.visible_props(node)}
@@ -196,19 +187,10 @@ def node_detail(label: str, key: str) -> Any:
 @blp.response(201, ChangeSchema)
 def transfer(args: dict[str, Any], no: str) -> Any:
     """Hand a clue to a department. Send an `Idempotency-Key` header to retry safely."""
-    authz = current_user.authz
-    authz.require(Perm.TRANSFER)
-    to = args["department"].strip()
-
-    def unit(tx: Graph) -> Answer:
-        access.get(tx, authz=authz, label="Clue", key=no)
-        access.get(tx, authz=authz, label="Department", key=to)
-        node = clues.transfer(tx, actor=authz.actor, clue_no=no, to=to, on=args["on"],
-                              letter_no=args["letter_no"].strip())
-        return Answer(201, {"clue": no, "transfer": node.key, "status": node.get("status")})
-
-    return _answered(*change_once(unit, key=request.headers.get(KEY_HEADER),
-                                  event="clue.transfer", label="Clue", object_key=no))
+    changes.allowed(TransferClue)
+    return changes.answered(changes.run(
+        TransferClue(clue_no=no, department=args["department"].strip(), on=args["on"],
+                     letter_no=args["letter_no"]), key=request.headers.get(KEY_HEADER)))
 
 
 @blp.route("/transfers/<path:no>/case", methods=["POST"])
@@ -216,18 +198,10 @@ def transfer(args: dict[str, Any], no: str) -> Any:
 @blp.response(201, ChangeSchema)
 def file_case(args: dict[str, Any], no: str) -> Any:
     """The receiving department files a case from a transferred clue (409 if one was filed)."""
-    authz = current_user.authz
-    authz.require(Perm.RECORD_DISPOSAL)
-
-    def unit(tx: Graph) -> Answer:
-        handed = access.get(tx, authz=authz, label="Transfer", key=no)
-        case = clues.file_case(tx, actor=authz.actor, transfer_no=no, case_no=args["case_no"],
-                               on=args["on"], reason=args["reason"])
-        return Answer(201, {"clue": handed.get("clue_no"), "transfer": no,
-                            "case": case.key, "status": "case_filed"})
-
-    return _answered(*change_once(unit, key=request.headers.get(KEY_HEADER),
-                                  event="transfer.file_case", label="Transfer", object_key=no))
+    changes.allowed(FileCase)
+    return changes.answered(changes.run(
+        FileCase(transfer_no=no, on=args["on"], case_no=args["case_no"],
+                 reason=args["reason"]), key=request.headers.get(KEY_HEADER)))
 
 
 @blp.route("/dashboard")

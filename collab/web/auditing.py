@@ -1,8 +1,9 @@
 """One audit record per request: views after the response is made, changes inside their write.
 
-A change runs through `change()`, which writes its record in the same transaction as the
-change itself (with the object's properties before and after), so a change that rolls back
-leaves no record claiming it happened; the request's closing record then says it failed.
+A change is a command run by the command runner (`collab.web.changes.run`), which writes its
+record in the same transaction as the change itself (with the object's properties before and
+after), or a record saying it was refused, and marks the request recorded; should the runner
+fail altogether, the request's closing record carries the command's event, marked as failed.
 Every other request gets its record when its response is ready; if that record cannot be
 written the response is replaced by a plain 503, so nothing is shown unrecorded.
 """
@@ -10,23 +11,17 @@ written the response is replaced by a plain 503, so nothing is shown unrecorded.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
-from typing import Any, TypeVar
 
-from flask import Flask, Response, flash, g, request
+from flask import Flask, Response, g, request
 from flask_login import current_user
 
 from collab.access import audit
 from collab.access.audit import Kind, Origin
-from collab.access.authz import visible_props
-from collab.errors import AuditUnavailable, CollabError, NotFound
-from collab.graph.store import Graph
-from collab.web.errors import message, plain_error
+from collab.web.errors import plain_error
 from collab.web.keys import audit_key
 from collab.web.security import PROBES
 from collab.web.store import current_store
 
-R = TypeVar("R")
 log = logging.getLogger("collab.web")
 _OUTCOMES = {400: "bad_request", 401: "unauthenticated", 403: "refused", 404: "not_found",
              405: "method_not_allowed", 409: "conflict", 429: "rate_limited",
@@ -54,78 +49,14 @@ def name_event(event: str, kind: Kind) -> None:
 
 
 def refused() -> None:
-    """The change this request asked for was refused; its record says so."""
+    """What this request asked for was refused before any change (e.g. an invalid form);
+    its record says so."""
     g.audit_refused = True
-
-
-def replayed() -> None:
-    """This request repeated an earlier one (same idempotency key): nothing was changed."""
-    g.audit_outcome = "replayed"
 
 
 def mark_recorded() -> None:
     """This request's record has been written already (e.g. with its sign-in)."""
     g.audited = True
-
-
-def change(fn: Callable[[Graph], R], *, event: str, label: str = "", key: str = "",
-           kind: Kind = Kind.CHANGE) -> R:
-    """Run `fn(tx)` and its audit record in one write transaction; its result.
-
-    Should it fail, the request's closing record carries the same event, marked as failed.
-    """
-    who, sealing = origin(), audit_key()
-    name_event(event, kind)
-    about(label, key)
-
-    auditing = [False]
-
-    def unit(tx: Graph) -> R:
-        before = tx.get(label, key) if label and key else None
-        result = fn(tx)
-        after = tx.get(label, key) if label and key else None
-        auditing[0] = True
-        audit.append(tx, key=sealing, origin=who, kind=kind, event=event,
-                     object_label=label, object_key=key, detail=_difference(before, after))
-        auditing[0] = False
-        return result
-
-    try:
-        result = current_store().write(unit)
-    except CollabError as e:
-        if auditing[0]:  # the change went through, its record did not: both rolled back
-            raise AuditUnavailable(f"{event}: the audit record could not be written, so the "
-                                   f"change was not made ({e})") from e
-        raise
-    g.audited = True
-    return result
-
-
-def change_shown(fn: Callable[[Graph], R], *, event: str, done: str, label: str = "",
-                 key: str = "", kind: Kind = Kind.CHANGE) -> R | bool | None:
-    """`change` for a form: a refusal is recorded as refused and shown to the user instead of
-    raised (not found still raises: 404), success is shown with `done`. The result (True when
-    `fn` returns nothing), or None when refused."""
-    try:
-        result = change(fn, event=event, label=label, key=key, kind=kind)
-    except NotFound:
-        raise
-    except CollabError as e:
-        refused()
-        flash(message(e), "danger")
-        return None
-    flash(done, "success")
-    return True if result is None else result
-
-
-def _difference(before: Any, after: Any) -> dict[str, Any] | None:
-    """The properties that changed, before and after (secrets left out)."""
-    if before is None and after is None:
-        return None
-    old = visible_props(before) if before else {}
-    new = visible_props(after) if after else {}
-    changed = sorted(k for k in old.keys() | new.keys() if old.get(k) != new.get(k))
-    return {"before": {k: old.get(k) for k in changed}, "after": {k: new.get(k) for k in changed}}
 
 
 def _security_event(status: int) -> str | None:
@@ -158,9 +89,8 @@ def _record(response: Response) -> Response:
     event = _security_event(status) or g.get("audit_event") or request.endpoint or "unknown_url"
     try:  # who asks is read from the store too: a store that is down fails here as well
         entry = {"origin": origin(), "kind": _kind(status), "event": event,
-                 "outcome": g.get("audit_outcome") or ("refused" if g.get("audit_refused") else
-                                                       "ok" if status < 400 else
-                                                       _OUTCOMES.get(status, str(status))),
+                 "outcome": ("refused" if g.get("audit_refused") else
+                             "ok" if status < 400 else _OUTCOMES.get(status, str(status))),
                  "object_label": label, "object_key": key,
                  "detail": {"method": request.method, "path": request.path}}
         sealing = audit_key()

@@ -17,13 +17,11 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from collab.access import sessions, users
-from collab.access.audit import Kind
+from collab.access import users
 from collab.access.users import Outcome
-from collab.errors import ValidationError
-from collab.web import auditing
+from collab.commands.users import ChangePassword, ChoosePassword, SignOut, SignOutEverywhere
+from collab.web import auditing, changes
 from collab.web.echo import shown
-from collab.web.errors import message
 from collab.web.forms import ChoosePasswordForm, LanguageForm, LoginForm, PasswordForm
 from collab.web.i18n import LANGUAGES
 from collab.web.keys import audit_key, id_key
@@ -51,7 +49,8 @@ def login() -> Any:
     if form.validate_on_submit():
         name, password = form.name.data.strip(), form.password.data
         code = (form.code.data or "").strip()
-        origin, at, policy = auditing.origin(), now(), current_app.config["COLLAB_POLICY"]
+        origin, at = auditing.origin(), now()
+        policy = current_app.config["COLLAB_CONFIG"].sign_in_policy()
         key, sealing = id_key() if code else None, audit_key()
         result = current_store().write(lambda tx: users.authenticate(
             tx, name=name, password=password, origin=origin, now=at, policy=policy,
@@ -76,50 +75,32 @@ def login() -> Any:
 
 @bp.route("/logout", methods=["POST"])
 def logout() -> Any:
-    sid, at = session.get("sid", ""), now()
-    auditing.change(lambda tx: sessions.sign_out(tx, sid=sid, now=at), event="auth.sign_out",
-                    kind=Kind.AUTH)
+    changes.run(SignOut(sid=session.get("sid", ""))).result()
     _fresh_session()
     return redirect(url_for("auth.login"))
 
 
 @bp.route("/logout/everywhere", methods=["POST"])
 def logout_everywhere() -> Any:
-    name, at = current_user.name, now()
-    auditing.change(lambda tx: sessions.sign_out_everywhere(tx, name=name, now=at),
-                    event="auth.sign_out_everywhere", label="User", key=name, kind=Kind.AUTH)
+    changes.run(SignOutEverywhere(name=current_user.name)).result()
     _fresh_session()
     return redirect(url_for("auth.login"))
 
 
-def _new_password(form: Any) -> Any:
-    """The change the password form asks for: one's own change, or the first password after
-    a one-time reset code (no current password to give)."""
-    name, sid, at = current_user.name, session.get("sid", ""), now()
-    policy = current_app.config["COLLAB_POLICY"]
-    if session.get("reset"):
-        return lambda tx: users.choose_password(tx, sid=sid, new=form.new.data, now=at,
-                                                policy=policy)
-    return lambda tx: users.change_password(tx, name=name, current=form.current.data,
-                                            new=form.new.data, now=at, policy=policy)
-
-
 @bp.route("/password", methods=["GET", "POST"])
 def password() -> Any:
+    """One's own new password: given the current one, or, in a session opened with a
+    one-time reset code, the first one (which tells who reset it and when)."""
     reset = bool(session.get("reset"))
     form = ChoosePasswordForm() if reset else PasswordForm()
     if form.validate_on_submit():
         name = current_user.name
-        try:
-            auditing.change(_new_password(form), event="auth.password_changed", label="User",
-                            key=name, kind=Kind.AUTH)
-        except ValidationError as e:
-            auditing.refused()
-            flash(message(e), "danger")
-        else:
+        command = ChoosePassword(name=name, sid=session.get("sid", ""), new=form.new.data) \
+            if reset else ChangePassword(name=name, current=form.current.data,
+                                         new=form.new.data)
+        if changes.shown(changes.run(command), _("Your password was changed.")):
             session.pop("rotate", None)
             session.pop("reset", None)
-            flash(_("Your password was changed."), "success")
             return redirect(url_for("dashboard.index"))
     return render_template("auth/password.html", form=form, reset=reset,
                            user=current_user.node)

@@ -3,24 +3,27 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
 from typing import Any
 
-from flask import Blueprint, abort, flash, jsonify, redirect, render_template, url_for
+from flask import Blueprint, abort, jsonify, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from collab.access import authz as access
-from collab.access.authz import Authz, Perm, Role
+from collab.access.authz import Authz, Role
 from collab.access.idnumbers import redact
-from collab.cases import clues, trace
-from collab.cases.idempotency import Answer
-from collab.errors import CollabError, NotFound, StoreUnavailable
+from collab.cases import trace
+from collab.commands.base import Command
+from collab.commands.clues import (
+    AcceptTransfer,
+    DisposeTransfer,
+    FileCase,
+    ReturnTransfer,
+    TransferClue,
+)
 from collab.graph.store import Graph
-from collab.web import auditing
-from collab.web.errors import message
+from collab.web import auditing, changes
 from collab.web.forms import StepForm, TransferForm
-from collab.web.idempotent import change_once
 from collab.web.store import current_store
 
 bp = Blueprint("clues", __name__, url_prefix="/clues")
@@ -58,77 +61,53 @@ def _trace(no: str) -> dict[str, Any]:
 @bp.route("/<path:no>/trace")
 def trace_page(no: str) -> Any:
     authz = current_user.authz
-    today = date.today()
+    today = changes.config().today()
     return render_template("clues/trace.html", no=no, chain=_trace(no),
-                           transfer=TransferForm(on=today) if authz.can(Perm.TRANSFER) else None,
-                           step=StepForm(on=today) if authz.can(Perm.RECORD_DISPOSAL) else None)
-
-
-def _changed(no: str, run: Callable[[], Any]) -> Any:
-    """One audited workflow step (`run` makes it); a refusal is shown on the trace page."""
-    try:
-        run()
-    except (NotFound, StoreUnavailable):
-        raise
-    except CollabError as e:
-        auditing.refused()
-        flash(message(e), "danger")
-    else:
-        flash(_("Done."), "success")
-    return redirect(url_for("clues.trace_page", no=no))
+                           transfer=TransferForm(on=today) if TransferClue.allowed(authz)
+                           else None,
+                           step=StepForm(on=today) if AcceptTransfer.allowed(authz) else None)
 
 
 @bp.route("/<path:no>/transfer", methods=["POST"])
 def transfer(no: str) -> Any:
     """A coordinator hands the clue to a department of its jurisdiction."""
-    authz = current_user.authz
-    authz.require(Perm.TRANSFER)
+    changes.allowed(TransferClue)
     form = TransferForm()
     if not form.validate_on_submit():
         abort(400)
-    to = form.department.data.strip()
+    outcome = changes.run(TransferClue(clue_no=no, department=form.department.data.strip(),
+                                       on=form.on.data, letter_no=form.letter_no.data),
+                          key=form.request_key.data or None)
+    changes.shown(outcome, _("Done."))
+    return redirect(url_for("clues.trace_page", no=no))
 
-    def unit(tx: Graph) -> Answer:
-        access.get(tx, authz=authz, label="Clue", key=no)
-        access.get(tx, authz=authz, label="Department", key=to)
-        node = clues.transfer(tx, actor=authz.actor, clue_no=no, to=to, on=form.on.data,
-                              letter_no=form.letter_no.data.strip())
-        return Answer(201, {"clue": no, "transfer": node.key})
 
-    return _changed(no, lambda: change_once(unit, key=form.request_key.data or None,
-                                            event="clue.transfer", label="Clue",
-                                            object_key=no))
+STEPS: dict[str, Callable[[str, StepForm], Command]] = {
+    "accept": lambda no, form: AcceptTransfer(transfer_no=no, on=form.on.data,
+                                              reason=form.reason.data or ""),
+    "dispose": lambda no, form: DisposeTransfer(transfer_no=no, on=form.on.data,
+                                                disposal=form.disposal.data or "",
+                                                reason=form.reason.data or ""),
+    "return": lambda no, form: ReturnTransfer(transfer_no=no, on=form.on.data,
+                                              reason=form.reason.data or ""),
+    "file_case": lambda no, form: FileCase(transfer_no=no, on=form.on.data,
+                                           case_no=form.case_no.data or "",
+                                           reason=form.reason.data or ""),
+}
 
 
 @bp.route("/transfers/<path:transfer_no>/<any(accept, dispose, return, file_case):what>",
           methods=["POST"])
 def transfer_step(transfer_no: str, what: str) -> Any:
     """The receiving department's steps: accept, dispose, return, file a case."""
-    authz = current_user.authz
-    authz.require(Perm.RECORD_DISPOSAL)
+    changes.allowed(AcceptTransfer)
     form = StepForm()
     if not form.validate_on_submit():
         abort(400)
-    found = current_store().read(lambda tx: access.get(tx, authz=authz, label="Transfer",
-                                                       key=transfer_no))
-    common = {"actor": authz.actor, "transfer_no": transfer_no, "on": form.on.data}
-    reason = (form.reason.data or "").strip()
-    calls = {
-        "accept": lambda tx: clues.accept(tx, **common, reason=reason),
-        "dispose": lambda tx: clues.dispose(tx, **common, disposal=form.disposal.data,
-                                            reason=reason),
-        "return": lambda tx: clues.return_transfer(tx, **common, reason=reason),
-        "file_case": lambda tx: clues.file_case(tx, **common,
-                                                case_no=(form.case_no.data or "").strip(),
-                                                reason=reason),
-    }
-
-    def unit(tx: Graph) -> None:
-        access.get(tx, authz=authz, label="Transfer", key=transfer_no)
-        calls[what](tx)
-
-    return _changed(found.get("clue_no"), lambda: auditing.change(
-        unit, event="transfer." + what, label="Transfer", key=transfer_no))
+    outcome = changes.run(STEPS[what](transfer_no, form))
+    changes.shown(outcome, _("Done."))
+    clue = outcome.value["clue"] if outcome.ok else transfer_no.rpartition("/")[0]
+    return redirect(url_for("clues.trace_page", no=clue))
 
 
 @bp.route("/<path:no>/trace.json")

@@ -10,7 +10,6 @@ everyone else it does not exist (404).
 from __future__ import annotations
 
 import json
-from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -29,11 +28,12 @@ from flask_login import current_user
 
 from collab.access import authz as access
 from collab.access.audit import Kind
-from collab.access.authz import Authz, Perm
+from collab.access.authz import Authz
 from collab.analysis import crosscheck as xc
+from collab.commands.crosscheck import RaiseIssue
 from collab.errors import CollabError
 from collab.sheets.reading import Blob, UnreadableFile
-from collab.web import auditing, holding
+from collab.web import auditing, changes, holding
 from collab.web.errors import message
 from collab.web.forms import CrossCheckForm, RaiseIssueForm
 from collab.web.store import current_store
@@ -44,9 +44,7 @@ _UNITS_SHOWN = 200
 
 
 def _authz() -> Authz:
-    authz = current_user.authz
-    authz.require(Perm.REGISTER)  # the permission raise_issue needs
-    return authz
+    return changes.allowed(RaiseIssue)
 
 
 def _folder() -> Path:
@@ -79,7 +77,7 @@ def _page(form: CrossCheckForm, result: dict[str, Any] | None, error: str = "") 
     authz = current_user.authz
     units = current_store().read(lambda tx: access.find(
         tx, authz=authz, label="Unit", order_by="code", limit=_UNITS_SHOWN).items)
-    issue = RaiseIssueForm(formdata=None, found_on=date.today())
+    issue = RaiseIssueForm(formdata=None, found_on=changes.config().today())
     return render_template("crosscheck/index.html", form=form, result=result, error=error,
                            issue=issue, tables=TABLES, units=units)
 
@@ -107,7 +105,7 @@ def page() -> Any:
 
 @bp.route("/issue", methods=["POST"])
 def raise_issue() -> Any:
-    authz = _authz()
+    _authz()
     form, result = RaiseIssueForm(), _held()
     if result is None:
         flash(_("No cross-check result is waiting: compare the lists again."), "danger")
@@ -122,15 +120,13 @@ def raise_issue() -> Any:
         rows = result.get(table) if table in TABLES else None
         if rows is not None and index.isdigit() and int(index) < len(rows):
             chosen.append(xc.Finding(**rows[int(index)]))
-    unit, title, on = form.unit.data.strip(), form.title.data.strip(), form.found_on.data
-    try:
-        no = auditing.change(lambda tx: xc.raise_issue(
-            tx, authz=authz, unit_code=unit, findings=chosen, title=title, found_on=on),
-            event="crosscheck.raise_issue")
-    except CollabError as e:
-        auditing.refused()
-        flash(message(e), "danger")
+    outcome = changes.run(RaiseIssue(unit_code=form.unit.data.strip(), findings=tuple(chosen),
+                                     title=form.title.data.strip(),
+                                     found_on=form.found_on.data))
+    if outcome.error is not None:
+        flash(message(outcome.error), "danger")
         return redirect(url_for("crosscheck.page"))
+    no = outcome.value["issue"]
     holding.drop(_folder(), session.pop("crosscheck_held", None))
     flash(_("Issue %(no)s was registered.", no=no), "success")
     return redirect(url_for("nodes.detail", label="Issue", key=no))

@@ -1,12 +1,11 @@
 """Departments admin: the system admin lists, creates and edits collaborating departments.
 
-Each change runs through `auditing.change`, so the audit trail keeps who changed which
-fields from what to what; a refused change says why on the page and changes nothing.
+Each change is a command run by the command runner, so the audit trail keeps who changed
+which fields from what to what; a refused change says why on the page and changes nothing.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
@@ -17,9 +16,8 @@ from collab.access import regions
 from collab.access.audit import Kind
 from collab.access.authz import Authz, Perm
 from collab.cases import departments
-from collab.cases.clues import DEFAULT_FEEDBACK_DAYS
-from collab.graph.store import Graph
-from collab.web import auditing
+from collab.commands.departments import CreateDepartment, UpdateDepartment
+from collab.web import auditing, changes
 from collab.web.forms import DepartmentForm, NewDepartmentForm
 from collab.web.nodes import page_number
 from collab.web.store import current_store
@@ -45,12 +43,8 @@ def listing() -> Any:
         tx, authz=authz, region=region, limit=PAGE, offset=(number - 1) * PAGE))
     return render_template("admin/departments.html", page=page, number=number,
                            pages=max(1, -(-page.total // PAGE)), new=NewDepartmentForm(),
-                           edit=DepartmentForm(), default_days=DEFAULT_FEEDBACK_DAYS)
-
-
-def _change(code: str, fn: Callable[[Graph], Any], event: str, done: str) -> None:
-    """Run one department change with its audit record; say on the list how it went."""
-    auditing.change_shown(fn, event=event, done=done, label="Department", key=code)
+                           edit=DepartmentForm(),
+                           default_days=changes.config().feedback_days)
 
 
 def _refused(form: DepartmentForm) -> None:
@@ -61,14 +55,14 @@ def _refused(form: DepartmentForm) -> None:
 
 @bp.route("/", methods=["POST"])
 def create() -> Any:
-    authz = _authz()
+    _authz()
     form = NewDepartmentForm()
     code = (form.code.data or "").strip()
     if form.validate_on_submit():
-        _change(code, lambda tx: departments.create(
-            tx, authz=authz, code=code, name=form.name.data, kind=form.kind.data or None,
-            region_code=form.region.data.strip(), feedback_days=form.feedback_days.data),
-            "department.create", _("The department was created."))
+        changes.shown(changes.run(CreateDepartment(
+            code=code, name=form.name.data, kind=form.kind.data or None,
+            region_code=form.region.data.strip(), feedback_days=form.feedback_days.data)),
+            _("The department was created."))
     else:
         auditing.name_event("department.create", Kind.CHANGE)
         _refused(form)
@@ -77,13 +71,12 @@ def create() -> Any:
 
 @bp.route("/<code>", methods=["POST"])
 def update(code: str) -> Any:
-    authz = _authz()
+    _authz()
     form = DepartmentForm()
     if form.validate_on_submit():
-        _change(code, lambda tx: departments.update(
-            tx, authz=authz, code=code, name=form.name.data, kind=form.kind.data or None,
-            feedback_days=form.feedback_days.data),
-            "department.update", _("The department was saved."))
+        changes.shown(changes.run(UpdateDepartment(
+            code=code, name=form.name.data, kind=form.kind.data or None,
+            feedback_days=form.feedback_days.data)), _("The department was saved."))
     else:
         auditing.name_event("department.update", Kind.CHANGE)
         auditing.about("Department", code)

@@ -14,10 +14,12 @@ from flask import Blueprint, abort, jsonify, render_template, request
 from flask_login import current_user
 
 from collab.access.authz import Perm
+from collab.access.idnumbers import IdKey
 from collab.analysis import explore
-from collab.errors import N_, ValidationError
+from collab.errors import N_, ConfigError, ValidationError
 from collab.graph import schema
 from collab.web.echo import asked
+from collab.web.keys import id_key
 from collab.web.store import current_store
 
 bp = Blueprint("explorer", __name__, url_prefix="/explore")
@@ -63,12 +65,21 @@ def _unit_uid(authz: Any, text: str) -> str:
     return hits[0].node.uid if hits else ""
 
 
+def _id_key() -> IdKey | None:
+    """The ID-number key, to find people by ID number; None on a deployment without one."""
+    try:
+        return id_key()
+    except ConfigError:
+        return None
+
+
 @bp.route("/api/search")
 def search() -> Any:
     authz = _authz()
+    key = _id_key()
     hits = current_store().read(lambda tx: explore.search(
         tx, authz=authz, q=request.args.get("q", ""), labels=_names("label"),
-        limit=_number("limit", 20, 1, 200)))
+        limit=_number("limit", 20, 1, 200), key=key))
     return jsonify({"hits": [{**explore.node_json(h.node), "matched": h.matched}
                              for h in hits]})
 

@@ -26,7 +26,7 @@ from wtforms.validators import (
     StopValidation,
 )
 
-from collab.access.authz import Role
+from collab.access.authz import ACCOUNT_ROLES
 from collab.cases.clues import DISPOSALS
 from collab.cases.departments import KINDS, MAX_FEEDBACK_DAYS
 from collab.web.labels import DEPARTMENT_KINDS, STATES
@@ -94,7 +94,7 @@ class NewUserForm(FlaskForm):
 
 
 class GrantForm(FlaskForm):
-    role = SelectField(_l("Role"), choices=[str(r) for r in Role])
+    role = SelectField(_l("Role"), choices=[str(r) for r in ACCOUNT_ROLES])
     region = StringField(_l("Region code"), validators=[Optional(), Length(max=12)])
     department = StringField(_l("Department code"), validators=[Optional(), Length(max=64)])
 

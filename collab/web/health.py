@@ -44,7 +44,7 @@ def healthz() -> Any:
 
 def _ready() -> bool:
     state: _Readiness = current_app.extensions.setdefault("collab_readiness", _Readiness())
-    keep = current_app.config["COLLAB_READY_CACHE_SECONDS"]
+    keep = current_app.config["COLLAB_CONFIG"].ready_cache_seconds
     with state.lock:
         if time.monotonic() - state.checked_at >= keep:
             try:
@@ -64,6 +64,6 @@ def readyz() -> Any:
 
 @bp.route("/healthz/pool")
 def pool() -> Any:
-    if not current_app.config["COLLAB_POOL_PROBE"] or request.remote_addr not in _LOCAL:
+    if not current_app.config["COLLAB_CONFIG"].pool_probe or request.remote_addr not in _LOCAL:
         abort(404)
     return jsonify({"pid": os.getpid(), "pool": current_store().pool()})

@@ -17,11 +17,11 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from collab.access.audit import Kind
-from collab.access.authz import Perm
-from collab.ledgers.importer import import_ledger, read_ledger
+from collab.commands.imports import ImportLedger
+from collab.ledgers.importer import check_ledger, read_ledger
 from collab.ledgers.report import LedgerRejected
 from collab.sheets.reading import Blob
-from collab.web import auditing, holding
+from collab.web import auditing, changes, holding
 from collab.web.forms import ActionForm, UploadForm
 from collab.web.keys import id_key
 from collab.web.store import current_store
@@ -40,15 +40,11 @@ def _held() -> Blob | None:
     return Blob(held.get("name", "ledger"), data) if held and data is not None else None
 
 
-def _run(upload: Blob, *, dry_run: bool) -> Any:
-    authz, key = current_user.authz, id_key()
-    ledger = read_ledger(upload)
-    if dry_run:
-        return current_store().read(lambda tx: import_ledger(
-            tx, actor=authz.actor, ledger=ledger, key=key, dry_run=True))
-    return auditing.change(lambda tx: import_ledger(tx, actor=authz.actor, ledger=ledger,
-                                                    key=key),
-                           event="ledger.import", kind=Kind.IMPORT)
+def _check(upload: Blob) -> Any:
+    """The dry run: every row checked against the graph and the actor's reach; a read."""
+    authz, key, ledger = current_user.authz, id_key(), read_ledger(upload)
+    return current_store().read(lambda tx: check_ledger(tx, actor=authz.actor, ledger=ledger,
+                                                        key=key))
 
 
 def _lines(report: Any) -> list[str]:
@@ -57,14 +53,14 @@ def _lines(report: Any) -> list[str]:
 
 @bp.route("/", methods=["GET", "POST"])
 def upload() -> Any:
-    current_user.authz.require(Perm.IMPORT)
+    changes.allowed(ImportLedger)
     form, lines, ready = UploadForm(), [], False
     if form.validate_on_submit():
         auditing.name_event("ledger.import_check", Kind.IMPORT)
         upload = Blob(Path(form.ledger.data.filename or "").name, form.ledger.data.read())
         holding.drop(_folder(), session.pop("import_held", None))
         try:
-            lines, ready = _lines(_run(upload, dry_run=True)), True
+            lines, ready = _lines(_check(upload)), True
         except LedgerRejected as e:
             auditing.refused()
             lines = _lines(e.report)
@@ -79,17 +75,18 @@ def upload() -> Any:
 
 @bp.route("/confirm", methods=["POST"])
 def confirm() -> Any:
-    current_user.authz.require(Perm.IMPORT)
+    changes.allowed(ImportLedger)
     upload = _held()
     if not ActionForm().validate_on_submit() or upload is None:
         flash(_("Nothing is waiting to be imported: upload the ledger again."), "danger")
         return redirect(url_for("imports.upload"))
     try:
-        lines = _lines(_run(upload, dry_run=False))
-    except LedgerRejected as e:
-        auditing.refused()
-        lines = _lines(e.report)
+        outcome = changes.run(ImportLedger(ledger=read_ledger(upload), id_key=id_key()))
     finally:
         holding.drop(_folder(), session.pop("import_held", None))
+    if isinstance(outcome.error, LedgerRejected):
+        lines = _lines(outcome.error.report)
+    else:
+        lines = _lines(outcome.result())
     return render_template("imports/upload.html", form=UploadForm(), lines=lines, ready=False,
                            confirm=ActionForm(), done=True)

@@ -1,41 +1,48 @@
 """The deployment's keys as the app uses them, and the audit checkpoints it signs.
 
-Tests hand keys in through the app's config (COLLAB_IDKEY, COLLAB_AUDITKEY); a deployment
-loads them from the keys folder (`collab.access.keys`). The audit key is loaded when the app
-is built, so an app without one refuses to start instead of answering every request with 503.
+Both keys come from the deployment's settings (`collab.config`: the keys folder, kept apart
+from the data); tests may hand the ID-number key in as COLLAB_IDKEY. The audit key is loaded
+when the app is built, so an app without one refuses to start instead of answering every
+request with 503.
 """
 
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
 from pathlib import Path
-from typing import Any
 
 from flask import Flask, Response, current_app, request
 
-from collab.access import keys
 from collab.access.checkpoints import Marker
 from collab.access.idnumbers import IdKey
 from collab.access.keys import AuditKey
+from collab.config import Config
 from collab.web.store import current_store
 
 log = logging.getLogger("collab.web")
 
 
+def _config() -> Config:
+    found: Config = current_app.config["COLLAB_CONFIG"]
+    return found
+
+
 def id_key() -> IdKey:
-    """The deployment's ID-number key (COLLAB_IDKEY in tests, else the configured one)."""
-    return current_app.config.get("COLLAB_IDKEY") or keys.id_key()
+    """The deployment's ID-number key (loaded once; tests hand one in as COLLAB_IDKEY)."""
+    if not current_app.config.get("COLLAB_IDKEY"):
+        current_app.config["COLLAB_IDKEY"] = _config().load_key()
+    key: IdKey = current_app.config["COLLAB_IDKEY"]
+    return key
 
 
 def audit_key() -> AuditKey:
-    """The audit key, loaded when the app was built."""
-    return current_app.config["COLLAB_AUDITKEY"]
+    """The audit key (the one the command runner seals changes with)."""
+    return _config().load_audit_key()
 
 
 def checkpoint_path() -> Path:
     """Where the app appends signed audit checkpoints."""
-    return Path(current_app.config["COLLAB_AUDIT_CHECKPOINTS"])
+    return _config().checkpoint_path()
 
 
 def _checkpoint(response: Response) -> Response:
@@ -49,12 +56,8 @@ def _checkpoint(response: Response) -> Response:
 
 
 def init_app(app: Flask) -> None:
-    if not app.config.get("COLLAB_AUDITKEY"):
-        app.config["COLLAB_AUDITKEY"] = keys.audit_key()
-    app.config.setdefault("COLLAB_AUDIT_CHECKPOINTS", str(keys.checkpoint_path()))
-    every: Any = app.config["COLLAB_AUDIT_CHECKPOINT_EVERY"]
-    minutes = every.total_seconds() / 60 if isinstance(every, timedelta) else float(every)
+    config: Config = app.config["COLLAB_CONFIG"]
     app.extensions["collab_checkpoints"] = Marker(
-        Path(app.config["COLLAB_AUDIT_CHECKPOINTS"]), app.config["COLLAB_AUDITKEY"], minutes,
+        config.checkpoint_path(), config.load_audit_key(), config.audit_checkpoint_minutes,
         log.error)
     app.after_request(_checkpoint)

@@ -13,6 +13,7 @@ from collab.access.authz import Authz
 from collab.cases import rectification
 from collab.errors import N_, NotFound, ValidationError
 from collab.graph.store import Graph
+from collab.web import changes
 from collab.web.nodes import page_number
 from collab.web.store import current_store
 
@@ -22,7 +23,8 @@ PAGE = 100
 
 
 def ledger_rows(g: Graph, *, authz: Authz, region: str | None, status: str | None,
-                overdue_only: bool, as_of: date) -> list[dict[str, Any]]:
+                overdue_only: bool, as_of: date,
+                policy: rectification.RectificationPolicy) -> list[dict[str, Any]]:
     """The ledger of a region in scope (default: the actor's own), each row with its colour."""
     if "Rectification" not in authz.listable():
         raise NotFound("not found")
@@ -30,7 +32,6 @@ def ledger_rows(g: Graph, *, authz: Authz, region: str | None, status: str | Non
         access.get(g, authz=authz, label="Region", key=region)
     if status is not None and status not in rectification.STATUSES:
         raise ValidationError(N_("unknown status %(value)r"), value=status)
-    policy = rectification.policy_from_env()
     rows = rectification.ledger(g, region=region or authz.actor.region,
                                 statuses=(status,) if status else rectification.STATUSES)
     for row in rows:
@@ -44,9 +45,12 @@ def index() -> Any:
     authz = current_user.authz
     region, status = request.args.get("region") or None, request.args.get("status") or None
     overdue = request.args.get("overdue") == "1"
-    number, today = page_number(request.args), date.today()
+    config = changes.config()
+    number, today, policy = page_number(request.args), config.today(), \
+        config.rectification_policy()
     rows = current_store().read(lambda tx: ledger_rows(
-        tx, authz=authz, region=region, status=status, overdue_only=overdue, as_of=today))
+        tx, authz=authz, region=region, status=status, overdue_only=overdue, as_of=today,
+        policy=policy))
     return render_template("rectification/index.html", rows=rows[(number - 1) * PAGE:
                                                                  number * PAGE],
                            total=len(rows), number=number, pages=max(1, -(-len(rows) // PAGE)),

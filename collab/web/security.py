@@ -92,7 +92,7 @@ def _from_session() -> WebUser | None:
     sid = session.get("sid")
     if not sid:
         return None
-    policy, at = current_app.config["COLLAB_POLICY"], now()
+    policy, at = current_app.config["COLLAB_CONFIG"].sign_in_policy(), now()
     store = current_store()
     node, seen = store.read(lambda tx: (
         sessions.session_user(tx, sid=sid, now=at, policy=policy),

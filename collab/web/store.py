@@ -29,7 +29,7 @@ class StoreExtension:
         with self._lock:
             store = app.config.get("COLLAB_STORE")
             if store is None:
-                store = open_store(app.config["COLLAB_SETTINGS"])
+                store = open_store(app.config["COLLAB_CONFIG"])
                 app.config["COLLAB_STORE"] = store
             return store
 

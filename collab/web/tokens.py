@@ -7,15 +7,15 @@ from __future__ import annotations
 from datetime import UTC, datetime, time
 from typing import Any
 
-from flask import Blueprint, current_app, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from collab.access import tokens, users
 from collab.access.audit import Kind
-from collab.access.authz import Perm
+from collab.commands.tokens import ExpireToken, RevokeOwnToken, RevokeToken
 from collab.errors import ValidationError
-from collab.web import auditing
+from collab.web import auditing, changes
 from collab.web.errors import message
 from collab.web.forms import ActionForm, ExpireForm, TokenForm
 from collab.web.keys import audit_key, id_key
@@ -40,7 +40,7 @@ def issue() -> Any:
         auditing.refused()
         flash(_("Fill in every field."), "danger")
         return redirect(url_for("tokens.own"))
-    origin, at, policy = auditing.origin(), now(), current_app.config["COLLAB_POLICY"]
+    origin, at, policy = auditing.origin(), now(), changes.config().sign_in_policy()
     key, sealing = id_key(), audit_key()
     auditing.name_event("token.issue", Kind.AUTH)
     auditing.about("User", name)
@@ -61,23 +61,15 @@ def issue() -> Any:
 
 @bp.route("/account/tokens/<uid>/revoke", methods=["POST"])
 def revoke_own(uid: str) -> Any:
-    name, at = current_user.name, now()
     if ActionForm().validate_on_submit():
-        auditing.change_shown(lambda tx: tokens.revoke_own(tx, name=name, uid=uid, now=at),
-                              event="token.revoke", done=_("The token was revoked."),
-                              kind=Kind.AUTH)
+        changes.shown(changes.run(RevokeOwnToken(name=current_user.name, uid=uid)),
+                      _("The token was revoked."))
     return redirect(url_for("tokens.own"))
-
-
-def _security_admin() -> Any:
-    authz = current_user.authz
-    authz.require(Perm.MANAGE_ACCESS)
-    return authz
 
 
 @bp.route("/admin/tokens")
 def every() -> Any:
-    authz = _security_admin()
+    authz = changes.allowed(RevokeToken)
     page = current_store().read(lambda tx: tokens.listing(tx, authz=authz))
     return render_template("admin/tokens.html", page=page, action=ActionForm(),
                            expire=ExpireForm(), now=now(), state=tokens.state)
@@ -85,24 +77,20 @@ def every() -> Any:
 
 @bp.route("/admin/tokens/<uid>/revoke", methods=["POST"])
 def revoke(uid: str) -> Any:
-    authz, at = _security_admin(), now()
+    changes.allowed(RevokeToken)
     if ActionForm().validate_on_submit():
-        auditing.change_shown(lambda tx: tokens.revoke(tx, authz=authz, uid=uid, now=at),
-                              event="token.revoke", done=_("The token was revoked."),
-                              kind=Kind.SECURITY)
+        changes.shown(changes.run(RevokeToken(uid=uid)), _("The token was revoked."))
     return redirect(url_for("tokens.every"))
 
 
 @bp.route("/admin/tokens/<uid>/expire", methods=["POST"])
 def expire(uid: str) -> Any:
-    authz, at, form = _security_admin(), now(), ExpireForm()
+    changes.allowed(ExpireToken)
+    form = ExpireForm()
     if form.validate_on_submit():
         end = datetime.combine(form.on.data, time(0, 0), tzinfo=UTC)
-        auditing.change_shown(lambda tx: tokens.expire(tx, authz=authz, uid=uid, at=end,
-                                                       now=at),
-                              event="token.expire", done=_("The token's end was brought "
-                                                           "forward."),
-                              kind=Kind.SECURITY)
+        changes.shown(changes.run(ExpireToken(uid=uid, at=end)),
+                      _("The token's end was brought forward."))
     else:
         auditing.refused()
         flash(_("Choose a date."), "danger")

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from collab.access import idnumbers, keys
+from collab.access import idnumbers
 from collab.access.actors import Actor
 from collab.access.authz import Authz
 from collab.analysis import explore
@@ -92,14 +92,14 @@ def test_a_chinese_name_is_found_by_characters_pinyin_and_initials(graph: Store,
     assert "P1" in [h.node.uid for h in hits]
 
 
-def test_search_by_number_uid_and_id_number(graph: Store, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("COLLAB_ID_KEY", "ab" * 32)
+def test_search_by_number_uid_and_id_number(graph: Store) -> None:
+    key = idnumbers.load_key(secret="ab" * 32)
     number = "53262819500307123" + idnumbers.check_digit("53262819500307123")
-    fields = idnumbers.person_fields(keys.id_key(), number)
+    fields = idnumbers.person_fields(key, number)
     graph.upsert_nodes("Person", [{**fields, "name": "赵六", "region_code": "532628107"}])
     for q, uid in (("U-NN", uid_of(graph, "Unit", "U-NN")), ("P2", "P2"),
                    (number, fields["uid"])):
-        hits = graph.read(lambda tx, q=q: explore.search(tx, authz=EVERYWHERE, q=q))
+        hits = graph.read(lambda tx, q=q: explore.search(tx, authz=EVERYWHERE, q=q, key=key))
         assert hits[0].node.uid == uid and hits[0].rank == 0
 
 

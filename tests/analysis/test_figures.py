@@ -103,7 +103,7 @@ def _do(store: Store, fn, **kw) -> None:  # noqa: ANN001 - a service function
 
 
 def _send(store: Store, no: str, to: str, on: date) -> str:
-    return store.write(lambda tx: clues.transfer(tx, actor=A, clue_no=no, to=to, on=on,
+    return store.write(lambda tx: clues.transfer(tx, actor=A, clue=no, to=to, on=on,
                                                  letter_no="昭巡移〔2023〕号")).key
 
 

@@ -83,7 +83,7 @@ def _do(store: Store, fn, **kw):  # noqa: ANN001, ANN202 - a service function an
 
 
 def _send(store: Store, no: str, to: str, on: date) -> str:
-    return _do(store, clues.transfer, clue_no=no, to=to, on=on, letter_no="富巡移〔2023〕1号").key
+    return _do(store, clues.transfer, clue=no, to=to, on=on, letter_no="富巡移〔2023〕1号").key
 
 
 def test_each_step_of_one_transfer_keeps_the_shortcut(graph: Store) -> None:

@@ -42,7 +42,7 @@ def register(store: Store, no: str = "XS-1") -> None:
 
 
 def send(store: Store, to: str, on: date = D, no: str = "XS-1") -> str:
-    node = store.write(lambda tx: clues.transfer(tx, actor=ACTOR, clue_no=no, to=to, on=on,
+    node = store.write(lambda tx: clues.transfer(tx, actor=ACTOR, clue=no, to=to, on=on,
                                                  letter_no="富巡移〔2023〕1号"))
     return node.key
 

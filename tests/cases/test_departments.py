@@ -37,7 +37,7 @@ def test_a_departments_feedback_days_set_its_transfers_due_date(store: Store) ->
         ("富宁县审计局", "audit", 15)
     assert node.get("initials") == "fnxsjj"
     assert store.expand([node.uid], types=["IN_REGION"]).nodes[-1].key == "532628"
-    moved = store.write(lambda tx: clues.transfer(tx, actor=COORD, clue_no="XS-1",
+    moved = store.write(lambda tx: clues.transfer(tx, actor=COORD, clue="XS-1",
                                                   to="D532628-SJ", on=date(2024, 3, 5),
                                                   letter_no="富纪移〔2024〕1号"))
     assert moved.get("feedback_due") == date(2024, 3, 20)
@@ -53,7 +53,7 @@ def test_editing_changes_name_kind_and_term_and_empty_means_the_default(store: S
     assert (node.get("name"), node.get("kind"), node.get("feedback_days")) == \
         ("富宁县财政局", "finance", None)
     assert node.get("initials") == "fnxczj" and node.get("region_code") == "532628"
-    moved = store.write(lambda tx: clues.transfer(tx, actor=COORD, clue_no="XS-1",
+    moved = store.write(lambda tx: clues.transfer(tx, actor=COORD, clue="XS-1",
                                                   to="D532628-SJ", on=date(2024, 3, 5),
                                                   letter_no="富纪移〔2024〕2号"))
     assert moved.get("feedback_due") == date(2024, 4, 4)  # DEFAULT_FEEDBACK_DAYS = 30

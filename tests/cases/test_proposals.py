@@ -14,6 +14,7 @@ import pytest
 
 from collab.access.actors import Actor
 from collab.cases import checks, proposals
+from collab.config import Config
 from collab.errors import ConfigError, NotFound
 from collab.graph.store import Store
 
@@ -161,7 +162,7 @@ def test_conflict_reach_is_configurable(graph: Store) -> None:
     assert [n.get("name") for n in chen.path.nodes] == ["陈二", "孔一", "孔二", "张三"]
     with pytest.raises(ConfigError):
         proposals.ProposalPolicy(hops=4)
-    assert proposals.policy_from_env({"COLLAB_CONFLICT_HOPS": "1"}).hops == 1
+    assert Config.from_env({"COLLAB_CONFLICT_HOPS": "1"}).proposal_policy().hops == 1
 
 
 def test_people_named_in_issues_or_clues_are_refused_with_the_path(graph: Store) -> None:

@@ -10,6 +10,7 @@ import pytest
 from collab.access.actors import Actor
 from collab.cases import rectification as rect
 from collab.cases.lifecycle import TransitionRefused, history
+from collab.config import Config
 from collab.errors import ConfigError, ConflictError, NotFound, ValidationError
 from collab.graph.store import Store
 
@@ -104,15 +105,15 @@ def test_warning_colours_and_escalating_recipients(tasks: Store) -> None:
     assert rect.warnings(tasks, as_of=as_of, region="532622") == []
 
 
-def test_policy_from_env_and_bad_policy() -> None:
-    policy = rect.policy_from_env({"COLLAB_WARN_YELLOW_DAYS": "30",
-                                   "COLLAB_SIGNOFFS": "inspection_body"})
+def test_policy_from_the_settings_and_bad_policy() -> None:
+    policy = Config.from_env({"COLLAB_WARN_YELLOW_DAYS": "30",
+                              "COLLAB_SIGNOFFS": "inspection_body"}).rectification_policy()
     assert policy.yellow_days == 30 and policy.orange_days == 10
     assert policy.signoffs == ("inspection_body",)
     with pytest.raises(ConfigError):
         rect.RectificationPolicy(yellow_days=5, orange_days=10)
     with pytest.raises(ConfigError, match="unknown sign-off"):
-        rect.policy_from_env({"COLLAB_SIGNOFFS": "mayor"})
+        Config.from_env({"COLLAB_SIGNOFFS": "mayor"})
 
 
 def test_closing_needs_evidence_and_sign_offs_in_order(tasks: Store) -> None:

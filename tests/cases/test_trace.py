@@ -35,8 +35,8 @@ def chain(store: Store) -> Store:
     def work(tx: Store) -> None:
         clues.register(tx, actor=A, no="XS-1", title="乡村干部未跟进", on=D,
                        region_code="532628107", issue_no="WT-1", against=["P-1"])
-        jw = clues.transfer(tx, actor=A, clue_no="XS-1", to="D-JW", on=D, letter_no="移〔1〕")
-        clues.transfer(tx, actor=A, clue_no="XS-1", to="D-RS", on=D, letter_no="移〔2〕")
+        jw = clues.transfer(tx, actor=A, clue="XS-1", to="D-JW", on=D, letter_no="移〔1〕")
+        clues.transfer(tx, actor=A, clue="XS-1", to="D-RS", on=D, letter_no="移〔2〕")
         clues.accept(tx, actor=L, transfer_no=jw.key, on=date(2023, 10, 22))
         clues.dispose(tx, actor=L, transfer_no=jw.key, disposal="verification",
                       on=date(2023, 10, 25), reason="初核属实")

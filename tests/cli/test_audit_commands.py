@@ -27,6 +27,7 @@ from keys import AUDIT_KEY, AUDIT_KEY_HEX
 
 from collab.access import audit
 from collab.access.audit import Kind, Origin
+from collab.config import Config
 from collab.errors import ConfigError
 from collab.graph.store import Store
 
@@ -251,8 +252,8 @@ def test_a_trail_from_before_the_audit_key_keeps_verifying_and_is_sealed_by_the_
 
 
 def test_retention_is_never_below_180_days() -> None:
-    assert audit.retention_days({}) == audit.MIN_RETENTION_DAYS == 180
-    assert audit.retention_days({"COLLAB_AUDIT_RETENTION_DAYS": "400"}) == 400
+    assert Config.from_env({}).audit_retention_days == audit.MIN_RETENTION_DAYS == 180
+    assert Config.from_env({"COLLAB_AUDIT_RETENTION_DAYS": "400"}).audit_retention_days == 400
     for bad in ("179", "0", "-5", "半年", "180.5"):
         with pytest.raises(ConfigError):
-            audit.retention_days({"COLLAB_AUDIT_RETENTION_DAYS": bad})
+            Config.from_env({"COLLAB_AUDIT_RETENTION_DAYS": bad})

@@ -6,8 +6,11 @@ import json
 from pathlib import Path
 
 from click.testing import CliRunner
+from keys import AUDIT_KEY
 
+from collab.access import audit
 from collab.cli import main
+from collab.graph.sqlite_engine import SqliteStore
 
 CATEGORY = "命令行测试"
 
@@ -65,3 +68,41 @@ def test_clue_lifecycle_trace_and_stats_from_the_command_line(tmp_path: Path) ->
     assert empty["conversion_rate"] is None and empty["clues_transferred"] == 0
     bad = runner.invoke(main, ["stats", "summary", "--period", "2023/1", *db])
     assert bad.exit_code == 1 and "period" in bad.output
+
+
+def test_a_change_from_the_command_line_is_audited_under_the_operators_name(
+        tmp_path: Path) -> None:
+    db = ["--database", str(tmp_path / "c.sqlite3")]
+    runner = CliRunner(env={"COLLAB_USER": "运维.王", "COLLAB_FEEDBACK_DAYS": "12"})
+
+    def run(*args: str, code: int = 0) -> str:
+        done = runner.invoke(main, [*args, *db])
+        assert done.exit_code == code, done.output
+        return done.output
+
+    run("init")
+    run("seed", "yunnan")
+    store = SqliteStore(tmp_path / "c.sqlite3")  # a department that sets no term of its own
+    store.upsert_nodes("Department", [{"code": "D532628-JW", "feedback_days": None}])
+    store.close()
+    run("clue", "register", "XS-CLI-2", "--title", "违规发放补贴", "--on", "2023-10-20",
+        "--region", "532628107")
+    sent = run("clue", "transfer", "XS-CLI-2", "--to", "富宁县纪委监委", "--on", "2023-10-25",
+               "--letter", "富巡移〔2023〕10号")
+    assert "feedback due 2023-11-06" in sent  # COLLAB_FEEDBACK_DAYS, as on the web
+    again = run("clue", "transfer", "XS-CLI-2", "--to", "富宁县纪委监委", "--on", "2023-10-26",
+                "--letter", "富巡移〔2023〕11号", code=1)
+    assert "already with" in again
+    store = SqliteStore(tmp_path / "c.sqlite3")
+    try:
+        records = [(r.get("event"), r.get("user"), r.get("role"), r.get("address"),
+                    r.get("outcome"), r.get("object_key"))
+                   for r in store.find("AuditRecord", order_by="seq", limit=10).items]
+        assert records == [
+            ("clue.register", "运维.王", "operator", "console", "ok", "XS-CLI-2"),
+            ("clue.transfer", "运维.王", "operator", "console", "ok", "XS-CLI-2"),
+            ("clue.transfer", "运维.王", "operator", "console", "conflict", "XS-CLI-2")]
+        assert store.get("Transfer", "XS-CLI-2/1").get("by") == "运维.王"
+        assert store.read(lambda tx: audit.verify(tx, AUDIT_KEY)).ok
+    finally:
+        store.close()

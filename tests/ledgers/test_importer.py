@@ -9,7 +9,7 @@ import pytest
 from ledger_helpers import ACTOR, ISSUES, KEY, UNITS, csv_file, xlsx
 
 from collab.graph.store import Store
-from collab.ledgers.importer import import_ledger, read_ledger
+from collab.ledgers.importer import check_ledger, import_ledger, read_ledger
 from collab.ledgers.report import LedgerRejected, Report
 
 CLUES = [["线索编号", "线索标题", "登记日期", "问题编号", "被反映人", "被反映人身份证号",
@@ -23,9 +23,9 @@ CLUES = [["线索编号", "线索标题", "登记日期", "问题编号", "被�
 
 def load(store: Store, path: Path, kind: str | None = None, *, dry_run: bool = False) -> Report:
     ledger = read_ledger(path, kind=kind)
-    run = store.read if dry_run else store.write
-    return run(lambda tx: import_ledger(tx, actor=ACTOR, ledger=ledger, key=KEY,
-                                        dry_run=dry_run))
+    if dry_run:
+        return store.read(lambda tx: check_ledger(tx, actor=ACTOR, ledger=ledger, key=KEY))
+    return store.write(lambda tx: import_ledger(tx, actor=ACTOR, ledger=ledger, key=KEY))
 
 
 def test_a_ledger_made_the_way_people_make_them(graph: Store, tmp_path: Path) -> None:
@@ -180,7 +180,7 @@ def test_a_clue_ledger_matches_transfers_the_service_made(graph: Store, tmp_path
     load(graph, xlsx(tmp_path / "u.xlsx", {"单位": UNITS, "问题": ISSUES}))
     graph.write(lambda tx: clues.register(tx, actor=ACTOR, no="XS-001", title="未跟进养老金发放",
                                           on=date(2023, 5, 10), region_code="532628107"))
-    graph.write(lambda tx: clues.transfer(tx, actor=ACTOR, clue_no="XS-001", to="D532628-ZZB",
+    graph.write(lambda tx: clues.transfer(tx, actor=ACTOR, clue="XS-001", to="D532628-ZZB",
                                           on=date(2023, 5, 21), letter_no="富巡移〔2023〕2号"))
     report = load(graph, xlsx(tmp_path / "c.xlsx", {"线索": [CLUES[0], CLUES[2], CLUES[1]]}))
     assert report.rows == {"clues": 2}

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import re
 import tempfile
+from pathlib import Path
 from typing import Any
 
 from flask import Flask
 from flask.testing import FlaskClient
-from keys import AUDIT_KEY
 from web import scenario
 from web.scenario import PASSWORD, TEST_KEY
 
+from collab.config import Config
 from collab.graph.store import Store
 from collab.web import create_app
 
@@ -19,11 +20,12 @@ _CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 
 
 def make_app(store: Store, **config: Any) -> Flask:
-    """The app over `store`, with the tests' keys and a checkpoint file of its own."""
-    checkpoints = tempfile.mkdtemp(prefix="collab-checkpoints-") + "/audit-checkpoints"
+    """The app over `store`, with the tests' keys (the environment's: `tests/keys.py`) and a
+    checkpoint file of its own, unless the test brings its own settings."""
+    checkpoints = Path(tempfile.mkdtemp(prefix="collab-checkpoints-")) / "audit-checkpoints"
+    config.setdefault("COLLAB_CONFIG", Config.from_env(audit_checkpoints=checkpoints))
     return create_app({"COLLAB_STORE": store, "SECRET_KEY": "test-secret", "TESTING": True,
-                       "COLLAB_IDKEY": TEST_KEY, "COLLAB_AUDITKEY": AUDIT_KEY,
-                       "COLLAB_AUDIT_CHECKPOINTS": checkpoints, **config})
+                       "COLLAB_IDKEY": TEST_KEY, **config})
 
 
 def code_for(app: Flask, name: str) -> str:

@@ -11,6 +11,7 @@ from web.client import Client, csrf_token
 from web.scenario import ACCOUNTS, PASSWORD
 
 from collab.access.passwords import check_password
+from collab.config import Config
 from collab.graph.sqlite_engine import SqliteStore
 
 FAILED = "登录失败"
@@ -266,13 +267,11 @@ def test_moving_a_liaison_to_another_department_ends_its_view_of_the_old_one(
 
 
 def test_sign_in_settings_come_from_the_environment(monkeypatch) -> None:
-    from collab.web import default_config
-
     monkeypatch.setenv("COLLAB_SESSION_MAX_MINUTES", "240")
     monkeypatch.setenv("COLLAB_IDLE_MINUTES", "10")
     monkeypatch.setenv("COLLAB_PASSWORD_ROTATE_DAYS", "90")
     monkeypatch.setenv("COLLAB_2FA_ROLES", "coordinator,leader")
-    policy = default_config()["COLLAB_POLICY"]
+    policy = Config.from_env().sign_in_policy()
     assert policy.absolute == timedelta(hours=4) and policy.idle == timedelta(minutes=10)
     assert policy.rotate_after == timedelta(days=90)
     assert {"coordinator", "leader", "system_admin", "security_admin", "audit_admin"} \

@@ -10,14 +10,15 @@ import pyotp
 from click.testing import CliRunner
 from web.client import Client, make_app
 
-from collab.access import keys, twofactor
+from collab.access import twofactor
 from collab.cli import main
+from collab.config import Config
 from collab.graph.sqlite_engine import SqliteStore
 
 
 def test_accounts_from_the_console_and_the_chain_check(tmp_path: Path) -> None:
     db = str(tmp_path / "c.sqlite3")
-    runner = CliRunner()
+    runner = CliRunner(env={"COLLAB_USER": "运维.李"})
     assert runner.invoke(main, ["init", "--database", db]).exit_code == 0
     added = runner.invoke(main, ["user", "add", "wang.fang", "--role", "coordinator",
                                  "--region", "532600", "--display-name", "王芳", "--generate",
@@ -41,7 +42,8 @@ def test_accounts_from_the_console_and_the_chain_check(tmp_path: Path) -> None:
         verified = runner.invoke(main, ["audit", "verify", "--database", db])
         assert verified.exit_code == 0 and "intact" in verified.output
         console = store.find("AuditRecord", where={"event": "user.disable"}).items[0]
-        assert console.get("user").startswith("console:")
+        assert (console.get("user"), console.get("role"), console.get("address")) == \
+            ("运维.李", "operator", "console")
         store.upsert_nodes("AuditRecord", [{"no": console.key, "outcome": "nothing happened"}])
         broken = runner.invoke(main, ["audit", "verify", "--database", db])
         assert broken.exit_code == 1
@@ -64,7 +66,7 @@ def test_only_the_security_admin_unlocks_or_resets_two_factor_from_the_console(
         passwords[name] = added.output.strip().rsplit(": ", 1)[1]
     store = SqliteStore(db)
     try:
-        key = keys.id_key(env)
+        key = Config.from_env(env).load_key()
         phones = {}
         for name in ("an.quan", "xi.tong", "wang.fang"):
             secret = store.write(lambda tx, n=name: twofactor.begin(tx, name=n, key=key))
@@ -138,7 +140,7 @@ def test_the_console_gives_a_reset_code_and_a_token_only_to_its_own_user(
         passwords[name] = added.output.strip().rsplit(": ", 1)[1]
     store = SqliteStore(db)
     try:
-        key, at = keys.id_key(env), datetime.now(UTC) - timedelta(minutes=1)
+        key, at = Config.from_env(env).load_key(), datetime.now(UTC) - timedelta(minutes=1)
         phones = {}
         for name in passwords:
             secret = store.write(lambda tx, n=name: twofactor.begin(tx, name=n, key=key))

@@ -12,7 +12,7 @@ from babel.messages.pofile import read_po
 from flask import Flask
 from web.client import Client, make_app
 
-from collab.config import Settings
+from collab.config import Config
 
 WEB = Path(__file__).resolve().parents[2] / "collab" / "web"
 CATALOG = WEB / "translations" / "zh" / "LC_MESSAGES" / "messages"
@@ -63,8 +63,8 @@ def test_errors_are_plain_with_a_request_id(signed_in: dict) -> None:
 
 
 def test_store_down_answers_503_quickly_and_plainly(tmp_path: Path) -> None:
-    settings = Settings(database=tmp_path / "missing.sqlite3")
-    client = make_app(None, COLLAB_SETTINGS=settings).test_client()
+    config = Config.from_env(database=tmp_path / "missing.sqlite3")
+    client = make_app(None, COLLAB_CONFIG=config).test_client()
     response = client.get("/login")
     assert response.status_code == 503
     assert response.headers["X-Request-Id"] in response.text

@@ -18,7 +18,7 @@ from web.client import Client, make_app
 from web.routes import ROOT_MARKERS, rules, url
 from web.scenario import FULL_ID, token_for
 
-from collab.config import Settings
+from collab.config import Config
 from collab.graph.sqlite_engine import SqliteStore
 
 # What an answer must never show: traces, driver and query text, paths, personal data.
@@ -77,9 +77,9 @@ def test_every_route_answers_with_the_security_headers(fresh_app: Flask, token: 
 
 
 def test_the_store_down_answers_503_with_a_request_id_and_nothing_else() -> None:
-    settings = Settings(backend="neo4j", neo4j_uri="bolt://127.0.0.1:1",
-                        neo4j_password="not-the-password")
-    app = make_app(None, COLLAB_SETTINGS=settings)
+    config = Config.from_env(backend="neo4j", neo4j_uri="bolt://127.0.0.1:1",
+                             neo4j_password="not-the-password")
+    app = make_app(None, COLLAB_CONFIG=config)
     client = app.test_client()
     for address in ("/login", "/", "/browse/Clue", "/explore/api/search?q=张三"):
         assert_plain(client.get(address), 503, address)

@@ -18,7 +18,7 @@ from flask import Flask
 from web.client import Client, make_app
 from web.scenario import add_accounts, build
 
-from collab.access.policy import Policy
+from collab.config import Config
 from collab.graph.store import Store
 
 _CODE = re.compile(r'id="reset-code"[^>]*>([A-Z0-9]{4}(?:-[A-Z0-9]{4}){3})<')
@@ -83,7 +83,7 @@ def test_the_user_with_their_phone_only_chooses_a_password_and_is_told_who_reset
     assert user.get("/browse/Clue").status_code == 200
     again = Client(app)
     assert again.sign_in("coord", password=MINE).status_code == 302
-    assert outcomes(store, "auth.password_changed") == ["refused", "ok"]
+    assert outcomes(store, "auth.password_chosen") == ["refused", "ok"]
     assert store.count("AuditRecord", {"event": "auth.sign_in",
                                        "outcome": "ok_reset_code"}) == 1
 
@@ -91,11 +91,11 @@ def test_the_user_with_their_phone_only_chooses_a_password_and_is_told_who_reset
 def test_the_code_expires_within_the_hour(store: Store) -> None:
     store.write(build)
     store.write(lambda tx: add_accounts(tx, ("sys", "coord")))
-    app = make_app(store, COLLAB_POLICY=Policy(reset_valid=timedelta(seconds=2)))
+    app = make_app(store, COLLAB_CONFIG=Config.from_env(reset_code_minutes=2 / 60))
     code = reset_by_admin(app)
     time.sleep(2.1)
     assert Client(app).sign_in("coord", password=code).status_code == 200
-    assert Policy().reset_valid == timedelta(hours=1)
+    assert Config.from_env().sign_in_policy().reset_valid == timedelta(hours=1)
 
 
 def test_nobody_resets_their_own_or_someone_elses_from_the_wrong_role(

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -22,7 +22,7 @@ from web.client import Client, code_for, make_app
 from web.scenario import PASSWORD, add_accounts, build
 
 from collab.access import tokens
-from collab.access.policy import Policy
+from collab.config import Config
 from collab.graph.store import Store
 
 _TOKEN = re.compile(r'id="token">(clb_[A-Za-z0-9_-]+)<')
@@ -171,7 +171,7 @@ def test_a_token_ends_when(app: Flask, store: Store, ending: str) -> None:
 def test_a_token_expires(store: Store) -> None:
     store.write(build)
     store.write(lambda tx: add_accounts(tx, ("coord",)))
-    app = make_app(store, COLLAB_POLICY=Policy(token_lifetime=timedelta(seconds=2)))
+    app = make_app(store, COLLAB_CONFIG=Config.from_env(token_days=2 / 86400))
     _, token = own_token(app)
     assert api(app, token) == 200
     time.sleep(2.1)

@@ -12,7 +12,7 @@ from web.client import Client, code_for, make_app
 from web.scenario import PASSWORD
 
 from collab.access import twofactor
-from collab.access.policy import Policy
+from collab.config import Config
 from collab.graph.sqlite_engine import SqliteStore
 
 FAILED = "登录失败"
@@ -123,8 +123,7 @@ def test_a_deployment_may_narrow_it_and_then_others_may_turn_it_off(
         fresh: SqliteStore) -> None:
     """COLLAB_2FA_ROLES=coordinator: coordinators and the admins must, a leader may."""
     _without_authenticator(fresh, "coord", "lead")
-    app = make_app(fresh, COLLAB_POLICY=Policy(
-        two_factor_roles=twofactor.roles_required(["coordinator"])))
+    app = make_app(fresh, COLLAB_CONFIG=Config.from_env(two_factor_roles=("coordinator",)))
     client = Client(app)
     assert client.sign_in("coord").status_code == 302
     assert client.get("/browse/Clue").headers["Location"] == "/account/2fa"

@@ -9,14 +9,13 @@ import pytest
 
 from collab.access.actors import Actor
 from collab.access.authz import Role
-from collab.cases import idempotency
-from collab.cases.idempotency import Answer
+from collab.commands import idempotency
 from collab.errors import ConflictError, ValidationError
 from collab.graph.store import Store
 
 ANNA = Actor("anna", Role.COORDINATOR, "532600", None)
 BORIS = Actor("boris", Role.COORDINATOR, "532600", None)
-FIRST = Answer(201, {"transfer": "XS-1/1", "note": "移交"})
+FIRST = {"transfer": "XS-1/1", "note": "移交"}
 
 
 def test_a_claimed_key_replays_its_answer(store: Store) -> None:
@@ -47,7 +46,7 @@ def test_a_key_is_claimed_once_even_by_racing_writers(store: Store) -> None:
         claimed.wait(10)
         try:
             store.write(lambda tx: idempotency.claim(tx, actor=ANNA, key="race-0001",
-                                                     event="e", answer=Answer(201, {})))
+                                                     event="e", answer={}))
             outcome["second"] = "committed"
         except ConflictError:
             outcome["second"] = "refused"

@@ -6,7 +6,8 @@ cannot know whether its change was made. It sends the same key again (the API's
 of a second transfer. The key is claimed in the change's own transaction, as a node whose key
 is unique on both engines and whose uid is drawn at random: of two requests racing with one
 key only one can commit (the other's claim meets a node with another uid and is refused with
-a ConflictError), and a rolled-back change leaves no claim behind.
+a ConflictError), and a rolled-back change leaves no claim behind. The command runner claims
+and replays keys; nothing else does.
 """
 
 from __future__ import annotations
@@ -14,7 +15,6 @@ from __future__ import annotations
 import json
 import re
 import secrets
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -23,14 +23,6 @@ from collab.errors import N_, ValidationError
 from collab.graph.store import Graph
 
 _KEY = re.compile(r"[A-Za-z0-9_.:-]{8,100}")
-
-
-@dataclass(frozen=True)
-class Answer:
-    """What a change answered: its HTTP status and JSON body, kept for a retry."""
-
-    status: int
-    body: dict[str, Any]
 
 
 def checked(key: str) -> str:
@@ -46,7 +38,7 @@ def _stored_key(actor: Actor, key: str) -> str:
     return actor.name + "\x1f" + checked(key)
 
 
-def replay(g: Graph, *, actor: Actor, key: str, event: str) -> Answer | None:
+def replay(g: Graph, *, actor: Actor, key: str, event: str) -> dict[str, Any] | None:
     """The first answer given for this key, or None when the key is new.
 
     A key used before for another kind of change is refused: the client mixed up its keys.
@@ -58,15 +50,16 @@ def replay(g: Graph, *, actor: Actor, key: str, event: str) -> Answer | None:
         raise ValidationError(N_("this idempotency key was used for another request "
                                  "(%(event)s): use a new key for a new change"),
                               event=node.get("event"))
-    return Answer(node.get("status"), json.loads(node.get("result")))
+    answer: dict[str, Any] = json.loads(node.get("result"))
+    return answer
 
 
-def claim(g: Graph, *, actor: Actor, key: str, event: str, answer: Answer) -> None:
+def claim(g: Graph, *, actor: Actor, key: str, event: str, answer: dict[str, Any]) -> None:
     """Record the key with its answer, in the change's transaction.
 
     Raises ConflictError when another request claimed the key meanwhile (the uid differs).
     """
     g.upsert_nodes("IdempotencyKey", [{
         "key": _stored_key(actor, key), "uid": "IK-" + secrets.token_hex(12),
-        "user": actor.name, "event": event, "status": answer.status,
-        "result": json.dumps(answer.body, ensure_ascii=False), "at": datetime.now(UTC)}])
+        "user": actor.name, "event": event,
+        "result": json.dumps(answer, ensure_ascii=False), "at": datetime.now(UTC)}])

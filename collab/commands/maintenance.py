@@ -1,0 +1,40 @@
+"""The operator's backfills: derived properties recomputed over the whole graph.
+
+They change no fact, only what is derived from facts (the clues' figure shortcut, pinyin for
+search), but they are changes all the same, so they take the same road and leave a record.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from collab.access.authz import Perm
+from collab.cases import clue_facts, pinyin
+from collab.commands.base import Command, Context, register
+from collab.graph.codec import Node
+from collab.graph.store import Graph
+
+
+@register
+@dataclass(frozen=True)
+class FillClueFacts(Command):
+    """Give every clue its figure shortcut; answers how many changed."""
+
+    event = "maintenance.fill_clue_facts"
+    permission = Perm.OPERATE
+
+    def apply(self, g: Graph, ctx: Context, target: Node | None) -> Any:
+        return {"changed": clue_facts.refresh_all(g)}
+
+
+@register
+@dataclass(frozen=True)
+class FillPinyin(Command):
+    """Give every named node its pinyin and initials; answers how many changed."""
+
+    event = "maintenance.fill_pinyin"
+    permission = Perm.OPERATE
+
+    def apply(self, g: Graph, ctx: Context, target: Node | None) -> Any:
+        return {"changed": pinyin.fill_pinyin(g)}
