@@ -88,6 +88,14 @@ def redact(text: str, alias: Callable[[str], str] | None = None) -> str:
     return _IN_TEXT.sub(one, text)
 
 
+def derived(secret: bytes, what: str, *uses: bytes) -> list[bytes]:
+    """One key per use, derived from a deployment's secret (HMAC-SHA256 of the use's name), so
+    no two uses ever share a key."""
+    if len(secret) < 32:
+        raise ConfigError(f"the {what} must be at least 32 bytes")
+    return [hmac.new(secret, use, hashlib.sha256).digest() for use in uses]
+
+
 @dataclass(frozen=True)
 class IdKey:
     """The deployment's secret, split into a matching key and an encryption key."""
@@ -97,10 +105,7 @@ class IdKey:
 
     @classmethod
     def from_secret(cls, secret: bytes) -> IdKey:
-        if len(secret) < 32:
-            raise ConfigError("the ID-number key must be at least 32 bytes")
-        return cls(hmac.new(secret, b"hash", hashlib.sha256).digest(),
-                   hmac.new(secret, b"encrypt", hashlib.sha256).digest())
+        return cls(*derived(secret, "ID-number key", b"hash", b"encrypt"))
 
     def digest(self, number: str) -> str:
         """The keyed hash of a canonical number: equal numbers, equal hashes."""

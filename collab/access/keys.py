@@ -23,7 +23,7 @@ import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
-from collab.access.idnumbers import IdKey
+from collab.access.idnumbers import IdKey, derived
 from collab.errors import N_, ConfigError
 from collab.files import write_new
 
@@ -43,10 +43,8 @@ class AuditKey:
 
     @classmethod
     def from_secret(cls, secret: bytes) -> AuditKey:
-        if len(secret) < 32:
-            raise ConfigError("the audit key must be at least 32 bytes")
-        return cls(*(hmac.new(secret, use, hashlib.sha256).digest()
-                     for use in (b"audit-chain", b"audit-checkpoint", b"audit-alias")))
+        return cls(*derived(secret, "audit key", b"audit-chain", b"audit-checkpoint",
+                            b"audit-alias"))
 
     def chain(self, text: str) -> str:
         """The HMAC that links one record to the chain."""

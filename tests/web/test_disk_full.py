@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -21,6 +20,7 @@ from pathlib import Path
 import pytest
 import requests
 from keys import AUDIT_KEY_HEX
+from own_neo4j import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 # The database folder is a fresh 8 MB tmpfs seen only by the server; the test drives it
@@ -50,11 +50,6 @@ def _namespaces_usable() -> bool:
     return done.returncode == 0
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
 
 @pytest.fixture
 def server(tmp_path: Path) -> Iterator[dict[str, object]]:
@@ -63,7 +58,7 @@ def server(tmp_path: Path) -> Iterator[dict[str, object]]:
         if os.environ.get("CI", "").lower() == "true":
             pytest.fail(message)
         pytest.skip(message)
-    data, control, port = tmp_path / "data", tmp_path / "control", _free_port()
+    data, control, port = tmp_path / "data", tmp_path / "control", free_port()
     data.mkdir()
     control.mkdir()
     env = {k: v for k, v in os.environ.items() if not k.startswith("COLLAB_")}

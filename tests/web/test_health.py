@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from web.client import make_app
 
+from collab.config import Config
 from collab.graph.store import Store
 
 
@@ -22,7 +23,7 @@ def test_health_and_readiness_tell_anyone_only_ok(store: Store) -> None:
 
 
 def test_the_pool_is_shown_locally_where_the_deployment_asks(store: Store) -> None:
-    client = make_app(store, COLLAB_POOL_PROBE=True).test_client()
+    client = make_app(store, COLLAB_CONFIG=Config.from_env(pool_probe=True)).test_client()
     local = client.get("/healthz/pool")
     # the reads before it are over: their connections are back in the pool
     assert local.status_code == 200 and local.json["pool"]["in_use"] == 0
@@ -47,11 +48,11 @@ def test_health_probes_leave_no_audit_record(store: Store) -> None:
 
 
 def test_readiness_is_a_read_and_a_write_kept_a_few_seconds(store: Store) -> None:
-    client = make_app(store, COLLAB_READY_CACHE_SECONDS=60).test_client()
+    client = make_app(store, COLLAB_CONFIG=Config.from_env(ready_cache_seconds=60)).test_client()
     assert client.get("/readyz").status_code == 200
     first = store.get("HealthProbe", "ready").get("at")
     assert client.get("/readyz").status_code == 200
     assert store.get("HealthProbe", "ready").get("at") == first  # answered from the cache
-    fresh = make_app(store, COLLAB_READY_CACHE_SECONDS=0).test_client()
+    fresh = make_app(store, COLLAB_CONFIG=Config.from_env(ready_cache_seconds=0)).test_client()
     assert fresh.get("/readyz").status_code == 200
     assert store.get("HealthProbe", "ready").get("at") > first

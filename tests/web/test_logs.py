@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import os
 import re
-import socket
 import subprocess
 import sys
 import time
@@ -18,6 +17,7 @@ import pytest
 import requests
 from keys import AUDIT_KEY_HEX
 from ledgers.ledger_helpers import xlsx
+from own_neo4j import free_port
 from web.scenario import PASSWORD, TEST_SECRET, add_accounts, build, code_for, token_for
 
 from collab.access import idnumbers
@@ -30,11 +30,6 @@ NUMBERS = [n + idnumbers.check_digit(n) for n in ("53262819550301002", "53262819
 _CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
 
 @pytest.fixture
 def server(tmp_path: Path) -> Iterator[dict[str, Any]]:
@@ -46,7 +41,7 @@ def server(tmp_path: Path) -> Iterator[dict[str, Any]]:
     store.write(add_accounts)
     token = token_for(store, "coord", "log-test")
     store.close()
-    port, log = _free_port(), tmp_path / "serve.log"
+    port, log = free_port(), tmp_path / "serve.log"
     env = {k: v for k, v in os.environ.items() if not k.startswith("COLLAB_")}
     env |= {"PYTHONPATH": str(ROOT), "COLLAB_DATABASE": str(db), "COLLAB_ID_KEY": ID_KEY,
             "COLLAB_SECRET_KEY": SECRET_KEY, "COLLAB_INSTANCE": str(tmp_path / "var"),

@@ -22,6 +22,7 @@ from web.scenario import add_accounts, build, token_for
 from web.server import call, serving
 
 from collab.access import audit
+from collab.config import Config
 from collab.graph.neo4j_engine import Neo4jStore
 from collab.graph.store import Graph
 
@@ -124,7 +125,7 @@ def test_once_neo4j_is_gone_requests_answer_503_within_a_second_and_recover(
     store.init_schema()
     store.write(_prepare)
     token = token_for(store, "coord")
-    with serving(make_app(store, COLLAB_READY_CACHE_SECONDS=0)) as base:
+    with serving(make_app(store, COLLAB_CONFIG=Config.from_env(ready_cache_seconds=0))) as base:
         assert call("GET", f"{base}/api/v1/nodes/Clue", token=token)[0] == 200
         assert _timed(f"{base}/readyz")[0] == 200
         own.kill()

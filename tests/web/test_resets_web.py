@@ -13,7 +13,6 @@ import time
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
-import pytest
 from flask import Flask
 from web.client import Client, make_app
 from web.scenario import add_accounts, build
@@ -23,13 +22,6 @@ from collab.graph.store import Store
 
 _CODE = re.compile(r'id="reset-code"[^>]*>([A-Z0-9]{4}(?:-[A-Z0-9]{4}){3})<')
 MINE = "Er-Hai-Yue-2026"
-
-
-@pytest.fixture
-def app(store: Store) -> Flask:
-    store.write(build)
-    store.write(add_accounts)
-    return make_app(store)
 
 
 def reset_by_admin(app: Flask, name: str = "coord") -> str:

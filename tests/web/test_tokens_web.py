@@ -29,13 +29,6 @@ _TOKEN = re.compile(r'id="token">(clb_[A-Za-z0-9_-]+)<')
 NEW_PASSWORD = "Er-Hai-Yue-2026"
 
 
-@pytest.fixture
-def app(store: Store) -> Flask:
-    store.write(build)
-    store.write(add_accounts)
-    return make_app(store)
-
-
 def signed_in(app: Flask, name: str) -> Client:
     client = Client(app)
     assert client.sign_in(name).status_code == 302
