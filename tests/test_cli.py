@@ -74,8 +74,9 @@ def test_seed_and_query_commands(tmp_path: Path) -> None:
     assert runner.invoke(main, ["init", "--database", db]).exit_code == 0
     loaded = runner.invoke(main, ["seed", "yunnan", "--database", db])
     assert loaded.exit_code == 0 and "loaded the Yunnan seed scenario: Region" in loaded.output
-    found = runner.invoke(main, ["find", "Region", "--where", "level=county", "--database", db])
-    assert found.exit_code == 0 and "富宁县" in found.output
+    found = runner.invoke(main, ["find", "Region", "--where", "level=county", "--where",
+                                 "name=富宁县", "--database", db])
+    assert found.exit_code == 0 and "富宁县" in found.output and '"total": 1' in found.output
     got = runner.invoke(main, ["get", "Region", "532628", "--database", db])
     assert got.exit_code == 0 and "富宁县" in got.output
     missing = runner.invoke(main, ["get", "Region", "999999", "--database", db])

@@ -234,6 +234,15 @@ def get(g: Graph, *, authz: Authz, label: str, key: str, lock: bool = False) -> 
     return node
 
 
+def require_not_foreign(g: Graph, *, authz: Authz, label: str, key: str) -> None:
+    """Refuse, as not found (exactly as for an unknown number), a new record's number that a
+    record outside the actor's reach holds, so a create can neither overwrite nor reveal it.
+    A taken number the actor sees is left to the service (its own conflict message)."""
+    node = g.get(label, key)
+    if node is not None and not authz.sees(g, node):
+        raise _not_found()
+
+
 def _scoped(g: Graph, authz: Authz, label: str,
             where: Mapping[str, Any] | None) -> dict[str, Any] | None:
     """`where` narrowed to the actor's reach; None when nothing can match."""

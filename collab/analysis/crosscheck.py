@@ -18,7 +18,7 @@ from datetime import date
 from typing import Any
 
 from collab.access import idnumbers
-from collab.access.authz import Authz, Perm
+from collab.access.authz import Authz, Perm, require_not_foreign
 from collab.access.authz import get as authz_get
 from collab.cases.lifecycle import record_event
 from collab.errors import N_, ConflictError, NotFound, ValidationError
@@ -318,6 +318,7 @@ def raise_issue(g: Graph, *, authz: Authz, unit_code: str, findings: Iterable[Fi
     lines = [f"{f.name}（{mask(f.id_number) or '无身份证号'}）：{f.reason}" for f in selected]
     digest = hashlib.sha256("\n".join([unit_code, title, *lines]).encode()).hexdigest()[:8]
     no = no or f"BD-{found_on:%Y%m%d}-{digest}"
+    require_not_foreign(g, authz=authz, label="Issue", key=no)
     if g.get("Issue", no) is not None:
         raise ConflictError(N_("these results were already raised as issue %(no)s"), no=no)
     g.upsert_nodes("Issue", [{

@@ -32,7 +32,7 @@ def create(store: Store, no: str, title: str, unit: str | None, rects: tuple[str
            start: datetime, end: datetime, on: datetime | None) -> None:
     """Plan a check of a unit or of rectification tasks.
 
-    Example: collab check create JC-2024-01 --title 那能乡整改联合检查 --unit U532628107
+    Example: collab check create JC-2024-01 --title 那能乡整改联合检查 --unit U532628204
     --start 2024-05-06 --end 2024-05-10
     """
     run(store, CreateCheck(no=no, title=title, start=start.date(), end=end.date(), on=day(on),

@@ -41,15 +41,21 @@ def operator() -> Authz:
     return Authz(Actor(config().user, role=Role.OPERATOR))
 
 
+def console_origin(authz: Authz) -> Origin:
+    """Who acts from the console, as the audit trail records it."""
+    return Origin(user=authz.actor.name, role=str(authz.role),
+                  department=authz.actor.department or "", address="console")
+
+
 def run(store: Store, command: Command, *, authz: Authz | None = None) -> Any:
-    """Run a change as the operator (or `authz`, an admin signed in with `--as`); its answer.
+    """Run a change as the operator (or `authz`: an admin signed in with `--as`, or the
+    operator narrowed to one region); its answer.
 
     A refusal is raised: the command prints it as one line and exits 1.
     """
     actor = authz or operator()
-    origin = Origin(user=actor.actor.name, role=str(actor.role),
-                    department=actor.actor.department or "", address="console")
-    return runner.run(store, actor, command, config=config(), origin=origin).result()
+    return runner.run(store, actor, command, config=config(),
+                      origin=console_origin(actor)).result()
 
 
 def engine_options(fn: Callable[..., Any]) -> Callable[..., Any]:

@@ -139,7 +139,7 @@ def _resolve(tx: Graph, authz: Authz, text: str) -> str:
 def connect(store: Store, a: str, b: str, max_hops: int, limit: int, region: str | None) -> None:
     """How two nodes are connected: all shortest paths, each as one line.
 
-    Example: collab connect 张三 U532628107 --max-hops 4
+    Example: collab connect 张三 U532628204 --max-hops 4
     """
     authz = _authz(region)
 

@@ -54,7 +54,7 @@ def add(store: Store, no: str, issue: str, unit: str, title: str, deadline: date
         on: datetime | None) -> None:
     """Create a rectification task for an issue.
 
-    Example: collab rect add ZG-2023-0001 --issue WS-2023-0001 --unit U532628107
+    Example: collab rect add ZG-2023-0001 --issue WS-2023-0001 --unit U532628204
     --title 补发养老金 --deadline 2024-03-31 --responsible 张主办
     """
     done = run(store, CreateRectification(no=no, issue=issue, unit=unit, title=title,

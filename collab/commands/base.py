@@ -11,6 +11,7 @@ runs `apply` in the same write transaction as the audit record.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, ClassVar, TypeVar
@@ -97,9 +98,17 @@ class Command:
     def target(self, g: Graph, ctx: Context) -> Node | None:
         """The object this command changes, read once under its write lock, if the actor
         may see it (else NotFound); None when it creates one or changes no single object."""
-        if self.creates or not self.label or not self.key:
+        if not self.label or not self.key:
+            return None
+        if self.creates:  # a number held out of reach is refused exactly like an unknown one
+            access.require_not_foreign(g, authz=ctx.authz, label=self.label, key=self.key)
             return None
         return ctx.within(g, self.label, self.key, lock=True)
+
+    def detail(self, value: Any = None, error: Exception | None = None) -> Mapping[str, Any]:
+        """What the audit record keeps besides the properties changed (an import's file,
+        SHA-256 and counts), from the answer or the refusal."""
+        return {}
 
     def apply(self, g: Graph, ctx: Context, target: Node | None) -> Any:
         """Make the change (one service call) on `target`; what the change answers (a dict

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from collab.access import authz as access
 from collab.access.authz import Perm
 from collab.cases import case_files, clues
 from collab.commands.base import Command, Context, answer_of, register
@@ -137,6 +138,7 @@ class FileCase(_TransferStep):
     reason: str = ""
 
     def apply(self, g: Graph, ctx: Context, target: Node | None) -> Any:
+        access.require_not_foreign(g, authz=ctx.authz, label="Case", key=self.case_no.strip())
         case = clues.file_case(g, actor=ctx.actor, transfer_no=self.transfer_no,
                                case_no=self.case_no.strip(), on=self.on, reason=self.reason)
         return {**self.answer(target, "case_filed"), "case": case.key}

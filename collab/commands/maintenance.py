@@ -14,6 +14,7 @@ from collab.cases import clue_facts, pinyin
 from collab.commands.base import Command, Context, register
 from collab.graph.codec import Node
 from collab.graph.store import Graph
+from collab.ledgers import places
 
 
 @register
@@ -38,3 +39,17 @@ class FillPinyin(Command):
 
     def apply(self, g: Graph, ctx: Context, target: Node | None) -> Any:
         return {"changed": pinyin.fill_pinyin(g)}
+
+
+@register
+@dataclass(frozen=True)
+class LoadRegions(Command):
+    """Merge official administrative divisions (code, name, level, parent) into the region
+    tree; answers how many were loaded."""
+
+    event = "maintenance.load_regions"
+    permission = Perm.OPERATE
+    rows: tuple[dict[str, str], ...]
+
+    def apply(self, g: Graph, ctx: Context, target: Node | None) -> Any:
+        return {"loaded": places.load(g, list(self.rows))}

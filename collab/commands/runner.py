@@ -74,11 +74,12 @@ def run(store: Store, authz: Authz, command: Command, *, config: Config, origin:
     request = f"{command.event} {command.label} {command.key}"  # what a key stands for
     auditing, sealing = [False], config.load_audit_key()
 
-    def record(g: Graph, status: str, before: Node | None = None,
-               after: Node | None = None) -> None:
-        audit.append(g, key=sealing, origin=origin, kind=command.audit_kind,
-                     event=command.event, outcome=status, object_label=command.label,
-                     object_key=command.key, detail=_difference(before, after))
+    def record(g: Graph, status: str, before: Node | None = None, after: Node | None = None,
+               value: Any = None, error: CollabError | None = None) -> None:
+        detail = {**(_difference(before, after) or {}), **command.detail(value, error)}
+        audit.append(g, key=sealing, origin=origin, kind=command.audit_kind, event=command.event,
+                     outcome=status, object_label=command.label, object_key=command.key,
+                     detail=detail or None)
 
     def unit(g: Graph) -> tuple[Any, bool]:
         auditing[0] = False
@@ -95,7 +96,7 @@ def run(store: Store, authz: Authz, command: Command, *, config: Config, origin:
             idempotency.claim(g, actor=authz.actor, key=key, event=request, answer=value)
         after = g.get(command.label, command.key) if command.label and command.key else None
         auditing[0] = True
-        record(g, "ok", before, after)
+        record(g, "ok", before, after, value=value)
         return value, False
 
     try:
@@ -113,7 +114,7 @@ def run(store: Store, authz: Authz, command: Command, *, config: Config, origin:
                 _write(store, lambda g: record(g, "replayed"), command)
                 return Outcome(command, earlier, replayed=True)
         refused = Outcome(command, error=e)
-        _write(store, lambda g: record(g, refused.status), command)
+        _write(store, lambda g: record(g, refused.status, error=refused.error), command)
         return refused
     return Outcome(command, value, replayed=replayed)
 

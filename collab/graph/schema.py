@@ -95,6 +95,11 @@ _ACCESS_NODES = (
     NodeType("IdempotencyKey", "key", {"key": _S, "user": _S, "event": _S, "result": _S,
                                        "at": _DT},
              (), "a client's key for one change: a retry with it gets the first answer"),
+    NodeType("ImportProfile", "key", {"key": _S, "name": _S, "owner": _S, "kind": _S,
+                                      "signature": _S, "mapping": _S, "saved_by": _S,
+                                      "saved_at": _DT},
+             ("owner", "signature"), "a ledger's column mapping saved under a name, per "
+                                     "department, reused when the same headers come again"),
 )
 
 _NODES = (

@@ -1,8 +1,9 @@
-"""Ledgers (台账) in and out: the spreadsheets inspection staff keep, read and written as they are.
+"""Ledgers (台账) in and out: the spreadsheets inspection staff keep, read as they are.
 
-`reading` opens a file safely (size and zip caps, encoding detection), `headers` finds the
-header row and matches columns, `values` parses cells, `kinds` declares each ledger's columns,
-`build` turns rows into graph writes, `importer` runs all of it all-or-nothing with a `report`,
-and `exporter` gives ledgers back in the template layout. The CLI and the web call `importer`
-and `exporter` alike.
+`mapping` says which column holds which field (synonyms from `kinds`, words from `vocabulary`,
+corrections and saved `profiles`), `reader` parses every cell, `importer` checks every row
+against the graph within the importer's reach (`resolve`, `names`, `guard`) and writes them
+all or none through `build`, with a `report` and, when refused, the clerk's file marked
+(`errorbook`); `exporter` gives ledgers and templates back; `places` loads the official
+regions. The CLI and the web call the same functions.
 """

@@ -12,16 +12,25 @@ import csv
 from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from collab.access import regions
 from collab.access.idnumbers import IdKey
 from collab.graph import schema
 from collab.graph.codec import Node
 from collab.graph.store import Cond, Direction, Graph, Op
-from collab.ledgers import kinds as k
+from collab.ledgers import vocabulary
 from collab.ledgers.kinds import Kind
+from collab.ledgers.reader import NOTES_SHEET
+from collab.sheets import values as v
 from collab.sheets.values import FORMULA_STARTS
+
+# What a cell of each type may hold, for the 填写说明 sheet.
+_HINTS = {v.day: "日期：2023-07-02、2023/7/2、2023.7.2、2023年7月2日均可",
+          v.flag: "是/否（也可写 √/×、Y/N）",
+          v.amount: "金额，单位元；表头写（万元）时按万元计",
+          v.id_number: "18位身份证号（请把该列设为文本，以免Excel丢失末几位）",
+          v.integer: "整数"}
 
 FORMATS = ("xlsx", "csv")
 _PAGE = 1000
@@ -113,10 +122,6 @@ _ROWS: dict[str, tuple[tuple[str, ...], RowsOf]] = {
     "cases": (("FILED_BY", "BECAME", "SUBJECT"), _cases),
     "support": (("PROVIDED", "FOR"), _support),
 }
-_CHOICES = {("rounds", "kind"): k.ROUND_KINDS, ("rounds", "level"): k.LEVELS,
-            ("support", "kind"): k.SUPPORT_KINDS, ("rectifications", "status"): k.RECT_STATUS,
-            ("clues", "status"): k.CLUE_STATUS, ("people", "gender"): k.GENDERS,
-            ("cases", "origin"): k.CASE_ORIGINS}
 
 
 def _links(g: Graph, nodes: list[Node], types: tuple[str, ...]) -> Links:
@@ -159,9 +164,8 @@ def cells(kind: Kind, row: dict[str, Any], *, as_text: bool) -> list[Any]:
     out = []
     for c in kind.columns:
         value = row.get(c.field)
-        choices = _CHOICES.get((kind.name, c.field))
-        if choices and value is not None:
-            value = next((name for name, code in choices.items() if code == value), value)
+        if c.vocab and value is not None:
+            value = vocabulary.first_words(c.vocab).get(value, value)
         elif isinstance(value, bool):
             value = "是" if value else "否"
         elif isinstance(value, date) and as_text:
@@ -172,9 +176,10 @@ def cells(kind: Kind, row: dict[str, Any], *, as_text: bool) -> list[Any]:
     return out
 
 
-def write_ledger(path: str | Path, kind: Kind, rows: Iterator[dict[str, Any]] | list[Any], *,
-                 fmt: str) -> int:
-    """Write a header row and the rows in the template layout; how many rows were written."""
+def write_ledger(path: str | Path | IO[bytes], kind: Kind,
+                 rows: Iterator[dict[str, Any]] | list[Any], *, fmt: str) -> int:
+    """Write a header row and the rows in the template layout; how many rows were written
+    (an xlsx may go to a file object: the web app builds downloads in memory)."""
     header = [c.zh for c in kind.columns]
     n = 0
     if fmt == "csv":
@@ -194,20 +199,21 @@ def write_ledger(path: str | Path, kind: Kind, rows: Iterator[dict[str, Any]] | 
         sheet.append(cells(kind, row, as_text=False))
         n += 1
     if not n:
-        _notes(book.create_sheet("填写说明"), kind)
+        _notes(book.create_sheet(NOTES_SHEET), kind)
     book.save(path)
     return n
 
 
 def _notes(sheet: Any, kind: Kind) -> None:
     """How to fill a template: each column, whether it is required, what it accepts."""
-    sheet.append(["列名", "English", "必填", "说明"])
+    sheet.append(["列名", "English", "必填", "也可写作（表头）", "可填的值"])
     for c in kind.columns:
-        choices = _CHOICES.get((kind.name, c.field))
-        hint = "、".join(choices) if choices else ""
-        sheet.append([c.zh, c.en, "是" if c.required else "", hint])
+        said = [f"{words[0]}（也可写：{'、'.join(words[1:])}）" if len(words) > 1 else words[0]
+                for words in vocabulary.VOCABULARY[c.vocab].values()] if c.vocab else []
+        sheet.append([c.zh, c.en, "是" if c.required else "", "、".join(c.aliases),
+                      "；".join(said) or _HINTS.get(c.parse, "")])
 
 
-def write_template(path: str | Path, kind: Kind, *, fmt: str = "xlsx") -> None:
+def write_template(path: str | Path | IO[bytes], kind: Kind, *, fmt: str = "xlsx") -> None:
     """An empty ledger of `kind` to fill in (xlsx adds a sheet of notes)."""
     write_ledger(path, kind, [], fmt=fmt)

@@ -70,6 +70,11 @@ class Blob:
 Source = str | Path | Blob
 
 
+def as_source(source: Source) -> Path | Blob:
+    """A path given as text made a Path; a path or an upload as it is."""
+    return source if isinstance(source, Blob) else Path(source)
+
+
 def name_of(source: Source) -> str:
     """The file name of a path or an upload, for messages."""
     return source.name if isinstance(source, Blob) else Path(source).name
@@ -92,14 +97,14 @@ def _size_and_head(source: Path | Blob) -> tuple[int, bytes]:
         return source.stat().st_size, f.read(8)
 
 
-def _opened(source: Path | Blob) -> Path | io.BytesIO:
+def opened(source: Path | Blob) -> Path | io.BytesIO:
     """What zipfile and openpyxl read from: the path, or the bytes as a file."""
     return io.BytesIO(source.data) if isinstance(source, Blob) else source
 
 
 def read_sheets(source: Source) -> list[Sheet]:
     """Every sheet of an xlsx or the one of a CSV, after the size, type and zip checks."""
-    path = source if isinstance(source, Blob) else Path(source)
+    path = as_source(source)
     size, head = _size_and_head(path)
     if size > MAX_FILE_BYTES:
         raise UnreadableFile(
@@ -107,7 +112,7 @@ def read_sheets(source: Source) -> list[Sheet]:
             f"the file is too large ({size // 2**20} MB, limit {MAX_FILE_BYTES // 2**20} MB): "
             f"split it")
     if head.startswith(_ZIP):
-        return _xlsx_sheets(_opened(path))
+        return _xlsx_sheets(opened(path))
     if head.startswith(_OLE2):
         raise UnreadableFile("文件已加密（设置了密码）或是旧版 .xls：请去掉密码并另存为 .xlsx",
                              "the file is password-protected or an old .xls: remove the "

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -172,11 +172,12 @@ def is_masked(value: str) -> bool:
     return bool(_MASKED_ID.fullmatch(value))
 
 
-def choice(options: Mapping[str, str]) -> Parser:
-    """A parser accepting the Chinese names or the codes of a fixed set of values."""
+def choice(options: Mapping[str, str], shown: Iterable[str] | None = None) -> Parser:
+    """A parser accepting the words (`options`: word → value) or the values of a fixed set;
+    a refusal names `shown` (every word when not given)."""
     by_name = {unicodedata.normalize("NFKC", k): v for k, v in options.items()}
     codes = set(options.values())
-    listed = "、".join(options)
+    listed = "、".join(shown if shown is not None else options)
 
     def parse(raw: Any) -> str | None:
         value = clean(raw)
@@ -186,6 +187,7 @@ def choice(options: Mapping[str, str]) -> Parser:
             return value
         if value in by_name:
             return by_name[value]
-        raise BadValue(f"应为以下之一：{listed}", f"expected one of: {listed}")
+        raise BadValue(f"“{value}”不是可接受的值，应为以下之一：{listed}",
+                       f"{value!r} is not accepted: expected one of {listed}")
 
     return parse

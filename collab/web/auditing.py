@@ -11,6 +11,8 @@ written the response is replaced by a plain 503, so nothing is shown unrecorded.
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
+from typing import Any
 
 from flask import Flask, Response, g, request
 from flask_login import current_user
@@ -54,6 +56,11 @@ def refused() -> None:
     g.audit_refused = True
 
 
+def note(detail: Mapping[str, Any]) -> None:
+    """Add to this request's closing record (what a refused import was: file, hash, counts)."""
+    g.audit_detail = dict(detail)
+
+
 def mark_recorded() -> None:
     """This request's record has been written already (e.g. with its sign-in)."""
     g.audited = True
@@ -92,7 +99,8 @@ def _record(response: Response) -> Response:
                  "outcome": ("refused" if g.get("audit_refused") else
                              "ok" if status < 400 else _OUTCOMES.get(status, str(status))),
                  "object_label": label, "object_key": key,
-                 "detail": {"method": request.method, "path": request.path}}
+                 "detail": {"method": request.method, "path": request.path,
+                            **g.get("audit_detail", {})}}
         sealing = audit_key()
         current_store().write(lambda tx: audit.append(tx, key=sealing, **entry))
     except Exception as e:  # noqa: BLE001 - unrecorded means unanswered, whatever the cause

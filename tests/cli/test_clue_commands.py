@@ -27,7 +27,7 @@ def test_clue_lifecycle_trace_and_stats_from_the_command_line(tmp_path: Path) ->
     run("init")
     run("seed", "yunnan")
     run("clue", "register", "XS-CLI-1", "--title", "违规发放补贴", "--on", "2023-10-20",
-        "--region", "532628107", "--category", CATEGORY)
+        "--region", "532628204", "--category", CATEGORY)
     assert "XS-CLI-1/1" in run("clue", "transfer", "XS-CLI-1", "--to", "富宁县纪委监委",
                                "--on", "2023-10-25", "--letter", "富巡移〔2023〕9号")
     waiting = json.loads(run("clue", "awaiting", "--as-of", "2024-03-01", "--json"))

@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 
 from collab.cli import main
 
-UNIT = "U530622101"   # 中共巧家县示例甲镇委员会 (synthetic township of the Zhaotong round)
+UNIT = "U530622001"   # 中共巧家县玉屏街道委员会 (a township of the Zhaotong round)
 
 
 @pytest.fixture
@@ -33,20 +33,20 @@ def run(seeded: tuple[CliRunner, str], *args: str, ok: bool = True) -> str:
 
 def tasks_of(seeded: tuple[CliRunner, str], status: str) -> list[str]:
     out = run(seeded, "find", "Rectification", "--where", f"status={status}", "--where",
-              "region_code=530622101", "--order-by", "no", "--limit", "2")
+              "region_code=530622001", "--order-by", "no", "--limit", "2")
     return [line.split('"')[3] for line in out.splitlines() if '"no":' in line]
 
 
 def test_a_check_from_proposal_to_findings(seeded: tuple[CliRunner, str]) -> None:
-    run(seeded, "check", "create", "JC-1", "--title", "巧家县示例甲镇整改联合检查", "--unit", UNIT,
+    run(seeded, "check", "create", "JC-1", "--title", "巧家县玉屏街道整改联合检查", "--unit", UNIT,
         "--start", "2024-05-06", "--end", "2024-05-10", "--on", "2024-05-01")
     proposal = run(seeded, "check", "propose", "JC-1", "--on", "2024-05-01")
     assert "* D530600-JW 昭通市纪委监委" in proposal
-    cadre = run(seeded, "find", "Person", "--where", "region_code=530622101", "--limit", "1")
+    cadre = run(seeded, "find", "Person", "--where", "region_code=530622001", "--limit", "1")
     uid = next(line.split('"')[3] for line in cadre.splitlines() if '"uid":' in line)
     refused = run(seeded, "check", "assign", "JC-1", "--person", uid, "--on", "2024-05-01",
                   ok=False)
-    assert "conflict of interest" in refused and "中共巧家县示例甲镇委员会" in refused
+    assert "conflict of interest" in refused and "中共巧家县玉屏街道委员会" in refused
     run(seeded, "check", "assign", "JC-1", "--department", "D530600-JW", "--on", "2024-05-01",
         "--expect-version", "0")
     stale = run(seeded, "check", "assign", "JC-1", "--department", "D530600-SJ",
@@ -63,17 +63,17 @@ def test_a_check_from_proposal_to_findings(seeded: tuple[CliRunner, str]) -> Non
 
 
 def test_letters_and_closing_on_the_seed(seeded: tuple[CliRunner, str], tmp_path: Path) -> None:
-    due = run(seeded, "letters", "due", "--as-of", "2023-10-20", "--region", "530622101")
+    due = run(seeded, "letters", "due", "--as-of", "2023-10-20", "--region", "530622001")
     assert "提示函 ZG-ZT-2023-" in due
     task = next(line for line in due.splitlines() if line.startswith("提示函")).split()[1]
     out = run(seeded, "letters", "issue", "reminder", task, "--on", "2023-10-20", "--out",
               str(tmp_path / "函件"))
-    assert out.startswith("巡提〔2023〕1号 提示函 致中共巧家县示例")
+    assert out.startswith("巡提〔2023〕1号 提示函 致中共巧家县玉屏街道")
     text = "\n".join(p.text for p in Document(str(tmp_path / "函件" / "巡提〔2023〕1号.docx"))
                      .paragraphs)
     assert "关于按期完成整改任务的提示函" in text
     assert task not in run(seeded, "letters", "due", "--as-of", "2023-10-20", "--region",
-                           "530622101")
+                           "530622001")
     (verified,) = tasks_of(seeded, "verified")[:1]
     refused = run(seeded, "rect", "close", verified, ok=False)
     assert "整改佐证材料" in refused and "责任单位领导签字" in refused
@@ -82,7 +82,7 @@ def test_letters_and_closing_on_the_seed(seeded: tuple[CliRunner, str], tmp_path
     run(seeded, "rect", "signoff", verified, "inspection_body", "--on", "2024-05-09")
     assert "已销号" in run(seeded, "rect", "close", verified, "--on", "2024-05-10")
     xlsx = tmp_path / "销号.xlsx"
-    run(seeded, "rect", "closing-ledger", "--region", "530622101", "--as-of", "2024-05-10",
+    run(seeded, "rect", "closing-ledger", "--region", "530622001", "--as-of", "2024-05-10",
         "-o", str(xlsx))
     rows = list(load_workbook(xlsx).active.iter_rows(values_only=True))
     assert rows[0][0] == "整改销号（归零）台账" and rows[1][3] == "整改编号"

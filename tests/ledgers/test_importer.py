@@ -72,11 +72,26 @@ def test_importing_twice_changes_nothing_and_an_update_updates(graph: Store,
     assert (report.created["issues"], report.updated["issues"]) == (0, 1)
     assert graph.get("Issue", "FN-002").get("description") == "村务公开不及时，已督促整改"
     moved = [list(r) for r in changed]
-    moved[2][2] = "中共砚山县江那镇委员会"
+    moved[2][2] = "中共富宁县那能乡委员会"
     report = load(graph, xlsx(tmp_path / "i3.xlsx", {"问题": moved}))
     assert report.relinked == 1
     units = graph.expand([graph.get("Issue", "FN-002").uid], types=["CONCERNS"]).nodes
-    assert [n.get("name") for n in units if n.label == "Unit"] == ["中共砚山县江那镇委员会"]
+    assert [n.get("name") for n in units if n.label == "Unit"] == ["中共富宁县那能乡委员会"]
+
+
+def test_a_ledger_never_moves_a_record_to_another_region(graph: Store, tmp_path: Path) -> None:
+    """Issue 16: the region of an existing record is not the ledger's to change."""
+    load(graph, xlsx(tmp_path / "u.xlsx", {"单位": UNITS, "问题": ISSUES}))
+    before = graph.counts()
+    moved = [list(r) for r in ISSUES]
+    moved[2][2] = "中共砚山县江那镇委员会"
+    with pytest.raises(LedgerRejected) as e:
+        load(graph, xlsx(tmp_path / "i.xlsx", {"问题": moved}))
+    [problem] = e.value.report.problems
+    assert (problem.row, problem.column, problem.value) == (3, "问题编号", "FN-002")
+    assert "532628107" in problem.zh
+    assert graph.get("Issue", "FN-002").get("region_code") == "532628107"
+    assert graph.counts() == before
 
 
 def test_clues_make_transfers_and_people_matched_by_id_number(graph: Store,
@@ -198,3 +213,18 @@ def test_a_two_level_header_is_read(graph: Store, tmp_path: Path) -> None:
     report = load(graph, xlsx(tmp_path / "c.xlsx", {"线索": rows}))
     assert report.created["clues"] == 1
     assert graph.get("Transfer", "XS-009/1").get("at") == date(2023, 6, 5)
+
+
+def test_people_without_an_id_number_are_known_by_name_within_their_unit(
+        graph: Store, tmp_path: Path) -> None:
+    load(graph, xlsx(tmp_path / "u.xlsx", {"单位": UNITS}))
+    roster = [["姓名", "工作单位", "职务"], ["农某", "那能村党支部", "村支书"],
+              ["农某", "中共富宁县那能乡委员会", "干部"]]
+    load(graph, xlsx(tmp_path / "p.xlsx", {"人员": roster}))
+    again = load(graph, xlsx(tmp_path / "p2.xlsx", {"人员": roster}))
+    assert graph.count("Person", {"name": "农某"}) == 2  # two units, two people
+    assert again.created["people"] == 0
+    without = [["姓名", "职务"], ["无单位某", "村民"]]
+    with pytest.raises(LedgerRejected) as e:
+        load(graph, xlsx(tmp_path / "p3.xlsx", {"人员": without}))
+    assert "ID number" in e.value.report.problems[0].en

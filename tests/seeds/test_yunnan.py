@@ -55,7 +55,7 @@ def test_the_articles_figures(seeded: Store) -> None:
     assert by_mode == {"elevated": 14, "linked": 35}
     named = {seeded.get("Region", r["county"]).get("name") for r in rows}
     assert named == {"砚山县", "马关县", "丘北县", "富宁县"}
-    jiangna = seeded.get("Unit", "U532622100")
+    jiangna = seeded.get("Unit", "U532622101")
     assert any(r.type == "INSPECTS" for r in seeded.expand([jiangna.uid]).rels)
     assert seeded.count("Support", {"kind": "special_study",
                                     "region_code": Cond(Op.PREFIX, "5326"),

@@ -197,7 +197,11 @@ PROBES: tuple[Probe, ...] = (
     # --- import, export, cross-check
     _get("imports.upload", "/import/", REGISTRARS),
     _post("imports.upload", "/import/", REGISTRARS, 200, {}),
+    _post("imports.check", "/import/check", REGISTRARS, 302, {}),
     _post("imports.confirm", "/import/confirm", REGISTRARS, 302, {}),
+    _get("imports.template", "/import/template/clues.xlsx", REGISTRARS),
+    _get("imports.progress", "/import/progress", REGISTRARS),
+    _get("imports.errors", "/import/errors.xlsx", REGISTRARS, 404),
     _get("exports.index", "/export/", EXPORTERS),
     _get("exports.download", "/export/clues.csv", EXPORTERS),
     _get("exports.download", "/export/people.xlsx", EXPORTERS),

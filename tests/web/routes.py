@@ -25,7 +25,7 @@ WEB = Path(__file__).resolve().parents[2] / "collab" / "web"
 # A value for each path argument that names something in the scenario (tests/web/scenario.py).
 SAMPLE = {"label": "Clue", "key": "XS-2023-0001", "no": "XS-2023-0001", "name": "coord",
           "transfer_no": "XS-2023-0001/1", "filename": "css/collab.css", "fmt": "csv",
-          "code": "D532628-JW", "uid": "no-such-token"}
+          "code": "D532628-JW", "uid": "no-such-token", "kind": "clues"}
 BY_ENDPOINT = {"exports.download": {"name": "clues"}, "checks.show": {"no": "JC-0001"},
                "checks.advance": {"no": "JC-0001"}, "checks.assign": {"no": "JC-0001"},
                "checks.finding": {"no": "JC-0001"}, "api.file_case": {"no": "XS-2023-0001/1"}}

@@ -64,10 +64,10 @@ def test_the_page_carries_no_names_only_the_script(signed_in: dict[str, Client])
 def test_the_explorer_in_a_real_browser_shows_a_hostile_name_as_text(
         page: Any, live: dict[str, Any]) -> None:  # noqa: F811 - fixtures imported above
     store = live["store"]
-    store.upsert_nodes("Person", [{"uid": "P-XSS", "name": XSS, "region_code": "532628107"}])
-    store.upsert_rels("WORKS_AT", [{"src": "P-XSS", "dst": "U532628107"}], src="Person",
+    store.upsert_nodes("Person", [{"uid": "P-XSS", "name": XSS, "region_code": "532628204"}])
+    store.upsert_rels("WORKS_AT", [{"src": "P-XSS", "dst": "U532628204"}], src="Person",
                       dst="Unit")
-    unit = store.get("Unit", "U532628107")
+    unit = store.get("Unit", "U532628204")  # 中共富宁县那能乡委员会 of the seed
     errors: list[str] = []
     page.on("pageerror", lambda e: errors.append(str(e)))
     sign_in(page, live, "prov")

@@ -31,14 +31,18 @@ def app(fresh: SqliteStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     return make_app(fresh)  # the web tests' key (scenario.TEST_KEY)
 
 
-def upload(client: Client, name: str, body: bytes):
-    return client.http.post("/import/", data={"csrf_token": client.token,
+def upload(client: Client, name: str, body: bytes, check: bool = True):
+    """Upload a ledger; unless `check` is False, take the mapping as guessed and dry-run it."""
+    done = client.http.post("/import/", data={"csrf_token": client.token,
                                               "ledger": (io.BytesIO(body), name)},
                             content_type="multipart/form-data")
+    if not check or 'id="mapping-form"' not in done.text:
+        return done
+    return client.post("/import/check")
 
 
 def held(tmp_path: Path) -> list[Path]:
-    """The files held between a dry run and its confirmation."""
+    """The files held between the upload and its confirmation."""
     folder = tmp_path / "instance" / "uploads"
     return sorted(folder.iterdir()) if folder.exists() else []
 
@@ -49,7 +53,7 @@ def test_dry_run_then_confirm(app, fresh: SqliteStore, tmp_path: Path) -> None:
     checked = upload(coord, "单位.csv", csv_bytes(UNITS))
     assert checked.status_code == 200 and 'id="confirm-import"' in checked.text
     assert fresh.get("Unit", "U532628107001") is None
-    assert len(list((tmp_path / "instance" / "uploads").iterdir())) == 1
+    assert len(held(tmp_path)) == 1
     done = coord.post("/import/confirm")
     assert done.status_code == 200
     assert fresh.get("Unit", "U532628107001").get("name") == "那能村党支部"
@@ -65,9 +69,8 @@ def test_rows_outside_jurisdiction_refuse_the_whole_file(app, fresh: SqliteStore
     zt.sign_in("zt")
     refused = upload(zt, "单位.csv", csv_bytes(UNITS))
     assert refused.status_code == 200 and 'id="confirm-import"' not in refused.text
-    assert 'id="report"' in refused.text
+    assert 'id="report"' in refused.text and 'id="error-workbook"' in refused.text
     assert fresh.get("Unit", "U532628107001") is None
-    assert held(tmp_path) == []
     record = fresh.find("AuditRecord", where={"event": "ledger.import_check"}).items[0]
     assert record.get("outcome") == "refused"
 
@@ -99,6 +102,34 @@ def test_an_upload_never_confirmed_is_deleted_after_an_hour(app, tmp_path: Path)
     other.sign_in("insp")
     upload(other, "单位.csv", csv_bytes(UNITS))
     assert not abandoned.exists() and len(list(folder.iterdir())) == 1
+
+
+def test_a_mapping_saved_as_a_profile_is_used_when_the_same_headers_come_again(
+        app, fresh: SqliteStore) -> None:
+    coord = Client(app)
+    coord.sign_in("coord")
+    own = [["编号", "党组织", "所属区划", "备注"], *[[*r, "村（社区）"] for r in UNITS[1:2]]]
+    mapped = upload(coord, "单位.csv", csv_bytes(own), check=False)
+    assert 'id="mapping-form"' in mapped.text and "已套用保存的列映射" not in mapped.text
+    # the guess is a clue ledger (编号, 所属区划): read it as units, then map its columns
+    remapped = coord.post("/import/check", {"kind-0": "units", "remap": "1"})
+    assert 'value="units" selected' in remapped.text and 'id="confirm-import"' not in remapped.text
+    picks = {"kind-0": "units", "map-0-0": "code", "map-0-1": "name", "map-0-2": "region_code",
+             "map-0-3": "-", "profile": "文山州单位名册"}
+    checked = coord.post("/import/check", picks)
+    assert 'id="confirm-import"' in checked.text, checked.text[-2000:]
+    again = upload(Client_signed(app, "insp"), "单位（二）.csv", csv_bytes(own), check=False)
+    assert "已套用保存的列映射" in again.text and "文山州单位名册" in again.text
+    assert 'value="name" selected' in again.text
+    saved = fresh.find("ImportProfile").items
+    assert [(p.get("name"), p.get("owner"), p.get("kind")) for p in saved] == [
+        ("文山州单位名册", "532600", "units")]
+
+
+def Client_signed(app, name: str) -> Client:  # noqa: N802 - reads as the client it gives
+    client = Client(app)
+    client.sign_in(name)
+    return client
 
 
 def test_an_upload_waiting_for_confirmation_is_never_plain_text_on_disk(

@@ -169,5 +169,5 @@ REFUSALS = ("上传文件过大", "仅支持", "文件类型不支持", "已损�
 def test_the_same_file_under_its_bare_name_is_accepted(setting: dict, url: str) -> None:
     """The control for the path-traversal names: the refusal was for the name alone."""
     response = send(setting["client"], url, "台账.csv", valid(url))
-    marker = 'id="confirm-import"' if url == "/import/" else 'id="issue-form"'
+    marker = 'id="mapping-form"' if url == "/import/" else 'id="issue-form"'
     assert response.status_code == 200 and marker in response.text
