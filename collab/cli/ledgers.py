@@ -63,11 +63,11 @@ def import_(store: Store, file: str, kind: str | None, maps: tuple[str, ...],
         code = store.read(lambda tx: code_of(tx, "Region", region))
         authz = Authz(replace(authz.actor, region=code))
     ledger = _read(store, authz, file, kind, parse_corrections(maps), profile)
-    key = config().ensure_key()
+    key, sealing = config().ensure_key(), config().load_audit_key()
     who = console_origin(authz)
 
     def record(report: Report, outcome: str = "ok") -> None:  # the dry run's record (a read)
-        store.write(lambda tx: audit.append(tx, origin=who, kind=Kind.IMPORT,
+        store.write(lambda tx: audit.append(tx, key=sealing, origin=who, kind=Kind.IMPORT,
                                             event="ledger.import_check", outcome=outcome,
                                             detail=report.audit_detail()))
 

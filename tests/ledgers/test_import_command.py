@@ -47,11 +47,12 @@ def test_map_profile_progress_and_the_audit_record(tmp_path: Path) -> None:
     assert store.get("Transfer", "XS-M-2/1").get("department_code") == "D532628-ZZB"
     records = store.find("AuditRecord", where={"kind": "import"}, order_by="seq").items
     assert [(r.get("event"), r.get("outcome")) for r in records] == [
-        ("ledger.import", "refused"), ("ledger.import_check", "ok"), ("ledger.import", "ok")]
+        ("ledger.import", "refused"), ("ledger.profile", "ok"), ("ledger.import_check", "ok"),
+        ("ledger.import", "ok")]
     detail = json.loads(records[-1].get("detail"))
     assert detail["file"] == "线索.csv" and detail["created"] == {"clues": 2}
     assert detail["sha256"] == hashlib.sha256(path.read_bytes()).hexdigest()
-    assert records[-1].get("user") == "console:富宁县巡察办"
+    assert records[-1].get("user") == "富宁县巡察办" and records[-1].get("address") == "console"
     store.close()
 
 
