@@ -73,6 +73,11 @@ def test_rows_outside_jurisdiction_refuse_the_whole_file(app, fresh: SqliteStore
     assert fresh.get("Unit", "U532628107001") is None
     record = fresh.find("AuditRecord", where={"event": "ledger.import_check"}).items[0]
     assert record.get("outcome") == "refused"
+    # the marked file is built in memory; only the sealed upload is on disk
+    marked = zt.get("/import/errors.xlsx")
+    assert marked.status_code == 200 and marked.data.startswith(b"PK")
+    [kept] = held(tmp_path)
+    assert "那能村".encode("gbk") not in kept.read_bytes()
 
 
 def test_wrong_files_and_roles_are_refused(app, fresh: SqliteStore) -> None:
