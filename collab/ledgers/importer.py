@@ -44,18 +44,20 @@ def _quiet(stage: str, done: int, total: int) -> None:
 
 
 def check_ledger(g: Graph, *, actor: Actor, ledger: Ledger, key: IdKey,
-                 create_missing: bool = False) -> Report:
-    """The dry run, a read: what `import_ledger` would do, nothing written (raises
-    LedgerRejected with the full report when anything is wrong)."""
-    return import_ledger(g, actor=actor, ledger=ledger, key=key, dry_run=True,
-                         create_missing=create_missing)
+                 create_missing: bool = False, expected: Sequence[tuple[str, str, str]] | None
+                 = None, progress: Progress = _quiet) -> Report:
+    """The dry run, a read: every row checked against the graph, nothing written; the report
+    of what an import would do. Raises LedgerRejected with the full report when anything is
+    wrong. (Arguments as for `import_ledger`.)"""
+    return _prepare(g, actor=actor, ledger=ledger, key=key, dry_run=True,
+                    create_missing=create_missing, expected=expected, progress=progress)[0]
 
 
 def import_ledger(g: Graph, *, actor: Actor, ledger: Ledger, key: IdKey,
-                  dry_run: bool = False, create_missing: bool = False,
+                  create_missing: bool = False,
                   expected: Sequence[tuple[str, str, str]] | None = None,
                   progress: Progress = _quiet) -> Report:
-    """Check every row against the graph, then write them all (unless `dry_run`).
+    """Check every row against the graph, then write them all; the report.
 
     References resolve, and rows match records, only within what `actor` may see
     (`collab.ledgers.guard`). Raises LedgerRejected with the full report when anything is
@@ -64,6 +66,21 @@ def import_ledger(g: Graph, *, actor: Actor, ledger: Ledger, key: IdKey,
     in the dry run) refuses a confirm that would create anything else. `progress(stage, done,
     total)` hears where a long import is: rows checked ("check"), then labels written ("write").
     """
+    report, plan, stale = _prepare(g, actor=actor, ledger=ledger, key=key, dry_run=False,
+                                   create_missing=create_missing, expected=expected,
+                                   progress=progress)
+    relink.replace(g, stale)
+    plan.write(g, progress=lambda done, total: progress("write", done, total))
+    # a case moved to another clue: the clue it left has one case fewer
+    clue_facts.refresh(g, [r["src"] for r in stale.get(("BECAME", "Clue", "Case"), [])])
+    return report
+
+
+def _prepare(g: Graph, *, actor: Actor, ledger: Ledger, key: IdKey, dry_run: bool,
+             create_missing: bool, expected: Sequence[tuple[str, str, str]] | None,
+             progress: Progress
+             ) -> tuple[Report, Plan, dict[tuple[str, str, str], list[dict[str, str]]]]:
+    """The report, the plan of what to write and the links it replaces (nothing written)."""
     report = copy.deepcopy(ledger.report)
     report.dry_run = dry_run
     authz = Authz(actor)
@@ -105,12 +122,7 @@ def import_ledger(g: Graph, *, actor: Actor, ledger: Ledger, key: IdKey,
     stale = relink.stale_links(g, plan, {label: {n.uid for n in found.values()}
                                          for label, found in stored.items()})
     report.relinked = sum(len(rows) for rows in stale.values())
-    if not dry_run:
-        relink.replace(g, stale)
-        plan.write(g, progress=lambda done, total: progress("write", done, total))
-        # a case moved to another clue: the clue it left has one case fewer
-        clue_facts.refresh(g, [r["src"] for r in stale.get(("BECAME", "Clue", "Case"), [])])
-    return report
+    return report, plan, stale
 
 
 def _count_changes(report: Report, name: str, planned: dict[str, dict[str, Any]],
