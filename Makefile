@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 NEO4J := scripts/neo4j-local/neo4j-local
 
-.PHONY: demo test bench neo4j-start neo4j-stop lint clean translations
+.PHONY: demo test bench neo4j-start neo4j-stop lint clean translations manual
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -79,14 +79,23 @@ translations: $(VENV)/.installed-test
 	$(BIN)/pybabel update -i var/messages.pot -d collab/web/translations -l zh -w 100
 	$(BIN)/pybabel compile -d collab/web/translations -l zh
 
+## manual: the user manual's screenshots (docs/manual/img/), taken again in chromium on the seed
+## scenario by the tasks in tests/web/test_manual.py, so the pictures never drift from the pages
+manual: $(VENV)/.installed-test
+	rm -f docs/manual/img/*.png
+	COLLAB_MANUAL_SHOTS=docs/manual/img $(BIN)/pytest -q -p no:cacheprovider tests/web/test_manual.py
+
 neo4j-start:
 	$(NEO4J) start
 
 neo4j-stop:
 	$(NEO4J) stop
 
+## lint: ruff over everything; mypy over collab (strict on the commands, the services and the
+## store port: pyproject.toml's [tool.mypy])
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check collab tests bench seeds
+	$(BIN)/mypy
 
 clean:
 	rm -rf $(VENV) var .pytest_cache

@@ -30,6 +30,7 @@ from collab.cases.proposals import ProposalPolicy
 from collab.cases.rectification import RectificationPolicy
 from collab.errors import N_, ConfigError, StoreUnavailable
 from collab.files import private_dir
+from collab.graph import schema
 from collab.graph.store import Store
 
 DEFAULT_DATABASE = Path("var") / "collab.sqlite3"
@@ -101,6 +102,7 @@ class Config:
     trusted_proxies: int = _setting("COLLAB_TRUSTED_PROXIES", 0, int)
     ready_cache_seconds: float = _setting("COLLAB_READY_CACHE_SECONDS", 3.0, float)
     pool_probe: bool = _setting("COLLAB_POOL_PROBE", False, _flag)
+    manual_dir: str = _setting("COLLAB_MANUAL_DIR", "")  # the Help menu's manual (docs/manual)
 
     def __post_init__(self) -> None:
         if self.backend not in BACKENDS:
@@ -141,8 +143,8 @@ class Config:
 
     def with_options(self, **overrides: Any) -> Config:
         """This config with the non-None `overrides` (command-line options) applied."""
-        given = {k: Path(v) if k == "database" else v
-                 for k, v in overrides.items() if v is not None}
+        given: dict[str, Any] = {k: Path(v) if k == "database" else v
+                                 for k, v in overrides.items() if v is not None}
         return replace(self, **given) if given else self
 
     # --- what the services take -------------------------------------------------------------
@@ -236,8 +238,9 @@ def open_store(config: Config, *, create: bool = False) -> Store:
     if config.backend == "neo4j":
         from collab.graph.neo4j_engine import Neo4jStore
 
-        return Neo4jStore(config.neo4j_uri, config.neo4j_user, config.neo4j_password,
-                          config.neo4j_database)
+        store: Store = Neo4jStore(config.neo4j_uri, config.neo4j_user,
+                                  config.neo4j_password, config.neo4j_database)
+        return store if create else _current(store)
     from collab.graph.sqlite_engine import SqliteStore
 
     path = config.database
@@ -252,10 +255,24 @@ def open_store(config: Config, *, create: bool = False) -> Store:
         store.close()
         raise StoreUnavailable(f"{path} is not an initialised collab database: "
                                f"run `collab init --database {path}`")
-    return store
+    return store if create else _current(store)
 
 
 @functools.lru_cache(maxsize=8)
 def _audit_key(secret: str, path: Path) -> AuditKey:
     """The audit key, read once per process for each place it may be configured."""
     return keys.audit_key(secret=secret, path=path)
+
+
+def _current(store: Store) -> Store:
+    """The store, if it holds what this collab reads (`schema.VERSION`); else a refusal that
+    says what to run."""
+    version = store.schema_version()
+    if version is None or version == schema.VERSION:
+        return store
+    store.close()
+    if version < schema.VERSION:
+        raise StoreUnavailable(f"the store is of schema version {version}; this collab needs "
+                               f"{schema.VERSION}: run `collab init`, which migrates it")
+    raise ConfigError(f"the store is of schema version {version}, newer than this collab "
+                      f"({schema.VERSION}): upgrade collab")

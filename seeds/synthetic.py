@@ -19,6 +19,7 @@ import random
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
 from collab.access import idnumbers
 from collab.access.idnumbers import IdKey
@@ -106,7 +107,8 @@ class County:
     def person(self, region: str, *, with_id: bool) -> str:
         self.seq += 1
         born = self.day(date(1950, 1, 1), 365 * 45)
-        props = {"name": self.name(), "birth_date": born, "region_code": region, **SYN}
+        props: dict[str, Any] = {"name": self.name(), "birth_date": born,
+                                 "region_code": region, **SYN}
         if with_id:
             body = f"{self.code}{born:%Y%m%d}{self.seq % 1000:03d}"
             props |= idnumbers.person_fields(self.key, body + idnumbers.check_digit(body))

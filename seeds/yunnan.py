@@ -28,7 +28,7 @@ import random
 from datetime import date, timedelta
 from typing import Any
 
-from collab.access import idnumbers, keys
+from collab.access import idnumbers
 from collab.access.idnumbers import IdKey
 from collab.graph.store import Graph
 from collab.ledgers import places
@@ -291,7 +291,7 @@ def _funing(s: Scenario) -> None:
               for i in range(1, 5)]
     # 100 real villages of the county, none of those the prefecture's round inspected
     taken = {u for u in s.plan.nodes.get("Unit", {})}
-    villages = []
+    villages: list[tuple[tuple[str, str], str]] = []
     for t, tcode in enumerate(s.children("532628")):
         for vcode in s.children(tcode):
             if "U" + vcode not in taken and len(villages) < 100:
@@ -400,12 +400,13 @@ def _xundian(s: Scenario) -> None:
         s.plan.rel("INSPECTS", group, s.village(vcode))
 
 
-def load(g: Graph, *, key: IdKey | None = None) -> dict[str, int]:
+def load(g: Graph, *, key: IdKey) -> dict[str, int]:
     """Write the scenario (idempotent: loading twice changes nothing); counts written.
 
-    `key` hashes and encrypts the synthetic ID numbers: the configured one by default.
+    `key` (the deployment's, from `Config.ensure_key`) hashes and encrypts the synthetic ID
+    numbers.
     """
-    s = Scenario(key or keys.id_key(create=True))
+    s = Scenario(key)
     _regions_and_departments(s)
     _baoshan(s)
     _wenshan(s)

@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 from keys import AUDIT_KEY_HEX
 
+from collab.graph import schema
 from collab.graph.neo4j_engine import Neo4jStore
 from collab.graph.sqlite_engine import SqliteStore
 from collab.graph.store import Store
@@ -88,14 +89,17 @@ def neo4j_session_store(neo4j_server: dict[str, str]) -> Iterator[Neo4jStore]:
                         f"collab test database", returncode=2)
         s.run("MERGE (:" + TEST_MARKER + ")").consume()
     store.init_schema()
+    store.set_schema_version(schema.VERSION)  # a test database is always at this version
     yield store
     store.close()
 
 
 def wipe_neo4j(store: Neo4jStore) -> None:
-    """Delete every node but the test marker (only ever called on a marked database)."""
+    """Delete every node but the test marker and the schema's version (only ever called on a
+    marked database)."""
     with store.driver.session() as s:
-        s.run("MATCH (n) WHERE NOT n:" + TEST_MARKER + " DETACH DELETE n").consume()
+        s.run("MATCH (n) WHERE NOT n:" + TEST_MARKER + " AND NOT n:CollabSchema "
+              "DETACH DELETE n").consume()
 
 
 def sqlite_store(path: Path) -> SqliteStore:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,8 @@ from click.testing import CliRunner
 from keys import process_env
 
 from collab.cli import main
+from collab.graph import schema
+from collab.graph.sqlite_engine import SqliteStore
 
 
 def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
@@ -70,10 +73,17 @@ def test_environment_chooses_the_database(tmp_path: Path) -> None:
 
 def test_seed_and_query_commands(tmp_path: Path) -> None:
     db = str(tmp_path / "c.sqlite3")
-    runner = CliRunner()
+    runner = CliRunner(env={"COLLAB_USER": "运维.赵"})
     assert runner.invoke(main, ["init", "--database", db]).exit_code == 0
     loaded = runner.invoke(main, ["seed", "yunnan", "--database", db])
     assert loaded.exit_code == 0 and "loaded the Yunnan seed scenario: Region" in loaded.output
+    store = SqliteStore(db)
+    try:  # the seed is a change like any other: the operator's, on the record
+        record = store.find("AuditRecord", where={"event": "maintenance.load_scenario"}).items
+        assert [(r.get("user"), r.get("role"), r.get("address"), r.get("outcome"))
+                for r in record] == [("运维.赵", "operator", "console", "ok")]
+    finally:
+        store.close()
     found = runner.invoke(main, ["find", "Region", "--where", "level=county", "--where",
                                  "name=富宁县", "--database", db])
     assert found.exit_code == 0 and "富宁县" in found.output and '"total": 1' in found.output
@@ -81,3 +91,42 @@ def test_seed_and_query_commands(tmp_path: Path) -> None:
     assert got.exit_code == 0 and "富宁县" in got.output
     missing = runner.invoke(main, ["get", "Region", "999999", "--database", db])
     assert missing.exit_code == 1
+
+
+def test_init_upgrades_an_older_store_and_nothing_runs_on_one_until_then(
+        tmp_path: Path) -> None:
+    db = tmp_path / "old.sqlite3"
+    assert run("init", "--database", str(db)).returncode == 0
+    old = SqliteStore(db)  # a store of version 1: written before the shortcut and pinyin
+    old.upsert_nodes("Clue", [{"no": "XS-OLD-1", "title": "旧线索", "status": "transferred"}])
+    old.upsert_nodes("Transfer", [{"no": "XS-OLD-1/1", "clue_no": "XS-OLD-1",
+                                   "department_code": "D-JW", "at": date(2023, 5, 1),
+                                   "status": "transferred"}])
+    old.upsert_nodes("Department", [{"code": "D-JW", "name": "富宁县纪委监委"}])
+    old.upsert_rels("TRANSFERRED", [{"src": "XS-OLD-1", "dst": "XS-OLD-1/1"}], src="Clue",
+                    dst="Transfer")
+    old.upsert_rels("TO", [{"src": "XS-OLD-1/1", "dst": "D-JW"}], src="Transfer",
+                    dst="Department")
+    old.set_schema_version(1)
+    old.close()
+    refused = run("status", "--database", str(db))
+    assert refused.returncode == 1 and "schema version 1" in refused.stderr \
+        and "run `collab init`" in refused.stderr
+    upgraded = run("init", "--database", str(db), env={"COLLAB_USER": "运维.王"})
+    assert upgraded.returncode == 0, upgraded.stderr
+    assert f"to schema version {schema.VERSION}" in upgraded.stdout
+    store = SqliteStore(db)
+    try:
+        assert store.schema_version() == schema.VERSION
+        assert store.get("Clue", "XS-OLD-1").get("sole_transfer_dept") == "D-JW"
+        assert store.get("Department", "D-JW").get("pinyin") == "funingxianjiweijianwei"
+        steps = [(r.get("event"), r.get("user"), r.get("address"))
+                 for r in store.find("AuditRecord", order_by="seq").items]
+        assert steps == [("maintenance.fill_clue_facts", "运维.王", "console"),
+                         ("maintenance.fill_pinyin", "运维.王", "console")]
+        store.set_schema_version(schema.VERSION + 1)
+    finally:
+        store.close()
+    for command in ("status", "init"):
+        newer = run(command, "--database", str(db))
+        assert newer.returncode == 1 and "newer than this collab" in newer.stderr

@@ -25,6 +25,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from enum import StrEnum
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
@@ -39,7 +40,6 @@ from collab.graph.store import Cond, Graph, Op, Page
 CHAIN = "main"
 GENESIS = "0" * 64
 KEYED = "hmac-sha256"
-_PAGE = 1000
 # The least an audit trail is kept (等保三级 asks for at least six months); a deployment may
 # keep it longer (COLLAB_AUDIT_RETENTION_DAYS, checked by `collab.config`), never shorter.
 # Nothing in collab deletes a record: the store port cannot delete nodes, and only `append`
@@ -214,16 +214,6 @@ def head_checkpoint(g: Graph) -> Checkpoint | None:
                       datetime.now(UTC))
 
 
-def _in_order(g: Graph) -> Iterator[Node]:
-    offset = 0
-    while True:
-        page = g.find("AuditRecord", order_by="seq", limit=_PAGE, offset=offset)
-        yield from page.items
-        offset += len(page.items)
-        if not page.items or offset >= page.total:
-            return
-
-
 class _Break(Exception):
     def __init__(self, seq: int, reason: str):
         super().__init__(reason)
@@ -238,7 +228,7 @@ def _walk(g: Graph, key: AuditKey, marks: Mapping[int, Checkpoint]) -> tuple[int
     """Check every record's seal and link (and each against its signed checkpoint); the number
     checked, the last seal and where keyed records begin. Raises `_Break` at the first fault."""
     previous, checked, keyed_from = GENESIS, 0, None
-    for node in _in_order(g):
+    for node in g.nodes("AuditRecord"):  # by `no`: the zero-padded sequence number
         seq = node.get("seq")
         if seq != checked + 1:
             raise _Break(checked + 1, f"record {checked + 1} is missing (next is {seq})")
@@ -313,9 +303,25 @@ def verify(g: Graph, key: AuditKey, *, checkpoints: Iterable[Checkpoint] = ()) -
 def search(g: Graph, *, authz: Authz, key: AuditKey, user: str | None = None,
            event: str | None = None, object_key: str | None = None,
            since: datetime | None = None, limit: int = 50, offset: int = 0) -> Page:
-    """Audit records, newest first, for those allowed to read the trail. An ID number asked
-    for is looked up as it is recorded (masked, with its pseudonym)."""
+    """One page of audit records, newest first, for those allowed to read the trail. An ID
+    number asked for is looked up as it is recorded (masked, with its pseudonym)."""
     authz.require(Perm.READ_AUDIT)
+    return g.find("AuditRecord", where=_where(key, user, event, object_key, since),
+                  order_by="seq", descending=True, limit=limit, offset=offset)
+
+
+def records(g: Graph, *, authz: Authz, key: AuditKey, user: str | None = None,
+            event: str | None = None, object_key: str | None = None,
+            since: datetime | None = None, limit: int = 100_000) -> Iterator[Node]:
+    """Every audit record `search` would find, newest first, at most `limit` (an export)."""
+    authz.require(Perm.READ_AUDIT)
+    found = g.nodes("AuditRecord", where=_where(key, user, event, object_key, since),
+                    descending=True)
+    return islice(found, limit)
+
+
+def _where(key: AuditKey, user: str | None, event: str | None, object_key: str | None,
+           since: datetime | None) -> dict[str, Any]:
     where: dict[str, Any] = {}
     if user:
         where["user"] = redact(user, key.alias)
@@ -325,8 +331,7 @@ def search(g: Graph, *, authz: Authz, key: AuditKey, user: str | None = None,
         where["object_key"] = redact(object_key, key.alias)
     if since:
         where["at"] = Cond(Op.GE, since)
-    return g.find("AuditRecord", where=where, order_by="seq", descending=True, limit=limit,
-                  offset=offset)
+    return where
 
 
 def history(g: Graph, *, label: str, key: str) -> list[Node]:
@@ -334,7 +339,5 @@ def history(g: Graph, *, label: str, key: str) -> list[Node]:
 
     The caller has already shown the object is in the actor's scope.
     """
-    page = g.find("AuditRecord", where={"object_label": label, "object_key": key,
-                                        "kind": str(Kind.CHANGE)},
-                  order_by="seq", limit=_PAGE)
-    return page.items
+    return list(g.nodes("AuditRecord", where={"object_label": label, "object_key": key,
+                                              "kind": str(Kind.CHANGE)}))

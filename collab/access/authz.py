@@ -165,8 +165,8 @@ class Authz:
         if node.label == "Transfer":
             return node.get("department_code") == dept and _live(node)
         if node.label == "Clue":
-            return any(_live(t) for t in g.find("Transfer", where={
-                "clue_no": node.key, "department_code": dept}, limit=1000).items)
+            return any(_live(t) for t in g.nodes("Transfer", where={
+                "clue_no": node.key, "department_code": dept}))
         if node.label == "Department":
             return node.key == dept
         if node.label in ("Case", "JointCheck"):
@@ -209,18 +209,12 @@ def own_keys(g: Graph, *, authz: Authz, label: str) -> list[str]:
 
 def _live(transfer: Node) -> bool:
     """A returned (revoked) transfer is no longer the department's: it sees none of it."""
-    return transfer.get("status") != "returned"
+    return bool(transfer.get("status") != "returned")
 
 
 def _transfers(g: Graph, dept: str | None) -> list[Node]:
     """A department's live transfers."""
-    out: list[Node] = []
-    while True:
-        page = g.find("Transfer", where={"department_code": dept}, order_by="no", limit=1000,
-                      offset=len(out))
-        out += page.items
-        if not page.items or len(out) >= page.total:
-            return [t for t in out if _live(t)]
+    return [t for t in g.nodes("Transfer", where={"department_code": dept}) if _live(t)]
 
 
 def get(g: Graph, *, authz: Authz, label: str, key: str, lock: bool = False) -> Node:
@@ -253,17 +247,18 @@ def _scoped(g: Graph, authz: Authz, label: str,
     if authz.actor.region is not None:
         mine = regions.subtree_prefix(authz.actor.region)
         asked = scoped.get(prop)
+        narrowed: str | None = mine
         if isinstance(asked, Cond) and asked.op == Op.PREFIX:
             if str(asked.value).startswith(mine):
-                mine = asked.value
+                narrowed = str(asked.value)
             elif not mine.startswith(str(asked.value)):
                 return None
         elif asked is not None and not regions.within(str(asked), authz.actor.region):
             return None
         elif asked is not None:
-            mine = None
-        if mine is not None:
-            scoped[prop] = Cond(Op.PREFIX, mine)
+            narrowed = None
+        if narrowed is not None:
+            scoped[prop] = Cond(Op.PREFIX, narrowed)
     if authz.role == Role.LIAISON:
         if "no" in scoped:
             raise ValidationError(N_("filtering a liaison's list by number is not supported"))

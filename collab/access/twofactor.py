@@ -82,6 +82,12 @@ def _step_of(totp: pyotp.TOTP, code: str, now: datetime, after: int) -> int | No
     return None
 
 
+def account(g: Graph, *, name: str) -> Node | None:
+    """The signed-in user's own account as stored now (its enrolment may have changed since
+    the session began), None when it is gone."""
+    return g.get("User", name)
+
+
 def _locked_user(g: Graph, name: str) -> Node:
     user = g.lock("User", name)
     if user is None:

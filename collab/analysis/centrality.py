@@ -21,12 +21,12 @@ from collab.access.authz import Authz, Perm
 from collab.access.regions import subtree_prefix
 from collab.errors import N_, ValidationError
 from collab.graph.store import Graph, NamedQuery
+from collab.sheets.guard import neutralise
 
 # Above this many nodes, betweenness is estimated from a fixed sample of sources.
 EXACT_BETWEENNESS = 5000
 _SAMPLE = 500
 _SEED = 7
-FORMULA_STARTS = "=+-@\t\r"
 
 _EDGE_COLUMNS = ("a", "a_label", "a_name", "b", "b_label", "b_name", "kind")
 
@@ -345,9 +345,11 @@ class Table:
                 out.writerows(cells)
         elif path.suffix.lower() == ".xlsx":
             from openpyxl import Workbook
+            from openpyxl.worksheet.worksheet import Worksheet
 
             book = Workbook()
             sheet = book.active
+            assert isinstance(sheet, Worksheet)  # a new workbook's one sheet
             sheet.title = self.title[:31]
             sheet.append(list(self.columns))
             for row in cells:
@@ -362,9 +364,7 @@ def _safe(value: Any) -> Any:
     """A cell that a spreadsheet will not run as a formula."""
     if isinstance(value, list | tuple):
         value = "、".join(str(v) for v in value)
-    if isinstance(value, str) and value[:1] in FORMULA_STARTS:
-        return "'" + value
-    return value
+    return neutralise(value)
 
 
 @contextmanager

@@ -10,6 +10,7 @@ rows come back with masked numbers.
 
 from __future__ import annotations
 
+import builtins
 import hashlib
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
@@ -19,9 +20,11 @@ from typing import Any
 
 from collab.access import idnumbers
 from collab.access.authz import Authz, Perm, require_not_foreign
+from collab.access.authz import find as authz_find
 from collab.access.authz import get as authz_get
 from collab.cases.lifecycle import record_event
 from collab.errors import N_, ConflictError, NotFound, ValidationError
+from collab.graph.codec import Node
 from collab.graph.store import Graph
 from collab.sheets import reading, values
 
@@ -57,13 +60,13 @@ class Finding:
 
     code: str
     reason: str
-    list: str
+    list: str  # the field's name shadows the builtin within this class
     row: int
     name: str
     id_number: str | None
     birth_date: str | None
     other_row: int | None = None
-    fields: list[dict[str, Any]] = field(default_factory=list)
+    fields: builtins.list[dict[str, Any]] = field(default_factory=builtins.list)
 
 
 @dataclass
@@ -139,7 +142,7 @@ def _columns(rows: Sequence[tuple[int, Sequence[Any]]],
     """The header row (within the first rows, below any title) and each known column's index."""
     for at, (_, row) in enumerate(rows[:_HEADER_SCAN]):
         cells = [normalise_text(c).lower() for c in row]
-        found = {}
+        found: dict[str, int] = {}
         for canonical, names in HEADERS.items():
             for i, cell in enumerate(cells):
                 if cell in names:
@@ -222,7 +225,8 @@ def _match(a: list[Entry], b: list[Entry], keyfn: Any, how: str,
                                        labels[1], show))
         else:
             index[k] = p
-    left_a, seen = [], {}
+    left_a: list[Entry] = []
+    seen: dict[Any, int] = {}
     for p in a:
         k = keyfn(p)
         if k is not None and k in seen:
@@ -299,6 +303,12 @@ def crosscheck(path_a: reading.Source, path_b: reading.Source, *, key: str = "id
 
 
 # --- from findings to an issue --------------------------------------------------------------
+def units_to_raise_on(g: Graph, *, authz: Authz, limit: int = 200) -> list[Node]:
+    """The units the actor sees, by code (the first `limit`): those a cross-check's findings
+    may be raised on as an issue."""
+    return authz_find(g, authz=authz, label="Unit", order_by="code", limit=limit).items
+
+
 def raise_issue(g: Graph, *, authz: Authz, unit_code: str, findings: Iterable[Finding],
                 title: str, found_on: date, category: str = "民生保障",
                 no: str | None = None) -> str:

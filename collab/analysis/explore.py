@@ -43,21 +43,21 @@ def caption(node: Node) -> str:
     return str(node.get("name") or node.get("title") or node.key)
 
 
-def facts(node: Node) -> list[list[str]]:
-    """The node's key facts as plain (name, value) text pairs: secrets dropped, IDs masked."""
+def facts(node: Node) -> list[list[Any]]:
+    """The node's key facts as (property, value) pairs: secrets dropped, IDs masked (pages
+    name the properties and values in the reader's language)."""
     props = visible_props(node)
-    shown = [["label", node.label]]
-    shown += [[k, _text(v)] for k, v in props.items()
-              if k not in _HIDDEN_FACTS and v not in (None, "", [])]
-    return shown
+    return [[k, _text(v)] for k, v in props.items()
+            if k not in _HIDDEN_FACTS and v not in (None, "", [])]
 
 
-def _text(value: Any) -> str:
+def _text(value: Any) -> Any:
+    """A fact's value as JSON: dates as ISO text, lists joined, numbers and yes/no kept."""
     if isinstance(value, list | tuple):
         return "、".join(str(v) for v in value)
     if isinstance(value, date):
         return value.isoformat()
-    return str(value)
+    return value if isinstance(value, bool | int | float) else str(value)
 
 
 def node_json(node: Node) -> dict[str, Any]:
@@ -420,7 +420,7 @@ def _visible_paths(g: Graph, authz: Authz, a: Node, b: Node, max_hops: int, limi
     out = []
     for walk in walks[:limit]:
         uids = [u for _, u in walk]
-        out.append(Route([nodes[u] for u in uids], [r for r, _ in walk[1:]]))
+        out.append(Route([nodes[u] for u in uids], [r for r, _ in walk[1:] if r is not None]))
     return out
 
 

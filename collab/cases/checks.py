@@ -19,7 +19,9 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from collab.access import authz as access
 from collab.access.actors import Actor
+from collab.access.authz import Authz, Perm
 from collab.cases import proposals, rectification, support
 from collab.cases.lifecycle import Lifecycle, TransitionRefused, moves, record_event, transition
 from collab.errors import N_, ConflictError, NotFound, ValidationError
@@ -29,8 +31,7 @@ from collab.graph.store import Direction, Graph
 LIFECYCLE = Lifecycle(
     "JointCheck", "planned",
     moves({"planned": "in_progress", "in_progress": "reported",
-           "reported": "closed in_progress", "closed": ""}),
-    {"planned": "计划", "in_progress": "检查中", "reported": "已报告", "closed": "已结束"})
+           "reported": "closed in_progress", "closed": ""}))
 _CAP = 1000
 
 
@@ -60,10 +61,11 @@ def create(g: Graph, *, actor: Actor, no: str, title: str, start: date, end: dat
     target = g.get("Unit", unit) if unit else None
     if unit and target is None:
         raise NotFound(N_("no unit %(code)r"), code=unit)
-    tasks = [g.get("Rectification", r) for r in rectifications]
-    missing = [r for r, t in zip(rectifications, tasks, strict=True) if t is None]
+    found = [g.get("Rectification", r) for r in rectifications]
+    missing = [r for r, t in zip(rectifications, found, strict=True) if t is None]
     if missing:
         raise NotFound(N_("no rectification %(nos)s"), nos=", ".join(missing))
+    tasks = [t for t in found if t is not None]
     region = target.get("region_code") if target else tasks[0].get("region_code")
     g.upsert_nodes("JointCheck", [{"no": no, "title": title, "start": start, "end": end,
                                    "status": LIFECYCLE.initial, "status_on": on, "version": 0,
@@ -174,6 +176,20 @@ def assigned(g: Graph, no: str) -> dict[str, list[Node]]:
     nodes = sorted((n for n in sub.nodes if n.uid != check.uid), key=lambda n: n.key)
     return {"departments": [n for n in nodes if n.label == "Department"],
             "people": [n for n in nodes if n.label == "Person"]}
+
+
+def view(g: Graph, *, authz: Authz, no: str, on: date,
+         policy: proposals.ProposalPolicy = proposals.DEFAULT_POLICY) -> dict[str, Any]:
+    """A check within the actor's reach as its page shows it: the check, its team and
+    findings, and for those who plan checks the proposal (or why there is none: a refusal)."""
+    access.get(g, authz=authz, label="JointCheck", key=no)
+    proposal, why_none = None, None
+    if authz.can(Perm.PLAN_CHECKS):
+        try:
+            proposal = proposals.propose(g, check=no, on=on, policy=policy)
+        except NotFound as e:  # the check exists (in reach), but has nothing to propose for
+            why_none = e
+    return {"check": describe(g, no), "proposal": proposal, "why_none": why_none}
 
 
 def describe(g: Graph, no: str) -> dict[str, Any]:

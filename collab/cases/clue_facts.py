@@ -24,7 +24,7 @@ from typing import Any
 
 from collab.graph.codec import Node
 from collab.graph.queries import clue_facts as q
-from collab.graph.store import Cond, Graph, Op
+from collab.graph.store import Graph
 
 SOLE = ("sole_transfer_at", "sole_transfer_dept", "sole_transfer_closed",
         "sole_transfer_closed_on", "sole_case_no", "sole_case_filed_on")
@@ -89,14 +89,8 @@ def refresh_around(g: Graph, *, clues: Iterable[str] = (), transfers: Iterable[s
 
 def refresh_all(g: Graph) -> int:
     """Recompute the shortcut of every clue, a page at a time; how many changed."""
-    changed, after = 0, ""
-    while True:
-        page = g.find("Clue", where={"no": Cond(Op.GT, after)}, order_by="no",
-                      limit=_CHUNK).items
-        if not page:
-            return changed
-        changed += refresh(g, (n.key for n in page))
-        after = page[-1].key
+    return sum(refresh(g, (n.key for n in page), read=page)
+               for page in g.pages("Clue", size=_CHUNK))
 
 
 def _by_clue(rows: list[dict[str, Any]]) -> defaultdict[str, list[dict[str, Any]]]:

@@ -46,9 +46,6 @@ from collab.graph.store import Graph
 DEFAULT_FEEDBACK_DAYS = 30
 INSPECTION_ORIGIN = "inspection_clue"
 
-NAMES = {"registered": "已登记", "transferred": "已移交", "accepted": "已接收",
-         "inquiry": "谈话函询", "verification": "初步核实", "on_hold": "暂存待查",
-         "closed": "予以了结", "case_filed": "立案", "returned": "退回"}
 DISPOSALS = ("inquiry", "verification", "on_hold", "closed")
 
 TRANSFER = Lifecycle("Transfer", "transferred", moves({
@@ -58,7 +55,7 @@ TRANSFER = Lifecycle("Transfer", "transferred", moves({
     "inquiry": "case_filed closed",
     "verification": "case_filed closed",
     "case_filed": "", "closed": "", "returned": "",
-}), NAMES)
+}))
 
 CLUE = Lifecycle("Clue", "registered", moves({
     "registered": "transferred",
@@ -69,7 +66,7 @@ CLUE = Lifecycle("Clue", "registered", moves({
     "verification": "case_filed closed",
     "returned": "registered",
     "case_filed": "", "closed": "",
-}), NAMES)
+}))
 
 _RANK = {"registered": 0, "returned": 0, "transferred": 1, "accepted": 2, "on_hold": 3,
          "inquiry": 4, "verification": 4, "closed": 5, "case_filed": 6}
@@ -231,7 +228,7 @@ def _step(g: Graph, transfer_no: str, to: str, *, actor: Actor, on: date, reason
                       changes=changes)
     clue_no = node.get("clue_no")
     _follow(g, _locked(g, "Clue", clue_no), _transfers(g, clue_no), actor=actor, on=on,
-            reason=f"移交 {transfer_no}: {TRANSFER.describe(to)}")
+            reason=f"移交 {transfer_no}: {TRANSFER.names.get(to, to)}")
     return node
 
 
@@ -268,7 +265,7 @@ def _follow(g: Graph, clue: Node, transfers: Sequence[Node], *, actor: Actor, on
 
 
 def _transfers(g: Graph, clue_no: str) -> list[Node]:
-    return g.find("Transfer", where={"clue_no": clue_no}, order_by="no", limit=1000).items
+    return list(g.nodes("Transfer", where={"clue_no": clue_no}))
 
 
 def _against(g: Graph, clue_no: str) -> list[str]:

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
 
 from collab.access.actors import Actor
 from collab.errors import N_, CollabError, ConflictError, NotFound
+from collab.graph import names as display
 from collab.graph import schema
 from collab.graph.codec import Node, updated
 from collab.graph.store import Graph
@@ -44,14 +45,18 @@ class Lifecycle:
     label: str
     initial: str
     moves: Mapping[str, frozenset[str]]
-    names: Mapping[str, str]
+    # each state's Chinese name, from the display-name table (collab/graph/names.py)
+    names: Mapping[str, str] = field(init=False)
 
     def __post_init__(self) -> None:
         schema.label(self.label)
-        states = set(self.moves) | {s for tos in self.moves.values() for s in tos}
-        missing = states - set(self.names)
+        states = list(self.moves) + sorted({s for tos in self.moves.values() for s in tos}
+                                           - set(self.moves))
+        named = {s: n.zh for s in states if (n := display.state_name(s, self.label))}
+        missing = set(states) - set(named)
         if self.initial not in self.moves or missing:
             raise ValueError(f"lifecycle of {self.label} is incomplete: {sorted(missing)}")
+        object.__setattr__(self, "names", named)
 
     def allowed(self, current: str) -> frozenset[str]:
         """The states reachable in one move from `current`."""
@@ -125,6 +130,5 @@ def record_event(g: Graph, *, label: str, key: str, actor: Actor, on: date, reas
 
 def history(g: Graph, label: str, key: str) -> list[Node]:
     """The object's events, oldest first (by business date, then by recording time)."""
-    page = g.find("Event", where={"object_label": label, "object_key": key}, order_by="at",
-                  limit=1000)
-    return sorted(page.items, key=lambda e: (e.get("on"), e.get("at")))
+    events = g.nodes("Event", where={"object_label": label, "object_key": key})
+    return sorted(events, key=lambda e: (e.get("on"), e.get("at")))

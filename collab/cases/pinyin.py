@@ -33,20 +33,14 @@ def with_pinyin(label: str, row: Mapping[str, Any]) -> dict[str, Any]:
 def fill_pinyin(g: Graph, *, labels: Sequence[str] = PINYIN_LABELS, batch: int = 1000) -> int:
     """Give every named node of `labels` still without pinyin its pinyin; how many were done.
 
-    A backfill for graphs written before `with_pinyin` was called on write: it walks names in
-    order (a cursor on the indexed name, so each batch starts where the last one ended).
+    A backfill for graphs written before `with_pinyin` was called on write, a batch at a time.
     """
     done = 0
     for label in labels:
-        key, after = schema.label(label).key, Cond(Op.GT, "")
-        while True:
-            page = g.find(label, where={"pinyin": None, "name": after}, order_by="name",
-                          limit=batch)
-            if page.items:
-                g.upsert_nodes(label, [{key: n.key, **pinyin_of(n.get("name"))}
-                                       for n in page.items])
-                done += len(page.items)
-            if len(page.items) < batch:
-                break
-            after = Cond(Op.GE, page.items[-1].get("name"))
+        key, todo = schema.label(label).key, {"pinyin": None, "name": Cond(Op.GT, "")}
+        # Each page written leaves the set (its pinyin is set, "" at least), so the first page
+        # of what is left is the next one.
+        while page := next(g.pages(label, where=todo, size=batch), None):
+            done += g.upsert_nodes(label, [{key: n.key, **pinyin_of(n.get("name"))}
+                                           for n in page])
     return done

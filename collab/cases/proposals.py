@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from collab.errors import N_, CollabError, ConfigError, NotFound
 from collab.graph.codec import Node
@@ -206,7 +207,7 @@ def _node_name(node: Node) -> str:
     return str(node.get("name") or node.get("title") or node.key)
 
 
-def _units(g: Graph, check: str) -> list[dict]:
+def _units(g: Graph, check: str) -> list[dict[str, Any]]:
     if g.get("JointCheck", check) is None:
         raise NotFound(N_("no joint check %(no)r"), no=check)
     units = g.run(CHECK_UNITS, check=check)
@@ -219,10 +220,11 @@ def _units(g: Graph, check: str) -> list[dict]:
 class _Screen:
     """Finds the conflict of interest of one person towards a check's target units."""
 
-    def __init__(self, g: Graph, units: list[dict], policy: ProposalPolicy, on: date):
+    def __init__(self, g: Graph, units: list[dict[str, Any]], policy: ProposalPolicy,
+                 on: date):
         self.g, self.hops, self.on = g, policy.hops, on
         self.units = {u["uid"]: u["name"] for u in units}
-        self.named: dict[str, list[dict]] = {}
+        self.named: dict[str, list[dict[str, Any]]] = {}
         for row in g.run(NAMED_PEOPLE, units=[u["code"] for u in units]):
             self.named.setdefault(row["uid"], []).append(row)
         starts = [*self.units, *self.named]

@@ -27,8 +27,10 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
+from collab.access import authz as access
 from collab.access import regions
 from collab.access.actors import Actor
+from collab.access.authz import Authz
 from collab.cases.lifecycle import Lifecycle, TransitionRefused, moves, record_event, transition
 from collab.errors import N_, ConfigError, ConflictError, NotFound, ValidationError
 from collab.graph.codec import Node
@@ -38,9 +40,7 @@ from collab.graph.store import Graph
 LIFECYCLE = Lifecycle(
     "Rectification", "open",
     moves({"open": "in_progress done", "in_progress": "done", "done": "verified reopened",
-           "verified": "reopened", "reopened": "in_progress done"}),
-    {"open": "未启动", "in_progress": "整改中", "done": "已完成", "verified": "已验收",
-     "reopened": "再整改"})
+           "verified": "reopened", "reopened": "in_progress done"}))
 COMPLETE = ("done", "verified")
 STATUSES = tuple(LIFECYCLE.names)
 SIGNOFF_ROLES = {"unit_leader": "责任单位领导", "inspection_body": "巡察机构"}
@@ -267,6 +267,25 @@ def ledger(g: Graph, *, region: str | None = None, statuses: tuple[str, ...] = S
     return rows
 
 
+def ledger_rows(g: Graph, *, authz: Authz, region: str | None, status: str | None,
+                overdue_only: bool, as_of: date,
+                policy: RectificationPolicy = DEFAULT_POLICY) -> list[dict[str, Any]]:
+    """The ledger of a region within reach (default: the actor's own), each row with its
+    warning colour as of a date; `overdue_only` keeps the red ones."""
+    if "Rectification" not in authz.listable():
+        raise NotFound("not found")
+    if region is not None:
+        access.get(g, authz=authz, label="Region", key=region)
+    if status is not None and status not in STATUSES:
+        raise ValidationError(N_("unknown status %(value)r"), value=status)
+    rows = ledger(g, region=region or authz.actor.region,
+                  statuses=(status,) if status else STATUSES)
+    for row in rows:
+        row["colour"] = colour(deadline=row["deadline"], status=row["status"], as_of=as_of,
+                               policy=policy)
+    return [r for r in rows if r["colour"] == "red"] if overdue_only else rows
+
+
 def warnings(g: Graph, *, as_of: date, region: str | None = None,
              policy: RectificationPolicy = DEFAULT_POLICY) -> list[ColourWarning]:
     """Unfinished tasks due within the yellow threshold or overdue, reddest first."""
@@ -332,9 +351,9 @@ def _closing_state(row: dict[str, Any], missing: list[str]) -> str:
 
 def signoffs(g: Graph, no: str) -> dict[str, tuple[str, date]]:
     """Who signed each role of a task's closing, and when: {role: (signer, on)}."""
-    page = g.find("Event", where={"object_label": "Rectification", "object_key": no,
-                                  "kind": "signoff"}, order_by="at", limit=100)
-    return {e.get("role"): (e.get("actor"), e.get("on")) for e in page.items}
+    events = g.nodes("Event", where={"object_label": "Rectification", "object_key": no,
+                                     "kind": "signoff"}, order_by="at")
+    return {e.get("role"): (e.get("actor"), e.get("on")) for e in events}
 
 
 def _append(existing: str | None, text: str, on: date) -> str:

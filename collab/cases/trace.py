@@ -10,6 +10,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from collab.access import authz as access
+from collab.access.authz import Authz, Role
+from collab.access.idnumbers import redact
 from collab.errors import N_, NotFound, ValidationError
 from collab.graph.codec import Node
 from collab.graph.store import Direction, Graph
@@ -95,6 +98,31 @@ def trace(g: Graph, *, clue_no: str) -> dict[str, Any]:
         "cases": [{**_props(k), "filed_by": [d.get("name") for d in second[k.uid]["FILED_BY"]],
                    "subjects": [_person(p) for p in second[k.uid]["SUBJECT"]],
                    "steps": _steps(second[k.uid][_EVENTS])} for k in cases]}
+
+
+def visible(g: Graph, *, authz: Authz, clue_no: str) -> dict[str, Any]:
+    """The trace of a clue within the actor's reach, cut down to what it may see: a liaison
+    sees its own department's transfers and cases only; ID numbers masked throughout."""
+    access.get(g, authz=authz, label="Clue", key=clue_no)
+    chain = trace(g, clue_no=clue_no)
+    if authz.role == Role.LIAISON:
+        own_cases = set(access.own_keys(g, authz=authz, label="Case"))
+        chain["transfers"] = [t for t in chain["transfers"]
+                              if t.get("department_code") == authz.actor.department]
+        chain["cases"] = [c for c in chain["cases"] if c.get("no") in own_cases]
+    masked: dict[str, Any] = _masked(chain)
+    return masked
+
+
+def _masked(value: Any) -> Any:
+    """Every string in a nested structure with its ID numbers masked."""
+    if isinstance(value, str):
+        return redact(value)
+    if isinstance(value, dict):
+        return {k: _masked(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_masked(v) for v in value]
+    return value
 
 
 def touching(g: Graph, *, person: str | None = None, unit: str | None = None) -> dict[str, Any]:

@@ -9,6 +9,7 @@ region and counts only units it may see; a region outside its reach is `NotFound
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from collab.access import authz as access
 from collab.access import regions
@@ -77,6 +78,17 @@ def tree(g: Graph, *, authz: Authz, selected: str | None = None) -> list[Branch]
     elif selected is not None:
         access.get(g, authz=authz, label="Region", key=selected)
     return [_branch(g, authz, root, selected) for root in roots]
+
+
+def page(g: Graph, *, authz: Authz, region: str | None, limit: int = 50,
+         offset: int = 0) -> dict[str, Any]:
+    """The tree opened down to `region` (default: the actor's first root), the region chosen
+    and one page of its units."""
+    found = tree(g, authz=authz, selected=region)
+    chosen = region or (found[0].code if found else None)
+    units = units_in(g, authz=authz, region=chosen, limit=limit, offset=offset) \
+        if chosen else None
+    return {"tree": found, "chosen": chosen, "page": units}
 
 
 def units_in(g: Graph, *, authz: Authz, region: str, limit: int = 50,

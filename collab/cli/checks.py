@@ -117,10 +117,9 @@ def finding(store: Store, no: str, rect_no: str, verified: bool, note: str,
 
     Example: collab check finding JC-2024-01 ZG-2023-0001 --not-verified --note 仍有3人未到账
     """
-    run(store, RecordFinding(no=no, rectification=rect_no, verified=verified, on=day(on),
-                             note=note))
-    task = store.get("Rectification", rect_no)
-    status = rect.LIFECYCLE.names[task.get("status")] if task else "?"
+    found = run(store, RecordFinding(no=no, rectification=rect_no, verified=verified,
+                                     on=day(on), note=note))
+    status = rect.LIFECYCLE.names.get(found["status"], "?")
     click.echo(f"joint check {no}: {rect_no} {'通过' if verified else '未通过'}; 整改状态 {status}")
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
 import click
 
@@ -18,7 +19,7 @@ from collab.commands.clues import (
     ReturnTransfer,
     TransferClue,
 )
-from collab.graph.store import Store
+from collab.graph.store import Graph, Store
 
 DATE = click.DateTime(formats=["%Y-%m-%d"])
 
@@ -139,7 +140,7 @@ def awaiting(store: Store, as_of: datetime | None, department: str | None,
 
     Example: collab clue awaiting --department 富宁县纪委监委
     """
-    def read(tx: Store) -> list[dict]:
+    def read(tx: Graph) -> list[dict[str, Any]]:
         dept = None if department is None else code_of(tx, "Department", department)
         return clues.awaiting(tx, as_of=_day(as_of), department=dept, region=region)
     rows = store.read(read)

@@ -41,12 +41,6 @@ def operator() -> Authz:
     return Authz(Actor(config().user, role=Role.OPERATOR))
 
 
-def console_origin(authz: Authz) -> Origin:
-    """Who acts from the console, as the audit trail records it."""
-    return Origin(user=authz.actor.name, role=str(authz.role),
-                  department=authz.actor.department or "", address="console")
-
-
 def run(store: Store, command: Command, *, authz: Authz | None = None) -> Any:
     """Run a change as the operator (or `authz`: an admin signed in with `--as`, or the
     operator narrowed to one region); its answer.
@@ -56,6 +50,14 @@ def run(store: Store, command: Command, *, authz: Authz | None = None) -> Any:
     actor = authz or operator()
     return runner.run(store, actor, command, config=config(),
                       origin=console_origin(actor)).result()
+
+
+def console_origin(authz: Authz | None = None) -> Origin:
+    """Who acts from the console, as the audit trail records it (the operator, or an admin
+    signed in with `--as`)."""
+    actor = authz or operator()
+    return Origin(user=actor.actor.name, role=str(actor.role),
+                  department=actor.actor.department or "", address="console")
 
 
 def engine_options(fn: Callable[..., Any]) -> Callable[..., Any]:

@@ -7,7 +7,8 @@ from typing import Any
 
 import click
 
-from collab.cli.common import echo_json, engine_options, with_store
+from collab.cli.common import console_origin, echo_json, engine_options, operator, with_store
+from collab.commands import migrations
 from collab.config import Config, open_store
 from collab.errors import NotFound, ValidationError
 from collab.graph import schema
@@ -19,7 +20,8 @@ from collab.graph.store import Direction, Store
 @click.command()
 @engine_options
 def init(config: Config) -> None:
-    """Create the tables, constraints and indexes; running it again changes nothing.
+    """Create the tables, constraints and indexes, or bring a store of an older schema version
+    up to this one (each step audited as the operator's); running it again changes nothing.
 
     Also makes the deployment's ID-number and audit keys when it has none yet (in the keys
     folder, COLLAB_KEYS_DIR, default keys/), never replacing one the audit trail needs.
@@ -29,13 +31,17 @@ def init(config: Config) -> None:
     store = open_store(config, create=True)
     try:
         created = store.init_schema()
+        upgraded = migrations.upgrade(store, authz=operator(), config=config,
+                                      origin=console_origin())
         config.provision_audit_key(store)
         config.ensure_key()
     finally:
         store.close()
     if created:
         click.echo(f"initialised {config.describe()}: created {len(created)} schema objects")
-    else:
+    for step in upgraded:
+        click.echo(f"upgraded {config.describe()} to schema {step}")
+    if not created and not upgraded:
         click.echo(f"{config.describe()} is already initialised: nothing to do")
     click.echo(f"keys in {config.keys_dir} (back this folder up apart from the data)")
 

@@ -113,11 +113,11 @@ def _read(store: Store, authz: Authz, file: str, kind: str | None,
             authz=authz)
         click.echo(f"saved the column mapping as {profile!r}", err=True)
     elif not corrections:
-        saved = store.read(lambda tx: profiles.for_headers(tx, actor=authz.actor,
+        found = store.read(lambda tx: profiles.for_headers(tx, actor=authz.actor,
                                                            signature=signature(first)))
-        if saved is not None:
-            click.echo(f"using the column mapping saved as {saved.name!r}", err=True)
-            return read_ledger(file, kind=kind or saved.kind, corrections=saved.corrections)
+        if found is not None:
+            click.echo(f"using the column mapping saved as {found.name!r}", err=True)
+            return read_ledger(file, kind=kind or found.kind, corrections=found.corrections)
     return ledger
 
 

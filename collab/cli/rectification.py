@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 from openpyxl import Workbook
+from openpyxl.worksheet.worksheet import Worksheet
 
 from collab.cases import rectification as rect
 from collab.cli.common import config, run, with_store
@@ -19,7 +20,7 @@ from collab.commands.rectification import (
     SignOff,
 )
 from collab.graph.store import Store
-from collab.ledgers.exporter import neutralise
+from collab.sheets.guard import neutralise
 
 DATE = click.DateTime(formats=["%Y-%m-%d"])
 ON = click.option("--on", "on", type=DATE, default=None, help="Date (default today).")
@@ -185,6 +186,7 @@ def closing_ledger(store: Store, output: str, as_of: datetime | None,
         tx, as_of=day(as_of), region=region, policy=policy))
     book = Workbook()
     sheet = book.active
+    assert isinstance(sheet, Worksheet)  # a new workbook's one sheet
     sheet.title = "整改销号台账"
     sheet.append(["整改销号（归零）台账"])
     sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(headers))

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import click
 
-from collab.cli.common import config, with_store
+from collab.cli.common import config, run, with_store
+from collab.commands.maintenance import LoadScenario
 from collab.graph.store import Store
 
 
@@ -23,7 +24,8 @@ def yunnan(store: Store) -> None:
     from seeds import yunnan as scenario
 
     key = config().ensure_key()
-    written = store.write(lambda tx: scenario.load(tx, key=key))
+    written = run(store, LoadScenario(name="yunnan",
+                                      load=lambda tx: scenario.load(tx, key=key)))
     click.echo("loaded the Yunnan seed scenario: "
                + ", ".join(f"{name} {n}" for name, n in written.items()))
 

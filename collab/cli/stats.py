@@ -8,7 +8,7 @@ from typing import Any
 import click
 
 from collab.analysis import figures as fig
-from collab.cli.common import echo_json, run, with_store
+from collab.cli.common import config, echo_json, run, with_store
 from collab.commands.maintenance import FillClueFacts
 from collab.graph.store import Graph, Store
 
@@ -34,7 +34,7 @@ def _scope(tx: Graph, opts: dict[str, Any]) -> fig.Scope:
     return fig.resolve_scope(tx, region=opts.get("region"), round=opts.get("round_"),
                              department=opts.get("department"),
                              category=opts.get("category"), period=opts.get("period"),
-                             as_of=None if as_of is None else as_of.date())
+                             as_of=config().today() if as_of is None else as_of.date())
 
 
 @click.group()

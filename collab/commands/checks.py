@@ -105,5 +105,6 @@ class RecordFinding(Command):
                                       rectification_no=self.rectification,
                                       verified=self.verified, on=self.on or ctx.today,
                                       note=self.note)
+        task = g.get("Rectification", found.rectification)
         return {"check": self.no, "rectification": found.rectification,
-                "verified": found.verified}
+                "verified": found.verified, "status": task.get("status") if task else None}

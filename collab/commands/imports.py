@@ -15,7 +15,7 @@ from collab.commands.base import Command, Context, register
 from collab.graph.codec import Node
 from collab.graph.store import Graph
 from collab.ledgers import profiles
-from collab.ledgers.importer import Ledger, Progress, import_ledger
+from collab.ledgers.importer import Ledger, Progress, import_ledger, quiet
 from collab.ledgers.report import LedgerRejected
 
 
@@ -36,10 +36,9 @@ class ImportLedger(Command):
     progress: Progress | None = field(default=None, compare=False)
 
     def apply(self, g: Graph, ctx: Context, target: Node | None) -> Any:
-        extra = {"progress": self.progress} if self.progress else {}
         return import_ledger(g, actor=ctx.actor, ledger=self.ledger, key=self.id_key,
                              create_missing=self.create_missing, expected=self.expected,
-                             **extra)
+                             progress=self.progress or quiet)
 
     def detail(self, value: Any = None, error: Exception | None = None) -> Mapping[str, Any]:
         report = error.report if isinstance(error, LedgerRejected) else value

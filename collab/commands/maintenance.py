@@ -6,7 +6,8 @@ search), but they are changes all the same, so they take the same road and leave
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 from collab.access.authz import Perm
@@ -53,3 +54,22 @@ class LoadRegions(Command):
 
     def apply(self, g: Graph, ctx: Context, target: Node | None) -> Any:
         return {"loaded": places.load(g, list(self.rows))}
+
+
+@register
+@dataclass(frozen=True)
+class LoadScenario(Command):
+    """Write a seed scenario (demonstration data, marked as such) in one transaction; answers
+    how many nodes of each label were written. The scenario is passed in as its `load`: seeds
+    live outside the package, above every layer."""
+
+    event = "maintenance.load_scenario"
+    permission = Perm.OPERATE
+    name: str
+    load: Callable[[Graph], Mapping[str, int]] = field(compare=False, repr=False)
+
+    def apply(self, g: Graph, ctx: Context, target: Node | None) -> Any:
+        return dict(self.load(g))
+
+    def detail(self, value: Any = None, error: Exception | None = None) -> Mapping[str, Any]:
+        return {"scenario": self.name, **({"written": value} if value else {})}

@@ -31,10 +31,10 @@ from typing import Any
 
 from collab.errors import CollabError, ValidationError
 from collab.files import private_dir, private_file
-from collab.graph import codec, dump, schema
+from collab.graph import codec, schema
 from collab.graph.codec import Node, Rel
 from collab.graph.schema import NodeType, RelType, T
-from collab.graph.store import GraphOps, Store
+from collab.graph.store import Graph, Store
 
 FOR = ("neo4j-admin",)
 ARRAY_DELIMITER = "\x1f"  # unit separator: never typed into a name or a sign-off
@@ -114,11 +114,11 @@ def export(store: Store, directory: Path, *, for_: str = "neo4j-admin") -> Expor
         raise CollabError(f"{directory} exists and is not an empty folder: give a new one")
     private_dir(directory)
     started = time.perf_counter()
-    nodes, rels, files = store.read(lambda g: _write(g, directory))  # type: ignore[arg-type]
+    nodes, rels, files = store.read(lambda g: _write(g, directory))
     return ExportSummary(nodes, rels, files, time.perf_counter() - started)
 
 
-def _write(g: GraphOps, directory: Path) -> tuple[int, int, list[Path]]:
+def _write(g: Graph, directory: Path) -> tuple[int, int, list[Path]]:
     """Stream every page into its label's and its types' files, opened on first use."""
     writers: dict[str, Any] = {}
     paths: dict[str, tuple[str, Path]] = {}
@@ -133,7 +133,7 @@ def _write(g: GraphOps, directory: Path) -> tuple[int, int, list[Path]]:
                 paths[name] = (option, path)
             return writers[name]
 
-        for page, outgoing in dump.walk(g):
+        for page, outgoing in g.walk():
             for node in page:
                 writer(f"nodes-{node.label}", "--nodes",
                        node_header(schema.label(node.label))).write(_line(_node_row(node)))

@@ -24,8 +24,7 @@ from typing import Any
 from collab.errors import CollabError, ValidationError
 from collab.files import private_file
 from collab.graph import schema
-from collab.graph.codec import Node, Rel
-from collab.graph.store import Direction, GraphOps, Store
+from collab.graph.store import Graph, Store
 
 FORMAT = "collab-dump"
 VERSION = 1
@@ -55,11 +54,11 @@ def _stored(value: Any) -> str:
 def backup(store: Store, path: Path) -> DumpSummary:
     """Write the whole graph to `path`, from one consistent read."""
     started = time.perf_counter()
-    counts = store.read(lambda g: _write(g, path, store.backend))  # type: ignore[arg-type]
+    counts = store.read(lambda g: _write(g, path, store.backend))
     return DumpSummary(counts[0], counts[1], time.perf_counter() - started)
 
 
-def _write(g: GraphOps, path: Path, backend: str) -> tuple[int, int]:
+def _write(g: Graph, path: Path, backend: str) -> tuple[int, int]:
     """Nodes page by page in uid order; their outgoing relationships kept aside and written
     after all nodes, so a restore meets every node before any relationship that needs it."""
     digest, nodes, rels = hashlib.sha256(), 0, 0
@@ -69,7 +68,7 @@ def _write(g: GraphOps, path: Path, backend: str) -> tuple[int, int]:
                         "created_at": datetime.now(UTC).isoformat(timespec="seconds")})
         digest.update(header)
         out.write(header)
-        for page, outgoing in walk(g):
+        for page, outgoing in g.walk(batch=PAGE):
             for node in page:
                 data = _line({"node": node.label, "uid": node.uid, "props": dict(node.props)})
                 digest.update(data)
@@ -87,16 +86,6 @@ def _write(g: GraphOps, path: Path, backend: str) -> tuple[int, int]:
             out.write(data)
         out.write(_line({"end": True, "nodes": nodes, "rels": rels, "sha256": digest.hexdigest()}))
     return nodes, rels
-
-
-def walk(g: GraphOps, page_size: int = PAGE) -> Iterator[tuple[list[Node], list[tuple[Rel, Node]]]]:
-    """The whole graph page by page in uid order: each page of nodes with their outgoing
-    relationships (and the node at the other end), so every relationship comes exactly once.
-    Shared by backups and bulk exports; run it inside one read for a consistent snapshot."""
-    after = ""
-    while page := g.scan(after=after, limit=page_size):
-        yield page, g._adjacent([n.uid for n in page], None, None, Direction.OUT, None)
-        after = page[-1].uid
 
 
 def _records(path: Path) -> Iterator[tuple[bytes, dict[str, Any]]]:

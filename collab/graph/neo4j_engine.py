@@ -381,7 +381,19 @@ class Neo4jStore(StoreOps):
         for statement in schema_statements():
             self._autocommit(statement)
         self._autocommit("CALL db.awaitIndexes(300)")
+        # The version lives on a node outside the schema's labels (no :Node), so no scan,
+        # count or backup sees it; a store that had the schema before versions is version 1.
+        self._autocommit(_STAMP_NEW, version=1 if before else schema.VERSION)
         return sorted(set(self.schema_objects()) - before)
+
+    def schema_version(self) -> int | None:
+        found = self._autocommit(_VERSION)
+        if found:
+            return int(found[0]["version"])
+        return 1 if self.schema_objects() else None
+
+    def set_schema_version(self, version: int) -> None:
+        self._autocommit(_STAMP, version=int(version))
 
     def schema_objects(self) -> list[str]:
         names = [r["name"] for r in self._autocommit("SHOW CONSTRAINTS YIELD name")]
@@ -412,7 +424,12 @@ class Neo4jStore(StoreOps):
         self.driver.close()
 
 
-def schema_statements() -> list[str]:
+_VERSION = "MATCH (m:CollabSchema {name: 'collab'}) RETURN m.version AS version"
+_STAMP_NEW = "MERGE (m:CollabSchema {name: 'collab'}) ON CREATE SET m.version = $version"
+_STAMP = "MERGE (m:CollabSchema {name: 'collab'}) SET m.version = $version"
+
+
+def schema_statements() -> list[Fragment]:
     """Constraints on every key (and on uid for all nodes) and indexes for the lookups."""
     out = [compose("CREATE CONSTRAINT <<name>> IF NOT EXISTS FOR (n:Node) "
                    "REQUIRE n.uid IS UNIQUE", name=index_name("uq", "Node", "uid"))]

@@ -48,7 +48,10 @@ class Fragment(str):
 def _slot_text(value: str | int | Fragment) -> str:
     if isinstance(value, Fragment):
         return value
-    if isinstance(value, int) and not isinstance(value, bool):
+    if isinstance(value, bool):
+        raise SchemaError(f"a query slot takes a name, a whole number or a fragment, not "
+                          f"{value!r}")
+    if isinstance(value, int):
         return str(value)
     return identifier(value)
 

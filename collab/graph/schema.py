@@ -14,6 +14,12 @@ from types import MappingProxyType
 
 from collab.errors import SchemaError
 
+# The version of what a store holds. A new store is made at this version; `collab init` brings
+# an older one up to it, step by step (`collab.commands.migrations`), and collab refuses to run
+# on a store of another version until then. 1: stores made before versions were kept.
+# 2: every clue carries its figure shortcut and every named node its pinyin.
+VERSION = 2
+
 
 class T(StrEnum):
     """Property value types, stored the same way on both engines (dates as ISO strings)."""

@@ -35,7 +35,6 @@ from collab.graph.store import (
     TransactionGuard,
 )
 
-SCHEMA_VERSION = "1"
 _CHUNK = 500
 _BUSY_TIMEOUT_MS = 10_000
 
@@ -432,8 +431,20 @@ class SqliteStore(StoreOps):
             for ddl in _index_ddl():
                 conn.execute(ddl)
             conn.execute("INSERT OR IGNORE INTO meta (name, value) VALUES ('schema_version', ?)",
-                         (SCHEMA_VERSION,))
+                         (str(schema.VERSION),))
         return sorted(set(self.schema_objects()) - before)
+
+    def schema_version(self) -> int | None:
+        if not self.is_initialised():
+            return None
+        row = self._conn().execute(
+            "SELECT value FROM meta WHERE name = 'schema_version'").fetchone()
+        return int(row[0]) if row else 1
+
+    def set_schema_version(self, version: int) -> None:
+        with self._tx("BEGIN IMMEDIATE") as tx:
+            tx._conn.execute("INSERT OR REPLACE INTO meta (name, value) "
+                             "VALUES ('schema_version', ?)", (str(int(version)),))
 
     def schema_objects(self) -> list[str]:
         rows = self._conn().execute(
@@ -487,7 +498,7 @@ def _owner_only(path: Path) -> None:
             pass
 
 
-def _index_ddl() -> list[str]:
+def _index_ddl() -> list[Fragment]:
     """One partial expression index per label and indexed property, and each label's
     covering indexes (`NodeType.covering`)."""
     out = []

@@ -13,109 +13,24 @@ import threading
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from datetime import date, datetime
-from enum import StrEnum
 from typing import Any, Protocol, TypeVar
 
 from collab.errors import ValidationError
 from collab.graph import codec, schema, traversal
 from collab.graph.codec import Node, NodeRow, Rel, RelRow
 from collab.graph.schema import NodeType, RelType, T
+from collab.graph.types import Cond, Direction, Filter, NamedQuery, Op, Page, Path, Subgraph
+
+# The port: its protocols, the engines' shared half, and the values it speaks (types.py).
+__all__ = ["MAX_DEPTH", "MAX_PAGE", "Cond", "Direction", "Filter", "Graph", "GraphOps",
+           "NamedQuery", "Op", "Page", "Path", "R", "Store", "StoreOps", "Subgraph",
+           "TransactionGuard"]
 
 R = TypeVar("R")
 
 MAX_DEPTH = 3
 MAX_PAGE = 1000
-
-
-class Direction(StrEnum):
-    """Which way relationships are followed from a node."""
-
-    OUT = "out"
-    IN = "in"
-    BOTH = "both"
-
-
-class Op(StrEnum):
-    """Filter operators that `find` understands; both engines implement each one."""
-
-    EQ = "="
-    NE = "!="
-    LT = "<"
-    LE = "<="
-    GT = ">"
-    GE = ">="
-    IN = "in"
-    PREFIX = "prefix"
-    CONTAINS = "contains"
-    IS_NULL = "is_null"
-
-
-@dataclass(frozen=True)
-class Cond:
-    """One filter on a property: `Cond(Op.GE, date(2023, 1, 1))`."""
-
-    op: Op
-    value: Any = None
-
-
-@dataclass(frozen=True)
-class Filter:
-    """A checked, encoded filter ready for an engine."""
-
-    prop: str
-    op: Op
-    value: Any
-
-
-@dataclass(frozen=True)
-class Page:
-    """One page of a `find`: the items, the total that matched, and where the page sits."""
-
-    items: list[Node]
-    total: int
-    limit: int
-    offset: int
-
-
-@dataclass(frozen=True)
-class Subgraph:
-    """Nodes and relationships around some start nodes; `capped` when the cap cut some off.
-
-    `omitted` counts, per label, the neighbours that matched but were left out by the cap, so
-    a user can be told what is missing and narrow the request.
-    """
-
-    nodes: list[Node]
-    rels: list[Rel]
-    capped: bool = False
-    omitted: Mapping[str, int] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class Path:
-    """A path: n nodes and the n-1 relationships between them, in order."""
-
-    nodes: list[Node]
-    rels: list[Rel]
-
-
-@dataclass(frozen=True)
-class NamedQuery:
-    """A question the generic operations cannot ask well, written once for each engine.
-
-    Figures and other aggregations run inside the engine (Cypher on Neo4j, SQL on SQLite)
-    rather than pulling the graph into Python. Both texts take the same named parameters
-    (`$name` in Cypher, `:name` in SQL) and return rows with the same `columns`. On SQLite, list
-    and mapping parameters arrive as JSON text (read them with `json_each`), booleans as 0/1;
-    on both, dates arrive as ISO strings, the way they are stored.
-    """
-
-    name: str
-    cypher: str
-    sql: str
-    columns: tuple[str, ...]
 
 
 class Graph(Protocol):
@@ -190,6 +105,28 @@ class Graph(Protocol):
         """How many nodes of `label` match the filters."""
         ...
 
+    def pages(self, label: str, *, where: Mapping[str, Any] | None = None,
+              order_by: str | None = None, descending: bool = False,
+              size: int = MAX_PAGE) -> Iterator[list[Node]]:
+        """Every node of `label` matching the filters, sorted like `find` (default: by the
+        label's key), `size` at a time: no cap, and no paging loop in the caller.
+
+        Inside a transaction it reads as you iterate (a consistent snapshot); on a whole
+        store it reads everything in one transaction first.
+        """
+        ...
+
+    def nodes(self, label: str, *, where: Mapping[str, Any] | None = None,
+              order_by: str | None = None, descending: bool = False) -> Iterator[Node]:
+        """`pages`, one node at a time."""
+        ...
+
+    def walk(self, *, batch: int = MAX_PAGE) -> Iterator[tuple[list[Node], list[tuple[Rel, Node]]]]:
+        """The whole graph, a page of nodes at a time in uid order, each page with the
+        relationships going out of its nodes (and the node at their other end): every node and
+        every relationship exactly once. Run it inside one read for a consistent snapshot."""
+        ...
+
     def expand(self, uids: Sequence[str], *, depth: int = 1,
                labels: Sequence[str] | None = None, types: Sequence[str] | None = None,
                direction: Direction = Direction.BOTH, limit: int = 300) -> Subgraph:
@@ -233,7 +170,19 @@ class Store(Graph, Protocol):
         ...
 
     def init_schema(self) -> list[str]:
-        """Create the tables / constraints / indexes the schema needs; the names it created."""
+        """Create the tables / constraints / indexes the schema needs; the names it created.
+
+        A new store is stamped with `schema.VERSION`; an existing one keeps its version (a
+        store made before versions were kept is version 1) until `set_schema_version`.
+        """
+        ...
+
+    def schema_version(self) -> int | None:
+        """The version of what the store holds; None when it holds no collab schema yet."""
+        ...
+
+    def set_schema_version(self, version: int) -> None:
+        """Record that the store now holds `version` (after a migration step)."""
         ...
 
     def schema_objects(self) -> list[str]:
@@ -247,6 +196,10 @@ class Store(Graph, Protocol):
     def pool(self) -> dict[str, int]:
         """Connections open and in use now: a pool back at its baseline after load shows
         that no request kept one (read by /healthz for local callers only)."""
+        ...
+
+    def check_ready(self, now: datetime) -> None:
+        """Raise `StoreUnavailable` unless the store answers a read and takes a write."""
         ...
 
     def close(self) -> None:
@@ -385,6 +338,43 @@ class GraphOps(ABC):
     def count(self, label: str, where: Mapping[str, Any] | None = None) -> int:
         node = schema.label(label)
         return self._count(node, _filters(node, where))
+
+    def pages(self, label: str, *, where: Mapping[str, Any] | None = None,
+              order_by: str | None = None, descending: bool = False,
+              size: int = MAX_PAGE) -> Iterator[list[Node]]:
+        node = schema.label(label)
+        base = dict(where or {})
+        filters = _filters(node, base)
+        sort = order_by or (None if node.key == "uid" else node.key)
+        if sort is not None:
+            _sortable(node, sort)
+        if not (isinstance(size, int) and 1 <= size <= MAX_PAGE):
+            raise ValidationError(f"size must be between 1 and {MAX_PAGE}, got {size!r}")
+        # By the label's key (unique, never missing), each page starts after the last one
+        # read; by anything else, pages follow by position within the snapshot.
+        keyset = sort == node.key and node.key not in base
+        offset = 0
+        while True:
+            items = self._find(node, filters, sort, descending, size, 0 if keyset else offset)
+            if items:
+                yield items
+            if len(items) < size:
+                return
+            offset += len(items)
+            if keyset:
+                after = Cond(Op.LT if descending else Op.GT, items[-1].key)
+                filters = _filters(node, {**base, node.key: after})
+
+    def nodes(self, label: str, *, where: Mapping[str, Any] | None = None,
+              order_by: str | None = None, descending: bool = False) -> Iterator[Node]:
+        for page in self.pages(label, where=where, order_by=order_by, descending=descending):
+            yield from page
+
+    def walk(self, *, batch: int = MAX_PAGE) -> Iterator[tuple[list[Node], list[tuple[Rel, Node]]]]:
+        after = ""
+        while page := self.scan(after=after, limit=batch):
+            yield page, self._adjacent([n.uid for n in page], None, None, Direction.OUT, None)
+            after = page[-1].uid
 
     def expand(self, uids: Sequence[str], *, depth: int = 1,
                labels: Sequence[str] | None = None, types: Sequence[str] | None = None,
@@ -533,6 +523,15 @@ class StoreOps(ABC):
 
     def count(self, label: str, where: Mapping[str, Any] | None = None) -> int:
         return self.read(lambda tx: tx.count(label, where))
+
+    def pages(self, label: str, **kwargs: Any) -> Iterator[list[Node]]:
+        return iter(self.read(lambda tx: list(tx.pages(label, **kwargs))))
+
+    def nodes(self, label: str, **kwargs: Any) -> Iterator[Node]:
+        return iter(self.read(lambda tx: list(tx.nodes(label, **kwargs))))
+
+    def walk(self, *, batch: int = MAX_PAGE) -> Iterator[tuple[list[Node], list[tuple[Rel, Node]]]]:
+        return iter(self.read(lambda tx: list(tx.walk(batch=batch))))
 
     def expand(self, uids: Sequence[str], **kwargs: Any) -> Subgraph:
         return self.read(lambda tx: tx.expand(uids, **kwargs))

@@ -7,12 +7,9 @@ equally short paths come out the same on each.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
 
 from collab.graph.codec import Node, Rel
-
-if TYPE_CHECKING:
-    from collab.graph.store import Direction, GraphOps, Path, Subgraph
+from collab.graph.types import Adjacency, Direction, Path, Subgraph
 
 # How many alternative paths are enumerated before the best `limit` are chosen.
 _PATH_ENUMERATION_CAP = 1000
@@ -22,11 +19,9 @@ def _rel_key(rel: Rel) -> tuple[str, str, str]:
     return (rel.type, rel.src, rel.dst)
 
 
-def expand(g: GraphOps, uids: list[str], *, depth: int, labels: list[str] | None,
+def expand(g: Adjacency, uids: list[str], *, depth: int, labels: list[str] | None,
            types: list[str] | None, direction: Direction, limit: int) -> Subgraph:
     """Breadth-first neighbourhood with a node cap; see `Graph.expand`."""
-    from collab.graph.store import Subgraph
-
     starts = sorted(g._get_uids(list(dict.fromkeys(uids))), key=lambda n: n.uid)[:limit]
     nodes: dict[str, Node] = {n.uid: n for n in starts}
     # One hop reads its neighbours in full in the one query it makes; deeper expansions walk
@@ -65,7 +60,7 @@ def expand(g: GraphOps, uids: list[str], *, depth: int, labels: list[str] | None
                     sorted(rels.values(), key=_rel_key), bool(omitted), omitted)
 
 
-def _past_the_cap(g: GraphOps, rows: list[tuple[Rel, Node]], nodes: dict[str, Node],
+def _past_the_cap(g: Adjacency, rows: list[tuple[Rel, Node]], nodes: dict[str, Node],
                   frontier: list[str], types: list[str] | None, labels: list[str] | None,
                   direction: Direction, limit: int, bare: bool) -> list[tuple[Rel, Node]]:
     """The rows a hop keeps when the first `rows` did not hold them all.
@@ -83,11 +78,9 @@ def _past_the_cap(g: GraphOps, rows: list[tuple[Rel, Node]], nodes: dict[str, No
     return g._adjacent(frontier, types, labels, direction, None, among=held, bare=bare)
 
 
-def shortest_paths(g: GraphOps, a: str, b: str, *, max_hops: int, labels: list[str] | None,
+def shortest_paths(g: Adjacency, a: str, b: str, *, max_hops: int, labels: list[str] | None,
                    types: list[str] | None, limit: int) -> list[Path]:
     """All shortest undirected paths from a to b, by bidirectional breadth-first search."""
-    from collab.graph.store import Direction, Path
-
     ends = {n.uid: n for n in g._get_uids([a, b])}
     if a not in ends or b not in ends:
         return []
@@ -140,10 +133,8 @@ def _walks(back: dict[str, list[tuple[Rel, str]]], uid: str) -> list[list[tuple[
     return out
 
 
-def _assemble(g: GraphOps, back: Sequence[dict[str, list[tuple[Rel, str]]]],
+def _assemble(g: Adjacency, back: Sequence[dict[str, list[tuple[Rel, str]]]],
               meets: list[str], limit: int) -> list[Path]:
-    from collab.graph.store import Path
-
     candidates: list[tuple[list[str], list[Rel]]] = []
     for meet in meets:
         for left in _walks(back[0], meet):

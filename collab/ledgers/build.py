@@ -202,8 +202,9 @@ def person(ctx: Context, row: Row, prefix: str, fallback: str | None,
         ctx.problem(row, uid_f, "人员编号与身份证号不符",
                     "the person number does not match the ID number")
         return None
-    ctx.node(row, source, "Person", props["uid"], props)
-    return props["uid"]
+    person_uid: str = props["uid"]
+    ctx.node(row, source, "Person", person_uid, props)
+    return person_uid
 
 
 def _units(ctx: Context, row: Row) -> None:
@@ -333,7 +334,7 @@ def _clues(ctx: Context, row: Row) -> None:
     subject = person(ctx, row, "subject", no, code)
     if subject:
         ctx.plan.rel("AGAINST", ("Clue", no), ("Person", subject))
-    if row.get("case_no"):
+    if row.get("case_no") and dept:
         _clue_case(ctx, row, dept, subject, code)
     if dept:
         tno = ctx.resolver.transfer_key(no, dept[1])

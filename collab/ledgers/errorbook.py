@@ -39,7 +39,8 @@ def write(source: Source, report: Report, target: T,
         book = load_workbook(opened(source))
     else:
         book = Workbook()
-        book.remove(book.active)
+        if book.active is not None:
+            book.remove(book.active)
         for sheet in sheets_of(source, name):
             ws = book.create_sheet(sheet.name[:31])
             for _number, values in sheet.rows:

@@ -16,17 +16,16 @@ from typing import IO, Any
 
 from collab.access import regions
 from collab.access.idnumbers import IdKey
-from collab.graph import schema
 from collab.graph.codec import Node
 from collab.graph.store import Cond, Direction, Graph, Op
 from collab.ledgers import vocabulary
 from collab.ledgers.kinds import Kind
 from collab.ledgers.reader import NOTES_SHEET
 from collab.sheets import values as v
-from collab.sheets.values import FORMULA_STARTS
+from collab.sheets.guard import neutralise
 
 # What a cell of each type may hold, for the 填写说明 sheet.
-_HINTS = {v.day: "日期：2023-07-02、2023/7/2、2023.7.2、2023年7月2日均可",
+_HINTS: dict[v.Parser, str] = {v.day: "日期：2023-07-02、2023/7/2、2023.7.2、2023年7月2日均可",
           v.flag: "是/否（也可写 √/×、Y/N）",
           v.amount: "金额，单位元；表头写（万元）时按万元计",
           v.id_number: "18位身份证号（请把该列设为文本，以免Excel丢失末几位）",
@@ -39,13 +38,6 @@ _LINK_CAP = 200_000
 Links = dict[str, list[tuple[str, Node, dict[str, Any]]]]
 
 
-def neutralise(value: Any) -> Any:
-    """A text cell made safe from formula injection: a leading ' before = + - @."""
-    if isinstance(value, str) and value and value[0] in FORMULA_STARTS:
-        return "'" + value
-    return value
-
-
 def _first(links: Links, uid: str, type_: str) -> Node | None:
     return next((n for t, n, _ in links.get(uid, ()) if t == type_), None)
 
@@ -54,7 +46,8 @@ def _id_number(person: Node, key: IdKey | None) -> str | None:
     """The masked number, or the plain one when exporting with the key (for unmask roles)."""
     if key is not None and person.get("id_enc"):
         return key.decrypt(person.get("id_enc"))
-    return person.get("id_masked")
+    masked: str | None = person.get("id_masked")
+    return masked
 
 
 def _person(links: Links, uid: str, type_: str, key: IdKey | None) -> dict[str, Any]:
@@ -144,19 +137,12 @@ def export_rows(g: Graph, *, kind: Kind, scope: str | None = None,
 
     ID numbers are masked unless `unmask` (the key) is given, for the roles allowed to see them.
     """
-    node = schema.label(kind.label)
     where = {"region_code": Cond(Op.PREFIX, regions.subtree_prefix(scope))} if scope else None
     types, rows_of = _ROWS[kind.name]
-    order = None if node.key == "uid" else node.key
-    offset = 0
-    while True:
-        page = g.find(kind.label, where=where, order_by=order, limit=_PAGE, offset=offset)
-        links = _links(g, page.items, types)
-        for n in page.items:
+    for page in g.pages(kind.label, where=where, size=_PAGE):
+        links = _links(g, page, types)
+        for n in page:
             yield from rows_of(g, n, links, unmask)
-        offset += len(page.items)
-        if not page.items or offset >= page.total:
-            return
 
 
 def cells(kind: Kind, row: dict[str, Any], *, as_text: bool) -> list[Any]:
@@ -183,6 +169,7 @@ def write_ledger(path: str | Path | IO[bytes], kind: Kind,
     header = [c.zh for c in kind.columns]
     n = 0
     if fmt == "csv":
+        assert isinstance(path, str | Path), "a CSV ledger is written to a file"
         with Path(path).open("w", encoding="utf-8-sig", newline="") as f:
             out = csv.writer(f)
             out.writerow(header)

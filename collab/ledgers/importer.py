@@ -39,13 +39,13 @@ Progress = Callable[[str, int, int], None]
 _STEP = 1000
 
 
-def _quiet(stage: str, done: int, total: int) -> None:
+def quiet(stage: str, done: int, total: int) -> None:
     """No progress shown."""
 
 
 def check_ledger(g: Graph, *, actor: Actor, ledger: Ledger, key: IdKey,
                  create_missing: bool = False, expected: Sequence[tuple[str, str, str]] | None
-                 = None, progress: Progress = _quiet) -> Report:
+                 = None, progress: Progress = quiet) -> Report:
     """The dry run, a read: every row checked against the graph, nothing written; the report
     of what an import would do. Raises LedgerRejected with the full report when anything is
     wrong. (Arguments as for `import_ledger`.)"""
@@ -56,7 +56,7 @@ def check_ledger(g: Graph, *, actor: Actor, ledger: Ledger, key: IdKey,
 def import_ledger(g: Graph, *, actor: Actor, ledger: Ledger, key: IdKey,
                   create_missing: bool = False,
                   expected: Sequence[tuple[str, str, str]] | None = None,
-                  progress: Progress = _quiet) -> Report:
+                  progress: Progress = quiet) -> Report:
     """Check every row against the graph, then write them all; the report.
 
     References resolve, and rows match records, only within what `actor` may see

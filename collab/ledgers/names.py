@@ -83,7 +83,7 @@ _PLACE_TOKEN = re.compile(r"[\u4e00-\u9fff]{1,6}?(?:自治县|自治州|县|市|
 def places_named(name: str) -> list[str]:
     """The county- and prefecture-level places a unit's name starts with (砚山县, 文山州 …)."""
     text = plain(name).removeprefix("中国共产党").removeprefix("中共")
-    found = []
+    found: list[str] = []
     while True:
         token = _PLACE_TOKEN.match(text)
         if token is None or token.group().endswith("社区"):

@@ -70,3 +70,10 @@ def for_headers(g: Graph, *, actor: Actor, signature: str) -> Profile | None:
     page = g.find("ImportProfile", where={"owner": owner(actor), "signature": signature},
                   order_by="saved_at", descending=True, limit=1)
     return _profile(page.items[0]) if page.items else None
+
+
+def for_sheets(g: Graph, *, actor: Actor, signatures: Mapping[str, str]) -> dict[str, Profile]:
+    """The profile saved for each sheet's headers (`signatures`: sheet → signature), where one
+    is."""
+    found = {sheet: for_headers(g, actor=actor, signature=sig) for sheet, sig in signatures.items()}
+    return {sheet: p for sheet, p in found.items() if p is not None}

@@ -102,7 +102,8 @@ def _for_sheet(corrections: Mapping[str, Any] | None, sheet: str) -> Mapping[str
     if not corrections:
         return {}
     if all(isinstance(v, Mapping) for v in corrections.values()):
-        return corrections.get(sheet, {})
+        chosen: Mapping[str, str] = corrections.get(sheet, {})
+        return chosen
     return corrections
 
 

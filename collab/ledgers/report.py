@@ -10,14 +10,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from collab.errors import CollabError
+from collab.graph import names
+from collab.ledgers.kinds import KINDS
 
 _MAX_VALUE = 40
-# How the Chinese report names ledger kinds and the records a row makes besides its own.
-KIND_NAMES = {"units": "被巡察单位", "people": "人员", "rounds": "巡察轮次", "issues": "问题",
-              "rectifications": "整改任务", "clues": "问题线索", "cases": "案件",
-              "support": "协作支持"}
-LABEL_NAMES = {"Unit": "被巡察单位", "Person": "人员", "Issue": "问题", "Rectification": "整改任务",
-               "Clue": "问题线索", "Transfer": "移交", "Case": "案件"}
 # One answer for a number or name that names nothing and for one that names a record outside
 # the importer's reach: the two must read the same (issue 16).
 NOT_FOUND = ("找不到：没有这个编号或名称的记录（请检查，或先导入）",
@@ -110,18 +106,19 @@ class Report:
             pairs = [f"{h}→{f}" if h != f else h for s, h, f in self.mapped if s == sheet]
             out.append(f"sheet {sheet!r}: {why_en}; columns: {', '.join(pairs)}" if en
                        else f"工作表“{sheet}”：{why_zh}；列映射：{'、'.join(pairs)}")
-        for kind, n in self.rows.items():
-            counts = (self.created.get(kind, 0), self.updated.get(kind, 0),
-                      self.unchanged.get(kind, 0))
+        for code, n in self.rows.items():
+            kind = _kind_name(code, lang)
+            counts = (self.created.get(code, 0), self.updated.get(code, 0),
+                      self.unchanged.get(code, 0))
             out.append(f"{kind}: {n} rows, {counts[0]} new, {counts[1]} updated, "
                        f"{counts[2]} unchanged" if en else
-                       f"{KIND_NAMES.get(kind, kind)}：{n}行，新增{counts[0]}，更新{counts[1]}，"
+                       f"{kind}：{n}行，新增{counts[0]}，更新{counts[1]}，"
                        f"未变{counts[2]}")
         if self.also_created:
-            out.append("also new: " + ", ".join(f"{label} {n}" for label, n in
-                                                self.also_created.items()) if en else
-                       "另新增：" + "、".join(f"{LABEL_NAMES.get(label, label)}{n}"
-                                          for label, n in self.also_created.items()))
+            also = [(_named(names.LABELS.get(label), label, lang), n)
+                    for label, n in self.also_created.items()]
+            out.append("also new: " + ", ".join(f"{name} {n}" for name, n in also) if en
+                       else "另新增：" + "、".join(f"{name}{n}" for name, n in also))
         regions = sorted({self.region_names.get(r, r) for _, _, r in self.proposed})
         if self.proposed:
             will = self.dry_run or self.problems
@@ -145,7 +142,10 @@ class Report:
         for sheet, row in self.duplicate_rows:
             out.append(f"sheet {sheet!r} row {row} repeats an earlier row: counted once" if en
                        else f"工作表“{sheet}”第{row}行与前面的行重复，只计一次")
-        for label, key, given, current in self.kept_status:
+        for code, key, given_code, current_code in self.kept_status:
+            label = _named(names.LABELS.get(code), code, lang)
+            given = _named(names.state_name(given_code or "", code), given_code, lang)
+            current = _named(names.state_name(current_code or "", code), current_code, lang)
             out.append(f"{label} {key}: kept its status {current!r} (the ledger says {given!r}; "
                        f"collab has recorded steps since)" if en else
                        f"{label} {key}：保留系统中的状态“{current}”（台账为“{given}”，"
@@ -157,6 +157,18 @@ class Report:
         elif self.dry_run:
             out.append("dry run: nothing was written" if en else "试运行，未写入任何数据")
         return out
+
+
+def _named(name: names.Name | None, code: Any, lang: str) -> str:
+    return name.of(lang) if name is not None else str(code)
+
+
+def _kind_name(code: str, lang: str) -> str:
+    """A ledger kind as people call it: 问题线索台账 / Clues ledger."""
+    kind = KINDS.get(code)
+    if kind is None:
+        return code
+    return f"{names.LABELS[kind.label].plural('en')} ledger" if lang == "en" else kind.zh
 
 
 class LedgerRejected(CollabError):

@@ -63,17 +63,9 @@ class Resolver:
                     self.add(label, n.key, n.props)
             return
         for i in range(0, len(wanted), _CHUNK):
-            chunk = list(wanted[i:i + _CHUNK])
-            offset = 0
-            while True:
-                page = self._g.find(label, where={prop: chunk}, order_by=None,
-                                    limit=1000, offset=offset)
-                for n in page.items:
-                    if self._visible(n):
-                        self.add(label, n.key, n.props)
-                offset += len(page.items)
-                if offset >= page.total or not page.items:
-                    break
+            for n in self._g.nodes(label, where={prop: list(wanted[i:i + _CHUNK])}):
+                if self._visible(n):
+                    self.add(label, n.key, n.props)
 
     def lookup(self, labels: Sequence[str], value: str) -> tuple[str, str, dict[str, Any]] | str:
         """(label, key, props) of the one node `value` names, else "missing" or "ambiguous"."""
@@ -174,17 +166,9 @@ class Resolver:
         for no in wanted:
             self._transfers[no] = {}
         for i in range(0, len(wanted), _CHUNK):
-            offset = 0
-            while True:
-                page = self._g.find("Transfer", where={"clue_no": wanted[i:i + _CHUNK]},
-                                    limit=1000, offset=offset)
-                for t in page.items:
-                    if not self._visible(t):
-                        continue
+            for t in self._g.nodes("Transfer", where={"clue_no": wanted[i:i + _CHUNK]}):
+                if self._visible(t):
                     self._transfers[t.get("clue_no")][t.get("department_code")] = t.key
-                offset += len(page.items)
-                if offset >= page.total or not page.items:
-                    break
 
     def transfer_key(self, clue_no: str, department_code: str) -> str:
         """The clue's transfer to that department: the existing one, else the next number.

@@ -176,7 +176,7 @@ def _xlsx_sheets(path: Path | io.BytesIO) -> list[Sheet]:
     except Exception:  # noqa: BLE001 - openpyxl raises many types for one cause: a bad file
         raise _corrupt() from None
     try:
-        sheets = []
+        sheets: list[Sheet] = []
         for ws in book.worksheets:
             cells = sum(len(r) for sheet in sheets for _, r in sheet.rows)
             rows = _bounded(enumerate(ws.iter_rows(max_col=MAX_COLUMNS, values_only=True),

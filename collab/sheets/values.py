@@ -14,12 +14,11 @@ from typing import Any
 
 from collab.access import idnumbers
 from collab.errors import ValidationError
+from collab.sheets.guard import FORMULA_STARTS
 
 Parser = Callable[[Any], Any]
 
 _EXCEL_EPOCH = date(1899, 12, 30)
-# A cell starting with one of these is read as a formula by spreadsheets; exports prefix a '.
-FORMULA_STARTS = "=+-@\t\r"
 _DATE_PATTERNS = (
     re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})"),
     re.compile(r"(\d{4})/(\d{1,2})/(\d{1,2})"),

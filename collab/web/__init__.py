@@ -8,8 +8,9 @@ a service with the request's permission object, or build a command and run it
 
 from __future__ import annotations
 
+import hashlib
 import secrets
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -41,6 +42,17 @@ class IsoJSON(DefaultJSONProvider):
         return DefaultJSONProvider.default(o)
 
 
+def _static_version(app: Flask) -> str:
+    """A short fingerprint of the static files, added to their URLs (`?v=`): browsers keep
+    them for a day without asking again, and fetch them anew when an upgrade changes one."""
+    digest = hashlib.sha256()
+    for path in sorted(Path(app.static_folder or "").rglob("*")):
+        if path.is_file():
+            stat = path.stat()
+            digest.update(f"{path.name}:{stat.st_size}:{stat.st_mtime_ns}".encode())
+    return digest.hexdigest()[:10]
+
+
 def default_config(config: Config) -> dict[str, Any]:
     """Flask's settings from the deployment's `config`; `test_config` overrides any of them."""
     return {
@@ -53,6 +65,7 @@ def default_config(config: Config) -> dict[str, Any]:
         "SESSION_COOKIE_SECURE": config.secure_cookies,
         "PREFERRED_URL_SCHEME": "https" if config.secure_cookies else "http",
         "MAX_CONTENT_LENGTH": 20 * 1024 * 1024,
+        "SEND_FILE_MAX_AGE_DEFAULT": timedelta(days=1),  # static files; their URLs carry ?v=
         "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the server-side session
         "BABEL_DEFAULT_LOCALE": "zh",
         "BABEL_DEFAULT_TIMEZONE": config.timezone,
@@ -76,6 +89,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         app.config.from_mapping(test_config)
     if not app.config["SECRET_KEY"]:
         app.config["SECRET_KEY"] = _secret_key(instance)
+    app.config["COLLAB_CONFIG"].zone()  # an unknown COLLAB_TIMEZONE stops the start
+    version = _static_version(app)
+    app.url_defaults(lambda endpoint, values: values.setdefault("v", version)
+                     if endpoint == "static" else None)
 
     from collab.web import (
         api,
@@ -87,6 +104,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         keys,
         labels,
         logs,
+        menu,
         security,
     )
     from collab.web.blueprints import register_blueprints
@@ -102,6 +120,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     i18n.init_app(app)
     labels.init_app(app)
     echo.init_app(app)
+    menu.init_app(app)
     security.init_app(app)
     auditing.init_app(app)
     register_blueprints(app)

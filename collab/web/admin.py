@@ -29,7 +29,7 @@ from collab.errors import NotFound
 from collab.web import auditing, changes
 from collab.web.forms import ActionForm, GrantForm, NewUserForm
 from collab.web.security import now
-from collab.web.store import current_store
+from collab.web.store import current_config, current_store
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -126,6 +126,6 @@ def reset(name: str) -> Any:
                 _("The password was reset: give the user the one-time code below."))
     if not code:
         return redirect(url_for("admin.user_list"))
-    valid = changes.config().sign_in_policy().reset_valid
+    valid = current_config().sign_in_policy().reset_valid
     return render_template("admin/reset.html", name=name, code=code,
                            hours=int(valid.total_seconds() // 3600) or 1)

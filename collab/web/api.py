@@ -15,15 +15,14 @@ from flask_smorest import Api, Blueprint
 from marshmallow import RAISE, Schema, fields, validate
 
 from collab.access import authz as access
+from collab.analysis.dashboard import YEARS, overview
+from collab.cases import nodes
 from collab.commands.clues import FileCase, TransferClue
 from collab.errors import NotFound
-from collab.graph import schema
 from collab.web import auditing, changes
-from collab.web.dashboard import YEARS, overview
 from collab.web.i18n import LANGUAGES
-from collab.web.nodes import PAGE, list_filters
 from collab.web.security import csrf, login_manager
-from collab.web.store import current_store
+from collab.web.store import current_config, current_store
 
 blp = Blueprint("api", __name__, url_prefix="/api/v1",
                 description="Scoped reads of the graph, as JSON")
@@ -163,11 +162,9 @@ def node_list(args: dict[str, Any], label: str) -> Any:
     authz = current_user.authz
     if label not in authz.listable():
         raise NotFound("not found")
-    where, number = list_filters(label, args), args["page"]
-    key = schema.label(label).key
-    page = current_store().read(lambda tx: access.find(
-        tx, authz=authz, label=label, where=where, order_by=None if key == "uid" else key,
-        limit=PAGE, offset=(number - 1) * PAGE))
+    page = current_store().read(lambda tx: nodes.listing(
+        tx, authz=authz, label=label, text=args.get("q", ""), status=args.get("status"),
+        region=args.get("region"), page=args["page"]))
     return {"total": page.total, "limit": page.limit, "offset": page.offset,
             "items": [_node(n) for n in page.items]}
 
@@ -209,9 +206,9 @@ def file_case(args: dict[str, Any], no: str) -> Any:
 @blp.response(200, DashboardSchema)
 def dashboard(args: dict[str, Any]) -> Any:
     """The dashboard's figures for a region subtree and year."""
-    authz = current_user.authz
+    authz, today = current_user.authz, current_config().today()
     return current_store().read(lambda tx: overview(tx, authz=authz, region=args.get("region"),
-                                                    year=args.get("year")))
+                                                    year=args.get("year"), as_of=today))
 
 
 def init_app(app: Flask) -> None:

@@ -7,12 +7,16 @@ import io
 from datetime import datetime
 from typing import Any
 
-from flask import Blueprint, Response, render_template, request
+from flask import Blueprint, render_template, request
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from collab.access import audit, checkpoints
 from collab.access.authz import Perm
 from collab.errors import N_, ValidationError
+from collab.sheets.guard import neutralise
+from collab.web import when
+from collab.web.downloads import attachment, file_name
 from collab.web.keys import audit_key, checkpoint_path
 from collab.web.nodes import page_number
 from collab.web.store import current_store
@@ -23,8 +27,6 @@ PAGE = 100
 EXPORT_LIMIT = 100_000
 COLUMNS = ("seq", "at", "user", "role", "department", "address", "request_id", "kind", "event",
            "object_label", "object_key", "outcome", "detail", "hash")
-# A spreadsheet would evaluate a cell starting with one of these as a formula.
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _filters() -> dict[str, Any]:
@@ -53,26 +55,22 @@ def index() -> Any:
 
 def as_text_cell(value: Any) -> str:
     """A value for a CSV cell that no spreadsheet will run as a formula."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(_FORMULA_START) else text
+    return str(neutralise("" if value is None else str(value)))
 
 
 @bp.route("/export.csv")
 def export() -> Any:
-    filters = _filters()
+    authz, key, filters = current_user.authz, audit_key(), _filters()
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(COLUMNS)
-    offset = 0
-    while offset < EXPORT_LIMIT:
-        page = _search(filters, limit=1000, offset=offset)
-        for record in page.items:
-            writer.writerow([as_text_cell(record.get(c)) for c in COLUMNS])
-        offset += len(page.items)
-        if not page.items or offset >= page.total:
-            break
-    return Response("\ufeff" + out.getvalue(), mimetype="text/csv",
-                    headers={"Content-Disposition": "attachment; filename=audit.csv"})
+    writer.writerows(current_store().read(lambda tx: [
+        [as_text_cell(r.get(c)) for c in COLUMNS]
+        for r in audit.records(tx, authz=authz, key=key, **filters, limit=EXPORT_LIMIT)]))
+    today = when.today()
+    return attachment("\ufeff" + out.getvalue(), mimetype="text/csv",
+                      name=file_name(_("Audit log"), day=today, ext="csv"),
+                      fallback=file_name("audit", day=today, ext="csv"))
 
 
 @bp.route("/verify")

@@ -6,7 +6,6 @@ from typing import Any
 
 from flask import (
     Blueprint,
-    current_app,
     flash,
     redirect,
     render_template,
@@ -26,7 +25,7 @@ from collab.web.forms import ChoosePasswordForm, LanguageForm, LoginForm, Passwo
 from collab.web.i18n import LANGUAGES
 from collab.web.keys import audit_key, id_key
 from collab.web.security import now, safe_next
-from collab.web.store import current_store
+from collab.web.store import current_config, current_store
 
 bp = Blueprint("auth", __name__)
 
@@ -50,7 +49,7 @@ def login() -> Any:
         name, password = form.name.data.strip(), form.password.data
         code = (form.code.data or "").strip()
         origin, at = auditing.origin(), now()
-        policy = current_app.config["COLLAB_CONFIG"].sign_in_policy()
+        policy = current_config().sign_in_policy()
         key, sealing = id_key() if code else None, audit_key()
         result = current_store().write(lambda tx: users.authenticate(
             tx, name=name, password=password, origin=origin, now=at, policy=policy,

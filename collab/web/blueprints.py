@@ -21,6 +21,7 @@ def register_blueprints(app: Flask) -> None:
         health,
         imports,
         letters,
+        manual,
         nodes,
         rectification,
         tokens,
@@ -30,5 +31,5 @@ def register_blueprints(app: Flask) -> None:
 
     for area in (auth, dashboard, nodes, clues, checks, rectification, letters, imports,
                  exports, admin, auditlog, explorer, crosscheck, departments, units, twofactor,
-                 tokens, health):
+                 tokens, health, manual):
         app.register_blueprint(area.bp)

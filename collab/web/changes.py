@@ -13,24 +13,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import current_app, flash
+from flask import flash
 from flask_login import current_user
 
 from collab.access.authz import Authz
 from collab.commands import runner
 from collab.commands.base import Command
 from collab.commands.runner import Outcome
-from collab.config import Config
 from collab.errors import NotFound
 from collab.web import auditing
 from collab.web.errors import message
-from collab.web.store import current_store
-
-
-def config() -> Config:
-    """The deployment's settings, read once when the app was made."""
-    found: Config = current_app.config["COLLAB_CONFIG"]
-    return found
+from collab.web.store import current_config, current_store
 
 
 def allowed(kind: type[Command]) -> Authz:
@@ -46,7 +39,7 @@ def run(command: Command, *, key: str | None = None) -> Outcome:
     """Run `command` as the signed-in actor (`key`: a client's idempotency key)."""
     auditing.name_event(command.event, command.audit_kind)
     auditing.about(command.label, command.key)
-    outcome = runner.run(current_store(), current_user.authz, command, config=config(),
+    outcome = runner.run(current_store(), current_user.authz, command, config=current_config(),
                          origin=auditing.origin(), key=key)
     auditing.mark_recorded()
     return outcome

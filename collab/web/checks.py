@@ -13,16 +13,12 @@ from flask import Blueprint, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from collab.access import authz as access
-from collab.access.authz import Authz, Perm
-from collab.cases import checks, proposals
+from collab.cases import checks
 from collab.commands.checks import AdvanceCheck, AssignCheck, CreateCheck, RecordFinding
-from collab.errors import NotFound
-from collab.graph.store import Graph
 from collab.web import auditing, changes
 from collab.web.errors import message
 from collab.web.forms import ActionForm, AdvanceForm, FindingForm, NewCheckForm
-from collab.web.store import current_store
+from collab.web.store import current_config, current_store
 
 bp = Blueprint("checks", __name__, url_prefix="/checks")
 
@@ -32,7 +28,7 @@ def new() -> Any:
     changes.allowed(CreateCheck)
     form = NewCheckForm()
     if request.method == "GET":
-        today = changes.config().today()
+        today = current_config().today()
         form.start.data, form.end.data = today, today + timedelta(days=30)
     if form.validate_on_submit():
         no = form.no.data.strip()
@@ -47,23 +43,16 @@ def new() -> Any:
     return render_template("checks/new.html", form=form)
 
 
-def _view(g: Graph, *, authz: Authz, no: str) -> dict[str, Any]:
-    access.get(g, authz=authz, label="JointCheck", key=no)
-    proposal, why_none = None, ""
-    if authz.can(Perm.PLAN_CHECKS):
-        try:
-            proposal = proposals.propose(g, check=no, on=changes.config().today(),
-                                         policy=changes.config().proposal_policy())
-        except NotFound as e:  # the check exists (in scope), but has nothing to propose for
-            why_none = message(e)
-    return {"check": checks.describe(g, no), "proposal": proposal, "why_none": why_none}
-
-
 @bp.route("/<path:no>")
 def show(no: str) -> Any:
     authz = current_user.authz
     auditing.about("JointCheck", no)
-    found = current_store().read(lambda tx: _view(tx, authz=authz, no=no))
+    config = current_config()
+    today, policy = config.today(), config.proposal_policy()
+    found = current_store().read(lambda tx: checks.view(tx, authz=authz, no=no, on=today,
+                                                        policy=policy))
+    if found["why_none"] is not None:
+        found["why_none"] = message(found["why_none"])
     return render_template("checks/show.html", no=no, action=ActionForm(),
                            finding=FindingForm(), advance=AdvanceForm(),
                            states=sorted(checks.LIFECYCLE.allowed(found["check"]["status"])),

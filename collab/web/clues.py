@@ -1,4 +1,5 @@
-"""The clue trace page: from the round that found an issue to the case its clue became."""
+"""The clue trace page (from the round that found an issue to the case its clue became), and
+the transfer and its receiving department's steps, each a command."""
 
 from __future__ import annotations
 
@@ -9,9 +10,6 @@ from flask import Blueprint, abort, jsonify, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from collab.access import authz as access
-from collab.access.authz import Authz, Role
-from collab.access.idnumbers import redact
 from collab.cases import trace
 from collab.commands.base import Command
 from collab.commands.clues import (
@@ -21,47 +19,23 @@ from collab.commands.clues import (
     ReturnTransfer,
     TransferClue,
 )
-from collab.graph.store import Graph
 from collab.web import auditing, changes
 from collab.web.forms import StepForm, TransferForm
-from collab.web.store import current_store
+from collab.web.store import current_config, current_store
 
 bp = Blueprint("clues", __name__, url_prefix="/clues")
-
-
-def _masked(value: Any) -> Any:
-    """Every string in a nested structure with its ID numbers masked."""
-    if isinstance(value, str):
-        return redact(value)
-    if isinstance(value, dict):
-        return {k: _masked(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_masked(v) for v in value]
-    return value
-
-
-def visible_trace(g: Graph, *, authz: Authz, no: str) -> dict[str, Any]:
-    """The trace of a clue in scope, cut down to what this actor may see."""
-    access.get(g, authz=authz, label="Clue", key=no)
-    chain = trace.trace(g, clue_no=no)
-    if authz.role == Role.LIAISON:
-        own_cases = set(access.own_keys(g, authz=authz, label="Case"))
-        chain["transfers"] = [t for t in chain["transfers"]
-                              if t.get("department_code") == authz.actor.department]
-        chain["cases"] = [c for c in chain["cases"] if c.get("no") in own_cases]
-    return _masked(chain)
 
 
 def _trace(no: str) -> dict[str, Any]:
     authz = current_user.authz
     auditing.about("Clue", no)
-    return current_store().read(lambda tx: visible_trace(tx, authz=authz, no=no))
+    return current_store().read(lambda tx: trace.visible(tx, authz=authz, clue_no=no))
 
 
 @bp.route("/<path:no>/trace")
 def trace_page(no: str) -> Any:
     authz = current_user.authz
-    today = changes.config().today()
+    today = current_config().today()
     return render_template("clues/trace.html", no=no, chain=_trace(no),
                            transfer=TransferForm(on=today) if TransferClue.allowed(authz)
                            else None,

@@ -26,7 +26,6 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from collab.access import authz as access
 from collab.access.audit import Kind
 from collab.access.authz import Authz
 from collab.analysis import crosscheck as xc
@@ -36,11 +35,10 @@ from collab.sheets.reading import Blob, UnreadableFile
 from collab.web import auditing, changes, holding
 from collab.web.errors import message
 from collab.web.forms import CrossCheckForm, RaiseIssueForm
-from collab.web.store import current_store
+from collab.web.store import current_config, current_store
 
 bp = Blueprint("crosscheck", __name__, url_prefix="/crosscheck")
 TABLES = ("only_a", "only_b", "mismatched")
-_UNITS_SHOWN = 200
 
 
 def _authz() -> Authz:
@@ -75,9 +73,8 @@ def _keep(result: dict[str, Any]) -> None:
 
 def _page(form: CrossCheckForm, result: dict[str, Any] | None, error: str = "") -> Any:
     authz = current_user.authz
-    units = current_store().read(lambda tx: access.find(
-        tx, authz=authz, label="Unit", order_by="code", limit=_UNITS_SHOWN).items)
-    issue = RaiseIssueForm(formdata=None, found_on=changes.config().today())
+    units = current_store().read(lambda tx: xc.units_to_raise_on(tx, authz=authz))
+    issue = RaiseIssueForm(formdata=None, found_on=current_config().today())
     return render_template("crosscheck/index.html", form=form, result=result, error=error,
                            issue=issue, tables=TABLES, units=units)
 

@@ -1,37 +1,25 @@
 """The dashboard: the key figures of one's jurisdiction, with charts fed from JSON.
 
 The page shows the figures as text (so they read without scripts); `data.json` feeds the
-ECharts charts. Every number is a count the engine makes, through the scoped services.
+ECharts charts. The figures are `collab.analysis.dashboard.overview`'s; this module checks the
+request's region and year and names the clue states in the reader's language.
 """
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from flask import Blueprint, jsonify, render_template, request
 from flask_login import current_user
 
-from collab.access import authz as access
 from collab.access import regions
-from collab.access.authz import Authz, Perm
-from collab.analysis import figures
+from collab.access.authz import Perm
+from collab.analysis.dashboard import YEARS, overview
 from collab.errors import N_, ValidationError
-from collab.graph.store import Cond, Graph, Op
 from collab.web.labels import state_name
-from collab.web.store import current_store
+from collab.web.store import current_config, current_store
 
 bp = Blueprint("dashboard", __name__)
-
-# What is counted, and the date property that places each in a year.
-FIGURES = (("Issue", "found_on"), ("Clue", "registered_on"), ("Transfer", "at"),
-           ("Case", "filed_on"), ("JointCheck", "start"))
-NEXT_LEVEL = {"province": "prefecture", "prefecture": "county", "county": "township",
-              "township": "village"}
-
-
-# The years a dashboard may be asked about (the page and the API check the same bounds).
-YEARS = (1990, 2100)
 
 
 def _params() -> tuple[str | None, int | None]:
@@ -44,79 +32,14 @@ def _params() -> tuple[str | None, int | None]:
     return region, int(year) if year else None
 
 
-def _where(region: str | None, year: int | None, prop: str) -> dict[str, Any]:
-    """Filters for a region subtree and a year (dates are ISO text, so a year is a prefix)."""
-    where: dict[str, Any] = {}
-    if region:
-        where["region_code"] = Cond(Op.PREFIX, regions.subtree_prefix(region))
-    if year:
-        where[prop] = Cond(Op.PREFIX, f"{year:04d}-")
-    return where
-
-
-def _counts(g: Graph, authz: Authz, region: str | None, year: int | None) -> dict[str, int]:
-    return {label: access.count(g, authz=authz, label=label, where=_where(region, year, prop))
-            for label, prop in FIGURES if label in authz.listable()}
-
-
-def _children(g: Graph, authz: Authz, region: str | None) -> list[Any]:
-    """The regions one level below `region` (prefectures when none is chosen)."""
-    if "Region" not in authz.listable():
-        return []
-    if region is None:
-        where: dict[str, Any] = {"level": "prefecture"}
-    else:
-        node = access.get(g, authz=authz, label="Region", key=region)
-        below = NEXT_LEVEL.get(node.get("level"))
-        if below is None:
-            return []
-        where = {"level": below, "code": Cond(Op.PREFIX, regions.subtree_prefix(region))}
-    return access.find(g, authz=authz, label="Region", where=where, order_by="code",
-                       limit=100).items
-
-
-def _summary(g: Graph, authz: Authz, region: str | None,
-             year: int | None) -> dict[str, Any] | None:
-    """The article's figures (conversion rate and the rest) for a region subtree and year.
-
-    Region-wide figures, so only for roles whose reach is a region (not a liaison's).
-    """
-    if not authz.can(Perm.EXPLORE):
-        return None
-    period = {"start": date(year, 1, 1), "end": date(year, 12, 31)} if year else {}
-    scope = figures.Scope(region=region or authz.actor.region, as_of=date.today(), **period)
-    return figures.summary(g, scope=scope)
-
-
-def overview(g: Graph, *, authz: Authz, region: str | None, year: int | None) -> dict[str, Any]:
-    """Everything the dashboard shows, read in one snapshot."""
-    authz.require(Perm.DASHBOARD)
-    if region is not None:
-        access.get(g, authz=authz, label="Region", key=region)
-    children = _children(g, authz, region)
-    statuses: dict[str, int] = {}
-    if "Clue" in authz.listable():
-        for status in ("registered", "transferred", "accepted", "inquiry", "verification",
-                       "on_hold", "closed", "case_filed"):
-            where = {**_where(region, None, "registered_on"), "status": status}
-            statuses[status] = access.count(g, authz=authz, label="Clue", where=where)
-    return {
-        "region": region, "year": year,
-        "figures": _counts(g, authz, region, year),
-        "summary": _summary(g, authz, region, year),
-        "by_region": [{"code": r.key, "name": r.get("name"),
-                       **_counts(g, authz, r.key, year)} for r in children],
-        "clue_status": [{"status": k, "name": state_name(k, "Clue"), "value": v}
-                        for k, v in statuses.items() if v],
-        "prefectures": [{"code": r.key, "name": r.get("name")}
-                        for r in _children(g, authz, None)],
-    }
-
-
 def _overview() -> dict[str, Any]:
     region, year = _params()
-    authz = current_user.authz
-    return current_store().read(lambda tx: overview(tx, authz=authz, region=region, year=year))
+    authz, today = current_user.authz, current_config().today()
+    found = current_store().read(lambda tx: overview(tx, authz=authz, region=region, year=year,
+                                                     as_of=today))
+    found["clue_status"] = [{**s, "name": state_name(s["status"], "Clue")}
+                            for s in found["clue_status"]]
+    return found
 
 
 @bp.route("/")

@@ -20,7 +20,7 @@ from collab.commands.departments import CreateDepartment, UpdateDepartment
 from collab.web import auditing, changes
 from collab.web.forms import DepartmentForm, NewDepartmentForm
 from collab.web.nodes import page_number
-from collab.web.store import current_store
+from collab.web.store import current_config, current_store
 
 bp = Blueprint("departments", __name__, url_prefix="/admin/departments")
 PAGE = 50
@@ -44,7 +44,7 @@ def listing() -> Any:
     return render_template("admin/departments.html", page=page, number=number,
                            pages=max(1, -(-page.total // PAGE)), new=NewDepartmentForm(),
                            edit=DepartmentForm(),
-                           default_days=changes.config().feedback_days)
+                           default_days=current_config().feedback_days)
 
 
 def _refused(form: DepartmentForm) -> None:
@@ -81,4 +81,5 @@ def update(code: str) -> Any:
         auditing.name_event("department.update", Kind.CHANGE)
         auditing.about("Department", code)
         _refused(form)
-    return redirect(url_for("departments.listing", **request.args))
+    shown: dict[str, Any] = request.args.to_dict()  # back to the page the form was on
+    return redirect(url_for("departments.listing", **shown))

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, abort, jsonify, render_template, request
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from collab.access.authz import Perm
@@ -20,6 +21,7 @@ from collab.errors import N_, ConfigError, ValidationError
 from collab.graph import schema
 from collab.web.echo import asked
 from collab.web.keys import id_key
+from collab.web.labels import label_name, lang, prop_name, rel_name, value
 from collab.web.store import current_store
 
 bp = Blueprint("explorer", __name__, url_prefix="/explore")
@@ -80,7 +82,7 @@ def search() -> Any:
     hits = current_store().read(lambda tx: explore.search(
         tx, authz=authz, q=request.args.get("q", ""), labels=_names("label"),
         limit=_number("limit", 20, 1, 200), key=key))
-    return jsonify({"hits": [{**explore.node_json(h.node), "matched": h.matched}
+    return jsonify({"hits": [{**shown_node(explore.node_json(h.node)), "matched": h.matched}
                              for h in hits]})
 
 
@@ -88,10 +90,14 @@ def search() -> Any:
 def expand() -> Any:
     authz = _authz()
     uids = _names("uid") or []
+    cap = _number("limit", explore.DEFAULT_CAP, 1, explore.MAX_CAP)
     view = current_store().read(lambda tx: explore.expand(
         tx, authz=authz, uids=uids, depth=_number("depth", 1, 1, 3), labels=_names("label"),
-        types=_names("type"), limit=_number("limit", explore.DEFAULT_CAP, 1, explore.MAX_CAP)))
-    return jsonify(view.to_json())
+        types=_names("type"), limit=cap))
+    shown = view.to_json()
+    return jsonify({**shown, "nodes": [shown_node(n) for n in shown["nodes"]],
+                    "edges": [shown_edge(e) for e in shown["edges"]],
+                    "hint": hint(len(shown["nodes"]), cap, shown)})
 
 
 @bp.route("/api/paths")
@@ -100,4 +106,47 @@ def paths() -> Any:
     routes = current_store().read(lambda tx: explore.paths(
         tx, authz=authz, a=request.args.get("a", ""), b=request.args.get("b", ""),
         max_hops=_number("max_hops", 6, 1, 12), limit=_number("limit", 10, 1, 50)))
-    return jsonify(explore.routes_json(routes))
+    found = explore.routes_json(routes)
+    nodes = {n["id"]: shown_node(n) for n in found["nodes"]}
+    edges = {e["id"]: shown_edge(e) for e in found["edges"]}
+    return jsonify({"paths": [{**p, "text": path_text(p, nodes, edges)} for p in found["paths"]],
+                    "nodes": list(nodes.values()), "edges": list(edges.values())})
+
+
+# --- what the page shows, in the reader's language ---------------------------------------------
+def shown_node(node: dict[str, Any]) -> dict[str, Any]:
+    """A node for the page: its kind and facts named (property, value), internals left out."""
+    label = node["group"]
+    facts = [["label", _("Kind"), label_name(label)]] + [
+        [k, name, value(label, k, v)] for k, v in node["facts"]
+        if (name := prop_name(label, k)) is not None]
+    return {**node, "kind": label_name(label), "facts": facts}
+
+
+def shown_edge(edge: dict[str, Any]) -> dict[str, Any]:
+    """An edge for the page: its type kept, its label the verb people read."""
+    return {**edge, "type": edge["label"], "label": rel_name(edge["label"])}
+
+
+def path_text(path: dict[str, Any], nodes: dict[str, Any], edges: dict[str, Any]) -> str:
+    """A path as one line: 张三（人员） ←反映对象— 某线索（问题线索）."""
+    ids = path["nodes"]
+    text = f"{nodes[ids[0]]['label']}（{nodes[ids[0]]['kind']}）"
+    for before, after, edge_id in zip(ids[:-1], ids[1:], path["edges"], strict=True):
+        edge = edges[edge_id]
+        arrow = f" —{edge['label']}→ " if edge["from"] == before else f" ←{edge['label']}— "
+        text += f"{arrow}{nodes[after]['label']}（{nodes[after]['kind']}）"
+    return text
+
+
+def hint(shown: int, cap: int, view: dict[str, Any]) -> str:
+    """What the cap left out, and how to narrow the request."""
+    if not view["capped"]:
+        return ""
+    joiner = ", " if lang() == "en" else "、"
+    left = joiner.join(f"{label_name(label)} {n}" for label, n in view["omitted"].items())
+    more = _("%(n)s more nodes not shown (%(which)s)", n=sum(view["omitted"].values()),
+             which=left) if left else _("too many neighbours to look at them all")
+    return _("Only %(shown)s nodes are shown (at most %(cap)s); %(more)s. Filter by kind or "
+             "relationship, use fewer hops, or expand from a more specific node.",
+             shown=shown, cap=cap, more=more)

@@ -10,14 +10,18 @@ import secrets
 from pathlib import Path
 from typing import Any
 
-from flask import Blueprint, Response, abort, current_app, render_template
+from flask import Blueprint, abort, current_app, render_template
+from flask_babel import gettext as _
 from flask_login import current_user
 
-from collab.access.authz import Perm
+from collab.access import authz as access
+from collab.access.authz import Authz, Perm
 from collab.files import private_file
+from collab.graph.store import Graph
 from collab.ledgers.exporter import export_rows, write_ledger
 from collab.ledgers.kinds import KINDS, ORDER
-from collab.web import auditing
+from collab.web import auditing, when
+from collab.web.downloads import attachment, file_name
 from collab.web.store import current_store
 
 bp = Blueprint("exports", __name__, url_prefix="/export")
@@ -41,11 +45,24 @@ def download(name: str, fmt: str) -> Any:
     auditing.about(kind.label, authz.actor.region or "")
     path = private_file(Path(current_app.instance_path) / "exports"
                         / (secrets.token_hex(16) + "." + fmt))
+
+    def write(tx: Graph) -> str:
+        write_ledger(path, kind, export_rows(tx, kind=kind, scope=authz.actor.region), fmt=fmt)
+        return scope_name(tx, authz)
+
     try:
-        current_store().read(lambda tx: write_ledger(
-            path, kind, export_rows(tx, kind=kind, scope=authz.actor.region), fmt=fmt))
+        scope = current_store().read(write)
         body = path.read_bytes()
     finally:
         path.unlink(missing_ok=True)
-    return Response(body, mimetype=TYPES[fmt], headers={
-        "Content-Disposition": f"attachment; filename={name}.{fmt}"})
+    today = when.today()
+    return attachment(body, name=file_name(kind.zh, scope, day=today, ext=fmt),
+                      fallback=file_name(name, authz.actor.region or "", day=today, ext=fmt),
+                      mimetype=TYPES[fmt])
+
+
+def scope_name(g: Graph, authz: Authz) -> str:
+    """The name of the actor's jurisdiction, for a file name: 昭通市 (全部辖区 without one)."""
+    region = authz.actor.region
+    node = access.get(g, authz=authz, label="Region", key=region) if region else None
+    return str(node.get("name") or region) if node is not None else _("all regions")

@@ -22,7 +22,7 @@ from flask import Blueprint, abort, current_app, jsonify, request
 
 from collab.errors import CollabError
 from collab.web.security import now
-from collab.web.store import current_store
+from collab.web.store import current_config, current_store
 
 bp = Blueprint("health", __name__)
 _LOCAL = frozenset({"127.0.0.1", "::1"})
@@ -44,7 +44,7 @@ def healthz() -> Any:
 
 def _ready() -> bool:
     state: _Readiness = current_app.extensions.setdefault("collab_readiness", _Readiness())
-    keep = current_app.config["COLLAB_CONFIG"].ready_cache_seconds
+    keep = current_config().ready_cache_seconds
     with state.lock:
         if time.monotonic() - state.checked_at >= keep:
             try:
@@ -64,6 +64,6 @@ def readyz() -> Any:
 
 @bp.route("/healthz/pool")
 def pool() -> Any:
-    if not current_app.config["COLLAB_CONFIG"].pool_probe or request.remote_addr not in _LOCAL:
+    if not current_config().pool_probe or request.remote_addr not in _LOCAL:
         abort(404)
     return jsonify({"pid": os.getpid(), "pool": current_store().pool()})

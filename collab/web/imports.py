@@ -16,7 +16,7 @@ from __future__ import annotations
 import io
 import json
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from flask import (
     Blueprint,
@@ -45,7 +45,7 @@ from collab.ledgers.report import LedgerRejected, Report
 from collab.sheets.reading import Blob
 from collab.web import auditing, changes, holding
 from collab.web.forms import ActionForm, UploadForm
-from collab.web.nodes import id_key
+from collab.web.keys import id_key
 from collab.web.store import current_store
 
 bp = Blueprint("imports", __name__, url_prefix="/import")
@@ -78,7 +78,7 @@ def _forget() -> None:
         session.pop(key, None)
 
 
-def _download(book: io.BytesIO, name: str) -> Any:
+def _download(book: IO[bytes], name: str) -> Any:
     book.seek(0)
     return send_file(book, as_attachment=True, download_name=name)
 
@@ -135,12 +135,9 @@ def upload() -> Any:
     session.update(import_name=name, import_map={}, import_kinds={})
     path = Blob(name, form.ledger.data.read())
     mapped = map_ledger(path, name=name)
-    saved = {}
-    for m in mapped.mappings:
-        profile = current_store().read(lambda tx, m=m: profiles.for_headers(
-            tx, actor=authz.actor, signature=signature(m)))
-        if profile is not None:
-            saved[m.sheet] = profile
+    signatures = {m.sheet: signature(m) for m in mapped.mappings}
+    saved = current_store().read(lambda tx: profiles.for_sheets(tx, actor=authz.actor,
+                                                                signatures=signatures))
     if saved:
         session["import_map"] = {s: dict(p.corrections) for s, p in saved.items()}
         session["import_kinds"] = {s: p.kind for s, p in saved.items()}

@@ -17,32 +17,27 @@ from collab.access.checkpoints import Marker
 from collab.access.idnumbers import IdKey
 from collab.access.keys import AuditKey
 from collab.config import Config
-from collab.web.store import current_store
+from collab.web.store import current_config, current_store
 
 log = logging.getLogger("collab.web")
-
-
-def _config() -> Config:
-    found: Config = current_app.config["COLLAB_CONFIG"]
-    return found
 
 
 def id_key() -> IdKey:
     """The deployment's ID-number key (loaded once; tests hand one in as COLLAB_IDKEY)."""
     if not current_app.config.get("COLLAB_IDKEY"):
-        current_app.config["COLLAB_IDKEY"] = _config().load_key()
+        current_app.config["COLLAB_IDKEY"] = current_config().load_key()
     key: IdKey = current_app.config["COLLAB_IDKEY"]
     return key
 
 
 def audit_key() -> AuditKey:
     """The audit key (the one the command runner seals changes with)."""
-    return _config().load_audit_key()
+    return current_config().load_audit_key()
 
 
 def checkpoint_path() -> Path:
     """Where the app appends signed audit checkpoints."""
-    return _config().checkpoint_path()
+    return current_config().checkpoint_path()
 
 
 def _checkpoint(response: Response) -> Response:

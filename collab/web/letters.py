@@ -10,7 +10,6 @@ from typing import Any
 
 from flask import (
     Blueprint,
-    Response,
     current_app,
     redirect,
     render_template,
@@ -26,9 +25,11 @@ from collab.cases import letters
 from collab.commands.letters import IssueLetter
 from collab.errors import NotFound
 from collab.files import private_dir
+from collab.graph import names
 from collab.web import auditing, changes
+from collab.web.downloads import attachment, file_name
 from collab.web.forms import ActionForm
-from collab.web.store import current_store
+from collab.web.store import current_config, current_store
 
 bp = Blueprint("letters", __name__, url_prefix="/letters")
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -43,7 +44,7 @@ def _reader() -> Authz:
 
 @bp.route("/")
 def index() -> Any:
-    authz, config = _reader(), changes.config()
+    authz, config = _reader(), current_config()
     today, policy = config.today(), config.rectification_policy()
     due = current_store().read(lambda tx: letters.due(
         tx, as_of=today, region=authz.actor.region, policy=config.letter_policy(),
@@ -52,7 +53,7 @@ def index() -> Any:
               groupby(sorted(due, key=lambda d: (d.unit_code or "", d.kind)),
                       key=lambda d: (d.unit_code, d.unit_name, d.kind))]
     return render_template("letters/index.html", groups=groups, action=ActionForm(),
-                           may_send=IssueLetter.allowed(authz), kinds=letters.KINDS)
+                           may_send=IssueLetter.allowed(authz), policy=policy)
 
 
 @bp.route("/issue", methods=["POST"])
@@ -72,7 +73,7 @@ def issue() -> Any:
 @bp.route("/<path:no>.docx")
 def document(no: str) -> Any:
     """The letter as a Word document, rendered from what was recorded."""
-    authz, config = _reader(), changes.config()
+    authz, config = _reader(), current_config()
     today, policy, rect_policy = config.today(), config.letter_policy(), \
         config.rectification_policy()
     auditing.about("Letter", no)
@@ -84,5 +85,7 @@ def document(no: str) -> Any:
         body = letters.render(content, folder).read_bytes()
     finally:
         shutil.rmtree(folder, ignore_errors=True)
-    return Response(body, mimetype=DOCX,
-                    headers={"Content-Disposition": "attachment; filename=letter.docx"})
+    kind = names.value_name("Letter", "kind", content.kind)
+    return attachment(body, name=file_name(kind.zh if kind else "", no, ext="docx"),
+                      fallback=file_name("letter", str(today.year), ext="docx"),
+                      mimetype=DOCX)

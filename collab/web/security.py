@@ -13,7 +13,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
-from flask import Flask, current_app, g, jsonify, redirect, request, session, url_for
+from flask import Flask, g, jsonify, redirect, request, session, url_for
 from flask_login import LoginManager, UserMixin, current_user
 from flask_wtf.csrf import CSRFProtect
 
@@ -22,7 +22,7 @@ from collab.access.authz import Authz
 from collab.access.idnumbers import redact
 from collab.errors import StoreUnavailable
 from collab.graph.codec import Node
-from collab.web.store import current_store
+from collab.web.store import current_config, current_store
 
 login_manager = LoginManager()
 csrf = CSRFProtect()
@@ -92,7 +92,7 @@ def _from_session() -> WebUser | None:
     sid = session.get("sid")
     if not sid:
         return None
-    policy, at = current_app.config["COLLAB_CONFIG"].sign_in_policy(), now()
+    policy, at = current_config().sign_in_policy(), now()
     store = current_store()
     node, seen = store.read(lambda tx: (
         sessions.session_user(tx, sid=sid, now=at, policy=policy),

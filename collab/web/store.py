@@ -1,4 +1,5 @@
-"""The store extension: one store per application, handed to each request as `g.store`.
+"""The store extension: one store per application, handed to each request as `g.store`; and
+the deployment's settings, read once when the app was made (`current_config`).
 
 The store holds the engine's connections (a per-thread SQLite connection or the Neo4j
 driver's pool), so it is opened once, on first use, and closed with the application; a request
@@ -11,7 +12,7 @@ import threading
 
 from flask import Flask, current_app, g
 
-from collab.config import open_store
+from collab.config import Config, open_store
 from collab.graph.store import Store
 
 
@@ -42,3 +43,9 @@ def current_store() -> Store:
     if "store" not in g:
         g.store = store_ext.store_for(current_app)
     return g.store
+
+
+def current_config() -> Config:
+    """The deployment's settings, read once when the app was made."""
+    found: Config = current_app.config["COLLAB_CONFIG"]
+    return found

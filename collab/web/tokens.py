@@ -20,7 +20,7 @@ from collab.web.errors import message
 from collab.web.forms import ActionForm, ExpireForm, TokenForm
 from collab.web.keys import audit_key, id_key
 from collab.web.security import now
-from collab.web.store import current_store
+from collab.web.store import current_config, current_store
 
 bp = Blueprint("tokens", __name__)
 
@@ -40,7 +40,7 @@ def issue() -> Any:
         auditing.refused()
         flash(_("Fill in every field."), "danger")
         return redirect(url_for("tokens.own"))
-    origin, at, policy = auditing.origin(), now(), changes.config().sign_in_policy()
+    origin, at, policy = auditing.origin(), now(), current_config().sign_in_policy()
     key, sealing = id_key(), audit_key()
     auditing.name_event("token.issue", Kind.AUTH)
     auditing.about("User", name)

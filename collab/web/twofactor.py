@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 import segno
-from flask import Blueprint, redirect, render_template, url_for
+from flask import Blueprint, abort, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -18,7 +18,7 @@ from collab.commands.twofactor import BeginTwoFactor, ConfirmTwoFactor, TurnOffT
 from collab.web import changes
 from collab.web.forms import ActionForm, CodeForm
 from collab.web.keys import id_key
-from collab.web.store import current_store
+from collab.web.store import current_config, current_store
 
 bp = Blueprint("twofactor", __name__, url_prefix="/account/2fa")
 # The endpoints a user who must set up two-factor sign-in may reach meanwhile.
@@ -26,13 +26,15 @@ SETUP = frozenset({"twofactor.page", "twofactor.begin", "twofactor.confirm"})
 
 
 def _roles() -> frozenset[str]:
-    return changes.config().sign_in_policy().two_factor_roles
+    return current_config().sign_in_policy().two_factor_roles
 
 
 @bp.route("")
 def page() -> Any:
     name = current_user.name
-    user = current_store().read(lambda tx: tx.get("User", name))
+    user = current_store().read(lambda tx: twofactor.account(tx, name=name))
+    if user is None:  # signed out everywhere meanwhile
+        abort(404)
     qr = secret = None
     if not twofactor.enrolled(user) and user.get("totp_pending_enc"):
         totp = twofactor.authenticator(user, id_key(), pending=True)

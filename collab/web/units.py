@@ -24,14 +24,8 @@ def by_region() -> Any:
         regions.check_code(region)
     number = page_number(request.args)
 
-    def read(tx: Any) -> dict[str, Any]:
-        tree = units.tree(tx, authz=authz, selected=region)
-        chosen = region or (tree[0].code if tree else None)
-        page = units.units_in(tx, authz=authz, region=chosen, limit=PAGE,
-                              offset=(number - 1) * PAGE) if chosen else None
-        return {"tree": tree, "chosen": chosen, "page": page}
-
-    found = current_store().read(read)
+    found = current_store().read(lambda tx: units.page(tx, authz=authz, region=region,
+                                                       limit=PAGE, offset=(number - 1) * PAGE))
     total = found["page"].total if found["page"] else 0
     return render_template("units/by_region.html", number=number,
                            pages=max(1, -(-total // PAGE)), **found)

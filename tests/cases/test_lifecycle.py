@@ -13,9 +13,7 @@ from collab.graph.store import Store
 
 CHECK = Lifecycle("JointCheck", "planned",
                   moves({"planned": "in_progress", "in_progress": "reported",
-                         "reported": "closed in_progress", "closed": ""}),
-                  {"planned": "计划", "in_progress": "进行中", "reported": "已报告",
-                   "closed": "已结束"})
+                         "reported": "closed in_progress", "closed": ""}))
 COORDINATOR = Actor("王协调", role="coordinator")
 
 

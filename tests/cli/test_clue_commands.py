@@ -99,6 +99,7 @@ def test_a_change_from_the_command_line_is_audited_under_the_operators_name(
                     r.get("outcome"), r.get("object_key"))
                    for r in store.find("AuditRecord", order_by="seq", limit=10).items]
         assert records == [
+            ("maintenance.load_scenario", "运维.王", "operator", "console", "ok", ""),
             ("clue.register", "运维.王", "operator", "console", "ok", "XS-CLI-2"),
             ("clue.transfer", "运维.王", "operator", "console", "ok", "XS-CLI-2"),
             ("clue.transfer", "运维.王", "operator", "console", "conflict", "XS-CLI-2")]

@@ -8,6 +8,7 @@ from datetime import date
 import pytest
 
 from collab.errors import ConflictError, MissingNodes, SchemaError, ValidationError
+from collab.graph import schema
 from collab.graph.codec import derive_uid
 from collab.graph.store import Cond, NamedQuery, Op, Store
 
@@ -435,3 +436,50 @@ def test_delete_rels_removes_what_exists_and_ignores_the_rest(store: Store) -> N
         [store.get("Unit", "U2").uid]
     with pytest.raises(SchemaError):
         store.delete_rels("CONCERNS", [{"src": "I1", "dst": "U1"}], src="Unit", dst="Issue")
+
+
+def test_nodes_and_pages_go_past_any_page_cap_in_order(store: Store) -> None:
+    store.upsert_nodes("Clue", [{"no": f"XS-{i:05d}", "title": f"线索{i}",
+                                 "status": "closed" if i % 3 else "registered"}
+                                for i in range(2_350)])
+    every = store.read(lambda tx: [n.key for n in tx.nodes("Clue")])
+    assert every == sorted(every) and len(every) == 2_350
+    pages = store.read(lambda tx: [len(p) for p in tx.pages("Clue", size=1_000)])
+    assert pages == [1_000, 1_000, 350]
+    newest = store.read(lambda tx: [n.key for n in tx.nodes("Clue", descending=True)])
+    assert newest == every[::-1]
+    open_ = store.read(lambda tx: [n.key for n in tx.nodes(
+        "Clue", where={"status": "registered"}, order_by="title")])
+    assert len(open_) == 784 and set(open_) == {k for i, k in enumerate(every) if i % 3 == 0}
+    given = store.read(lambda tx: [n.key for n in tx.nodes("Clue", where={
+        "no": every[100:1_300]})])  # a filter on the key itself: pages by position
+    assert given == every[100:1_300]
+    assert [n.key for n in store.nodes("Clue", where={"no": Cond(Op.PREFIX, "XS-0000")})] \
+        == every[:10]
+
+
+def test_nodes_of_a_label_keyed_by_uid(store: Store) -> None:
+    store.upsert_nodes("Person", [{"uid": f"P-{i:05d}", "name": "张三"} for i in range(1_205)])
+    uids = store.read(lambda tx: [n.uid for n in tx.nodes("Person")])
+    assert uids == sorted(uids) and len(set(uids)) == 1_205
+
+
+def test_walk_gives_every_node_and_relationship_once(store: Store) -> None:
+    load_regions(store)
+    pages = list(store.walk(batch=2))
+    assert [len(nodes) for nodes, _ in pages] == [2, 2, 1]
+    assert sorted(n.key for nodes, _ in pages for n in nodes) == sorted(r["code"]
+                                                                       for r in REGIONS)
+    rels = sorted((r.src, r.dst) for _, out in pages for r, _ in out)
+    assert rels == sorted((derive_uid("Region", r["src"]), derive_uid("Region", r["dst"]))
+                          for r in PART_OF)
+
+
+def test_a_new_store_holds_the_current_schema_version(store: Store) -> None:
+    assert store.schema_version() == schema.VERSION
+    store.set_schema_version(1)
+    assert store.schema_version() == 1
+    store.init_schema()  # making the schema again keeps the version the store holds
+    assert store.schema_version() == 1
+    store.set_schema_version(schema.VERSION)
+    assert store.schema_version() == schema.VERSION

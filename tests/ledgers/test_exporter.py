@@ -15,6 +15,7 @@ from collab.ledgers import exporter
 from collab.ledgers.importer import import_ledger, read_ledger
 from collab.ledgers.kinds import KINDS, ORDER
 from collab.ledgers.report import Report
+from collab.sheets import guard
 
 CASES = [["案件编号", "案件名称", "立案日期", "立案单位", "线索编号", "追回资金(元)"],
          ["AJ-001", "王某违规发放养老金案", "2023-06-01", "富宁县纪委监委", "XS-001", "12,000"]]
@@ -60,13 +61,14 @@ def filled(graph: Store, tmp_path: Path) -> Store:
 
 def emptied(store: Store, tmp_path: Path) -> Store:
     """An empty store of the same engine: a new SQLite file, or the Neo4j test database wiped
-    (all but its test marker, as tests/conftest.py does)."""
+    (all but its test marker and the schema's version, as tests/conftest.py does)."""
     if store.backend == "sqlite":
         fresh = SqliteStore(tmp_path / "target.sqlite3")
         fresh.init_schema()
         return fresh
     with store.driver.session() as s:
-        s.run("MATCH (n) WHERE NOT n:CollabTestDatabase DETACH DELETE n").consume()
+        s.run("MATCH (n) WHERE NOT n:CollabTestDatabase AND NOT n:CollabSchema "
+              "DETACH DELETE n").consume()
     return store
 
 
@@ -102,7 +104,7 @@ def test_formula_like_cells_are_neutralised(filled: Store, tmp_path: Path) -> No
     people = load_workbook(folder / "people.xlsx").active
     assert [c.value for c in people[2]][5] == "'@村委会主任"
     assert people.cell(2, 6).data_type == "s"
-    assert exporter.neutralise("@SUM(A1)") == "'@SUM(A1)" and exporter.neutralise(5) == 5
+    assert guard.neutralise("@SUM(A1)") == "'@SUM(A1)" and guard.neutralise(5) == 5
 
 
 def test_an_export_keeps_to_its_scope(filled: Store, tmp_path: Path) -> None:

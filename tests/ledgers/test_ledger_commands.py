@@ -23,7 +23,7 @@ def test_import_export_and_template_commands(tmp_path: Path) -> None:
     assert dry.exit_code == 0 and "试运行" in dry.output and "新增3" in dry.output
     done = runner.invoke(main, ["import", str(units), "--kind", "units", "--lang", "en",
                                 "--database", db])
-    assert done.exit_code == 0 and "units: 3 rows, 3 new" in done.output
+    assert done.exit_code == 0 and "Units ledger: 3 rows, 3 new" in done.output
     bad = xlsx(tmp_path / "bad.xlsx", {"单位": [UNITS[0], [1, "U9", "某单位", "999999", ""]]})
     refused = runner.invoke(main, ["import", str(bad), "--lang", "en", "--database", db])
     assert refused.exit_code == 1

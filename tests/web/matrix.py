@@ -252,6 +252,14 @@ PROBES: tuple[Probe, ...] = (
     _get("auditlog.index", "/audit/", frozenset({"aud"})),
     _get("auditlog.export", "/audit/export.csv", frozenset({"aud"})),
     _get("auditlog.verify", "/audit/verify", frozenset({"aud"})),
+    # --- the user manual: every signed-in account; no page or picture it does not have
+    _get("help.index", "/help/", EVERYONE),
+    _get("help.page", "/help/coordinator", EVERYONE),
+    _get("help.page", "/help/pending", EVERYONE, 302),
+    _get("help.page", "/help/no_such_page", NOBODY),
+    _get("help.page", "/help/..%2Fsecret", NOBODY),
+    _get("help.image", "/help/img/sign-in.png", EVERYONE),
+    _get("help.image", "/help/img/..%2F..%2FREADME.md", NOBODY),
     # --- the JSON API
     _api("api.me", "/me", EVERYONE - ADMINS),
     _api("api.dashboard", "/dashboard", CASEWORK | LIAISONS),

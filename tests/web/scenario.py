@@ -18,6 +18,7 @@ from collab.access.actors import Actor
 from collab.access.audit import Origin
 from collab.access.authz import Authz, Role
 from collab.access.idnumbers import IdKey
+from collab.graph import names
 from collab.graph.store import Graph
 
 PASSWORD = "Lan-Cang-2026"
@@ -142,6 +143,19 @@ def add_accounts(g: Graph, names: tuple[str, ...] = tuple(ACCOUNTS)) -> None:
         role, region, department = ACCOUNTS[name]
         users.add(g, authz=None, name=name, password=PASSWORD, now=now, role=role,
                   region=region, department=department, display_name=name + "·测试")
+        g.upsert_nodes("User", [{"name": name, "must_change": False}])
+        enrol(g, name, now - timedelta(seconds=30))
+
+
+def add_role_accounts(g: Graph, accounts: dict[str, tuple[Role, str | None, str | None]],
+                      display: str = "（示例）") -> None:
+    """Accounts named in Chinese after their role (巡察办协调员（示例）), password set and
+    changed, two-factor sign-in set up (every role needs it): one per role."""
+    now = datetime.now(UTC)
+    for name, (role, region, department) in accounts.items():
+        users.add(g, authz=None, name=name, password=PASSWORD, now=now, role=role,
+                  region=region, department=department,
+                  display_name=names.ROLES[role].zh + display)
         g.upsert_nodes("User", [{"name": name, "must_change": False}])
         enrol(g, name, now - timedelta(seconds=30))
 

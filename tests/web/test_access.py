@@ -116,8 +116,11 @@ def try_as_everyone(site_on: Site, probe: Probe) -> None:
 
 
 def answer_text(response: Any) -> str:
-    """An answer as text: a spreadsheet or document is read from its XML parts."""
+    """An answer as text: a spreadsheet or document is read from its XML parts, a picture
+    from its bytes (where a leaked number would still show)."""
     data = response.get_data()
+    if data.startswith(b"\x89PNG"):
+        return data.decode("latin-1")
     if data.startswith(b"PK"):
         with zipfile.ZipFile(io.BytesIO(data)) as z:
             return "".join(z.read(n).decode("utf-8") for n in z.namelist()

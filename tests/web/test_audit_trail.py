@@ -73,7 +73,7 @@ def test_object_pages_show_their_change_history(fresh_app: Flask, fresh: SqliteS
     client = Client(fresh_app)
     client.sign_in("lead")
     page = client.get("/browse/Clue/XS-2023-0001").text
-    assert "clue.transfer" in page and "registered" in page
+    assert "移交线索" in page and "已登记" in page  # the event and the state before, by name
 
 
 def test_only_the_audit_admin_reads_and_exports(fresh_app: Flask, fresh: SqliteStore) -> None:

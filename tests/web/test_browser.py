@@ -29,8 +29,9 @@ from seeds import yunnan
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
+ARGS = ["--headless", "--no-sandbox", "--lang=zh-CN", "--disable-gpu",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync",
+        "--no-first-run"]
 ACCOUNTS = {"prov": (Role.COORDINATOR, None, None), "sys": (Role.SYSTEM_ADMIN, None, None),
             "aud": (Role.AUDIT_ADMIN, None, None),
             "zzb": (Role.LIAISON, None, "D530600-ZZB")}
@@ -202,7 +203,7 @@ def test_a_liaison_cannot_open_another_departments_clue(page: Any,
 
 def test_switch_to_english(page: Any, live: dict[str, Any]) -> None:
     sign_in(page, live, "prov")
-    assert "概览" in page.inner_text("nav")
+    assert "工作台" in page.inner_text("nav")
     page.click("nav button[data-lang=en]")
     page.wait_for_selector("text=Dashboard")
     assert "Sign out" in page.inner_text("nav")
@@ -302,7 +303,8 @@ def test_cross_check_two_lists_and_raise_an_issue(page: Any, live: dict[str, Any
 
 def test_units_by_region_tree(page: Any, live: dict[str, Any]) -> None:
     sign_in(page, live, "prov")
-    page.click("nav a[href='/units/']")
+    page.click("#navbar [data-menu=data] > a")
+    page.click("#nav-units")
     page.wait_for_selector("#region-tree")
     wenshan = "#region-tree li[data-region='532600']"
     page.click(wenshan + " > a")
@@ -320,7 +322,8 @@ def test_units_by_region_tree(page: Any, live: dict[str, Any]) -> None:
 
 def test_departments_admin(page: Any, live: dict[str, Any]) -> None:
     sign_in(page, live, "sys")
-    page.click("nav a[href='/admin/departments/']")
+    page.click("#navbar [data-menu=admin] > a")
+    page.click("#nav-departments")
     page.fill("#code", "D532628-CZ")
     page.fill("#name", "富宁县财政局")
     page.select_option("#kind", "finance")

@@ -45,7 +45,7 @@ def test_create_assign_and_record_a_finding(fresh_app: Flask, fresh: SqliteStore
         "AuditRecord", where={"object_key": "JC-WEB-1", "kind": "change"}, order_by="seq").items]
     assert events == ["check.create", "check.assign", "check.advance", "check.finding"]
     history = coord.get("/browse/JointCheck/JC-WEB-1").text
-    assert "check.assign" in history and "check.finding" in history
+    assert "分派检查力量" in history and "记录检查结论" in history  # check.assign, check.finding
 
 
 def test_refusals_change_nothing_and_say_why(fresh_app: Flask, fresh: SqliteStore) -> None:

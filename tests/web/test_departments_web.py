@@ -52,7 +52,7 @@ def test_create_and_edit_leave_audit_records_with_before_and_after(fresh_app: Fl
     assert created["after"]["feedback_days"] == 15 and created["before"]["name"] is None
     assert (edited["before"], edited["after"]) == ({"feedback_days": 15, "kind": "audit"},
                                                    {"feedback_days": None, "kind": "finance"})
-    assert "department.update" in admin.get("/browse/Department/D532628-SJ").text
+    assert "修改协作部门" in admin.get("/browse/Department/D532628-SJ").text  # department.update
 
 
 def test_without_a_csrf_token_nothing_changes(fresh_app: Flask, fresh: SqliteStore) -> None:

@@ -35,7 +35,7 @@ def test_search_and_expand_stay_in_scope(signed_in: dict[str, Client]) -> None:
 
 
 def region_of(node: dict[str, Any]) -> str:
-    facts = dict(node["facts"])
+    facts = {code: shown for code, _, shown in node["facts"]}
     return facts.get("region_code") or facts.get("code") or ""
 
 
@@ -49,7 +49,8 @@ def test_expansion_is_capped_with_a_hint_and_paths_come_as_text(
     assert client.get("/explore/api/expand?uid=P-SYN-0001&limit=5000").status_code == 400
     [case] = client.get("/explore/api/search?q=WS-CASE-0001").json["hits"]
     found = client.get(f"/explore/api/paths?a=P-SYN-0001&b={case['id']}").json
-    assert [p["text"] for p in found["paths"]] == ["Person:张三 <-[SUBJECT]- Case:" + case["label"]]
+    want = f"张三（人员） ←审查调查对象— {case['label']}（案件）"
+    assert [p["text"] for p in found["paths"]] == [want]
     assert {n["id"] for n in found["nodes"]} == {"P-SYN-0001", case["id"]}
 
 

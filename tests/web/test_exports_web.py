@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import datetime
 from pathlib import Path
+from urllib.parse import quote
+from zoneinfo import ZoneInfo
 
 import pytest
 from web.client import Client, make_app
@@ -27,7 +30,10 @@ def test_a_clue_ledger_of_ones_own_jurisdiction(app, fresh: SqliteStore,
     coord.sign_in("coord")
     response = coord.get("/export/clues.csv")
     assert response.status_code == 200
-    assert response.headers["Content-Disposition"] == "attachment; filename=clues.csv"
+    today = datetime.now(ZoneInfo("Asia/Shanghai")).date().isoformat()
+    name = f"问题线索台账-文山壮族苗族自治州-{today}.csv"
+    assert response.headers["Content-Disposition"] == (
+        f'attachment; filename="clues-532600-{today}.csv"; filename*=UTF-8\'\'{quote(name)}')
     text = response.data.decode("utf-8-sig")
     rows = list(csv.reader(io.StringIO(text)))
     keys = {cell for row in rows for cell in row}

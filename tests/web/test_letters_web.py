@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 from web.client import Client, make_app
@@ -33,6 +34,9 @@ def test_issue_a_supervision_letter_and_download_it(app, fresh: SqliteStore) -> 
     assert letter.get("kind") == "supervision"
     doc = coord.get("/letters/" + letter.key + ".docx")
     assert doc.status_code == 200 and doc.data[:2] == b"PK"
+    disposition = doc.headers["Content-Disposition"]  # 督办函-巡督〔2026〕1号.docx
+    assert disposition.endswith("filename*=UTF-8''" + quote(f"督办函-{letter.key}.docx", safe=""))
+    assert 'filename="letter-' in disposition and letter.key.startswith("巡督〔")
     kinds = [(r.get("event"), r.get("kind")) for r in fresh.find(
         "AuditRecord", where={"user": "coord"}, order_by="seq").items]
     assert ("letter.issue", "change") in kinds and ("letters.document", "export") in kinds

@@ -29,7 +29,9 @@ def test_the_ledger_shows_one_jurisdiction_and_marks_overdue(fresh_app: Flask,
     page = coord.get("/rectification/")
     assert page.status_code == 200
     assert "ZG-LATE" in page.text and "ZG-SOON" in page.text and "ZG-ZT" not in page.text
-    assert page.text.count('class="overdue"') == 1
+    assert page.text.count('data-colour="red"') == 1  # ZG-LATE, coloured and named 红色
+    assert 'class="warn-red overdue"' in page.text and 'id="warning-legend"' in page.text
+    assert page.text.count('data-colour="green"') == 1  # ZG-SOON, due in 60 days
     late = coord.get("/rectification/?overdue=1").text
     assert "ZG-LATE" in late and "ZG-SOON" not in late
     assert coord.get("/rectification/?region=530600").status_code == 404

@@ -8,7 +8,10 @@
     .then(function (r) { if (!r.ok) { throw new Error(r.status); } return r.json(); })
     .then(function (data) {
       var names = data.by_region.map(function (r) { return r.name; });
-      echarts.init(regions).setOption({
+      var charts = [echarts.init(regions), echarts.init(status)];
+      // a phone turned sideways or a window made narrower: the charts follow the page's width
+      window.addEventListener("resize", function () { charts.forEach(function (c) { c.resize(); }); });
+      charts[0].setOption({
         animation: false,
         tooltip: { trigger: "axis" },
         legend: { data: [regions.dataset.issues, regions.dataset.clues] },
@@ -20,7 +23,7 @@
           { name: regions.dataset.clues, type: "bar", data: data.by_region.map(function (r) { return r.Clue || 0; }) }
         ]
       });
-      echarts.init(status).setOption({
+      charts[1].setOption({
         animation: false,
         tooltip: { trigger: "item" },
         series: [{ type: "pie", radius: ["35%", "65%"],

@@ -31,6 +31,10 @@
     el.textContent = message || "";
     el.classList.toggle("d-none", !message);
   }
+  function kindName(label) {
+    const name = document.querySelector("label[for='label-" + label + "']");
+    return name ? name.textContent : label;
+  }
   function legend() {
     const list = document.getElementById("legend");
     list.replaceChildren();
@@ -41,8 +45,7 @@
       const swatch = document.createElement("span");
       swatch.className = "legend-swatch";
       swatch.style.backgroundColor = groups[label].color.background;
-      const name = document.querySelector("label[for='label-" + label + "']");
-      item.append(swatch, document.createTextNode(name ? name.textContent : label));
+      item.append(swatch, document.createTextNode(kindName(label)));
       list.append(item);
     });
   }
@@ -96,8 +99,8 @@
       const row = document.createElement("tr");
       const name = document.createElement("th");
       const value = document.createElement("td");
-      name.textContent = pair[0];
-      value.textContent = pair[1];
+      name.textContent = pair[1];
+      value.textContent = pair[2];
       row.append(name, value);
       body.append(row);
     });
@@ -105,7 +108,7 @@
   async function resolve(textOrUid) {
     if (nodes.get(textOrUid)) { return textOrUid; }
     const found = await call("search", {q: textOrUid, limit: 1});
-    if (!found.hits.length) { throw new Error(textOrUid + ": ?"); }
+    if (!found.hits.length) { throw new Error(textOrUid + ": " + root.dataset.none); }
     remember(found.hits);
     return found.hits[0].id;
   }
@@ -122,11 +125,11 @@
         const item = document.createElement("li");
         item.className = "list-group-item list-group-item-action";
         item.dataset.uid = hit.id;
-        item.textContent = hit.label + " · " + hit.group;
+        item.textContent = hit.label + " · " + hit.kind;
         item.addEventListener("click", () => expand(hit.id));
         list.append(item);
       });
-      if (!found.hits.length) { show("error", "0"); }
+      if (!found.hits.length) { show("error", root.dataset.none); }
     } catch (e) { show("error", e.message); }
   });
   document.getElementById("path-form").addEventListener("submit", async function (event) {
@@ -146,7 +149,7 @@
         item.addEventListener("click", () => network.setSelection({nodes: path.nodes, edges: path.edges}));
         list.append(item);
       });
-      if (!found.paths.length) { show("hint", "0"); }
+      if (!found.paths.length) { show("hint", root.dataset.noPath); }
       network.fit();
     } catch (e) { show("error", e.message); }
   });
@@ -167,7 +170,8 @@
       const count = nodes.get({filter: n => n.group === label}).length;
       if (count < 2) { return; }
       network.cluster({joinCondition: n => n.group === label, clusterNodeProperties: {
-        id: "cluster:" + label, group: label, label: label + " × " + count, shape: "database"}});
+        id: "cluster:" + label, group: label, label: kindName(label) + " × " + count,
+        shape: "database"}});
     });
   });
   document.getElementById("clear").addEventListener("click", function () {
