@@ -80,6 +80,21 @@ class Checkpoint:
     at: datetime
 
 
+class Note(str):
+    """A note of a verdict: English text (for the console) that keeps its message template and
+    parameters, so a page can show it translated (`web/labels.py`, the `said` filter)."""
+
+    template: str
+    params: dict[str, Any]
+
+    def __new__(cls, template: str, **params: Any) -> Note:
+        note = super().__new__(cls, template % {k: f"{v.astimezone(UTC):%Y-%m-%d %H:%M} UTC"
+                                                if isinstance(v, datetime) else v
+                                                for k, v in params.items()})
+        note.template, note.params = template, params
+        return note
+
+
 @dataclass(frozen=True)
 class Verdict:
     """What `verify` found: how many records it checked and the first break, if any.
@@ -92,7 +107,7 @@ class Verdict:
     broken_at: int | None = None
     reason: str = ""
     head: Checkpoint | None = None
-    notes: tuple[str, ...] = field(default_factory=tuple)
+    notes: tuple[Note, ...] = field(default_factory=tuple)
 
     @property
     def ok(self) -> bool:
@@ -288,14 +303,15 @@ def verify(g: Graph, key: AuditKey, *, checkpoints: Iterable[Checkpoint] = ()) -
         return Verdict(checked=e.seq - 1, broken_at=e.seq, reason=e.reason)
     notes = []
     if keyed_from and keyed_from > 1:
-        notes.append(f"records 1-{keyed_from - 1} predate the audit key (SHA-256 links, "
-                     f"sealed by record {keyed_from})")
+        notes.append(Note(N_("records 1-%(last)s predate the audit key (SHA-256 links, sealed "
+                             "by record %(first)s)"), last=keyed_from - 1, first=keyed_from))
     elif checked and keyed_from is None:
-        notes.append(f"all {checked} records predate the audit key (SHA-256 links)")
+        notes.append(Note(N_("all %(n)s records predate the audit key (SHA-256 links)"),
+                          n=checked))
     if marks:
         newest = max(marks.values(), key=lambda m: m.at)
-        notes.append(f"agrees with {len(marks)} signed checkpoints, the latest of "
-                     f"{_when(newest)}")
+        notes.append(Note(N_("agrees with %(n)s signed checkpoints, the latest of %(at)s"),
+                          n=len(marks), at=newest.at))
     now = head_checkpoint(g)
     return Verdict(checked, head=now, notes=tuple(notes))
 

@@ -12,10 +12,11 @@ from datetime import date, datetime
 from typing import Any
 
 from flask import Flask
-from flask_babel import get_locale
+from flask_babel import get_locale, gettext
 from flask_login import current_user
 from markupsafe import escape
 
+from collab.access.audit import Note
 from collab.access.authz import ADMIN_ROLES, Perm
 from collab.cases import checks, clues, rectification
 from collab.cases.lifecycle import Lifecycle
@@ -168,7 +169,15 @@ def _can(perm: str) -> bool:
     return bool(current_user.is_authenticated and current_user.authz.can(Perm(perm)))
 
 
+def said(note: Note) -> str:
+    """A verdict's note in the page's language, its moments in local time."""
+    return gettext(note.template) % {k: when.moment(v, seconds=False)
+                                     if isinstance(v, datetime) else v
+                                     for k, v in note.params.items()}
+
+
 FILTERS: dict[str, Callable[..., str]] = {
+    "said": said,
     "state": state_name, "label_name": label_name, "rel_name": rel_name,
     "event_name": event_name, "moment": when.moment, "day": when.day}
 
