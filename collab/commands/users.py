@@ -10,7 +10,7 @@ from typing import Any, ClassVar
 from collab.access import users
 from collab.access.audit import Kind
 from collab.access.authz import Perm, Role
-from collab.commands.base import AccountCommand, Command, Context, register
+from collab.commands.base import AccountCommand, Command, Context, OwnAccountCommand, register
 from collab.graph.codec import Node
 from collab.graph.store import Graph
 
@@ -161,12 +161,10 @@ class IssueToken(AccountCommand):
 
 @register
 @dataclass(frozen=True)
-class ChangePassword(AccountCommand):
+class ChangePassword(OwnAccountCommand):
     """One's own new password, given the current one."""
 
     event = "auth.password_changed"
-    permission = None
-    audit_kind = Kind.AUTH
     name: str
     current: str
     new: str
@@ -179,12 +177,10 @@ class ChangePassword(AccountCommand):
 
 @register
 @dataclass(frozen=True)
-class SignOutEverywhere(AccountCommand):
+class SignOutEverywhere(OwnAccountCommand):
     """End every session of one's own account, on every device."""
 
     event = "auth.sign_out_everywhere"
-    permission = None
-    audit_kind = Kind.AUTH
     name: str
 
     def apply(self, g: Graph, ctx: Context, target: Node | None) -> Any:
