@@ -11,19 +11,17 @@ from typing import Any
 from collab.access import tokens
 from collab.access.audit import Kind
 from collab.access.authz import Perm
-from collab.commands.base import AccountCommand, Command, Context, register
+from collab.commands.base import Command, Context, OwnAccountCommand, register
 from collab.graph.codec import Node
 from collab.graph.store import Graph
 
 
 @register
 @dataclass(frozen=True)
-class RevokeOwnToken(AccountCommand):
+class RevokeOwnToken(OwnAccountCommand):
     """End one of one's own tokens (anyone else's is not found)."""
 
     event = "token.revoke_own"
-    permission = None
-    audit_kind = Kind.AUTH
     name: str
     uid: str
 

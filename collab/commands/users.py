@@ -12,7 +12,7 @@ from typing import Any, ClassVar
 from collab.access import sessions, users
 from collab.access.audit import Kind
 from collab.access.authz import Perm, Role
-from collab.commands.base import AccountCommand, Command, Context, register
+from collab.commands.base import AccountCommand, Command, Context, OwnAccountCommand, register
 from collab.graph.codec import Node
 from collab.graph.store import Graph
 
@@ -150,12 +150,10 @@ class ResetPassword(AccountCommand):
 
 @register
 @dataclass(frozen=True)
-class ChangePassword(AccountCommand):
+class ChangePassword(OwnAccountCommand):
     """One's own new password, given the current one."""
 
     event = "auth.password_changed"
-    permission = None
-    audit_kind = Kind.AUTH
     name: str
     current: str
     new: str
@@ -168,13 +166,11 @@ class ChangePassword(AccountCommand):
 
 @register
 @dataclass(frozen=True)
-class ChoosePassword(AccountCommand):
+class ChoosePassword(OwnAccountCommand):
     """One's own first password after signing in with a one-time reset code (the session
     `sid` shows it was opened so)."""
 
     event = "auth.password_chosen"
-    permission = None
-    audit_kind = Kind.AUTH
     name: str
     sid: str
     new: str
@@ -187,12 +183,10 @@ class ChoosePassword(AccountCommand):
 
 @register
 @dataclass(frozen=True)
-class SignOutEverywhere(AccountCommand):
+class SignOutEverywhere(OwnAccountCommand):
     """End every session and API token of one's own account, on every device."""
 
     event = "auth.sign_out_everywhere"
-    permission = None
-    audit_kind = Kind.AUTH
     name: str
 
     def apply(self, g: Graph, ctx: Context, target: Node | None) -> Any:
