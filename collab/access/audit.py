@@ -71,13 +71,14 @@ class Origin:
 
 @dataclass(frozen=True)
 class Checkpoint:
-    """The head of a trail at one moment, as signed into the checkpoint file."""
+    """The head of a trail at one moment, as signed into the checkpoint file. Two checkpoints
+    of the same head are equal whenever they were taken (a restored trail is the same trail)."""
 
     trail: str
     seq: int
     hash: str
     keyed_from: int | None
-    at: datetime
+    at: datetime = field(compare=False)
 
 
 class Note(str):
@@ -105,7 +106,7 @@ class Verdict:
 
     checked: int
     broken_at: int | None = None
-    reason: str = ""
+    reason: Note = field(default_factory=lambda: Note(""))
     head: Checkpoint | None = None
     notes: tuple[Note, ...] = field(default_factory=tuple)
 
@@ -230,13 +231,9 @@ def head_checkpoint(g: Graph) -> Checkpoint | None:
 
 
 class _Break(Exception):
-    def __init__(self, seq: int, reason: str):
+    def __init__(self, seq: int, reason: Note):
         super().__init__(reason)
         self.seq, self.reason = seq, reason
-
-
-def _when(mark: Checkpoint) -> str:
-    return f"{mark.at:%Y-%m-%d %H:%M} UTC"
 
 
 def _walk(g: Graph, key: AuditKey, marks: Mapping[int, Checkpoint]) -> tuple[int, str, int | None]:
@@ -246,20 +243,24 @@ def _walk(g: Graph, key: AuditKey, marks: Mapping[int, Checkpoint]) -> tuple[int
     for node in g.nodes("AuditRecord"):  # by `no`: the zero-padded sequence number
         seq = node.get("seq")
         if seq != checked + 1:
-            raise _Break(checked + 1, f"record {checked + 1} is missing (next is {seq})")
+            raise _Break(checked + 1, Note(N_("record %(n)s is missing (next is %(next)s)"),
+                                             n=checked + 1, next=seq))
         if node.get("prev_hash") != previous:
-            raise _Break(seq, f"record {seq} does not link to record {seq - 1}")
+            raise _Break(seq, Note(N_("record %(n)s does not link to record %(before)s"),
+                                   n=seq, before=seq - 1))
         if node.get("alg") == KEYED:
             keyed_from = keyed_from or seq
         elif keyed_from is not None:
-            raise _Break(seq, f"record {seq} carries no audit-key seal although the records "
-                              f"before it do: it was rewritten without the key")
+            raise _Break(seq, Note(N_("record %(n)s carries no audit-key seal although the "
+                                      "records before it do: it was rewritten without the key"),
+                                   n=seq))
         if _seal(_fields(node), key) != node.get("hash"):
-            raise _Break(seq, f"record {seq} was altered after it was written")
+            raise _Break(seq, Note(N_("record %(n)s was altered after it was written"), n=seq))
         mark = marks.get(seq)
         if mark is not None and mark.hash != node.get("hash"):
-            raise _Break(seq, f"record {seq} differs from the signed checkpoint of "
-                              f"{_when(mark)}: the trail up to it was rewritten since")
+            raise _Break(seq, Note(N_("record %(n)s differs from the signed checkpoint of %(at)s: "
+                                      "the trail up to it was rewritten since"),
+                                   n=seq, at=mark.at))
         previous, checked = node.get("hash"), seq
     return checked, previous, keyed_from
 
@@ -268,17 +269,18 @@ def _against_checkpoints(checked: int, keyed_from: int | None,
                          marks: Iterable[Checkpoint]) -> None:
     for mark in sorted(marks, key=lambda m: -m.seq):
         if mark.seq > checked:
-            raise _Break(checked + 1, f"the signed checkpoint of {_when(mark)} names record "
-                                      f"{mark.seq}, but the trail ends at record {checked}: "
-                                      f"records after {checked} were removed")
+            raise _Break(checked + 1, Note(N_("the signed checkpoint of %(at)s names record %(n)s, "
+                                                "but the trail ends at record %(last)s: records "
+                                                "after %(last)s were removed"),
+                                             at=mark.at, n=mark.seq, last=checked))
         # a checkpoint from before the key (None) allows keyed records only after it
         agrees = (keyed_from is None or keyed_from > mark.seq) if mark.keyed_from is None \
             else keyed_from == mark.keyed_from
         if not agrees:
             raise _Break(mark.keyed_from or 1,
-                         f"keyed records begin at record {keyed_from}, but the signed "
-                         f"checkpoint of {_when(mark)} says {mark.keyed_from}: the trail was "
-                         f"rewritten")
+                         Note(N_("keyed records begin at record %(found)s, but the signed "
+                                 "checkpoint of %(at)s says %(said)s: the trail was rewritten"),
+                              found=keyed_from, at=mark.at, said=mark.keyed_from))
 
 
 def verify(g: Graph, key: AuditKey, *, checkpoints: Iterable[Checkpoint] = ()) -> Verdict:
@@ -291,13 +293,15 @@ def verify(g: Graph, key: AuditKey, *, checkpoints: Iterable[Checkpoint] = ()) -
     checked = 0
     try:
         if theirs and not marks:
-            raise _Break(1, "the checkpoint file holds no checkpoint of this trail: the trail "
-                            "was replaced, or the file belongs to another deployment")
+            raise _Break(1, Note(N_("the checkpoint file holds no checkpoint of this trail: the "
+                                    "trail was replaced, or the file belongs to another "
+                                    "deployment")))
         checked, last, keyed_from = _walk(g, key, marks)
         head_seq, head_hash = (head.get("seq"), head.get("hash")) if head else (0, GENESIS)
         if head_seq != checked or head_hash != last:
-            raise _Break(checked + 1, f"the chain head names record {head_seq}, but {checked} "
-                                      f"records remain: records after {checked} were removed")
+            raise _Break(checked + 1, Note(N_("the chain head names record %(head)s, but %(n)s "
+                                                "records remain: records after %(n)s were "
+                                                "removed"), head=head_seq, n=checked))
         _against_checkpoints(checked, keyed_from, marks.values())
     except _Break as e:
         return Verdict(checked=e.seq - 1, broken_at=e.seq, reason=e.reason)

@@ -20,8 +20,9 @@ from pathlib import Path
 from typing import Any
 
 from collab.access import audit
-from collab.access.audit import Checkpoint, Verdict
+from collab.access.audit import Checkpoint, Note, Verdict
 from collab.access.keys import AuditKey
+from collab.errors import N_
 from collab.files import append_line
 from collab.graph.store import Store
 
@@ -81,9 +82,10 @@ def verify_trail(store: Store, key: AuditKey, path: Path) -> Verdict:
     (what `collab audit verify` and the audit page do)."""
     found = read(path, key)
     if found.unsigned:
-        return Verdict(0, broken_at=0, reason=f"line {found.unsigned[0]} of the checkpoint "
-                                              f"file {path} is not signed by the audit key: "
-                                              f"the file was tampered with")
+        return Verdict(0, broken_at=0, reason=Note(N_("line %(line)s of the checkpoint file "
+                                                   "%(file)s is not signed by the audit key: "
+                                                   "the file was tampered with"),
+                                                line=found.unsigned[0], file=str(path)))
     verdict = store.read(lambda tx: audit.verify(tx, key, checkpoints=found.marks))
     if verdict.ok and verdict.head is not None:
         write(path, key, verdict.head)

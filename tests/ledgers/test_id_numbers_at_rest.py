@@ -21,6 +21,7 @@ from pathlib import Path
 
 import pytest
 from idscan import in_files, number, valid_numbers
+from keys import process_env
 from ledger_helpers import base, xlsx
 
 from collab.access import idnumbers
@@ -56,8 +57,8 @@ def neo4j_data_folder() -> Path | None:
 
 @pytest.fixture(params=["sqlite", pytest.param("neo4j", marks=pytest.mark.neo4j)])
 def deployment(request: pytest.FixtureRequest, tmp_path: Path) -> Deployment:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("COLLAB_")}
-    env |= {"COLLAB_ID_KEY": KEY_HEX, "TMPDIR": str(tmp_path / "tmp"),
+    env = process_env(COLLAB_ID_KEY=KEY_HEX)  # the run's audit key: Neo4j holds its chain
+    env |= { "TMPDIR": str(tmp_path / "tmp"),
             "COLLAB_INSTANCE": str(tmp_path / "var"), "PYTHONPATH": str(ROOT)}
     (tmp_path / "tmp").mkdir()
     if request.param == "sqlite":

@@ -100,6 +100,17 @@ def test_only_the_audit_admin_reads_and_exports(fresh_app: Flask, fresh: SqliteS
         assert other.get("/audit/export.csv").status_code == 404
 
 
+def test_a_broken_chain_is_named_in_the_readers_language(fresh_app: Flask,
+                                                         fresh: SqliteStore) -> None:
+    auditor = Client(fresh_app)
+    auditor.sign_in("aud")
+    fresh.upsert_nodes("AuditRecord", [{"no": f"{2:012d}", "user": "somebody.else"}])
+    verdict = auditor.get("/audit/verify").text
+    assert "第 2 条记录在写入后被改动" in verdict and "altered" not in verdict
+    auditor.post("/language", {"lang": "en", "next": "/"})
+    assert "record 2 was altered after it was written" in auditor.get("/audit/verify").text
+
+
 def test_no_route_changes_or_deletes_audit_records(fresh_app: Flask) -> None:
     for rule in fresh_app.url_map.iter_rules():
         if rule.rule.startswith("/audit"):
