@@ -10,7 +10,7 @@ request creates a joint check (a write through the form). Accounts are coordinat
 whole province (not admins: admin roles may need a second factor); they are added to the kept
 graph once, with the joint checks the writes leave. Reported: p50 / p95 / max per kind against
 the targets (pages ≤ 250 ms, explorer ≤ 1 s), errors, and each worker's connection pool from
-/healthz before and after.
+/healthz/pool before and after.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ import json
 import os
 import random
 import re
+import secrets
 import signal
 import socket
 import statistics
@@ -77,7 +78,12 @@ class Server:
         self.proc = subprocess.Popen(
             [str(gunicorn), "-b", f"127.0.0.1:{port}", "-w", str(workers), "-k", "gthread",
              "--threads", str(threads), "--timeout", "120", "collab.web:create_app()"],
-            env={**os.environ, **env, "COLLAB_INSTANCE": self.instance.name},
+            env={**os.environ, **env, "COLLAB_INSTANCE": self.instance.name,
+                 # the run's own audit key; workers show their pools on /healthz/pool; the
+                 # load users are coordinators, who sign in with a password alone here (the
+                 # benchmark measures pages, not authenticators)
+                 "COLLAB_AUDIT_KEY": secrets.token_hex(32), "COLLAB_POOL_PROBE": "1",
+                 "COLLAB_2FA_ROLES": "system_admin"},
             stdout=subprocess.DEVNULL, stderr=self._log.open("w"))
         try:
             self._wait()
@@ -100,11 +106,11 @@ class Server:
         raise SystemExit("bench.load: gunicorn did not answer within 120 s")
 
     def pools(self, workers: int) -> dict[int, dict[str, int]]:
-        """Each worker's pool, by asking /healthz until every worker has answered (or 60
+        """Each worker's pool, by asking /healthz/pool until every worker has answered (or 60
         tries)."""
         seen: dict[int, dict[str, int]] = {}
         for _ in range(60):
-            body = requests.get(self.url + "/healthz", timeout=10).json()
+            body = requests.get(self.url + "/healthz/pool", timeout=10).json()
             seen[body["pid"]] = body["pool"]
             if len(seen) >= workers:
                 break

@@ -16,7 +16,7 @@ from typing import Any
 
 from collab.access import regions
 from collab.access.actors import Actor
-from collab.access.idnumbers import IdKey, mask_id_numbers
+from collab.access.idnumbers import IdKey, redact
 from collab.errors import N_, NotFound, ValidationError
 from collab.graph.codec import Node
 from collab.graph.store import Cond, Direction, Graph, Op, Page
@@ -105,7 +105,7 @@ _LIAISON_LINKS: Mapping[str, tuple[str, ...]] = {
     "Rectification": ("CHECKS",), "Unit": ("CHECKS",)}
 # Properties nobody reads through the app: the hashed and encrypted forms of secrets.
 SECRET_PROPS = frozenset({"id_hash", "id_enc", "password_hash", "token_hash", "sid_hash",
-                          "totp_enc", "totp_pending_enc"})
+                          "totp_enc", "totp_pending_enc", "reset_code_hash"})
 _MAX_OWN = 10_000
 
 
@@ -355,7 +355,7 @@ def visible_props(node: Node) -> dict[str, Any]:
 
     A full number is only ever shown through `unmask_id`, one person at a time, audited.
     """
-    return {k: mask_id_numbers(v) if isinstance(v, str) else v
+    return {k: redact(v) if isinstance(v, str) else v
             for k, v in node.props.items() if k not in SECRET_PROPS}
 
 

@@ -13,7 +13,7 @@ from typing import Any
 
 from collab.access import authz as access
 from collab.access.authz import Authz, Role
-from collab.access.idnumbers import mask_id_numbers
+from collab.access.idnumbers import redact
 from collab.errors import N_, NotFound, ValidationError
 from collab.graph.codec import Node
 from collab.graph.store import Direction, Graph
@@ -124,7 +124,7 @@ def visible(g: Graph, *, authz: Authz, clue_no: str) -> dict[str, Any]:
 def _masked(value: Any) -> Any:
     """Every string in a nested structure with its ID numbers masked."""
     if isinstance(value, str):
-        return mask_id_numbers(value)
+        return redact(value)
     if isinstance(value, dict):
         return {k: _masked(v) for k, v in value.items()}
     if isinstance(value, list):

@@ -68,11 +68,11 @@ def import_(store: Store, file: str, kind: str | None, maps: tuple[str, ...],
         code = store.read(lambda tx: code_of(tx, "Region", region))
         authz = Authz(replace(authz.actor, region=code))
     ledger = _read(store, authz, file, kind, parse_corrections(maps), profile)
-    key = config().ensure_key()
+    key, sealing = config().ensure_key(), config().load_audit_key()
     who = console_origin(authz)
 
     def record(report: Report, outcome: str = "ok") -> None:  # the dry run's record (a read)
-        store.write(lambda tx: audit.append(tx, origin=who, kind=Kind.IMPORT,
+        store.write(lambda tx: audit.append(tx, key=sealing, origin=who, kind=Kind.IMPORT,
                                             event="ledger.import_check", outcome=outcome,
                                             detail=report.audit_detail()))
 
@@ -163,7 +163,7 @@ def export(store: Store, kind_name: str, scope: str | None, fmt: str,
     """
     spec = kind(kind_name)
     path = Path(output or f"{kind_name}.{fmt}")
-    key = config().ensure_key() if unmask else None
+    key = config().load_key() if unmask else None
     # Rows are read in the transaction and the file written after it, so a retried read
     # never writes the file twice.
     rows = store.read(lambda tx: list(exporter.export_rows(tx, kind=spec, scope=scope,

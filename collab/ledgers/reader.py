@@ -22,7 +22,7 @@ from collab.ledgers.kinds import kind as kind_named
 from collab.ledgers.mapping import SheetMapping, guess
 from collab.ledgers.report import Report
 from collab.sheets import values
-from collab.sheets.reading import Sheet, UnreadableFile, read_sheets
+from collab.sheets.reading import Blob, Sheet, Source, UnreadableFile, as_source, read_sheets
 
 _TOTALS = frozenset({"合计", "总计", "小计", "累计", "合计:", "总计:"})
 NOTES_SHEET = "填写说明"  # the templates' notes: never data
@@ -46,9 +46,11 @@ class Ledger:
     mappings: list[SheetMapping] = field(default_factory=list)
 
 
-def file_sha256(path: Path) -> str:
+def file_sha256(path: Path | Blob) -> str:
     """The file's SHA-256 (for the audit record), "" when it cannot be read."""
     digest = hashlib.sha256()
+    if isinstance(path, Blob):
+        return hashlib.sha256(path.data).hexdigest()
     try:
         with path.open("rb") as f:
             for block in iter(lambda: f.read(2**20), b""):
@@ -58,16 +60,17 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def map_ledger(path: str | Path, *, kind: str | None = None,
+def map_ledger(path: Source, *, kind: str | None = None,
                corrections: Mapping[str, Mapping[str, str]] | Mapping[str, str] | None = None,
                name: str | None = None, kinds: Mapping[str, str] | None = None) -> Mapped:
     """Open the file and map its sheets (as `kind`, or the kind each fits best).
 
     `corrections` are `{header or letter: field}` for every sheet, or the same per sheet name;
     `kinds` the kind the user chose for a sheet, by sheet name. `name` is the file's name as
-    the user gave it (an upload is kept under another).
+    the user gave it (an upload is kept under another). The file is a path, or an upload held
+    in memory.
     """
-    path = Path(path)
+    path = as_source(path)
     wanted = [kind_named(kind)] if kind else [KINDS[k] for k in ORDER]
     mapped = Mapped(Report(file=name or path.name, sha256=file_sha256(path)))
     try:
@@ -87,7 +90,7 @@ def map_ledger(path: str | Path, *, kind: str | None = None,
     return mapped
 
 
-def sheets_of(path: Path, name: str | None = None) -> list[Sheet]:
+def sheets_of(path: Path | Blob, name: str | None = None) -> list[Sheet]:
     """The file's sheets; a CSV's one sheet is named after the file as the user named it."""
     sheets = read_sheets(path)
     if name and path.suffix.lower() != ".xlsx":
@@ -104,7 +107,7 @@ def _for_sheet(corrections: Mapping[str, Any] | None, sheet: str) -> Mapping[str
     return corrections
 
 
-def read_ledger(path: str | Path, *, kind: str | None = None,
+def read_ledger(path: Source, *, kind: str | None = None,
                 corrections: Mapping[str, Any] | None = None, name: str | None = None,
                 kinds: Mapping[str, str] | None = None) -> Ledger:
     """Read every sheet of the file, map it, parse every cell."""

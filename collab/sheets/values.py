@@ -61,7 +61,7 @@ def text(raw: Any) -> str | None:
     value = str(raw).strip()
     if len(value) > 1 and value[0] == "'" and value[1] in FORMULA_STARTS:
         value = value[1:]
-    return idnumbers.mask_id_numbers(value) or None
+    return idnumbers.redact(value) or None
 
 
 def person_name(raw: Any) -> str | None:

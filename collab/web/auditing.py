@@ -20,6 +20,8 @@ from flask_login import current_user
 from collab.access import audit
 from collab.access.audit import Kind, Origin
 from collab.web.errors import plain_error
+from collab.web.keys import audit_key
+from collab.web.security import PROBES
 from collab.web.store import current_store
 
 log = logging.getLogger("collab.web")
@@ -81,8 +83,9 @@ def _kind(status: int) -> Kind:
     return Kind.VIEW if request.method in ("GET", "HEAD", "OPTIONS") else Kind.CHANGE
 
 
-# Static files, and the load balancer's health probe (it shows no data and would flood the trail).
-UNAUDITED = frozenset({"static", "health.healthz"})
+# Static files, and the load balancer's health probes (they show no data and would flood the
+# trail).
+UNAUDITED = PROBES | {"static"}
 
 
 def _record(response: Response) -> Response:
@@ -98,7 +101,8 @@ def _record(response: Response) -> Response:
                  "object_label": label, "object_key": key,
                  "detail": {"method": request.method, "path": request.path,
                             **g.get("audit_detail", {})}}
-        current_store().write(lambda tx: audit.append(tx, **entry))
+        sealing = audit_key()
+        current_store().write(lambda tx: audit.append(tx, key=sealing, **entry))
     except Exception as e:  # noqa: BLE001 - unrecorded means unanswered, whatever the cause
         log.error("audit record not written (request %s): %s", g.get("request_id"),
                   type(e).__name__)

@@ -25,11 +25,12 @@ def register_blueprints(app: Flask) -> None:
         models,
         nodes,
         rectification,
+        tokens,
         twofactor,
         units,
     )
 
     for area in (auth, dashboard, nodes, clues, checks, rectification, letters, imports,
                  exports, admin, auditlog, explorer, crosscheck, models, departments, units,
-                 twofactor, health, manual):
+                 twofactor, tokens, health, manual):
         app.register_blueprint(area.bp)

@@ -22,9 +22,10 @@ from collab.analysis.models import hits
 from collab.errors import N_, ConfigError, ValidationError
 from collab.graph import schema
 from collab.web import auditing, exports
+from collab.web.echo import asked
 from collab.web.forms import ActionForm
+from collab.web.keys import id_key
 from collab.web.labels import label_name, lang, prop_name, rel_name, value
-from collab.web.nodes import id_key
 from collab.web.store import current_store
 
 bp = Blueprint("explorer", __name__, url_prefix="/explore")
@@ -57,9 +58,9 @@ def page() -> Any:
     types = sorted(t for t, rel in schema.RELS.items()
                    if any(a in labels and b in labels for a, b in rel.pairs))
     return render_template("explorer/index.html", labels=labels, types=types,
-                           start=request.args.get("uid", ""), cap=explore.DEFAULT_CAP,
+                           start=asked("uid"), cap=explore.DEFAULT_CAP,
                            target=_unit_uid(authz, request.args.get("unit", "")),
-                           hit=request.args.get("hit", ""),
+                           hit=asked("hit"),
                            shown=explore.default_labels(authz),
                            export=authz.can(Perm.EXPORT), formats=graphfile.FORMATS)
 

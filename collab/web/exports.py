@@ -20,6 +20,7 @@ from collab.access import authz as access
 from collab.access.authz import Authz, Perm
 from collab.analysis import graphfile
 from collab.graph.codec import Node, Rel
+from collab.files import private_file
 from collab.graph.store import Graph
 from collab.ledgers.exporter import export_rows, write_ledger
 from collab.ledgers.kinds import KINDS, ORDER
@@ -46,9 +47,8 @@ def download(name: str, fmt: str) -> Any:
         abort(404)
     kind = KINDS[name]
     auditing.about(kind.label, authz.actor.region or "")
-    folder = Path(current_app.instance_path) / "exports"
-    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-    path = folder / (secrets.token_hex(16) + "." + fmt)
+    path = private_file(Path(current_app.instance_path) / "exports"
+                        / (secrets.token_hex(16) + "." + fmt))
 
     def write(tx: Graph) -> str:
         write_ledger(path, kind, export_rows(tx, kind=kind, scope=authz.actor.region), fmt=fmt)

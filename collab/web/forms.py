@@ -57,11 +57,31 @@ class CodeForm(FlaskForm):
                        validators=[DataRequired(), Length(max=12)])
 
 
-class PasswordForm(FlaskForm):
-    current = PasswordField(_l("Current password"), validators=[DataRequired()])
+class ChoosePasswordForm(FlaskForm):
+    """A new password, twice (after signing in with a one-time reset code)."""
+
     new = PasswordField(_l("New password"), validators=[DataRequired(), Length(max=256)])
     confirm = PasswordField(_l("New password again"),
                             validators=[DataRequired(), EqualTo("new", _l("The two differ."))])
+
+
+class PasswordForm(ChoosePasswordForm):
+    current = PasswordField(_l("Current password"), validators=[DataRequired()])
+
+
+class TokenForm(FlaskForm):
+    """Asking for an API token: what it is for, and proof of who one is, afresh."""
+
+    label = StringField(_l("What the token is for"), validators=[DataRequired(), Length(max=64)])
+    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=256)])
+    code = StringField(_l("Code from the authenticator"),
+                       validators=[DataRequired(), Length(max=12)])
+
+
+class ExpireForm(FlaskForm):
+    """Bringing a token's end forward."""
+
+    on = DateField(_l("Ends on"), validators=[DataRequired()])
 
 
 class LanguageForm(FlaskForm):
@@ -79,10 +99,6 @@ class GrantForm(FlaskForm):
     role = SelectField(_l("Role"), choices=[str(r) for r in ACCOUNT_ROLES])
     region = StringField(_l("Region code"), validators=[Optional(), Length(max=12)])
     department = StringField(_l("Department code"), validators=[Optional(), Length(max=64)])
-
-
-class ResetForm(FlaskForm):
-    password = PasswordField(_l("New initial password"), validators=[DataRequired()])
 
 
 class DepartmentForm(FlaskForm):

@@ -12,11 +12,12 @@ from datetime import date, datetime
 from typing import Any
 
 from flask import Flask
-from flask_babel import get_locale
+from flask_babel import get_locale, gettext
 from flask_login import current_user
 from markupsafe import escape
 
-from collab.access.authz import Perm
+from collab.access.audit import Note
+from collab.access.authz import ADMIN_ROLES, Perm
 from collab.analysis.models import MODELS, hits
 from collab.cases import checks, clues, rectification
 from collab.cases.lifecycle import Lifecycle
@@ -182,7 +183,15 @@ def _can(perm: str) -> bool:
     return bool(current_user.is_authenticated and current_user.authz.can(Perm(perm)))
 
 
+def said(note: Note) -> str:
+    """A verdict's note in the page's language, its moments in local time."""
+    return gettext(note.template) % {k: when.moment(v, seconds=False)
+                                     if isinstance(v, datetime) else v
+                                     for k, v in note.params.items()}
+
+
 FILTERS: dict[str, Callable[..., str]] = {
+    "said": said,
     "state": state_name, "label_name": label_name, "rel_name": rel_name,
     "event_name": event_name, "moment": when.moment, "day": when.day}
 
@@ -193,6 +202,7 @@ def init_app(app: Flask) -> None:
                                  REASONS=REASONS, WARNINGS=WARNINGS, can=_can,
                                  DATASET_KINDS=DATASET_KINDS, SEVERITIES=SEVERITIES,
                                  EVIDENCE_ROLES=EVIDENCE_ROLES, MODEL_NAMES=_ModelNames(),
+                                 ADMIN_ROLES=frozenset(str(r) for r in ADMIN_ROLES),
                                  prop_name=prop_name, value=value, shown_props=shown_props,
                                  shown_props_of_rel=rel_props, what_changed=what_changed)
     app.jinja_env.filters.update(FILTERS)

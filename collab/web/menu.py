@@ -91,6 +91,7 @@ MENUS: tuple[Menu, ...] = (
     Menu("admin", _l("Administration"), (
         Item(_l("Users"), "admin.user_list", any_of(may(Perm.MANAGE_USERS),
                                                     may(Perm.MANAGE_ACCESS)), id="nav-users"),
+        Item(_l("API tokens"), "tokens.every", may(Perm.MANAGE_ACCESS), id="nav-tokens"),
         Item(_label("Department"), "departments.listing", may(Perm.MANAGE_DEPARTMENTS),
              id="nav-departments"),
         Item(_l("Audit log"), "auditlog.index", may(Perm.READ_AUDIT), id="nav-audit"),

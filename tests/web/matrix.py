@@ -263,8 +263,7 @@ PROBES: tuple[Probe, ...] = (
     _post("admin.disable", "/admin/users/nobody/disable", NOBODY, 404, {}),
     _post("admin.unmasking", "/admin/users/nobody/unmask/allow", NOBODY, 404, {}),
     _post("admin.unlock", "/admin/users/nobody/unlock", NOBODY, 404, {}),
-    _post("admin.reset", "/admin/users/coord/reset", frozenset({"sys", "sec"}), 302, {}),
-    _post("admin.token", "/admin/users/nobody/token", NOBODY, 404, {}),
+    _post("admin.reset", "/admin/users/nobody/reset", NOBODY, 404, {}),
     _post("admin.reset_two_factor", "/admin/users/nobody/2fa-reset", NOBODY, 404, {}),
     # --- departments: the system admin's (incomplete forms are refused, nothing changes)
     _get("departments.listing", "/admin/departments/", frozenset({"sys"})),
@@ -278,6 +277,13 @@ PROBES: tuple[Probe, ...] = (
     _post("twofactor.begin", "/account/2fa/begin", EVERYONE, 400, csrf=False),
     _post("twofactor.confirm", "/account/2fa/confirm", EVERYONE, 302, {}),
     _post("twofactor.turn_off", "/account/2fa/off", EVERYONE, 400, csrf=False),
+    # --- API tokens: one's own (incomplete request: refused), and the security admin's list
+    _get("tokens.own", "/account/tokens", EVERYONE),
+    _post("tokens.issue", "/account/tokens", EVERYONE, 302, {}),
+    _post("tokens.revoke_own", "/account/tokens/nonsense/revoke", NOBODY, 404, {}),
+    _get("tokens.every", "/admin/tokens", frozenset({"sec"})),
+    _post("tokens.revoke", "/admin/tokens/nonsense/revoke", NOBODY, 404, {}),
+    _post("tokens.expire", "/admin/tokens/nonsense/expire", frozenset({"sec"}), 302, {}),
     # --- the audit trail: its admin only
     _get("auditlog.index", "/audit/", frozenset({"aud"})),
     _get("auditlog.export", "/audit/export.csv", frozenset({"aud"})),

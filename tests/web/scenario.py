@@ -8,18 +8,24 @@ carry markup to prove that pages show it as text.
 from __future__ import annotations
 
 import json
+import time
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+from keys import AUDIT_KEY
 
 from collab.access import twofactor, users
 from collab.access.actors import Actor
-from collab.access.authz import ADMIN_ROLES, Authz, Role
+from collab.access.audit import Origin
+from collab.access.authz import Authz, Role
 from collab.access.idnumbers import IdKey
 from collab.graph import names
 from collab.graph.store import Graph
 
 PASSWORD = "Lan-Cang-2026"
 # The deployment key of the web tests (seals the admins' two-factor secrets).
-TEST_KEY = IdKey.from_secret(b"web-tests-deployment-key-32bytes")
+TEST_SECRET = b"web-tests-deployment-key-32bytes"
+TEST_KEY = IdKey.from_secret(TEST_SECRET)
 XSS = "<img src=x onerror=alert(1)>"
 FULL_ID = "53262819800101123X"
 # name -> (role, region, department)
@@ -176,30 +182,29 @@ def _models(g: Graph) -> None:
 
 
 def add_accounts(g: Graph, names: tuple[str, ...] = tuple(ACCOUNTS)) -> None:
-    """One account per role, password set and already changed (no forced change); the admins
-    set up two-factor sign-in half a minute ago (test clients compute their codes)."""
+    """One account per role, password set and already changed (no forced change); each set
+    up two-factor sign-in half a minute ago, as every role must by default (test clients
+    compute their codes)."""
     now = datetime.now(UTC)
     for name in names:
         role, region, department = ACCOUNTS[name]
         users.add(g, authz=None, name=name, password=PASSWORD, now=now, role=role,
                   region=region, department=department, display_name=name + "·测试")
         g.upsert_nodes("User", [{"name": name, "must_change": False}])
-        if role in ADMIN_ROLES:
-            enrol(g, name, now - timedelta(seconds=30))
+        enrol(g, name, now - timedelta(seconds=30))
 
 
 def add_role_accounts(g: Graph, accounts: dict[str, tuple[Role, str | None, str | None]],
                       display: str = "（示例）") -> None:
     """Accounts named in Chinese after their role (巡察办协调员（示例）), password set and
-    changed, the admins' two-factor sign-in set up: one per role, as `make demo` makes them."""
+    changed, two-factor sign-in set up (every role needs it): one per role."""
     now = datetime.now(UTC)
     for name, (role, region, department) in accounts.items():
         users.add(g, authz=None, name=name, password=PASSWORD, now=now, role=role,
                   region=region, department=department,
                   display_name=names.ROLES[role].zh + display)
         g.upsert_nodes("User", [{"name": name, "must_change": False}])
-        if role in ADMIN_ROLES:
-            enrol(g, name, now - timedelta(seconds=30))
+        enrol(g, name, now - timedelta(seconds=30))
 
 
 def enrol(g: Graph, name: str, at: datetime) -> None:
@@ -213,3 +218,29 @@ def authz_for(name: str) -> Authz:
     """The permission object of one of the scenario's accounts."""
     role, region, department = ACCOUNTS[name]
     return Authz(Actor(name, role, region, department))
+
+
+def code_for(store: Any, name: str, key: IdKey = TEST_KEY) -> str:
+    """What the user's authenticator shows now: a code not used yet ("" without one).
+
+    Codes are good once per 30-second step; when this one's step is spent, the next step's
+    code (accepted a step early) is used, or this waits for the clock to move on.
+    """
+    user = store.get("User", name)
+    if user is None or not twofactor.enrolled(user):
+        return ""
+    phone = twofactor.authenticator(user, key)
+    step = max(phone.timecode(datetime.now(UTC)), user.get("totp_step", -1) + 1)
+    while step > phone.timecode(datetime.now(UTC)) + 1:
+        time.sleep(1)
+    return phone.generate_otp(step)
+
+
+def token_for(store: Any, name: str, label: str = "test") -> str:
+    """An API token the user makes for themselves: password and authenticator code again."""
+    code = code_for(store, name)
+    token = store.write(lambda tx: users.issue_token(
+        tx, name=name, password=PASSWORD, code=code, key=TEST_KEY, audit_key=AUDIT_KEY,
+        origin=Origin(user=name, address="127.0.0.1"), now=datetime.now(UTC), label=label))
+    assert token, f"{name} was refused a token"
+    return token

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import re
+import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -118,13 +119,14 @@ def coordinator_dashboard(g: Guide) -> None:
 
 @task("coordinator")
 def coordinator_import_and_transfer(g: Guide) -> None:
-    ledger = SHOTS.parent / "manual-clues.csv"
-    ledger.write_text("线索编号,线索标题,主要问题,线索来源,问题类别,登记日期,区划代码\n"
-                      "XS-ZT-2026-001,某村集体资金使用不规范（手册示例）,村集体资金未经民主程序支出,"
-                      "巡察发现,集体三资,2026-11-20,530622\n", encoding="utf-8")
-    g.go("/import/")
-    g.tab.set_input_files("#ledger", str(ledger))
-    g.submit("#upload")
+    with tempfile.TemporaryDirectory() as folder:  # the clerk's file, not one of the manual's
+        ledger = Path(folder) / "manual-clues.csv"
+        ledger.write_text("线索编号,线索标题,主要问题,线索来源,问题类别,登记日期,区划代码\n"
+                          "XS-ZT-2026-001,某村集体资金使用不规范（手册示例）,村集体资金未经民主程序支出,"
+                          "巡察发现,集体三资,2026-11-20,530622\n", encoding="utf-8")
+        g.go("/import/")
+        g.tab.set_input_files("#ledger", str(ledger))
+        g.submit("#upload")
     g.shot("coordinator-import-mapping")
     g.submit("#dry-run")
     g.shot("coordinator-import-check")
