@@ -19,8 +19,8 @@ from flask_login import current_user
 from collab.access import authz as access
 from collab.access.authz import Authz, Perm
 from collab.analysis import graphfile
-from collab.graph.codec import Node, Rel
 from collab.files import private_file
+from collab.graph.codec import Node, Rel
 from collab.graph.store import Graph
 from collab.ledgers.exporter import export_rows, write_ledger
 from collab.ledgers.kinds import KINDS, ORDER
