@@ -7,7 +7,8 @@ COPY seeds ./seeds
 # the user manual the app serves from its Help menu
 COPY docs/manual ./docs/manual
 ENV COLLAB_MANUAL_DIR=/app/docs/manual
-RUN pip install --no-cache-dir . && useradd --create-home collab
+RUN pip install --no-cache-dir . && useradd --create-home collab \
+    && mkdir -m 700 /keys && chown collab /keys
 USER collab
 EXPOSE 5000
 CMD ["collab", "status"]

@@ -24,8 +24,11 @@ $(VENV)/.installed-bench: pyproject.toml | $(BIN)/python
 
 ## demo: the embedded store, loaded with the Yunnan seed scenario, served on 127.0.0.1:5000.
 ## No shared default accounts: each demo account gets a generated password, printed once, that
-## must be changed at first sign-in (again later: collab user passwd NAME --generate); the
-## admin accounts then set up two-factor sign-in (TOTP) before anything else.
+## must be changed at first sign-in (a forgotten one: collab user passwd NAME prints a one-time
+## code); the admin accounts then set up two-factor sign-in (TOTP) before anything else.
+## A deployment asks two-factor sign-in of every role; the demo narrows it to the three admin
+## roles (COLLAB_2FA_ROLES below) and says so.
+DEMO_2FA_ROLES := system_admin,security_admin,audit_admin
 DEMO_ACCOUNTS := demo.coordinator:coordinator:530000: demo.leader:leader:530000: \
 	demo.liaison:liaison::D530600-JW demo.sysadmin:system_admin:: \
 	demo.security:security_admin:: demo.auditor:audit_admin::
@@ -39,13 +42,16 @@ demo: $(VENV)/.installed
 		( IFS=:; set -- $$spec; IFS=" "; \
 		$(BIN)/collab user add "$$1" --role "$$2" $${3:+--region $$3} $${4:+--department $$4} \
 			--display-name "$$1" --generate \
-		|| echo "  (a new password for $$1: $(BIN)/collab user passwd $$1 --generate)" ); \
+		|| echo "  (a one-time code for $$1: $(BIN)/collab user passwd $$1)" ); \
 	done
 	@echo "Sign in at http://127.0.0.1:$(DEMO_PORT)/ with an account above, then choose a new password."
 	@echo "The admin accounts (demo.sysadmin, demo.security, demo.auditor) then set up two-factor"
 	@echo "sign-in: scan the QR code with an authenticator app (FreeOTP, Google or Microsoft"
 	@echo "Authenticator) and enter its code; from then on sign-in asks for the current code."
-	$(BIN)/collab serve --host 127.0.0.1 --port $(DEMO_PORT)
+	@echo "DEMO ONLY: two-factor sign-in is narrowed to the admin roles (COLLAB_2FA_ROLES=$(DEMO_2FA_ROLES));"
+	@echo "a deployment leaves COLLAB_2FA_ROLES unset, and every role sets it up at first sign-in."
+	@echo "Keys are in keys/ (back that folder up apart from var/)."
+	COLLAB_2FA_ROLES=$(DEMO_2FA_ROLES) $(BIN)/collab serve --host 127.0.0.1 --port $(DEMO_PORT)
 
 ## test: the whole suite on both engines, against a Neo4j the suite starts and stops
 test: $(VENV)/.installed-test
@@ -58,14 +64,16 @@ test: $(VENV)/.installed-test
 ## bench: the harness on both engines at county and province scale (graphs kept under
 ## bench/data/ between runs: each read against its hand-written limit, ingest, analysis), the
 ## web under load on both engines (people at work at province scale, saturation at county),
-## then docs/BENCHMARKS.md regenerated from bench/results/. Run on demand, never in
-## `make test`; each starts its own Neo4j. The 1,000-node explorer: python -m bench.browser
+## the supervision models at province scale (run time, recall, precision), then
+## docs/BENCHMARKS.md regenerated from bench/results/. Run on demand, never in `make test`;
+## each starts its own Neo4j. The 1,000-node explorer: python -m bench.browser
 BENCH_SCALES ?= county province
 bench: $(VENV)/.installed-bench
 	for engine in sqlite neo4j; do for scale in $(BENCH_SCALES); do \
 		$(BIN)/python -m bench --engine $$engine --scale $$scale || exit 1; done; done
 	$(BIN)/python -m bench.load --engine both
 	$(BIN)/python -m bench --write-docs
+	$(BIN)/python -m bench.models --engine both --scale province --write-docs
 
 ## translations: extract the app's strings, merge them into the Chinese catalogue, compile it
 translations: $(VENV)/.installed-test

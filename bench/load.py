@@ -16,7 +16,8 @@ in their own:
   200); each stage is measured once everyone has arrived, for `--stage-seconds`. Reported per
   stage and page: p50 / p95 / max and errors against the targets (pages ≤ 250 ms, the explorer
   ≤ 1 s, sign-in included), the requests a second sustained, and the server's CPU per request
-  (gunicorn's workers and, on Neo4j, the database's, from /proc).
+  (gunicorn's workers and, on Neo4j, the database's, from /proc), and each worker's
+  connection pool and audit group commits from /healthz/pool before and after.
 - **Saturation** (closed loop, a separate figure): `--steps` people with no think time, each
   step for `--step-seconds`; the requests a second where the mixed page load's p95 passes 1 s.
 
@@ -33,6 +34,7 @@ import math
 import os
 import random
 import re
+import secrets
 import signal
 import socket
 import statistics
@@ -97,7 +99,12 @@ class Server:
         self.proc = subprocess.Popen(
             [str(gunicorn), "-b", f"127.0.0.1:{port}", "-w", str(workers), "-k", "gthread",
              "--threads", str(threads), "--timeout", "120", "collab.web:create_app()"],
-            env={**os.environ, **env, "COLLAB_INSTANCE": self.instance.name},
+            env={**os.environ, **env, "COLLAB_INSTANCE": self.instance.name,
+                 # the run's own audit key; workers show their pools on /healthz/pool; the
+                 # load users are coordinators, who sign in with a password alone here (the
+                 # benchmark measures pages, not authenticators)
+                 "COLLAB_AUDIT_KEY": secrets.token_hex(32), "COLLAB_POOL_PROBE": "1",
+                 "COLLAB_2FA_ROLES": "system_admin"},
             stdout=subprocess.DEVNULL, stderr=self._log.open("w"))
         try:
             self._wait()
@@ -120,11 +127,11 @@ class Server:
         raise SystemExit("bench.load: gunicorn did not answer within 120 s")
 
     def pools(self, workers: int) -> dict[int, dict[str, int]]:
-        """Each worker's pool, by asking /healthz until every worker has answered (or 60
+        """Each worker's pool, by asking /healthz/pool until every worker has answered (or 60
         tries)."""
         seen: dict[int, dict[str, int]] = {}
         for _ in range(60):
-            body = requests.get(self.url + "/healthz", timeout=30).json()
+            body = requests.get(self.url + "/healthz/pool", timeout=10).json()
             seen[body["pid"]] = body["pool"]
             if len(seen) >= workers:
                 break

@@ -9,6 +9,7 @@ them equal). A value that cannot work is refused here, at start-up, with what to
 
 from __future__ import annotations
 
+import functools
 import getpass
 import os
 from collections.abc import Callable, Mapping
@@ -18,15 +19,17 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from collab.access import idnumbers
+from collab.access import audit, keys
 from collab.access.audit import MIN_RETENTION_DAYS
-from collab.access.idnumbers import DEFAULT_KEY_FILE, IdKey
+from collab.access.idnumbers import IdKey
+from collab.access.keys import AuditKey
+from collab.access.policy import Policy
 from collab.access.twofactor import roles_required
-from collab.access.users import Policy
 from collab.cases.letters import LetterPolicy
 from collab.cases.proposals import ProposalPolicy
 from collab.cases.rectification import RectificationPolicy
 from collab.errors import N_, ConfigError, StoreUnavailable
+from collab.files import private_dir
 from collab.graph import schema
 from collab.graph.store import Store
 
@@ -60,10 +63,17 @@ class Config:
     neo4j_user: str = _setting("COLLAB_NEO4J_USER", "neo4j")
     neo4j_password: str = _setting("COLLAB_NEO4J_PASSWORD", "")
     neo4j_database: str = _setting("COLLAB_NEO4J_DATABASE", "neo4j")
-    # who the command line acts as, and the ID-number key
+    # who the command line acts as
     user: str = _setting("COLLAB_USER", "")
+    # the keys, apart from the data (a folder of their own; each may be given inline or as
+    # its own file), and the signed audit checkpoints kept with them
+    keys_dir: Path = _setting("COLLAB_KEYS_DIR", keys.DEFAULT_DIR, Path)
     id_key: str = _setting("COLLAB_ID_KEY", "")
-    key_file: Path = _setting("COLLAB_KEY_FILE", DEFAULT_KEY_FILE, Path)
+    key_file: Path | None = _setting("COLLAB_KEY_FILE", None, Path)
+    audit_secret: str = _setting("COLLAB_AUDIT_KEY", "")
+    audit_key_file: Path | None = _setting("COLLAB_AUDIT_KEY_FILE", None, Path)
+    audit_checkpoints: Path | None = _setting("COLLAB_AUDIT_CHECKPOINTS", None, Path)
+    audit_checkpoint_minutes: int = _setting("COLLAB_AUDIT_CHECKPOINT_MINUTES", 10, int)
     # case work
     feedback_days: int = _setting("COLLAB_FEEDBACK_DAYS", 30, int)
     warn_yellow_days: int = _setting("COLLAB_WARN_YELLOW_DAYS", _RECT.yellow_days, int)
@@ -81,12 +91,17 @@ class Config:
     lockout_window_minutes: int = _setting("COLLAB_LOCKOUT_WINDOW_MINUTES", 15, int)
     lockout_minutes: int = _setting("COLLAB_LOCKOUT_MINUTES", 15, int)
     address_failures: int = _setting("COLLAB_ADDRESS_FAILURES", 10, int)
+    password_words: tuple[str, ...] = _setting("COLLAB_PASSWORD_WORDS", (), _names)
+    token_days: float = _setting("COLLAB_TOKEN_DAYS", 30.0, float)
+    reset_code_minutes: float = _setting("COLLAB_RESET_CODE_MINUTES", 60.0, float)
     audit_retention_days: int = _setting("COLLAB_AUDIT_RETENTION_DAYS", MIN_RETENTION_DAYS, int)
     # the web server
     secret_key: str = _setting("COLLAB_SECRET_KEY", "")
     secure_cookies: bool = _setting("COLLAB_SECURE_COOKIES", False, _flag)
     instance: Path = _setting("COLLAB_INSTANCE", Path("var"), Path)
     trusted_proxies: int = _setting("COLLAB_TRUSTED_PROXIES", 0, int)
+    ready_cache_seconds: float = _setting("COLLAB_READY_CACHE_SECONDS", 3.0, float)
+    pool_probe: bool = _setting("COLLAB_POOL_PROBE", False, _flag)
     manual_dir: str = _setting("COLLAB_MANUAL_DIR", "")  # the Help menu's manual (docs/manual)
 
     def __post_init__(self) -> None:
@@ -153,7 +168,9 @@ class Config:
             absolute=timedelta(minutes=self.session_max_minutes),
             rotate_after=None if self.password_rotate_days is None
             else timedelta(days=self.password_rotate_days),
-            two_factor_roles=roles_required(self.two_factor_roles))
+            two_factor_roles=roles_required(self.two_factor_roles),
+            token_lifetime=timedelta(days=self.token_days),
+            reset_valid=timedelta(minutes=self.reset_code_minutes), words=self.password_words)
 
     # --- time and keys ----------------------------------------------------------------------
     def zone(self) -> ZoneInfo:
@@ -168,13 +185,42 @@ class Config:
         """Today's date in the deployment's time zone."""
         return datetime.now(self.zone()).date()
 
+    def id_key_path(self) -> Path:
+        """Where the ID-number key file is: COLLAB_KEY_FILE, else in the keys folder."""
+        return self.key_file or self.keys_dir / keys.ID_FILE
+
+    def audit_key_path(self) -> Path:
+        """Where the audit key file is: COLLAB_AUDIT_KEY_FILE, else in the keys folder."""
+        return self.audit_key_file or self.keys_dir / keys.AUDIT_FILE
+
+    def checkpoint_path(self) -> Path:
+        """Where signed audit checkpoints are appended: COLLAB_AUDIT_CHECKPOINTS, else in the
+        keys folder."""
+        return self.audit_checkpoints or self.keys_dir / keys.CHECKPOINT_FILE
+
+    def _id_key(self, create: bool) -> IdKey:
+        if not self.id_key and self.key_file is None:
+            keys.refuse_legacy(self.id_key_path())
+        return keys.id_key(secret=self.id_key, path=self.id_key_path(), create=create)
+
     def load_key(self) -> IdKey:
-        """The ID-number key (COLLAB_ID_KEY, else the file COLLAB_KEY_FILE)."""
-        return idnumbers.load_key(secret=self.id_key, path=self.key_file)
+        """The ID-number key (COLLAB_ID_KEY, else its file)."""
+        return self._id_key(create=False)
 
     def ensure_key(self) -> IdKey:
-        """The ID-number key, creating a random key file when none is configured yet."""
-        return idnumbers.ensure_default_key(secret=self.id_key, path=self.key_file)
+        """The ID-number key, its file made (mode 600) at the configured path when there is
+        none yet."""
+        return self._id_key(create=True)
+
+    def load_audit_key(self) -> AuditKey:
+        """The audit key (COLLAB_AUDIT_KEY, else its file); read once per process."""
+        return _audit_key(self.audit_secret, self.audit_key_path())
+
+    def provision_audit_key(self, store: Store) -> AuditKey:
+        """The audit key, its file made when the deployment has none yet (never for a trail
+        already sealed with one): what `collab init` does."""
+        return store.read(lambda g: audit.provision_key(g, secret=self.audit_secret,
+                                                        path=self.audit_key_path()))
 
     def describe(self) -> str:
         """Where the store is, for messages (never the password)."""
@@ -203,13 +249,19 @@ def open_store(config: Config, *, create: bool = False) -> Store:
             raise StoreUnavailable(f"no database at {path}: run `collab init` first "
                                    f"(or point COLLAB_DATABASE / --database at one)")
         if path == DEFAULT_DATABASE:
-            path.parent.mkdir(parents=True, exist_ok=True)
+            private_dir(path.parent)
     store = SqliteStore(path)
     if not create and not store.is_initialised():
         store.close()
         raise StoreUnavailable(f"{path} is not an initialised collab database: "
                                f"run `collab init --database {path}`")
     return store if create else _current(store)
+
+
+@functools.lru_cache(maxsize=8)
+def _audit_key(secret: str, path: Path) -> AuditKey:
+    """The audit key, read once per process for each place it may be configured."""
+    return keys.audit_key(secret=secret, path=path)
 
 
 def _current(store: Store) -> Store:

@@ -9,8 +9,10 @@ Shapes: a region tree (prefectures with 8–9 counties, about 11 townships a cou
 township); departments of very different sizes (the discipline commission takes most transfers);
 skewed degrees (each county has a few cadres named in many clues); kinship ties between
 residents; clue conversion near the Yunnan seed's (about a third of transferred clues become
-cases). Everything is marked `synthetic: true`; counties and below have made-up names (示例),
-and codes in the unused range x71–x79 so they never collide with real ones.
+cases); at county scale and above, each county's planted instances of every supervision model
+and their near-misses (seeds/planted.py). Everything is marked `synthetic: true`; counties and
+below have made-up names (示例), and codes in the unused range x71–x79 so they never collide with
+real ones.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from collab.access import idnumbers
 from collab.access.idnumbers import IdKey
 from collab.graph.store import Store
 from collab.ledgers.build import Plan
+from seeds import planted
 
 SYN = {"synthetic": True}
 PREFECTURES = (("530100", "昆明市"), ("530300", "曲靖市"), ("530400", "玉溪市"),
@@ -49,16 +52,18 @@ _CLUE_END = ("case_filed",) * 35 + ("closed",) * 30 + ("verification",) * 15 + \
 
 @dataclass(frozen=True)
 class Shape:
-    """How big: prefectures, counties per prefecture, townships per county, villages each."""
+    """How big: prefectures, counties per prefecture, townships per county, villages each;
+    whether each county gets the supervision models' planted instances (seeds/planted.py)."""
 
     prefectures: int
     counties: int
     townships: int
     villages: int
     total_counties: int
+    planted: bool = True
 
 
-SCALES = {"village": Shape(1, 1, 1, 10, 1), "county": Shape(1, 1, 11, 10, 1),
+SCALES = {"village": Shape(1, 1, 1, 10, 1, planted=False), "county": Shape(1, 1, 11, 10, 1),
           "prefecture": Shape(1, 8, 11, 10, 8), "province": Shape(16, 8, 11, 10, 129)}
 ISSUES_PER_VILLAGE = 15
 RESIDENTS_PER_VILLAGE = 24
@@ -93,7 +98,7 @@ class County:
     """One county's synthetic graph, drawn from its own random source."""
 
     def __init__(self, seed: int, prefecture: str, code: str, shape: Shape, key: IdKey):
-        self.rng = random.Random(f"{seed}:{code}")
+        self.rng, self.seed = random.Random(f"{seed}:{code}"), seed
         self.plan, self.key, self.code, self.shape = Plan(), key, code, shape
         self.prefecture, self.seq = prefecture, 0
         self.round = f"SYN-R{prefecture}-2023"
@@ -138,6 +143,9 @@ class County:
             for v in range(1, self.shape.villages + 1):
                 self._village(f"{tcode}{v:03d}", f"示例{t}镇{v}村", tcode, groups, departments,
                               hubs)
+        if self.shape.planted:
+            planted.plant(self.plan, seed=self.seed, prefecture=self.prefecture,
+                          county=self.code, key=self.key)
         return self.plan
 
     def _departments(self) -> list[tuple[str, int]]:
@@ -243,6 +251,16 @@ def generate(scale: str, *, seed: int, key: IdKey) -> Iterator[Plan]:
     yield _top(shape)
     for prefecture, code in counties(shape):
         yield County(seed, prefecture, code, shape, key).build()
+
+
+def expected(scale: str, *, seed: int, key: IdKey) -> planted.Expected:
+    """What the supervision models must find in the graph of `scale`, and must not."""
+    out = planted.Expected()
+    if SCALES[scale].planted:
+        for prefecture, code in counties(SCALES[scale]):
+            out.add(planted.plant(Plan(), seed=seed, prefecture=prefecture, county=code,
+                                  key=key))
+    return out
 
 
 def load(store: Store, *, scale: str, seed: int, key: IdKey) -> dict[str, int]:

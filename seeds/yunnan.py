@@ -400,12 +400,13 @@ def _xundian(s: Scenario) -> None:
         s.plan.rel("INSPECTS", group, s.village(vcode))
 
 
-def load(g: Graph, *, key: IdKey | None = None) -> dict[str, int]:
+def load(g: Graph, *, key: IdKey) -> dict[str, int]:
     """Write the scenario (idempotent: loading twice changes nothing); counts written.
 
-    `key` hashes and encrypts the synthetic ID numbers: the configured one by default.
+    `key` (the deployment's, from `Config.ensure_key`) hashes and encrypts the synthetic ID
+    numbers.
     """
-    s = Scenario(key or idnumbers.ensure_default_key())
+    s = Scenario(key)
     _regions_and_departments(s)
     _baoshan(s)
     _wenshan(s)

@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import os
 import subprocess
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from keys import AUDIT_KEY_HEX
 
 from collab.graph import schema
 from collab.graph.neo4j_engine import Neo4jStore
@@ -26,6 +28,22 @@ TEST_USER = os.environ.get("COLLAB_TEST_NEO4J_USER", "neo4j")
 TEST_PASSWORD = os.environ.get("COLLAB_TEST_NEO4J_PASSWORD", "collab-test-pw")
 # A node only test databases carry; a database with data but without it is never wiped.
 TEST_MARKER = "CollabTestDatabase"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Every process the tests start signs its audit trail with the suite's key and keeps
+    keys and checkpoints in a folder of the run's own (tests of key handling set their own)."""
+    os.environ["COLLAB_AUDIT_KEY"] = AUDIT_KEY_HEX
+    os.environ["COLLAB_KEYS_DIR"] = tempfile.mkdtemp(prefix="collab-test-keys-")
+
+
+@pytest.fixture(autouse=True)
+def _own_checkpoint_file(tmp_path_factory: pytest.TempPathFactory,
+                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each test's `collab audit verify` signs checkpoints into a file of the test's own: a
+    checkpoint file belongs to one trail."""
+    monkeypatch.setenv("COLLAB_AUDIT_CHECKPOINTS",
+                       str(tmp_path_factory.mktemp("checkpoints") / "audit-checkpoints"))
 
 
 def _unavailable(reason: str) -> None:

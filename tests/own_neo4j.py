@@ -19,7 +19,8 @@ SCRIPT = ROOT / "scripts" / "neo4j-local" / "neo4j-local"
 PASSWORD = "collab-test-pw"
 
 
-def _free_port() -> int:
+def free_port() -> int:
+    """A port nothing listens on now, on 127.0.0.1."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
@@ -35,7 +36,7 @@ class OwnNeo4j:
         home.mkdir(parents=True, exist_ok=True)
         for name in ("build", "lib", "provisioned.sha256"):
             (home / name).symlink_to(source / name)
-        self.home, self.port = home, _free_port()
+        self.home, self.port = home, free_port()
         self.env.update(NEO4J_LOCAL_HOME=str(home), NEO4J_LOCAL_PORT=str(self.port),
                         NEO4J_LOCAL_HEAP="512m", NEO4J_LOCAL_START_TIMEOUT="300")
         self.uri = f"bolt://127.0.0.1:{self.port}"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 from datetime import date
@@ -10,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from keys import process_env
 
 from collab.cli import main
 from collab.graph import schema
@@ -18,8 +18,7 @@ from collab.graph.sqlite_engine import SqliteStore
 
 def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     """The real console entry point in a child process, as a user would run it."""
-    full_env = {k: v for k, v in os.environ.items() if not k.startswith("COLLAB_")}
-    full_env.update(env or {})
+    full_env = process_env(**(env or {}))
     return subprocess.run([sys.executable, "-m", "collab", *args], capture_output=True,
                           text=True, env=full_env, timeout=120, check=False)
 

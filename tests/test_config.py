@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import fields
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
 from web.client import Client, csrf_token, make_app
-from web.scenario import add_accounts, build
+from web.scenario import add_accounts, build, token_for
 
-from collab.access import users
 from collab.config import Config
 from collab.errors import ConfigError
 from collab.graph.store import Graph, Store
@@ -75,14 +74,13 @@ def _scene(g: Graph) -> None:
 
 def test_feedback_days_hold_for_the_web_form_and_the_api_alike(store: Store) -> None:
     store.write(_scene)
-    app = make_app(store, COLLAB_CONFIG=Config(feedback_days=12))
+    app = make_app(store, COLLAB_CONFIG=Config.from_env(feedback_days=12))
     web = Client(app)
     web.sign_in("coord")
     page = web.get(f"/clues/{NEW}/trace")
     web.post(f"/clues/{NEW}/transfer", {"csrf_token": csrf_token(page.text), "on": "2023-11-05",
                                         "department": "D532628-JW", "letter_no": "文巡移9号"})
-    token = store.write(lambda tx: users.issue_token(tx, authz=None, name="coord",
-                                                     label="test", now=datetime.now(UTC)))
+    token = token_for(store, "coord")
     answer = app.test_client().post(f"/api/v1/clues/{NEW}A/transfers",
                                     json={"department": "D532628-JW", "letter_no": "x",
                                           "on": "2023-11-05"},

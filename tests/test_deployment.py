@@ -33,6 +33,22 @@ def test_docker_compose_accepts_the_compose_file() -> None:
     assert done.returncode == 0, done.stderr
     assert "neo4j:5.26-community" in done.stdout
     assert "bolt://neo4j:7687" in done.stdout
+    # keys on a volume of their own; traffic routed on readiness (issue 16, items 9 and 12)
+    assert "collab-keys" in done.stdout and "/keys" in done.stdout
+    assert "/readyz" in done.stdout
+
+
+def test_the_app_keeps_its_keys_apart_and_is_checked_for_readiness() -> None:
+    """What docker compose would run, read from the file itself (also where compose is not
+    installed): keys on their own volume, not the database's; the health check on /readyz."""
+    import yaml
+
+    app = yaml.safe_load((ROOT / "docker-compose.yml").read_text(encoding="utf-8"))
+    app = app["services"]["app"]
+    assert app["environment"]["COLLAB_KEYS_DIR"] == "/keys"
+    assert "collab-keys:/keys" in app["volumes"]
+    assert "/readyz" in " ".join(app["healthcheck"]["test"])
+    assert "mkdir -m 700 /keys" in (ROOT / "Dockerfile").read_text(encoding="utf-8")
 
 
 def test_compose_refuses_to_start_without_a_password() -> None:

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from keys import AUDIT_KEY
 from test_cli import run
 
 from collab.access import audit
@@ -32,16 +33,17 @@ RESTORED = re.compile(r"restored (\d+) nodes and (\d+) relationships into .* in 
 def _work(g: Graph) -> None:
     """Some audited changes on top of the seed, so the trail has records to carry."""
     for n in range(3):
-        audit.append(g, origin=Origin("drill.coord", "coordinator", address="10.0.0.1"),
+        audit.append(g, key=AUDIT_KEY,
+                     origin=Origin("drill.coord", "coordinator", address="10.0.0.1"),
                      kind=Kind.VIEW, event="nodes.detail", object_label="Clue",
                      object_key=f"drill-{n}")
     transfer = g.find("Transfer", where={"status": "transferred"}, order_by="no", limit=1)
     if transfer.items:
         no = transfer.items[0].key
         clues.accept(g, actor=COORDINATOR, transfer_no=no, on=date(2024, 6, 1))
-        audit.append(g, origin=Origin("drill.coord", "coordinator"), kind=Kind.CHANGE,
-                     event="transfer.accept", object_label="Transfer", object_key=no,
-                     detail={"after": {"status": "accepted"}})
+        audit.append(g, key=AUDIT_KEY, origin=Origin("drill.coord", "coordinator"),
+                     kind=Kind.CHANGE, event="transfer.accept", object_label="Transfer",
+                     object_key=no, detail={"after": {"status": "accepted"}})
 
 
 def _figures(store: Store) -> list[dict[str, Any]]:
@@ -79,7 +81,7 @@ def test_sqlite_to_neo4j_to_sqlite_keeps_counts_figures_and_the_audit_chain(
     sqlite_graph.write(lambda tx: yunnan.load(tx, key=KEY))
     sqlite_graph.write(_work)
     counts, figures_before = sqlite_graph.counts(), _figures(sqlite_graph)
-    chain = sqlite_graph.read(audit.verify)
+    chain = sqlite_graph.read(lambda tx: audit.verify(tx, AUDIT_KEY))
     assert chain.ok and chain.checked == 4
     assert figures_before[1]["clues"] == 90  # Zhaotong's clues, from the article
 
@@ -97,6 +99,6 @@ def test_sqlite_to_neo4j_to_sqlite_keeps_counts_figures_and_the_audit_chain(
     _restore(second, again)
     assert again.counts() == counts
     assert _figures(again) == figures_before
-    assert again.read(audit.verify) == chain
+    assert again.read(lambda tx: audit.verify(tx, AUDIT_KEY)) == chain
     assert again.integrity_check() == "ok"
     again.close()

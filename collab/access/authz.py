@@ -9,14 +9,14 @@ nothing.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
 from collab.access import regions
 from collab.access.actors import Actor
-from collab.access.idnumbers import IdKey, mask_id_numbers
+from collab.access.idnumbers import IdKey, redact
 from collab.errors import N_, NotFound, ValidationError
 from collab.graph.codec import Node
 from collab.graph.store import Cond, Direction, Graph, Op, Page
@@ -60,6 +60,10 @@ class Perm(StrEnum):
     MANAGE_ACCESS = "manage_access"    # roles, jurisdictions, unmasking, unlocking
     READ_AUDIT = "read_audit"          # read and export the audit trail
     OPERATE = "operate"                # the console's own jobs: backfills, accounts with roles
+    VIEW_MODELS = "view_models"        # supervision models: hits, runs, per-model figures
+    RUN_MODELS = "run_models"          # run supervision models
+    TRIAGE = "triage"                  # confirm a hit (register its clue) or dismiss it
+    MANAGE_DATASETS = "manage_datasets"  # import reference data sets and set who uses them
 
 
 _CASEWORK = {Perm.VIEW_CASES, Perm.VIEW_ORG, Perm.DASHBOARD, Perm.EXPLORE}
@@ -68,9 +72,11 @@ GRANTS: Mapping[Role, frozenset[Perm]] = {
     Role.SECURITY_ADMIN: frozenset({Perm.MANAGE_ACCESS, Perm.VIEW_ORG}),
     Role.AUDIT_ADMIN: frozenset({Perm.READ_AUDIT}),
     Role.COORDINATOR: frozenset(_CASEWORK | {Perm.REGISTER, Perm.TRANSFER, Perm.PLAN_CHECKS,
-                                             Perm.SEND_LETTERS, Perm.IMPORT, Perm.EXPORT}),
-    Role.INSPECTOR: frozenset(_CASEWORK | {Perm.REGISTER, Perm.IMPORT}),
-    Role.LEADER: frozenset(_CASEWORK | {Perm.EXPORT}),
+                                             Perm.SEND_LETTERS, Perm.IMPORT, Perm.EXPORT,
+                                             Perm.VIEW_MODELS, Perm.RUN_MODELS, Perm.TRIAGE,
+                                             Perm.MANAGE_DATASETS}),
+    Role.INSPECTOR: frozenset(_CASEWORK | {Perm.REGISTER, Perm.IMPORT, Perm.VIEW_MODELS}),
+    Role.LEADER: frozenset(_CASEWORK | {Perm.EXPORT, Perm.VIEW_MODELS}),
     Role.LIAISON: frozenset({Perm.VIEW_CASES, Perm.DASHBOARD, Perm.RECORD_DISPOSAL}),
     Role.PENDING: frozenset(),
     # The operator at the server's console, trusted with the store anyway: every case-work
@@ -80,13 +86,18 @@ GRANTS: Mapping[Role, frozenset[Perm]] = {
     Role.OPERATOR: frozenset(_CASEWORK | {
         Perm.REGISTER, Perm.TRANSFER, Perm.RECORD_DISPOSAL, Perm.PLAN_CHECKS,
         Perm.SEND_LETTERS, Perm.IMPORT, Perm.EXPORT, Perm.MANAGE_USERS,
-        Perm.MANAGE_DEPARTMENTS, Perm.OPERATE}),
+        Perm.MANAGE_DEPARTMENTS, Perm.OPERATE, Perm.VIEW_MODELS, Perm.RUN_MODELS,
+        Perm.TRIAGE, Perm.MANAGE_DATASETS}),
 }
 
 # Labels the generic pages may show, per kind of reach.
 CASE_LABELS = ("Region", "Unit", "Department", "Round", "Group", "Person", "Issue",
                "Rectification", "Clue", "Transfer", "Case", "JointCheck", "Support", "Letter")
 ORG_LABELS = ("Region", "Department")
+# Data sets and the models' work: seen by the case-work roles, each data set only by the roles
+# and regions it names (and its records and the hits resting on it with it), listed on their
+# own pages rather than in the generic lists.
+MODEL_LABELS = ("DataSet", "DataRecord", "ModelRun", "ModelHit")
 # A liaison's own objects, and how the objects around them are reached from them.
 LIAISON_LISTS = ("Clue", "Transfer", "Case", "JointCheck")
 _LIAISON_LINKS: Mapping[str, tuple[str, ...]] = {
@@ -94,7 +105,7 @@ _LIAISON_LINKS: Mapping[str, tuple[str, ...]] = {
     "Rectification": ("CHECKS",), "Unit": ("CHECKS",)}
 # Properties nobody reads through the app: the hashed and encrypted forms of secrets.
 SECRET_PROPS = frozenset({"id_hash", "id_enc", "password_hash", "token_hash", "sid_hash",
-                          "totp_enc", "totp_pending_enc"})
+                          "totp_enc", "totp_pending_enc", "reset_code_hash"})
 _MAX_OWN = 10_000
 
 
@@ -139,14 +150,16 @@ class Authz:
         if self.role == Role.LIAISON:
             return (*LIAISON_LISTS, *_LIAISON_LINKS, "Department")
         if self.can(Perm.VIEW_CASES):
-            return CASE_LABELS
+            return CASE_LABELS + MODEL_LABELS
         if self.can(Perm.VIEW_ORG):
             return ORG_LABELS
         return ()
 
     def listable(self) -> tuple[str, ...]:
         """The labels this actor may list."""
-        return LIAISON_LISTS if self.role == Role.LIAISON else self.labels()
+        if self.role == Role.LIAISON:
+            return LIAISON_LISTS
+        return tuple(x for x in self.labels() if x not in MODEL_LABELS)
 
     # --- region subtree -----------------------------------------------------------------
     def _region_prop(self, label: str) -> str:
@@ -173,14 +186,51 @@ class Authz:
             return node.key in own_keys(g, authz=self, label=node.label)
         return False
 
-    def sees_all(self) -> bool:
-        """Whether every node of `labels()` is visible (no region, not a liaison), so a
-        traversal over those labels needs no check node by node."""
-        return self.actor.region is None and self.role != Role.LIAISON
+    def sees_all(self, labels: Sequence[str]) -> bool:
+        """Whether every node of these labels is visible (no region, not a liaison, none of
+        them a data set's or a model's), so a traversal over them needs no check node by
+        node."""
+        return self.actor.region is None and self.role != Role.LIAISON \
+            and not set(labels) & set(MODEL_LABELS)
+
+    def may_use(self, dataset: Node | None) -> bool:
+        """Whether this actor may use a data set: its role is one the set names, and its
+        jurisdiction overlaps the regions the set names (or the set's own region); the
+        console's operator, trusted with the store, uses every one."""
+        if dataset is None:
+            return False
+        if self.role == Role.OPERATOR:
+            return True
+        if str(self.role) not in (dataset.get("roles") or []):
+            return False
+        if self.actor.region is None:
+            return True
+        mine = self.actor.region
+        return any(regions.within(r, mine) or regions.within(mine, r)
+                   for r in dataset.get("regions") or [dataset.get("region_code")] if r)
+
+    def _sees_model_work(self, g: Graph, node: Node) -> bool:
+        """Data sets by their own permission; records, runs and hits in the region subtree,
+        and only when every data set they rest on may be used."""
+        if node.label == "DataSet":
+            return self.may_use(node)
+        if not self.in_region(node):
+            return False
+        if node.label == "DataRecord":
+            sets = [node.get("dataset")]
+        elif self.can(Perm.VIEW_MODELS):
+            sets = node.get("datasets") or []
+        else:
+            return False
+        return all(self.may_use(g.get("DataSet", code or "")) for code in sets)
 
     def sees(self, g: Graph, node: Node) -> bool:
         """Whether this actor may see `node`."""
-        if node.label not in self.labels() or not self.in_region(node):
+        if node.label not in self.labels():
+            return False
+        if node.label in MODEL_LABELS:
+            return self._sees_model_work(g, node)
+        if not self.in_region(node):
             return False
         if self.role != Role.LIAISON:
             return True
@@ -305,7 +355,7 @@ def visible_props(node: Node) -> dict[str, Any]:
 
     A full number is only ever shown through `unmask_id`, one person at a time, audited.
     """
-    return {k: mask_id_numbers(v) if isinstance(v, str) else v
+    return {k: redact(v) if isinstance(v, str) else v
             for k, v in node.props.items() if k not in SECRET_PROPS}
 
 

@@ -3,29 +3,28 @@
 The plain number is personal data and never reaches the database or a log: a Person carries
 `id_hash` (HMAC-SHA256 under the deployment's key, so the same number always matches the same
 person), `id_enc` (AES-GCM, for the roles allowed to unmask it) and `id_masked`
-(530102********1234). The key comes from COLLAB_ID_KEY (64 hex characters or base64 of 32
-bytes) or from the file named by COLLAB_KEY_FILE (both read by `collab.config`);
-`ensure_default_key` creates a random key file there when neither exists yet. No key lives in code.
+(530102********1234). The key is loaded by `collab.access.keys` (COLLAB_ID_KEY, or a key file
+kept apart from the data); no key lives in code.
+
+`redact` is the one masking function for free text: whatever reaches an audit field, a log
+line, a page echoing a request, or a file name goes through it.
 """
 
 from __future__ import annotations
 
 import base64
-import binascii
 import hashlib
 import hmac
-import os
 import re
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
 
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-from collab.errors import N_, ConfigError, ValidationError
+from collab.errors import ConfigError, ValidationError
 
-DEFAULT_KEY_FILE = Path("var") / "collab-id.key"
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _CHECK = "10X98765432"
 _SHAPE = re.compile(r"\d{17}[\dX]")
@@ -66,11 +65,37 @@ def mask(number: str) -> str:
     return number[:6] + "*" * 8 + number[-4:]
 
 
-def mask_id_numbers(text: str) -> str:
-    """`text` with every 18-digit ID number in it shown as 530102********1234."""
+def is_valid(text: str) -> bool:
+    """Whether `text` is a valid ID number (shape, birth date and check digit)."""
+    try:
+        validate(text)
+    except ValidationError:
+        return False
+    return True
+
+
+def redact(text: str, alias: Callable[[str], str] | None = None) -> str:
+    """`text` with every run shaped like an ID number masked (530102********1234).
+
+    With `alias` (a keyed pseudonym, e.g. the audit key's), a valid number is also tagged
+    with it (530102********1234#9f2c41d07a6e53b8), so records about one person can be found
+    and told apart without the number itself being kept.
+    """
+    def one(m: re.Match[str]) -> str:
+        masked = m.group(1) + "*" * 8 + m.group(2)
+        number = m.group(0).upper()
+        return masked + "#" + alias(number) if alias and is_valid(number) else masked
     if len(text) < 18:  # most values (names, codes, dates) are shorter than one number
         return text
-    return _IN_TEXT.sub(lambda m: m.group(1) + "*" * 8 + m.group(2), text)
+    return _IN_TEXT.sub(one, text)
+
+
+def derived(secret: bytes, what: str, *uses: bytes) -> list[bytes]:
+    """One key per use, derived from a deployment's secret (HMAC-SHA256 of the use's name), so
+    no two uses ever share a key."""
+    if len(secret) < 32:
+        raise ConfigError(f"the {what} must be at least 32 bytes")
+    return [hmac.new(secret, use, hashlib.sha256).digest() for use in uses]
 
 
 @dataclass(frozen=True)
@@ -82,10 +107,7 @@ class IdKey:
 
     @classmethod
     def from_secret(cls, secret: bytes) -> IdKey:
-        if len(secret) < 32:
-            raise ConfigError("the ID-number key must be at least 32 bytes")
-        return cls(hmac.new(secret, b"hash", hashlib.sha256).digest(),
-                   hmac.new(secret, b"encrypt", hashlib.sha256).digest())
+        return cls(*derived(secret, "ID-number key", b"hash", b"encrypt"))
 
     def digest(self, number: str) -> str:
         """The keyed hash of a canonical number: equal numbers, equal hashes."""
@@ -130,36 +152,3 @@ def person_fields(key: IdKey, number: str) -> dict[str, str]:
     digest = key.digest(number)
     return {"uid": person_uid(digest), "id_hash": digest, "id_enc": key.encrypt(number),
             "id_masked": mask(number)}
-
-
-def _parse_secret(text: str) -> bytes:
-    text = text.strip()
-    if re.fullmatch(r"[0-9a-fA-F]{64,}", text):
-        return bytes.fromhex(text)
-    try:
-        return base64.b64decode(text, validate=True)
-    except (binascii.Error, ValueError):
-        raise ConfigError("the ID-number key must be hex (64+ characters) or base64") from None
-
-
-def load_key(*, secret: str = "", path: Path = DEFAULT_KEY_FILE) -> IdKey:
-    """The configured key: `secret` (COLLAB_ID_KEY) when given, else the key file `path`
-    (COLLAB_KEY_FILE, default var/collab-id.key)."""
-    if secret:
-        return IdKey.from_secret(_parse_secret(secret))
-    if not path.is_file():
-        raise ConfigError(N_("no ID-number key: set COLLAB_ID_KEY or COLLAB_KEY_FILE, or run "
-                             "`collab seed`/`collab import` once to create %(file)s"),
-                          file=str(path))
-    return IdKey.from_secret(_parse_secret(path.read_text(encoding="ascii")))
-
-
-def ensure_default_key(*, secret: str = "", path: Path = DEFAULT_KEY_FILE) -> IdKey:
-    """The configured key, creating a random key file at `path` (mode 600) when there is
-    neither a `secret` nor a file yet."""
-    if not secret and not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w", encoding="ascii") as f:
-            f.write(secrets.token_hex(32))
-    return load_key(secret=secret, path=path)

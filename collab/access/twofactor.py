@@ -3,8 +3,10 @@
 The shared secret is stored sealed under the deployment's key (`IdKey.seal`), never in plain
 text. A code is accepted once: the time step it belongs to is kept (`totp_step`) and a code of
 that step or an earlier one is refused, so a code seen over a shoulder cannot be replayed.
-The roles that must use it are a deployment setting; the three admin roles always must, and
-cannot turn it off for themselves — only the security admin resets it (the user enrols again).
+Every role must use it (GB/T 22239-2019 level 3, 8.1.4.1 d) unless COLLAB_2FA_ROLES narrows it;
+the three admin roles always must, and nobody whose role must can turn it off — only the
+security admin resets it (the user enrols again). Turning it off or resetting it ends the
+user's API tokens, which were issued against it.
 """
 
 from __future__ import annotations
@@ -15,7 +17,8 @@ from datetime import datetime
 import pyotp
 from cryptography.exceptions import InvalidTag
 
-from collab.access.authz import ADMIN_ROLES, Authz, Perm, Role
+from collab.access import tokens
+from collab.access.authz import ACCOUNT_ROLES, ADMIN_ROLES, Authz, Perm
 from collab.access.idnumbers import IdKey
 from collab.errors import N_, ConfigError, NotFound, ValidationError
 from collab.graph.codec import Node
@@ -30,15 +33,17 @@ class WrongCode(ValidationError):
     """A two-factor code that is not right, or was used already."""
 
 
-def roles_required(extra: Iterable[str] = ()) -> frozenset[str]:
-    """The roles that must sign in with a code: the admin roles and any `extra` ones
-    (COLLAB_2FA_ROLES, comma separated)."""
-    more = {r.strip() for r in extra if r.strip()}
-    unknown = more - {str(r) for r in Role}
+def roles_required(listed: Iterable[str] = ()) -> frozenset[str]:
+    """The roles that must sign in with a code: every role, unless `listed` (COLLAB_2FA_ROLES,
+    comma separated) narrows it to those roles and the admin roles, which always must."""
+    named = {r.strip() for r in listed if r.strip()}
+    unknown = named - {str(r) for r in ACCOUNT_ROLES}
     if unknown:
         raise ConfigError(N_("COLLAB_2FA_ROLES names unknown roles: %(roles)s"),
                           roles=", ".join(sorted(unknown)))
-    return frozenset(str(r) for r in ADMIN_ROLES) | more
+    if not named:
+        return frozenset(str(r) for r in ACCOUNT_ROLES)
+    return frozenset(str(r) for r in ADMIN_ROLES) | named
 
 
 def required(user: Node, roles: frozenset[str]) -> bool:
@@ -123,25 +128,27 @@ def confirm(g: Graph, *, name: str, key: IdKey, code: str, now: datetime) -> Nod
     return _locked_user(g, name)
 
 
-def _clear(g: Graph, user: Node) -> None:
+def _clear(g: Graph, user: Node, *, now: datetime, by: str, why: str) -> None:
     g.upsert_nodes("User", [{"name": user.key, "totp_enc": None, "totp_pending_enc": None,
                              "totp_step": None, "totp_enrolled_at": None,
                              "epoch": user.get("epoch", 0) + 1}])
+    tokens.revoke_all(g, name=user.key, now=now, by=by, why=why)
 
 
-def turn_off(g: Graph, *, name: str, roles: frozenset[str]) -> None:
+def turn_off(g: Graph, *, name: str, roles: frozenset[str], now: datetime) -> None:
     """A user's own choice to stop using two-factor sign-in, where the role allows it."""
     user = _locked_user(g, name)
     if required(user, roles):
         raise ValidationError(N_("your role must use two-factor sign-in: it cannot be turned off"))
-    _clear(g, user)
+    _clear(g, user, now=now, by=name, why="two-factor sign-in turned off")
 
 
-def reset(g: Graph, *, authz: Authz | None, name: str) -> None:
-    """Forget a user's authenticator (lost phone): the security admin's job; sessions end and
-    the user sets up a new one at the next sign-in."""
+def reset(g: Graph, *, authz: Authz | None, name: str, now: datetime, by: str = "") -> None:
+    """Forget a user's authenticator (lost phone): the security admin's job; sessions and API
+    tokens end and the user sets up a new one at the next sign-in."""
     if authz is not None:
         authz.require(Perm.MANAGE_ACCESS)
         if name == authz.actor.name:
             raise ValidationError(N_("nobody resets their own two-factor sign-in"))
-    _clear(g, _locked_user(g, name))
+    by = by or (authz.actor.name if authz is not None else "console")
+    _clear(g, _locked_user(g, name), now=now, by=by, why="two-factor sign-in reset")

@@ -1,9 +1,16 @@
-"""Users, passwords, sign-in, sessions and API tokens, kept in the graph.
+"""Users: accounts, sign-in and API tokens, kept in the graph.
 
-Passwords are stored as scrypt hashes; sign-in failures lock an account (and rate-limit an
-address) for a while; sessions live on the server, so signing out, disabling a user or
-changing their role takes effect on their very next request. Every sign-in, success or not,
-leaves an audit record in the same transaction as its effect.
+Passwords are stored as scrypt hashes (`passwords`); sign-in failures lock an account (and
+rate-limit an address) for a while; sessions live on the server (`sessions`), so signing out,
+disabling a user or changing their role takes effect on their very next request. Every
+sign-in, success or not, leaves an audit record in the same transaction as its effect, and a
+refusal costs the same work whatever its cause (unknown user, wrong password, locked).
+
+Nobody chooses another person's password: a reset gives a one-time code (an hour) that only
+opens the page where the user chooses their own — past their second factor, when they have
+one — and tells them who reset it and when. API tokens are minted only for their own user,
+after a fresh password and code (`issue_token`), and end with the password, the role, the
+two-factor set-up, "sign out everywhere" or the account (`tokens`).
 
 The user functions take `authz`: the acting admin's permissions, or None for the operator at
 the server's console (the `collab user` commands), who is trusted with the store anyway.
@@ -11,52 +18,33 @@ the server's console (the `collab user` commands), who is trusted with the store
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import hmac
 import secrets
-from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from dataclasses import dataclass
+from datetime import datetime
 from enum import StrEnum
-from pathlib import Path
 from typing import Any
 
-from collab.access import audit, regions, twofactor
+from collab.access import audit, regions, sessions, tokens, twofactor
 from collab.access.actors import Actor
 from collab.access.audit import Kind, Origin
 from collab.access.authz import ADMIN_ROLES, Authz, Perm, Role
 from collab.access.idnumbers import IdKey
+from collab.access.keys import AuditKey
+from collab.access.passwords import (
+    WeakPassword,
+    check_password,
+    check_rules,
+    hash_password,
+    own_words,
+)
+from collab.access.policy import DEFAULT_POLICY, Policy
 from collab.errors import N_, CollabError, ConflictError, NotFound, ValidationError
 from collab.graph.codec import Node
 from collab.graph.store import Graph, Page
 
-_SCRYPT = {"n": 2 ** 14, "r": 8, "p": 1}
-# The 10,000 most common passwords and common Chinese ones (scripts/common-passwords.py).
-_COMMON = frozenset(
-    line for line in Path(__file__).with_name("common-passwords.txt")
-    .read_text(encoding="utf-8").split("\n") if line and not line.startswith("#"))
+# Letters nobody confuses when reading a code aloud or typing it (no 0/O, 1/I/L).
+_CODE_LETTERS = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 
-
-class WeakPassword(ValidationError):
-    """A password the rules refuse."""
-
-
-@dataclass(frozen=True)
-class Policy:
-    """The sign-in settings of a deployment (SECURITY.md numbers by default)."""
-
-    max_failures: int = 5
-    failure_window: timedelta = timedelta(minutes=15)
-    lock_for: timedelta = timedelta(minutes=15)
-    address_max_failures: int = 10
-    idle: timedelta = timedelta(minutes=30)
-    absolute: timedelta = timedelta(hours=12)
-    min_length: int = 10
-    rotate_after: timedelta | None = None
-    two_factor_roles: frozenset[str] = field(default_factory=twofactor.roles_required)
-
-
-DEFAULT_POLICY = Policy()
 
 class Outcome(StrEnum):
     """How a sign-in ended. Refusals look the same to the person signing in."""
@@ -69,11 +57,13 @@ class Outcome(StrEnum):
 
 @dataclass(frozen=True)
 class SignIn:
-    """The result of `authenticate`: a new session id when it succeeded."""
+    """The result of `authenticate`: a new session id when it succeeded. `via_reset`: opened
+    with a one-time reset code, good only for choosing a new password."""
 
     outcome: Outcome
     sid: str | None = None
     must_change: bool = False
+    via_reset: bool = False
 
 
 class SignInRefused(CollabError):
@@ -85,24 +75,6 @@ class SignInRefused(CollabError):
 
 
 # --- passwords ---------------------------------------------------------------------------
-def hash_password(password: str) -> str:
-    """A salted scrypt hash, with its parameters, as one string."""
-    salt = secrets.token_bytes(16)
-    digest = hashlib.scrypt(password.encode("utf-8"), salt=salt, **_SCRYPT)
-    return "scrypt$" + base64.b64encode(salt).decode() + "$" + base64.b64encode(digest).decode()
-
-
-def check_password(stored: str | None, password: str) -> bool:
-    """Whether `password` matches the stored hash (constant time; False for no hash)."""
-    try:
-        _, salt, digest = (stored or "scrypt$$").split("$")
-        expected = base64.b64decode(digest)
-        got = hashlib.scrypt(password.encode("utf-8"), salt=base64.b64decode(salt), **_SCRYPT)
-    except ValueError:
-        return False
-    return bool(expected) and hmac.compare_digest(expected, got)
-
-
 @dataclass(frozen=True)
 class Checked:
     """A password checked before the sign-in's write transaction, against the hash then
@@ -113,48 +85,23 @@ class Checked:
     matches: bool
 
 
-def stored_hash(g: Graph, *, name: str) -> str:
-    """The hash a sign-in as `name` checks against (a decoy for no such user or no password),
-    read before its write transaction so the check runs with no transaction open."""
+def stored_hash(g: Graph, *, name: str, now: datetime) -> str:
+    """The hash a sign-in as `name` checks against (the password's, or a pending one-time
+    reset code's; a decoy for no such user or neither), read before its write transaction so
+    the check runs with no transaction open."""
     user = g.get("User", name) if name else None
-    return (user.get("password_hash") if user else None) or _DUMMY
+    return _stored_secret(user, now) or _DUMMY
 
 
-def check_rules(name: str, password: str, policy: Policy = DEFAULT_POLICY) -> None:
-    """Refuse a password that is short, common, simple or made of the user name."""
-    lowered = password.lower()
-    classes = sum(any(test(c) for c in password)
-                  for test in (str.islower, str.isupper, str.isdigit,
-                               lambda c: not c.isalnum()))
-    if len(password) < policy.min_length:
-        raise WeakPassword(N_("a password needs at least %(least)d characters"),
-                           least=policy.min_length)
-    if lowered in _COMMON or lowered.rstrip("!@#.0123456789") in _COMMON:
-        raise WeakPassword(N_("that password is too common"))
-    if name and name.lower() in lowered:
-        raise WeakPassword(N_("a password may not contain the user name"))
-    if classes < 3:
-        raise WeakPassword(N_("a password needs three of: lower case, upper case, digits, "
-                              "symbols"))
-
-
-def generate_password() -> str:
-    """A random password that passes the rules (for accounts created from the console)."""
-    while True:
-        candidate = "".join((secrets.token_urlsafe(12), "-", secrets.choice("23456789"),
-                             secrets.choice("ABCDEFGHJKLMNPQRSTUVWXYZ"),
-                             secrets.choice("abcdefghijkmnpqrstuvwxyz")))
-        try:
-            check_rules("", candidate)
-        except WeakPassword:
-            continue
-        return candidate
-
-
-# --- accounts ----------------------------------------------------------------------------
 def _require(authz: Authz | None, perm: Perm) -> None:
     if authz is not None:
         authz.require(perm)
+
+
+def _actor_name(authz: Authz | None, by: str) -> str:
+    """Who made a change, for the records it leaves on tokens and resets: `by` (the console's
+    operator), else the signed-in admin."""
+    return by or (authz.actor.name if authz is not None else "console")
 
 
 def _user(g: Graph, name: str, *, lock: bool = False) -> Node:
@@ -164,6 +111,27 @@ def _user(g: Graph, name: str, *, lock: bool = False) -> Node:
     return node
 
 
+def _names(g: Graph, label: str, key: str | None) -> str | None:
+    node = g.get(label, key) if key else None
+    return node.get("name") if node else None
+
+
+def check_new_password(g: Graph, *, name: str, password: str, display_name: str | None = None,
+                       region: str | None = None, department: str | None = None,
+                       policy: Policy = DEFAULT_POLICY) -> None:
+    """Refuse a password easy to guess for this person: the rules of `passwords`, with their
+    name, department, region and the deployment's words as words a guesser tries first."""
+    user = g.get("User", name)
+    if user is not None:
+        display_name = display_name or user.get("display_name")
+        region, department = region or user.get("region_code"), \
+            department or user.get("department_code")
+    words = own_words([display_name, _names(g, "Region", region),
+                       _names(g, "Department", department), *policy.words])
+    check_rules(password, name=name, words=words, min_length=policy.min_length)
+
+
+# --- accounts ----------------------------------------------------------------------------
 def _check_reach(role: Role, region: str | None, department: str | None, g: Graph) -> None:
     if role == Role.OPERATOR:
         raise ValidationError(N_("the operator role is the command line's own: no account "
@@ -178,7 +146,7 @@ def _check_reach(role: Role, region: str | None, department: str | None, g: Grap
 
 def add(g: Graph, *, authz: Authz | None, name: str, password: str, now: datetime,
         display_name: str = "", role: Role = Role.PENDING, region: str | None = None,
-        department: str | None = None) -> Node:
+        department: str | None = None, policy: Policy = DEFAULT_POLICY) -> Node:
     """Create an account that must choose a new password at its first sign-in.
 
     A system admin creates accounts without a role (the security admin grants one); the
@@ -193,7 +161,8 @@ def add(g: Graph, *, authz: Authz | None, name: str, password: str, now: datetim
         raise ConflictError(N_("user %(name)r exists already"), name=name)
     role = Role(role)
     _check_reach(role, region, department, g)
-    check_rules(name, password)
+    check_new_password(g, name=name, password=password, display_name=display_name,
+                       region=region, department=department, policy=policy)
     g.upsert_nodes("User", [{"name": name, "display_name": display_name or name,
                              "role": str(role), "region_code": region,
                              "department_code": department,
@@ -204,8 +173,8 @@ def add(g: Graph, *, authz: Authz | None, name: str, password: str, now: datetim
 
 
 def grant(g: Graph, *, authz: Authz | None, name: str, role: Role, region: str | None,
-          department: str | None = None) -> Node:
-    """Give a user a role and jurisdiction (security admin); their sessions end."""
+          department: str | None = None, now: datetime, by: str = "") -> Node:
+    """Give a user a role and jurisdiction (security admin); their sessions and tokens end."""
     _require(authz, Perm.MANAGE_ACCESS)
     role = Role(role)
     if authz is not None and name == authz.actor.name:
@@ -217,6 +186,8 @@ def grant(g: Graph, *, authz: Authz | None, name: str, role: Role, region: str |
                              "may_unmask": bool(user.get("may_unmask"))
                              and role not in ADMIN_ROLES and role != Role.PENDING,
                              "epoch": user.get("epoch", 0) + 1}])
+    tokens.revoke_all(g, name=name, now=now, by=_actor_name(authz, by),
+                      why="role or jurisdiction changed")
     return _user(g, name)
 
 
@@ -231,14 +202,19 @@ def allow_unmask(g: Graph, *, authz: Authz | None, name: str, allowed: bool) -> 
     return _user(g, name)
 
 
-def set_disabled(g: Graph, *, authz: Authz | None, name: str, disabled: bool) -> Node:
-    """Disable (or enable again) an account; a disabled one is signed out at once."""
+def set_disabled(g: Graph, *, authz: Authz | None, name: str, disabled: bool,
+                 now: datetime, by: str = "") -> Node:
+    """Disable (or enable again) an account; a disabled one is signed out at once and its
+    API tokens end."""
     _require(authz, Perm.MANAGE_USERS)
     if authz is not None and name == authz.actor.name:
         raise ValidationError(N_("nobody disables their own account"))
     user = _user(g, name, lock=True)
     g.upsert_nodes("User", [{"name": name, "disabled": disabled,
                              "epoch": user.get("epoch", 0) + 1}])
+    if disabled:
+        tokens.revoke_all(g, name=name, now=now, by=_actor_name(authz, by),
+                          why="account disabled")
     return _user(g, name)
 
 
@@ -251,29 +227,54 @@ def unlock(g: Graph, *, authz: Authz | None, name: str) -> Node:
     return _user(g, name)
 
 
-def reset_password(g: Graph, *, authz: Authz | None, name: str, password: str,
-                   now: datetime) -> Node:
-    """Set a new password that must be changed at the next sign-in; sessions end."""
+def reset_password(g: Graph, *, authz: Authz | None, name: str, now: datetime,
+                   policy: Policy = DEFAULT_POLICY, by: str = "") -> str:
+    """A one-time code (good for `policy.reset_valid`, an hour) instead of the password, which
+    stops working; sessions and tokens end. The code opens only the page where the user
+    chooses their own password, and only past their second factor when they have one."""
     _require(authz, Perm.MANAGE_USERS)
-    check_rules(name, password)
+    if authz is not None and name == authz.actor.name:
+        raise ValidationError(N_("nobody resets their own password: change it instead"))
     user = _user(g, name, lock=True)
-    g.upsert_nodes("User", [{"name": name, "password_hash": hash_password(password),
-                             "password_set_at": now, "must_change": True,
+    code = "-".join("".join(secrets.choice(_CODE_LETTERS) for _ in range(4)) for _ in range(4))
+    by = _actor_name(authz, by)
+    g.upsert_nodes("User", [{"name": name, "password_hash": None, "must_change": True,
+                             "reset_code_hash": hash_password(code), "reset_by": by,
+                             "reset_at": now, "reset_expires_at": now + policy.reset_valid,
                              "epoch": user.get("epoch", 0) + 1}])
-    return _user(g, name)
+    tokens.revoke_all(g, name=name, now=now, by=by, why="password reset")
+    return code
 
 
-def change_password(g: Graph, *, name: str, current: str, new: str, now: datetime) -> Node:
-    """A user's own change: needs the current password, and a new one that passes the rules."""
+def _set_password(g: Graph, user: Node, new: str, now: datetime, policy: Policy) -> Node:
+    check_new_password(g, name=user.key, password=new, policy=policy)
+    g.upsert_nodes("User", [{"name": user.key, "password_hash": hash_password(new),
+                             "password_set_at": now, "must_change": False,
+                             "reset_code_hash": None, "reset_expires_at": None}])
+    tokens.revoke_all(g, name=user.key, now=now, by=user.key, why="password changed")
+    return _user(g, user.key)
+
+
+def change_password(g: Graph, *, name: str, current: str, new: str, now: datetime,
+                    policy: Policy = DEFAULT_POLICY) -> Node:
+    """A user's own change: needs the current password, and a new one that passes the rules.
+    Their API tokens end (a token outliving a changed password is a way back in)."""
     user = _user(g, name, lock=True)
     if not check_password(user.get("password_hash"), current):
         raise ValidationError(N_("the current password is not right"))
     if new == current:
         raise WeakPassword(N_("the new password must differ from the current one"))
-    check_rules(name, new)
-    g.upsert_nodes("User", [{"name": name, "password_hash": hash_password(new),
-                             "password_set_at": now, "must_change": False}])
-    return _user(g, name)
+    return _set_password(g, user, new, now, policy)
+
+
+def choose_password(g: Graph, *, sid: str, new: str, now: datetime,
+                    policy: Policy = DEFAULT_POLICY) -> Node:
+    """After signing in with a one-time reset code: the user's own new password."""
+    user = sessions.session_user(g, sid=sid, now=now, policy=policy)
+    if user is None or not sessions.opened_by_reset(g, sid=sid) \
+            or user.get("password_hash") is not None:
+        raise ValidationError(N_("sign in with your current password to change it"))
+    return _set_password(g, _user(g, user.key, lock=True), new, now, policy)
 
 
 def listing(g: Graph, *, authz: Authz, limit: int = 200, offset: int = 0) -> Page:
@@ -300,10 +301,6 @@ def is_admin(user: Node) -> bool:
 _DUMMY = hash_password(secrets.token_urlsafe(16))
 
 
-def _sha(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
 def _address_limited(g: Graph, address: str, now: datetime, policy: Policy) -> bool:
     guard = g.lock("AddressGuard", address) if address else None
     if guard is None:
@@ -314,7 +311,9 @@ def _address_limited(g: Graph, address: str, now: datetime, policy: Policy) -> b
 
 
 def _count_failure(g: Graph, user: Node | None, address: str, now: datetime,
-                   policy: Policy) -> None:
+                   policy: Policy, locked: bool) -> None:
+    """Count a refusal against the address and the account (the same writes whether the
+    account was locked already or not, so neither answer is quicker)."""
     if address:
         guard = g.get("AddressGuard", address)
         first = guard.get("first_failure_at") if guard else None
@@ -329,7 +328,7 @@ def _count_failure(g: Graph, user: Node | None, address: str, now: datetime,
     failures = 1 if fresh else user.get("failures", 0) + 1
     row: dict[str, Any] = {"name": user.key, "failures": failures,
                            "first_failure_at": now if fresh else first}
-    if failures >= policy.max_failures:
+    if failures >= policy.max_failures and not locked:
         row["locked_until"] = now + policy.lock_for
     g.upsert_nodes("User", [row])
 
@@ -342,126 +341,106 @@ def _second_factor(g: Graph, user: Node, code: str, key: IdKey | None,
     return key is not None and twofactor.use_code(g, user=user, key=key, code=code, now=now)
 
 
+def _stored_secret(user: Node | None, now: datetime) -> str | None:
+    """What a sign-in's password is checked against: the password, or while a reset is
+    pending (the password cleared), its one-time code until it expires."""
+    if user is None or user.get("password_hash"):
+        return user.get("password_hash") if user else None
+    expires = user.get("reset_expires_at")
+    return user.get("reset_code_hash") if expires and now < expires else None
+
+
 def verify(g: Graph, *, name: str, password: str, code: str, key: IdKey | None,
-           origin: Origin, now: datetime, policy: Policy = DEFAULT_POLICY,
-           event: str = "auth.sign_in", checked: Checked | None = None,
-           ) -> tuple[Outcome, Node | None]:
-    """Check a name, password and (when set up) two-factor code; the outcome and the user.
+           audit_key: AuditKey, origin: Origin, now: datetime,
+           policy: Policy = DEFAULT_POLICY, event: str = "auth.sign_in",
+           checked: Checked | None = None) -> tuple[Outcome, Node | None]:
+    """Check a name, password (or one-time reset code) and, when set up, two-factor code;
+    the outcome and the user.
 
     Refusals count towards lockout and every attempt is audited as `event`. Call it in a
     write transaction and commit whatever it returns: a refusal is recorded too.
     """
     who = Origin(user=name, address=origin.address, request_id=origin.request_id)
     if _address_limited(g, origin.address, now, policy):
-        audit.append(g, origin=who, kind=Kind.AUTH, event=event, outcome=Outcome.LIMITED)
+        audit.append(g, key=audit_key, origin=who, kind=Kind.AUTH, event=event,
+                     outcome=Outcome.LIMITED)
         return Outcome.LIMITED, None
     user = g.lock("User", name) if name else None
     locked = bool(user and user.get("locked_until") and user.get("locked_until") > now)
-    stored = (user.get("password_hash") if user else None) or _DUMMY
-    matches = checked.matches if checked is not None and checked.stored == stored \
-        else check_password(stored, password)
+    stored = _stored_secret(user, now)
+    against = stored or _DUMMY
+    matches = (checked.matches if checked is not None and checked.stored == against
+               else check_password(against, password)) and stored is not None
     usable = (user is not None and not user.get("disabled") and matches and not locked
               and _second_factor(g, user, code, key, now))
     if not usable:
-        if not locked:
-            _count_failure(g, user, origin.address, now, policy)
+        _count_failure(g, user, origin.address, now, policy, locked)
         outcome = Outcome.LOCKED if locked else Outcome.REFUSED
-        audit.append(g, origin=who, kind=Kind.AUTH, event=event, outcome=outcome)
+        audit.append(g, key=audit_key, origin=who, kind=Kind.AUTH, event=event,
+                     outcome=outcome)
         return outcome, None
     assert user is not None
     g.upsert_nodes("User", [{"name": name, "failures": 0, "first_failure_at": None,
                              "locked_until": None}])
-    audit.append(g, origin=Origin(name, user.get("role", ""), user.get("department_code", ""),
-                                  origin.address, origin.request_id),
-                 kind=Kind.AUTH, event=event)
+    audit.append(g, key=audit_key,
+                 origin=Origin(name, user.get("role", ""), user.get("department_code", ""),
+                               origin.address, origin.request_id),
+                 kind=Kind.AUTH, event=event,
+                 outcome="ok" if user.get("password_hash") else "ok_reset_code")
     return Outcome.OK, user
 
 
 def authenticate(g: Graph, *, name: str, password: str, origin: Origin, now: datetime,
-                 policy: Policy = DEFAULT_POLICY, code: str = "",
+                 audit_key: AuditKey, policy: Policy = DEFAULT_POLICY, code: str = "",
                  key: IdKey | None = None, checked: Checked | None = None) -> SignIn:
-    """Check a sign-in (see `verify`) and open a session when it succeeds."""
+    """Check a sign-in (see `verify`) and open a session when it succeeds. A one-time reset
+    code is spent here: its session may only choose the new password."""
     outcome, user = verify(g, name=name, password=password, code=code, key=key,
-                           origin=origin, now=now, policy=policy, checked=checked)
+                           audit_key=audit_key, origin=origin, now=now, policy=policy,
+                           checked=checked)
     if user is None:
         return SignIn(outcome)
-    sid = secrets.token_urlsafe(32)
-    g.upsert_nodes("LoginSession", [{"sid_hash": _sha(sid), "user": name,
-                                     "epoch": user.get("epoch", 0), "created_at": now,
-                                     "seen_at": now, "address": origin.address}])
-    stale = (policy.rotate_after is not None
+    via_reset = not user.get("password_hash")
+    if via_reset:
+        g.upsert_nodes("User", [{"name": name, "reset_code_hash": None}])
+    sid = sessions.start(g, user=user, address=origin.address, now=now, via_reset=via_reset)
+    stale = (policy.rotate_after is not None and not via_reset
              and now - user.get("password_set_at", now) > policy.rotate_after)
-    return SignIn(Outcome.OK, sid, bool(user.get("must_change")) or stale)
+    return SignIn(Outcome.OK, sid, bool(user.get("must_change")) or stale, via_reset)
 
 
 def console_authz(g: Graph, *, name: str, password: str, code: str, key: IdKey | None,
-                  now: datetime, policy: Policy = DEFAULT_POLICY) -> Authz | None:
+                  audit_key: AuditKey, now: datetime,
+                  policy: Policy = DEFAULT_POLICY) -> Authz | None:
     """The permissions of an admin who proves who they are at the console (password and,
     once set up, code; lockout and audit as on the web), or None: commit either way."""
-    _, user = verify(g, name=name, password=password, code=code, key=key,
+    _, user = verify(g, name=name, password=password, code=code, key=key, audit_key=audit_key,
                      origin=Origin(user=name, address="console"), now=now, policy=policy,
                      event="auth.console")
-    if user is None or (twofactor.required(user, policy.two_factor_roles)
-                        and not twofactor.enrolled(user)):
+    if user is None or not user.get("password_hash") or (
+            twofactor.required(user, policy.two_factor_roles)
+            and not twofactor.enrolled(user)):
         return None
     return authz_of(user)
 
 
-def session_user(g: Graph, *, sid: str, now: datetime,
-                 policy: Policy = DEFAULT_POLICY) -> Node | None:
-    """The user of a live session, or None (ended, idle, too old, or user changed)."""
-    session = g.get("LoginSession", _sha(sid)) if sid else None
-    if session is None or session.get("ended_at") is not None:
-        return None
-    user = g.get("User", session.get("user"))
-    if (user is None or user.get("disabled") or user.get("epoch") != session.get("epoch")
-            or now - session.get("seen_at") > policy.idle
-            or now - session.get("created_at") > policy.absolute):
-        return None
-    return user
-
-
-def touch(g: Graph, *, sid: str, now: datetime) -> None:
-    """Note activity on a session (call at most every minute or so)."""
-    g.upsert_nodes("LoginSession", [{"sid_hash": _sha(sid), "seen_at": now}])
-
-
-def seen_at(g: Graph, *, sid: str) -> datetime | None:
-    """When the session was last active."""
-    session = g.get("LoginSession", _sha(sid))
-    return session.get("seen_at") if session else None
-
-
-def sign_out(g: Graph, *, sid: str, now: datetime) -> None:
-    """End one session: its cookie is refused from now on."""
-    if g.get("LoginSession", _sha(sid)) is not None:
-        g.upsert_nodes("LoginSession", [{"sid_hash": _sha(sid), "ended_at": now}])
-
-
-def sign_out_everywhere(g: Graph, *, name: str) -> None:
-    """End every session of a user, on every device."""
-    user = _user(g, name, lock=True)
-    g.upsert_nodes("User", [{"name": name, "epoch": user.get("epoch", 0) + 1}])
-
-
 # --- API tokens ---------------------------------------------------------------------------
-def issue_token(g: Graph, *, authz: Authz | None, name: str, label: str,
-                now: datetime) -> str:
-    """A new bearer token for a user's API client; only its hash is kept."""
-    _require(authz, Perm.MANAGE_ACCESS)
+def issue_token(g: Graph, *, name: str, password: str, code: str, key: IdKey,
+                audit_key: AuditKey, origin: Origin, now: datetime, label: str,
+                policy: Policy = DEFAULT_POLICY) -> str | None:
+    """A new bearer token for the user's own API client, after a fresh password and
+    authenticator code (audited as `token.issue`, counted towards lockout like a sign-in);
+    None when they are refused. Admin accounts, and accounts without two-factor sign-in, get
+    no token."""
     user = _user(g, name)
     if is_admin(user):
         raise ValidationError(N_("admin accounts do not get API tokens"))
-    token = "clb_" + secrets.token_urlsafe(32)
-    g.upsert_nodes("ApiToken", [{"token_hash": _sha(token), "user": name, "name": label,
-                                 "created_at": now}])
-    return token
-
-
-def token_user(g: Graph, *, token: str) -> Node | None:
-    """The enabled user a live token belongs to, or None."""
-    found = g.get("ApiToken", _sha(token)) if token else None
-    if found is None or found.get("revoked_at") is not None:
+    if not twofactor.enrolled(user):
+        raise ValidationError(N_("set up two-factor sign-in first: a token is issued only "
+                                 "after a password and an authenticator code"))
+    outcome, checked = verify(g, name=name, password=password, code=code, key=key,
+                              audit_key=audit_key, origin=origin, now=now, policy=policy,
+                              event="token.issue")
+    if checked is None or outcome != Outcome.OK or not checked.get("password_hash"):
         return None
-    user = g.get("User", found.get("user"))
-    return None if user is None or user.get("disabled") else user
+    return tokens.mint(g, user=checked, label=label, now=now, lifetime=policy.token_lifetime)

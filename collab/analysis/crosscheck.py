@@ -16,7 +16,6 @@ import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 from collab.access import idnumbers
@@ -130,7 +129,7 @@ def normalise_date(value: Any) -> date | None:
         return None
 
 
-def read_rows(path: str | Path) -> list[tuple[int, tuple[Any, ...]]]:
+def read_rows(path: reading.Source) -> list[tuple[int, tuple[Any, ...]]]:
     """(row number, cells) of a CSV (UTF-8 or GBK, detected) or of an xlsx's first sheet.
 
     The ledger reader's limits apply (file size, zip bombs, row count): uploads are untrusted.
@@ -285,18 +284,20 @@ def _finding(p: Entry, code: str, reason: str, which: str, show: Any) -> Finding
                    birth_date=p.birth_date.isoformat() if p.birth_date else None)
 
 
-def crosscheck(path_a: str | Path, path_b: str | Path, *, key: str = "id_number",
+def crosscheck(path_a: reading.Source, path_b: reading.Source, *, key: str = "id_number",
                reveal: bool = False) -> Result:
-    """Compare two list files (CSV or xlsx) and explain every difference."""
+    """Compare two list files (CSV or xlsx; paths, or uploads in memory) and explain every
+    difference."""
     lists = []
     for path in (path_a, path_b):
-        people, cols = parse_list(read_rows(path), name=Path(path).name)
+        name = reading.name_of(path)
+        people, cols = parse_list(read_rows(path), name=name)
         if key == "id_number" and "id_number" not in cols:
             raise ValidationError(N_("%(file)s has no 身份证号 column: compare with "
-                                     "--key name_birth instead"), file=Path(path).name)
+                                     "--key name_birth instead"), file=name)
         if key == "name_birth" and "birth_date" not in cols and "id_number" not in cols:
             raise ValidationError(N_("%(file)s has neither 出生日期 nor 身份证号: name alone is "
-                                     "not enough to match people"), file=Path(path).name)
+                                     "not enough to match people"), file=name)
         lists.append(people)
     return compare(lists[0], lists[1], key=key, reveal=reveal)
 

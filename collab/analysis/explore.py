@@ -18,7 +18,7 @@ from datetime import date
 from typing import Any
 
 from collab.access import idnumbers
-from collab.access.authz import Authz, Perm, visible_props
+from collab.access.authz import MODEL_LABELS, Authz, Perm, visible_props
 from collab.access.idnumbers import IdKey
 from collab.access.regions import subtree_prefix
 from collab.analysis.centrality import seeded
@@ -100,7 +100,7 @@ def search(g: Graph, *, authz: Authz, q: str, labels: Sequence[str] | None = Non
         raise ValidationError(N_("type a name, number or pinyin to search for"))
     if not (isinstance(limit, int) and 1 <= limit <= 200):
         raise ValidationError(N_("limit must be between 1 and 200, got %(got)r"), got=limit)
-    wanted = [x for x in (labels or authz.labels()) if x in authz.labels()]
+    wanted = _labels(authz, labels)
     hits: dict[str, Hit] = {}
 
     def add(node: Node | None, rank: int, matched: str) -> None:
@@ -262,7 +262,7 @@ def reach(g: Graph, *, authz: Authz, uids: Sequence[str], depth: int = 1,
                               most=MAX_CAP, got=limit)
     follow = _labels(authz, labels)
     starts = list(dict.fromkeys(uids))
-    if authz.sees_all() and follow and len(starts) <= limit:
+    if authz.sees_all(follow) and follow and len(starts) <= limit:
         # Everything reachable is visible: the store's own capped expansion (one statement)
         # gives the same view, reads each node once, starts included, and counts what the
         # cap leaves out instead of reading it. Only the starts need checking.
@@ -303,9 +303,31 @@ def reach(g: Graph, *, authz: Authz, uids: Sequence[str], depth: int = 1,
                 incomplete, limit)
 
 
+def default_labels(authz: Authz) -> list[str]:
+    """The labels an expansion follows unless told otherwise."""
+    return _labels(authz, None)
+
+
+def among(g: Graph, *, authz: Authz, uids: Sequence[str]) -> View:
+    """The nodes of `uids` this actor may see and the relationships between them, laid out:
+    a view as drawn, or the evidence of a hit, exactly (no neighbour added)."""
+    authz.require(Perm.EXPLORE)
+    wanted = list(dict.fromkeys(uids))[:MAX_CAP]
+    if not wanted:
+        return View([], [], {})
+    found = g.expand(wanted, depth=1, limit=len(wanted))
+    nodes = [n for n in found.nodes if authz.sees(g, n)]
+    kept = {n.uid for n in nodes}
+    rels = [r for r in found.rels if r.src in kept and r.dst in kept]
+    return View(nodes, rels, layout(nodes, rels), cap=len(wanted))
+
+
 def _labels(authz: Authz, labels: Sequence[str] | None) -> list[str]:
+    """The labels asked for that the actor may see; by default the case-work ones (data sets
+    and the models' work only when asked for: each needs its own permission checked)."""
     allowed = authz.labels()
-    asked = [schema.label(x).label for x in labels] if labels else list(allowed)
+    asked = [schema.label(x).label for x in labels] if labels else \
+        [x for x in allowed if x not in MODEL_LABELS]
     return [x for x in asked if x in allowed]
 
 
@@ -389,7 +411,7 @@ def paths(g: Graph, *, authz: Authz, a: str, b: str, max_hops: int = 6, limit: i
     if not (isinstance(max_hops, int) and 1 <= max_hops <= 12):
         raise ValidationError(N_("max_hops must be between 1 and 12, got %(got)r"), got=max_hops)
     follow = _labels(authz, labels)
-    if authz.actor.region is None:
+    if authz.sees_all(follow):
         # The store's search (one statement where the engine has one); the ends are read
         # with the paths, and apart only when there is no path to show them on.
         found = g.shortest_paths(a, b, max_hops=max_hops, labels=follow,

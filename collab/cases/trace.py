@@ -1,9 +1,10 @@
 """A clue's whole chain, as one structure every view renders (CLI, JSON API, web page).
 
-Forward: round → group → unit → issue → the clue and the people it names → each transfer with
-its steps (dates, actors, reasons) → the case, its outcome and funds recovered. Reverse: from a
-person or a unit, every clue and case that touches it. Both are one read of the store
-(`Graph.follow`: a statement per engine), a few levels from one node, never a scan.
+Forward: round → group → unit → issue (or the supervision model's hit it was registered from,
+with the runs that found it) → the clue and the people it names → each transfer with its steps
+(dates, actors, reasons) → the case, its outcome and funds recovered. Reverse: from a person or
+a unit, every clue and case that touches it. Both are one read of the store (`Graph.follow`: a
+statement per engine), a few levels from one node, never a scan.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from typing import Any
 
 from collab.access import authz as access
 from collab.access.authz import Authz, Role
-from collab.access.idnumbers import mask_id_numbers
+from collab.access.idnumbers import redact
 from collab.errors import N_, NotFound, ValidationError
 from collab.graph.codec import Node
 from collab.graph.store import Graph, Level, Subgraph
@@ -31,11 +32,13 @@ def _steps(events: list[Node]) -> list[dict[str, Any]]:
 
 
 # The chain of a clue, level by level: what the clue links to (and its lifecycle events); the
-# groups, units, departments and subjects of those (and their events); the groups' rounds.
+# groups, units, departments and subjects of those (and their events), the runs that found a
+# hit; the groups' rounds.
 _EVENTS = "EVENT_OF"
-CHAIN = (Level(out=("FROM_ISSUE", "TRANSFERRED", "AGAINST", "BECAME"), into=(_EVENTS,)),
-         Level(out=("FOUND_BY", "CONCERNS", "FOUND_WITH", "TO", "FILED_BY", "SUBJECT"),
+CHAIN = (Level(out=("FROM_ISSUE", "TRANSFERRED", "AGAINST", "BECAME", "FROM_HIT"),
                into=(_EVENTS,)),
+         Level(out=("FOUND_BY", "CONCERNS", "FOUND_WITH", "TO", "FILED_BY", "SUBJECT",
+                    "FOUND_IN"), into=(_EVENTS,)),
          Level(out=("OF_ROUND",)))
 # From a person: the clues against them and the cases they are the subject of, then the cases
 # those clues became; from a unit: the issues about it, their clues, those clues' cases.
@@ -85,6 +88,9 @@ def trace(g: Graph, *, clue_no: str) -> dict[str, Any]:
                     "found_with": [d.get("name") for d in of(i, "FOUND_WITH")]}
                    for i in of(clue, "FROM_ISSUE")],
         "against": [_person(p) for p in of(clue, "AGAINST")],
+        "hits": [{**_props(h), "runs": [_props(r) for r in sorted(
+                      of(h, "FOUND_IN"), key=lambda r: r.get("started_at"))]}
+                 for h in of(clue, "FROM_HIT")],
         "transfers": [{**_props(t), "to": [d.get("name") for d in of(t, "TO")],
                        "steps": _steps(of(t, _EVENTS))}
                       for t in sorted(of(clue, "TRANSFERRED"), key=lambda n: n.key)],
@@ -110,7 +116,7 @@ def visible(g: Graph, *, authz: Authz, clue_no: str) -> dict[str, Any]:
 def _masked(value: Any) -> Any:
     """Every string in a nested structure with its ID numbers masked."""
     if isinstance(value, str):
-        return mask_id_numbers(value)
+        return redact(value)
     if isinstance(value, dict):
         return {k: _masked(v) for k, v in value.items()}
     if isinstance(value, list):

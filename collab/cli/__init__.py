@@ -15,6 +15,7 @@ from collab.cli import (
     graph,
     ledgers,
     letters,
+    models,
     rectification,
     seed,
     stats,
@@ -23,7 +24,7 @@ from collab.cli import (
 from collab.cli.common import CollabGroup
 
 AREAS = (graph, seed, backup, ledgers, clues, stats, rectification, checks, letters, explore,
-         web, bulk)
+         models, web, bulk)
 
 
 @click.group(cls=CollabGroup)

@@ -23,6 +23,9 @@ def init(config: Config) -> None:
     """Create the tables, constraints and indexes, or bring a store of an older schema version
     up to this one (each step audited as the operator's); running it again changes nothing.
 
+    Also makes the deployment's ID-number and audit keys when it has none yet (in the keys
+    folder, COLLAB_KEYS_DIR, default keys/), never replacing one the audit trail needs.
+
     Example: collab init --database var/collab.sqlite3
     """
     store = open_store(config, create=True)
@@ -30,6 +33,8 @@ def init(config: Config) -> None:
         created = store.init_schema()
         upgraded = migrations.upgrade(store, authz=operator(), config=config,
                                       origin=console_origin())
+        config.provision_audit_key(store)
+        config.ensure_key()
     finally:
         store.close()
     if created:
@@ -38,6 +43,7 @@ def init(config: Config) -> None:
         click.echo(f"upgraded {config.describe()} to schema {step}")
     if not created and not upgraded:
         click.echo(f"{config.describe()} is already initialised: nothing to do")
+    click.echo(f"keys in {config.keys_dir} (back this folder up apart from the data)")
 
 
 @click.command()

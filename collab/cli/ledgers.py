@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 from dataclasses import replace
 from pathlib import Path
+from typing import NoReturn
 
 import click
 
@@ -25,15 +26,21 @@ from collab.ledgers.report import LedgerRejected, Report
 _KINDS = click.Choice(ORDER)
 _LANG = click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
                      help="Language of the report.")
+# The options every import of a file takes: the column mapping, and the refused file marked.
+MAP = click.option("--map", "maps", multiple=True, metavar="COLUMN=FIELD",
+                   help="Say which field a column holds (a header as written, or a letter: E), "
+                        "or COLUMN=- to ignore it. Repeatable.")
+ERRORS = click.option("--errors", "errors_to", type=click.Path(dir_okay=False), default=None,
+                      metavar="XLSX", help="When refused, write the file with every problem "
+                                           "marked (bad cells red, a 问题说明 column) to fix and "
+                                           "import again.")
 
 
 @click.command("import")
 @click.argument("file", type=click.Path(dir_okay=False))
 @click.option("--kind", type=_KINDS, default=None,
               help="Ledger kind; detected from the headers when left out.")
-@click.option("--map", "maps", multiple=True, metavar="COLUMN=FIELD",
-              help="Say which field a column holds (a header as written, or a letter: E), or "
-                   "COLUMN=- to ignore it. Repeatable.")
+@MAP
 @click.option("--profile", default=None, metavar="NAME",
               help="Use the column mapping saved under NAME; with --map, save it there.")
 @click.option("--region", default=None, metavar="NAME_OR_CODE",
@@ -43,9 +50,7 @@ _LANG = click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", sh
               help="Create the units the ledger names that are not on record (the dry run "
                    "lists them).")
 @click.option("--dry-run", is_flag=True, help="Check and report, write nothing.")
-@click.option("--errors", "errors_to", type=click.Path(dir_okay=False), default=None,
-              metavar="XLSX", help="When refused, write the file with every problem marked "
-                                   "(bad cells red, a 问题说明 column) to fix and import again.")
+@ERRORS
 @_LANG
 @with_store
 def import_(store: Store, file: str, kind: str | None, maps: tuple[str, ...],
@@ -63,11 +68,11 @@ def import_(store: Store, file: str, kind: str | None, maps: tuple[str, ...],
         code = store.read(lambda tx: code_of(tx, "Region", region))
         authz = Authz(replace(authz.actor, region=code))
     ledger = _read(store, authz, file, kind, parse_corrections(maps), profile)
-    key = config().ensure_key()
+    key, sealing = config().ensure_key(), config().load_audit_key()
     who = console_origin(authz)
 
     def record(report: Report, outcome: str = "ok") -> None:  # the dry run's record (a read)
-        store.write(lambda tx: audit.append(tx, origin=who, kind=Kind.IMPORT,
+        store.write(lambda tx: audit.append(tx, key=sealing, origin=who, kind=Kind.IMPORT,
                                             event="ledger.import_check", outcome=outcome,
                                             detail=report.audit_detail()))
 
@@ -85,15 +90,22 @@ def import_(store: Store, file: str, kind: str | None, maps: tuple[str, ...],
         refused = e.report
         if dry_run:  # a refused import's record is the runner's
             record(refused, "refused")
-        for line in refused.lines(lang):
-            click.echo(line)
-        if errors_to and ledger.mappings:
-            errorbook.write(Path(file), refused, Path(errors_to),
-                            {m.sheet: m.header_row for m in ledger.mappings})
-            click.echo(f"problems marked in {errors_to}")
-        sys.exit(1)
+        refuse(file, refused, errors_to, {m.sheet: m.header_row for m in ledger.mappings},
+               lang)
     for line in report.lines(lang):
         click.echo(line)
+
+
+def refuse(file: str, report: Report, errors_to: str | None, header_rows: dict[str, int],
+           lang: str) -> NoReturn:
+    """Print a refused import's report, write the file marked when asked (and a header was
+    found to mark it under), and exit 1."""
+    for line in report.lines(lang):
+        click.echo(line)
+    if errors_to and header_rows:
+        errorbook.write(Path(file), report, Path(errors_to), header_rows)
+        click.echo(f"problems marked in {errors_to}")
+    sys.exit(1)
 
 
 def _read(store: Store, authz: Authz, file: str, kind: str | None,
@@ -151,7 +163,7 @@ def export(store: Store, kind_name: str, scope: str | None, fmt: str,
     """
     spec = kind(kind_name)
     path = Path(output or f"{kind_name}.{fmt}")
-    key = config().ensure_key() if unmask else None
+    key = config().load_key() if unmask else None
     # Rows are read in the transaction and the file written after it, so a retried read
     # never writes the file twice.
     rows = store.read(lambda tx: list(exporter.export_rows(tx, kind=spec, scope=scope,

@@ -4,7 +4,9 @@ Console commands act as the server's operator (COLLAB_USER with the `operator` r
 with the store anyway); each change they make is a command, audited under the operator's name
 from the address `console`. The security admin's own jobs (unlocking an account, resetting
 two-factor sign-in) are not the operator's: those commands ask for the security admin's
-password and authenticator code (`--as`) and are recorded under that admin's name.
+password and authenticator code (`--as`) and are recorded under that admin's name. Nobody
+gets another person's password or token: a reset prints a one-time code, and `collab user
+token` asks for the user's own password and code.
 """
 
 from __future__ import annotations
@@ -13,7 +15,8 @@ from datetime import UTC, datetime
 
 import click
 
-from collab.access import audit, users
+from collab.access import audit, checkpoints, passwords, users
+from collab.access.audit import Origin
 from collab.access.authz import ACCOUNT_ROLES, Authz, Perm, Role
 from collab.cli.common import config, engine_options, run, with_store
 from collab.commands.twofactor import ResetTwoFactor
@@ -21,7 +24,6 @@ from collab.commands.users import (
     AddUser,
     DisableUser,
     EnableUser,
-    IssueToken,
     ResetPassword,
     Unlock,
 )
@@ -48,7 +50,7 @@ def serve(config: Config, host: str, port: int) -> None:
 
 def _password(generate: bool) -> str:
     if generate:
-        return users.generate_password()
+        return passwords.generate_password()
     return click.prompt("initial password", hide_input=True, confirmation_prompt=True)
 
 
@@ -80,16 +82,15 @@ def add(store: Store, name: str, role: str, region: str | None, department: str 
 
 @user.command("passwd")
 @click.argument("name")
-@click.option("--generate", is_flag=True, help="Generate the password and print it once.")
 @with_store
-def passwd(store: Store, name: str, generate: bool) -> None:
-    """Set a new initial password (to be changed at the next sign-in); sessions end.
+def passwd(store: Store, name: str) -> None:
+    """Reset a password: print a one-time code (good for an hour) that lets the user choose
+    their own, past their authenticator; the old password, sessions and tokens end.
 
-    Example: collab user passwd wang.fang --generate
+    Example: collab user passwd wang.fang
     """
-    password = _password(generate)
-    run(store, ResetPassword(name=name, password=password))
-    click.echo(f"password of {name} reset" + (f": {password}" if generate else ""))
+    code = run(store, ResetPassword(name=name))
+    click.echo(f"password of {name} reset; one-time code (an hour, once): {code}")
 
 
 @user.command("disable")
@@ -109,9 +110,10 @@ def _security_admin(store: Store, name: str) -> Authz:
     """The security admin `name`, once their password and code are right (audited)."""
     password = click.prompt(f"password of {name}", hide_input=True)
     code = click.prompt("authenticator code", hide_input=True)
-    key, at = config().load_key(), datetime.now(UTC)
+    key, sealing, at = config().load_key(), config().load_audit_key(), datetime.now(UTC)
     authz = store.write(lambda tx: users.console_authz(tx, name=name, password=password,
-                                                       code=code, key=key, now=at))
+                                                       code=code, key=key, audit_key=sealing,
+                                                       now=at))
     if authz is None:
         raise users.SignInRefused()
     if not authz.can(Perm.MANAGE_ACCESS):
@@ -156,11 +158,21 @@ def reset_two_factor(store: Store, name: str, admin: str) -> None:
 @click.option("--label", default="cli", show_default=True, help="What the token is for.")
 @with_store
 def token(store: Store, name: str, label: str) -> None:
-    """Issue an API token for a user and print it once.
+    """Issue an API token for yourself and print it once: asks for your password and
+    authenticator code (nobody issues a token for someone else).
 
     Example: collab user token wang.fang --label reports
     """
-    issued = run(store, IssueToken(name=name, purpose=label))
+    password = click.prompt(f"password of {name}", hide_input=True)
+    code = click.prompt("authenticator code", hide_input=True)
+    settings, at = config(), datetime.now(UTC)
+    key, sealing, policy = settings.load_key(), settings.load_audit_key(), \
+        settings.sign_in_policy()
+    issued = store.write(lambda tx: users.issue_token(
+        tx, name=name, password=password, code=code, key=key, audit_key=sealing,
+        origin=Origin(user=name, address="console"), now=at, label=label, policy=policy))
+    if issued is None:
+        raise users.SignInRefused()
     click.echo(issued)
 
 
@@ -172,20 +184,29 @@ def audit_group() -> None:
 @audit_group.command("verify")
 @with_store
 def verify(store: Store) -> None:
-    """Check the audit chain: every record's hash and link; names the first break.
+    """Check the audit chain: every record's seal (HMAC under the audit key) and link, and the
+    chain against every signed checkpoint in the checkpoint file; names the first break. When
+    it holds, signs a new checkpoint.
 
     Also says since when records are kept, and for how long they must be at least
     (COLLAB_AUDIT_RETENTION_DAYS, 180 or more; collab itself never deletes a record).
 
     Example: collab audit verify
     """
-    days = config().audit_retention_days
-    verdict, since = store.read(lambda tx: (audit.verify(tx), audit.oldest(tx)))
+    settings = config()
+    verdict = checkpoints.verify_trail(store, settings.load_audit_key(),
+                                       settings.checkpoint_path())
     if not verdict.ok:
-        raise CollabError(f"audit chain broken at record {verdict.broken_at}: "
-                          f"{verdict.reason} ({verdict.checked} records before it verify)")
+        where = f" at record {verdict.broken_at}" if verdict.broken_at else ""
+        raise CollabError(f"audit chain broken{where}: {verdict.reason} ({verdict.checked} "
+                          f"records before it verify)")
+    since = store.read(audit.oldest)
     kept = f", kept since {since:%Y-%m-%d %H:%M} UTC" if since else ""
-    click.echo(f"audit chain intact: {verdict.checked} records{kept}; retention {days} days")
+    click.echo(f"audit chain intact: {verdict.checked} records{kept}; retention "
+               f"{settings.audit_retention_days} days")
+    for note in verdict.notes:
+        click.echo(f"  {note}")
+    click.echo(f"  checkpoint signed into {settings.checkpoint_path()}")
 
 
 COMMANDS = (serve, user, audit_group)

@@ -132,6 +132,14 @@ class AccountCommand(Command):
         return node
 
 
+class OwnAccountCommand(AccountCommand):
+    """A user's change to their own account (the view names the signed-in user): no
+    permission needed, and recorded with the sign-in events."""
+
+    permission = None
+    audit_kind = Kind.AUTH
+
+
 REGISTRY: dict[str, type[Command]] = {}
 
 

@@ -72,13 +72,13 @@ def run(store: Store, authz: Authz, command: Command, *, config: Config, origin:
     ctx = Context(authz=authz, config=config, today=now.astimezone(config.zone()).date(),
                   now=now)
     request = f"{command.event} {command.label} {command.key}"  # what a key stands for
-    auditing = [False]
+    auditing, sealing = [False], config.load_audit_key()
 
     def record(g: Graph, status: str, before: Node | None = None, after: Node | None = None,
                value: Any = None, error: CollabError | None = None) -> None:
         detail = {**(_difference(before, after) or {}), **command.detail(value, error)}
-        audit.append(g, origin=origin, kind=command.audit_kind, event=command.event, outcome=status,
-                     object_label=command.label, object_key=command.key,
+        audit.append(g, key=sealing, origin=origin, kind=command.audit_kind, event=command.event,
+                     outcome=status, object_label=command.label, object_key=command.key,
                      detail=detail or None)
 
     def unit(g: Graph) -> tuple[Any, bool]:

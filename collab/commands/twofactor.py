@@ -7,22 +7,19 @@ from dataclasses import dataclass
 from typing import Any
 
 from collab.access import twofactor
-from collab.access.audit import Kind
 from collab.access.authz import Perm
 from collab.access.idnumbers import IdKey
-from collab.commands.base import AccountCommand, Context, register
+from collab.commands.base import AccountCommand, Context, OwnAccountCommand, register
 from collab.graph.codec import Node
 from collab.graph.store import Graph
 
 
 @register
 @dataclass(frozen=True)
-class BeginTwoFactor(AccountCommand):
+class BeginTwoFactor(OwnAccountCommand):
     """Start setting up an authenticator for one's own account; answers the new secret."""
 
     event = "auth.2fa_begin"
-    permission = None
-    audit_kind = Kind.AUTH
     name: str
     id_key: IdKey
 
@@ -32,12 +29,10 @@ class BeginTwoFactor(AccountCommand):
 
 @register
 @dataclass(frozen=True)
-class ConfirmTwoFactor(AccountCommand):
+class ConfirmTwoFactor(OwnAccountCommand):
     """Confirm the new authenticator with a code it shows: sign-in asks for codes from now."""
 
     event = "auth.2fa_enrolled"
-    permission = None
-    audit_kind = Kind.AUTH
     name: str
     id_key: IdKey
     code: str
@@ -49,17 +44,15 @@ class ConfirmTwoFactor(AccountCommand):
 
 @register
 @dataclass(frozen=True)
-class TurnOffTwoFactor(AccountCommand):
-    """Stop using two-factor sign-in, where one's role allows it."""
+class TurnOffTwoFactor(OwnAccountCommand):
+    """Stop using two-factor sign-in, where one's role allows it; one's API tokens end."""
 
     event = "auth.2fa_off"
-    permission = None
-    audit_kind = Kind.AUTH
     name: str
 
     def apply(self, g: Graph, ctx: Context, target: Node | None) -> Any:
         twofactor.turn_off(g, name=self.name,
-                           roles=ctx.config.sign_in_policy().two_factor_roles)
+                           roles=ctx.config.sign_in_policy().two_factor_roles, now=ctx.now)
         return {"user": self.name}
 
 
@@ -67,12 +60,13 @@ class TurnOffTwoFactor(AccountCommand):
 @dataclass(frozen=True)
 class ResetTwoFactor(AccountCommand):
     """Forget a user's authenticator (a lost phone): they set up a new one at the next
-    sign-in."""
+    sign-in; their API tokens end."""
 
     event = "user.2fa_reset"
     permission = Perm.MANAGE_ACCESS
     name: str
 
     def apply(self, g: Graph, ctx: Context, target: Node | None) -> Any:
-        twofactor.reset(g, authz=ctx.service_authz(), name=self.name)
+        twofactor.reset(g, authz=ctx.service_authz(), name=self.name, now=ctx.now,
+                        by=ctx.actor.name)
         return {"user": self.name}

@@ -1,16 +1,18 @@
 """Commands on accounts (`collab.access.users`): the admins' (system admin: create, reset,
-disable; security admin: roles, unmasking, unlocking, API tokens) and one's own (password,
-signing out). The console's operator acts as the account services' trusted `None`."""
+disable; security admin: roles, unmasking, unlocking) and one's own (password, signing out).
+The console's operator acts as the account services' trusted `None`. API tokens are minted by
+their own user with a fresh credential check (`users.issue_token`, its own audit record, like
+signing in); ending them is `commands/tokens.py`."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from collab.access import users
+from collab.access import sessions, users
 from collab.access.audit import Kind
 from collab.access.authz import Perm, Role
-from collab.commands.base import AccountCommand, Command, Context, register
+from collab.commands.base import AccountCommand, Command, Context, OwnAccountCommand, register
 from collab.graph.codec import Node
 from collab.graph.store import Graph
 
@@ -34,14 +36,15 @@ class AddUser(AccountCommand):
     def apply(self, g: Graph, ctx: Context, target: Node | None) -> Any:
         users.add(g, authz=ctx.service_authz(), name=self.name, password=self.password,
                   now=ctx.now, display_name=self.display_name, role=self.role,
-                  region=self.region, department=self.department)
+                  region=self.region, department=self.department,
+                  policy=ctx.config.sign_in_policy())
         return {"user": self.name}
 
 
 @register
 @dataclass(frozen=True)
 class GrantRole(AccountCommand):
-    """Give a user a role and jurisdiction; their sessions end."""
+    """Give a user a role and jurisdiction; their sessions and API tokens end."""
 
     event = "user.grant"
     permission = Perm.MANAGE_ACCESS
@@ -52,7 +55,8 @@ class GrantRole(AccountCommand):
 
     def apply(self, g: Graph, ctx: Context, target: Node | None) -> Any:
         users.grant(g, authz=ctx.service_authz(), name=self.name, role=self.role,
-                    region=self.region, department=self.department)
+                    region=self.region, department=self.department, now=ctx.now,
+                    by=ctx.actor.name)
         return {"user": self.name}
 
 
@@ -69,14 +73,15 @@ class _Disabled(_Switch):
     permission = Perm.MANAGE_USERS
 
     def apply(self, g: Graph, ctx: Context, target: Node | None) -> Any:
-        users.set_disabled(g, authz=ctx.service_authz(), name=self.name, disabled=self.on)
+        users.set_disabled(g, authz=ctx.service_authz(), name=self.name, disabled=self.on,
+                           now=ctx.now, by=ctx.actor.name)
         return {"user": self.name}
 
 
 @register
 @dataclass(frozen=True)
 class DisableUser(_Disabled):
-    """Disable an account: signed out at once."""
+    """Disable an account: signed out at once, its API tokens ended."""
 
     event, on = "user.disable", True
 
@@ -131,64 +136,61 @@ class Unlock(AccountCommand):
 @register
 @dataclass(frozen=True)
 class ResetPassword(AccountCommand):
-    """Set a new initial password, to be changed at the next sign-in; sessions end."""
+    """Clear a password for a one-time code (an hour) that lets its user choose their own;
+    sessions and tokens end. Answers the code, shown once to the admin (never recorded)."""
 
     event = "user.reset_password"
     permission = Perm.MANAGE_USERS
     name: str
-    password: str
 
     def apply(self, g: Graph, ctx: Context, target: Node | None) -> Any:
-        users.reset_password(g, authz=ctx.service_authz(), name=self.name,
-                             password=self.password, now=ctx.now)
-        return {"user": self.name}
+        return users.reset_password(g, authz=ctx.service_authz(), name=self.name, now=ctx.now,
+                                    policy=ctx.config.sign_in_policy(), by=ctx.actor.name)
 
 
 @register
 @dataclass(frozen=True)
-class IssueToken(AccountCommand):
-    """A new API token for a user; answers the token, shown once (only its hash is kept)."""
-
-    event = "user.token"
-    permission = (Perm.MANAGE_ACCESS, Perm.OPERATE)
-    name: str
-    purpose: str = "web"
-
-    def apply(self, g: Graph, ctx: Context, target: Node | None) -> Any:
-        return users.issue_token(g, authz=ctx.service_authz(), name=self.name,
-                                 label=self.purpose, now=ctx.now)
-
-
-@register
-@dataclass(frozen=True)
-class ChangePassword(AccountCommand):
+class ChangePassword(OwnAccountCommand):
     """One's own new password, given the current one."""
 
     event = "auth.password_changed"
-    permission = None
-    audit_kind = Kind.AUTH
     name: str
     current: str
     new: str
 
     def apply(self, g: Graph, ctx: Context, target: Node | None) -> Any:
         users.change_password(g, name=self.name, current=self.current, new=self.new,
-                              now=ctx.now)
+                              now=ctx.now, policy=ctx.config.sign_in_policy())
         return {"user": self.name}
 
 
 @register
 @dataclass(frozen=True)
-class SignOutEverywhere(AccountCommand):
-    """End every session of one's own account, on every device."""
+class ChoosePassword(OwnAccountCommand):
+    """One's own first password after signing in with a one-time reset code (the session
+    `sid` shows it was opened so)."""
+
+    event = "auth.password_chosen"
+    name: str
+    sid: str
+    new: str
+
+    def apply(self, g: Graph, ctx: Context, target: Node | None) -> Any:
+        users.choose_password(g, sid=self.sid, new=self.new, now=ctx.now,
+                              policy=ctx.config.sign_in_policy())
+        return {"user": self.name}
+
+
+@register
+@dataclass(frozen=True)
+class SignOutEverywhere(OwnAccountCommand):
+    """End every session and API token of one's own account, on every device."""
 
     event = "auth.sign_out_everywhere"
-    permission = None
-    audit_kind = Kind.AUTH
     name: str
 
     def apply(self, g: Graph, ctx: Context, target: Node | None) -> Any:
-        users.sign_out_everywhere(g, name=self.name)
+        sessions.sign_out_everywhere(g, name=self.name, now=ctx.now)
         return {"user": self.name}
 
 
@@ -203,5 +205,5 @@ class SignOut(Command):
     sid: str
 
     def apply(self, g: Graph, ctx: Context, target: Node | None) -> Any:
-        users.sign_out(g, sid=self.sid, now=ctx.now)
+        sessions.sign_out(g, sid=self.sid, now=ctx.now)
         return {}

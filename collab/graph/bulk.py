@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from collab.errors import CollabError, ValidationError
+from collab.files import private_dir, private_file
 from collab.graph import codec, schema
 from collab.graph.codec import Node, Rel
 from collab.graph.schema import NodeType, RelType, T
@@ -111,7 +112,7 @@ def export(store: Store, directory: Path, *, for_: str = "neo4j-admin") -> Expor
         raise ValidationError(f"unknown bulk format {for_!r}; known: {', '.join(FOR)}")
     if directory.exists() and (not directory.is_dir() or any(directory.iterdir())):
         raise CollabError(f"{directory} exists and is not an empty folder: give a new one")
-    directory.mkdir(parents=True, exist_ok=True)
+    private_dir(directory)
     started = time.perf_counter()
     nodes, rels, files = store.read(lambda g: _write(g, directory))
     return ExportSummary(nodes, rels, files, time.perf_counter() - started)
@@ -125,7 +126,7 @@ def _write(g: Graph, directory: Path) -> tuple[int, int, list[Path]]:
     with ExitStack() as files:
         def writer(name: str, option: str, header: list[str]) -> Any:
             if name not in writers:
-                path = directory / f"{name}.csv"
+                path = private_file(directory / f"{name}.csv")
                 writers[name] = files.enter_context(path.open("w", encoding="utf-8",
                                                               newline=""))
                 writers[name].write(_line(header))
@@ -142,7 +143,7 @@ def _write(g: Graph, directory: Path) -> tuple[int, int, list[Path]]:
             counts["nodes"] += len(page)
             counts["rels"] += len(outgoing)
     listed = sorted(paths.values(), key=lambda p: (p[0] != "--nodes", p[1].name))
-    args = directory / "import.args"
+    args = private_file(directory / "import.args")
     # Single-valued options last: --nodes and --relationships take several files each and
     # would swallow the database name that follows the arguments.
     args.write_text("\n".join([*(f"{option}={path.name}" for option, path in listed),

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from collab.errors import CollabError, ValidationError
+from collab.files import private_file
 from collab.graph import schema
 from collab.graph.store import Graph, Store
 
@@ -61,6 +62,7 @@ def _write(g: Graph, path: Path, backend: str) -> tuple[int, int]:
     """Nodes page by page in uid order; their outgoing relationships kept aside and written
     after all nodes, so a restore meets every node before any relationship that needs it."""
     digest, nodes, rels = hashlib.sha256(), 0, 0
+    private_file(path)  # a backup holds everything: owner-only before its first byte
     with gzip.open(path, "wb") as out, tempfile.TemporaryFile() as rel_lines:
         header = _line({"format": FORMAT, "version": VERSION, "source": backend,
                         "created_at": datetime.now(UTC).isoformat(timespec="seconds")})

@@ -64,8 +64,13 @@ LABELS = _table({
     "AddressGuard": ("登录地址限制", "Address guard", "Address guards"),
     "AuditRecord": ("审计记录", "Audit record", "Audit records"),
     "AuditHead": ("审计链头", "Audit chain head", "Audit chain heads"),
+    "HealthProbe": ("就绪探测记录", "Readiness probe", "Readiness probes"),
     "IdempotencyKey": ("防重复提交标识", "Idempotency key", "Idempotency keys"),
     "ImportProfile": ("导入方案", "Import profile", "Import profiles"),
+    "DataSet": ("数据集", "Data set", "Data sets"),
+    "DataRecord": ("数据集记录", "Data set row", "Data set rows"),
+    "ModelRun": ("模型运行记录", "Model run", "Model runs"),
+    "ModelHit": ("模型疑点", "Model hit", "Model hits"),
 })
 
 REL_TYPES: Mapping[str, Verb] = MappingProxyType({t: Verb(Name(*f), Name(*b)) for t, (f, b) in {
@@ -97,6 +102,11 @@ REL_TYPES: Mapping[str, Verb] = MappingProxyType({t: Verb(Name(*f), Name(*b)) fo
     "ABOUT": (("督办事项", "about"), ("收到督办", "letter about it")),
     "SENT_TO": (("发往", "sent to"), ("收到函件", "received")),
     "EVENT_OF": (("记录于", "event of"), ("办理记录", "event")),
+    "OF_SET": (("属于数据集", "row of"), ("包含记录", "has row")),
+    "NAMES": (("记录人员", "names"), ("见于数据集", "named in")),
+    "FOUND_IN": (("发现于运行", "found in run"), ("发现疑点", "found")),
+    "EVIDENCE": (("依据", "rests on"), ("作为疑点证据", "evidence for")),
+    "FROM_HIT": (("源自疑点", "from hit"), ("登记为线索", "became clue")),
 }.items()})
 
 # Property names shared by every label that has the property; `PROPS_OF` names a label's own.
@@ -159,7 +169,45 @@ PROPS_OF: Mapping[str, Mapping[str, Name]] = MappingProxyType({
              "disabled": ("已停用", "Disabled"), "failures": ("登录失败次数", "Failed sign-ins"),
              "locked_until": ("锁定至", "Locked until"), "created_at": ("创建时间", "Created at"),
              "may_unmask": ("可查看完整身份证号", "May unmask ID numbers"),
-             "totp_enrolled_at": ("启用双因素认证时间", "Two-factor set up at")},
+             "totp_enrolled_at": ("启用双因素认证时间", "Two-factor set up at"),
+             "reset_by": ("重置人", "Reset by"), "reset_at": ("重置时间", "Reset at"),
+             "reset_expires_at": ("一次性重置码有效期至", "Reset code valid until")},
+    "DataSet": {"name": ("数据集名称", "Name"), "kind": ("名单类别", "Kind of list"),
+                "source": ("来源部门", "Source department"),
+                "source_department": ("来源部门代码", "Source department code"),
+                "as_of": ("制表日期", "Drawn up on"),
+                "roles": ("可使用的角色", "Roles that may use it"),
+                "regions": ("可使用的区划", "Regions that may use it"),
+                "rows": ("记录数", "Rows"),
+                "unmatched": ("无可用身份证号的记录", "Rows without a usable ID number"),
+                "file": ("导入文件", "File"), "imported_at": ("导入时间", "Imported at"),
+                "imported_by": ("导入人", "Imported by")},
+    "DataRecord": {"dataset": ("数据集", "Data set"), "row": ("行号", "Row"),
+                   "name": ("姓名", "Name"), "birth_date": ("出生日期", "Birth date"),
+                   "gender": ("性别", "Gender"), "place": ("村（社区）", "Village or address"),
+                   "id_masked": ("身份证号", "ID number"),
+                   "id_problem": ("身份证号问题", "ID number problem"),
+                   "benefit": ("发放或救助项目", "Benefit"),
+                   "amount": ("金额（元）", "Amount (yuan)"),
+                   "paid_on": ("发放日期", "Paid on"), "died_on": ("死亡日期", "Died on"),
+                   "employer": ("工作单位", "Employer"), "position": ("职务", "Position"),
+                   "since": ("享受起始日期", "Since")},
+    "ModelRun": {"model": ("监督模型", "Model"), "model_version": ("模型版本", "Model version"),
+                 "datasets": ("使用的数据集", "Data sets used"), "actor": ("运行人", "Run by"),
+                 "role": ("角色", "Role"), "as_of": ("研判基准日", "As of"),
+                 "started_at": ("运行时间", "Run at"),
+                 "duration_ms": ("用时（毫秒）", "Duration (ms)"),
+                 "hits": ("疑点数", "Hits"), "new_hits": ("新疑点数", "New hits"),
+                 "region_code": ("运行范围（区划代码）", "Region run over")},
+    "ModelHit": {"model": ("监督模型", "Model"), "model_version": ("模型版本", "Model version"),
+                 "subject": ("疑点对象", "Subject"), "datasets": ("使用的数据集", "Data sets used"),
+                 "clue_no": ("线索编号", "Clue number"),
+                 "first_run": ("首次发现的运行", "First run"),
+                 "last_run": ("最近发现的运行", "Latest run"),
+                 "first_seen": ("首次发现时间", "First found"),
+                 "last_seen": ("最近发现时间", "Last found"), "runs": ("发现次数", "Times found"),
+                 "status_on": ("研判日期", "Checked on")},
+    "EVIDENCE": {"role": ("在疑点中的作用", "Part in the hit")},
     "AuditRecord": {"seq": ("序号", "Number"), "at": ("时间", "When"), "user": ("用户", "Who"),
                     "role": ("角色", "Role"), "department": ("部门", "Department"),
                     "address": ("地址", "Address"), "request_id": ("请求编号", "Request id"),
@@ -184,14 +232,18 @@ INTERNAL: Mapping[str, frozenset[str]] = MappingProxyType({
     "Clue": frozenset({"sole_transfer_at", "sole_transfer_dept", "sole_transfer_closed",
                        "sole_transfer_closed_on", "sole_case_no", "sole_case_filed_on"}),
     "User": frozenset({"password_hash", "first_failure_at", "epoch", "totp_enc",
-                       "totp_pending_enc", "totp_step"}),
-    "AuditRecord": frozenset({"prev_hash", "hash"}),
+                       "totp_pending_enc", "totp_step", "reset_code_hash"}),
+    "AuditRecord": frozenset({"prev_hash", "hash", "alg"}),
     "LoginSession": frozenset({"sid_hash", "user", "epoch", "created_at", "seen_at", "ended_at",
-                               "address"}),
-    "ApiToken": frozenset({"token_hash", "user", "name", "created_at", "revoked_at"}),
+                               "address", "via_reset"}),
+    "ApiToken": frozenset({"token_hash", "user", "name", "created_at", "revoked_at",
+                           "expires_at", "revoked_by", "revoked_why"}),
+    "HealthProbe": frozenset({"name", "at"}),
     "AddressGuard": frozenset({"address", "failures", "first_failure_at"}),
-    "AuditHead": frozenset({"chain", "seq", "hash"}),
+    "AuditHead": frozenset({"chain", "seq", "hash", "keyed_from"}),
     "IdempotencyKey": frozenset({"key", "user", "event", "status", "result", "at"}),
+    "ModelRun": frozenset({"params"}),
+    "ModelHit": frozenset({"signature", "facts"}),
     "ImportProfile": frozenset({"key", "name", "owner", "kind", "signature", "mapping",
                                 "saved_by", "saved_at"}),
 })
@@ -216,6 +268,8 @@ STATES = _table({
     "in_progress": ("进行中", "In progress"), "done": ("已完成", "Done"),
     "verified": ("已验收", "Checked and accepted"), "reopened": ("再整改", "Reopened"),
     "planned": ("计划", "Planned"), "reported": ("已报告", "Reported"),
+    "pending": ("待研判", "To be checked"), "confirmed": ("已核实", "Confirmed"),
+    "dismissed": ("已排除", "Dismissed"),
 })
 STATES_OF: Mapping[str, Mapping[str, Name]] = MappingProxyType({
     "Rectification": _table({"in_progress": ("整改中", "Being rectified")}),
@@ -248,6 +302,30 @@ CASE_ORIGINS = _table({
     "supervision": ("监督检查", "Supervision"), "audit": ("审计移送", "Audit"),
     "self_report": ("主动投案", "Self-report"), "other": ("其他", "Other"),
 })
+# Supervision models (collab/analysis/models): the lists data sets hold, how grave a hit is,
+# and the part each node plays in a hit's evidence.
+DATASET_KINDS = _table({
+    "roster": ("人员花名册", "Roster of residents"),
+    "payment": ("补贴/养老金发放名单", "Payment list (subsidies, pensions)"),
+    "deceased": ("死亡人口名单", "Deceased persons"),
+    "public_servant": ("财政供养人员名单", "Public servants (state-funded)"),
+    "low_income": ("低保/特困救助对象名单", "Low-income and assistance recipients"),
+})
+SEVERITIES = _table({"high": ("高", "High"), "medium": ("中", "Medium"), "low": ("低", "Low")})
+EVIDENCE_ROLES = _table({
+    "subject": ("对象", "Subject"), "dataset": ("数据集", "Data set"),
+    "compared_with": ("比对名单", "Compared with"), "death": ("死亡记录", "Death record"),
+    "payment": ("发放记录", "Payment"), "listed": ("花名册记录", "On the roster"),
+    "assisted": ("救助记录", "Assistance record"),
+    "servant": ("财政供养人员记录", "Public servant record"), "clue": ("问题线索", "Clue"),
+    "issue": ("问题", "Issue"), "unit": ("被巡察单位", "Unit"), "round": ("巡察轮次", "Round"),
+    "before": ("此前的问题", "Earlier issue"), "closed_task": ("已销号的整改任务", "Closed task"),
+    "again": ("再次发现的问题", "Issue again"), "owner": ("责任单位", "Owner unit"),
+    "overdue": ("超期未反馈的移交", "Overdue transfer"), "check": ("联合监督检查", "Joint check"),
+    "checked": ("被检查对象", "Checked"), "related": ("关系人", "Related person"),
+    "against": ("被反映人", "Named in it"),
+    "not_converted": ("未成案的移交", "Transfer without a case"),
+})
 EVENT_KINDS = _table({
     "transition": ("状态变更", "Status change"), "registered": ("登记", "Registered"),
     "transferred": ("移交", "Transferred"), "filed": ("立案", "Case filed"),
@@ -270,6 +348,7 @@ OUTCOMES = _table({
     "conflict": ("冲突", "Conflict"), "unavailable": ("服务暂不可用", "Unavailable"),
     "replayed": ("重复提交，未再执行", "Repeated, not done again"), "failed": ("失败", "Failed"),
 })
+GENDERS = _table({"male": ("男", "Male"), "female": ("女", "Female")})
 # Coded values by the label (or relationship type) and property that hold them.
 VALUES: Mapping[tuple[str, str], Mapping[str, Name]] = MappingProxyType({
     ("Region", "level"): _table({
@@ -287,7 +366,7 @@ VALUES: Mapping[tuple[str, str], Mapping[str, Name]] = MappingProxyType({
     ("Letter", "kind"): _table({"supervision": ("督办函", "Supervision letter"),
                                 "reminder": ("提示函", "Reminder letter")}),
     ("Case", "origin"): CASE_ORIGINS,
-    ("Person", "gender"): _table({"male": ("男", "Male"), "female": ("女", "Female")}),
+    ("Person", "gender"): GENDERS, ("DataRecord", "gender"): GENDERS,
     ("Event", "kind"): EVENT_KINDS,
     ("Event", "role"): ROLES, ("User", "role"): ROLES, ("AuditRecord", "role"): ROLES,
     ("AuditRecord", "kind"): AUDIT_KINDS, ("AuditRecord", "outcome"): OUTCOMES,
@@ -300,6 +379,8 @@ VALUES: Mapping[tuple[str, str], Mapping[str, Name]] = MappingProxyType({
                                     "business_partner": ("生意伙伴", "Business partner")}),
     ("CHECKS", "finding"): _table({"verified": ("通过", "Passed"),
                                    "not_verified": ("未通过", "Not passed")}),
+    ("DataSet", "kind"): DATASET_KINDS, ("DataSet", "roles"): ROLES, ("ModelRun", "role"): ROLES,
+    ("ModelHit", "severity"): SEVERITIES, ("EVIDENCE", "role"): EVIDENCE_ROLES,
 })
 # Properties that hold a lifecycle state code (named by `STATES`).
 STATE_PROPS = frozenset({"status", "disposal", "from_status", "to_status"})
@@ -365,6 +446,23 @@ EVENTS = _table({
     "explorer.search": ("图谱查找", "Explorer search"),
     "explorer.expand": ("图谱展开", "Explorer expansion"),
     "explorer.paths": ("图谱路径查询", "Explorer paths"),
+    "explorer.hit": ("查看疑点证据图谱", "Hit evidence drawn"),
+    "explorer.export": ("导出图谱", "Graph exported"),
+    "explore.export": ("导出图谱", "Graph exported"),
+    "models.index": ("查看监督模型", "Supervision models viewed"),
+    "models.run": ("运行监督模型", "Models run"),
+    "models.hit_list": ("查看模型疑点", "Model hits viewed"),
+    "models.hit": ("查看疑点详情", "Model hit viewed"),
+    "models.confirm": ("核实疑点", "Hit confirmed"),
+    "models.dismiss": ("排除疑点", "Hit dismissed"),
+    "models.evidence_file": ("导出疑点证据", "Hit evidence exported"),
+    "models.dataset_list": ("查看数据集", "Data sets viewed"),
+    "models.dataset_access": ("设置数据集使用范围", "Data set access changed"),
+    "model_hit.confirm": ("核实疑点并登记为问题线索", "Hit confirmed as a clue"),
+    "model_hit.dismiss": ("排除疑点", "Hit dismissed"),
+    "model_hit.export": ("导出疑点证据", "Hit evidence exported"),
+    "dataset.import": ("导入数据集", "Data set imported"),
+    "dataset.access": ("设置数据集使用范围", "Data set access changed"),
     "crosscheck.page": ("数据比对", "Cross-check"),
     "crosscheck.compare": ("比对名单", "Lists compared"),
     "crosscheck.raise_issue": ("比对结果登记为问题", "Issue raised from a cross-check"),
@@ -395,6 +493,7 @@ EVENTS = _table({
     "auth.sign_out_everywhere": ("退出所有会话", "Signed out everywhere"),
     "auth.password": ("修改密码", "Password change"),
     "auth.password_changed": ("修改密码", "Password changed"),
+    "auth.password_chosen": ("凭重置码设置新密码", "New password chosen after a reset"),
     "auth.language": ("切换语言", "Language changed"),
     "auth.console": ("命令行登录", "Console sign-in"),
     "auth.2fa_begin": ("开始设置双因素认证", "Two-factor set-up begun"),
@@ -415,6 +514,18 @@ EVENTS = _table({
     "security.method": ("请求方式被拒绝", "Method refused"),
     "unknown_url": ("不存在的地址", "Unknown address"),
     "health.healthz": ("健康检查", "Health check"),
+    "health.readyz": ("就绪检查", "Readiness check"),
+    "health.pool": ("查看连接池", "Connection pool checked"),
+    "token.issue": ("签发本人接口令牌", "Own API token issued"),
+    "token.revoke": ("吊销接口令牌", "API token revoked"),
+    "token.revoke_own": ("吊销本人接口令牌", "Own API token revoked"),
+    "token.expire": ("提前接口令牌到期日", "API token's end brought forward"),
+    "tokens.own": ("查看本人接口令牌", "Own API tokens viewed"),
+    "tokens.every": ("查看全部接口令牌", "All API tokens viewed"),
+    "tokens.issue": ("签发本人接口令牌", "Own API token issued"),
+    "tokens.revoke": ("吊销接口令牌", "API token revoked"),
+    "tokens.revoke_own": ("吊销本人接口令牌", "Own API token revoked"),
+    "tokens.expire": ("提前接口令牌到期日", "API token's end brought forward"),
 })
 
 # What a joint-check proposal weighs, per department (collab/cases/proposals.py).
@@ -438,7 +549,7 @@ def prop_name(label: str, prop: str) -> Name | None:
     if prop in INTERNAL["*"] or prop in INTERNAL.get(label, ()):
         return None
     if label in REL_TYPES:
-        return REL_PROPS.get(prop)
+        return PROPS_OF.get(label, {}).get(prop) or REL_PROPS.get(prop)
     return PROPS_OF.get(label, {}).get(prop) or PROPS.get(prop)
 
 

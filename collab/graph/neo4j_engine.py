@@ -1,13 +1,17 @@
 """The production engine: Neo4j through the official driver.
 
-Reads run in `execute_read` and writes in `execute_write`, so a cluster routes them to the
-right members and transient faults are retried. Every node carries its schema label and the
-common label `Node` (unique `uid`), so a node can be found by uid whatever its label. Driver
-exceptions are translated into collab's own errors here and nowhere else.
+Reads run in read sessions and writes in write sessions, so a cluster routes them to the right
+members; transient faults (deadlocks, a leader switch) are retried within a budget. A server
+that is gone is not waited for: a short connection timeout, one quick retry (a pooled
+connection may have gone stale), then the process's breaker (`breaker.py`) refuses every call
+at once until a background probe sees the server back. Every node carries its schema label
+and the common label `Node` (unique `uid`), so a node can be found by uid whatever its label.
+Driver exceptions are translated into collab's own errors here and nowhere else.
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from functools import cache
@@ -18,6 +22,7 @@ from neo4j import exceptions as nx
 
 from collab.errors import ConfigError, ConflictError, MissingNodes, StoreAuthError, StoreUnavailable
 from collab.graph import codec, schema
+from collab.graph.breaker import Breaker
 from collab.graph.codec import Node, NodeRow, Rel, RelRow
 from collab.graph.query import Fragment, compose, index_name, join
 from collab.graph.schema import NodeType, RelType
@@ -450,33 +455,45 @@ def _translated(uri: str) -> Iterator[None]:
                             f"{e.message}") from None
 
 
+_GONE = (nx.ServiceUnavailable, nx.SessionExpired)
+
+
+def _gone(e: Exception) -> bool:
+    """Whether the server (or its database) is not there, as opposed to busy: no point in
+    waiting for a retry budget then."""
+    return isinstance(e, _GONE) or (isinstance(e, nx.Neo4jError)
+                                    and (e.code or "").endswith("DatabaseUnavailable"))
+
+
 class Neo4jStore(StoreOps):
     """A graph in a Neo4j database (single server, cluster or Aura: only the URI differs)."""
 
     backend = "neo4j"
 
     def __init__(self, uri: str, user: str, password: str, database: str = "neo4j",
-                 *, connect_timeout: float = 5.0, retry_time: float = 10.0):
-        self.uri, self.database = uri, database
+                 *, connect_timeout: float = 1.0, retry_time: float = 10.0):
+        self.uri, self.database, self._retry_time = uri, database, retry_time
         self._origin = f"{uri}/{database}"
         self._guard = TransactionGuard()
-        self._down = False
         scheme = uri.partition("://")[0]
         if scheme not in SCHEMES or "://" not in uri:
             raise ConfigError(f"unusable Neo4j URI {uri!r}: use bolt://, neo4j:// or "
                               f"neo4j+s://host:port")
         try:
-            # A request waits at most 10 s for a pooled connection (not the default 60), and a
-            # connection idle for 30 s is checked before use, so one that a restarted server
-            # dropped is replaced instead of failing a transaction.
+            # A connection is given `connect_timeout` to open and a request waits at most
+            # twice that for one from the pool (not the driver's 60 s), so a server that is
+            # gone costs the first request about a second and, with the breaker open, the
+            # rest nothing. A connection idle for 30 s is checked before use, so one that a
+            # restarted server dropped is replaced instead of failing a transaction.
             self.driver = neo4j.GraphDatabase.driver(
                 uri, auth=(user, password), connection_timeout=connect_timeout,
-                connection_acquisition_timeout=10.0, liveness_check_timeout=30.0,
-                max_transaction_retry_time=retry_time, user_agent="collab",
+                connection_acquisition_timeout=2 * connect_timeout, liveness_check_timeout=30.0,
+                max_transaction_retry_time=0, user_agent="collab",
                 notifications_min_severity="OFF")
         except (ValueError, nx.ConfigurationError) as e:
             raise ConfigError(f"unusable Neo4j URI {uri!r}: {e} (use bolt://, neo4j:// or "
                               f"neo4j+s://host:port)") from None
+        self._breaker = Breaker(self._probe, what=f"Neo4j at {uri}")
         try:
             with _translated(uri):
                 self.driver.verify_connectivity()
@@ -487,46 +504,70 @@ class Neo4jStore(StoreOps):
     def _session(self, mode: str) -> neo4j.Session:
         return self.driver.session(database=self.database, default_access_mode=mode)
 
-    @contextmanager
-    def _reachable(self) -> Iterator[None]:
-        """Driver errors translated; and once the server was found down, each call first
-        checks that it is back (one connection attempt) rather than spending the whole retry
-        budget again: while it is down callers hear so at once, and the first call after it
-        returns goes through."""
-        if self._down:
-            with _translated(self.uri):
-                self.driver.verify_connectivity()
-        try:
-            with _translated(self.uri):
-                yield
-        except StoreUnavailable:
-            self._down = True
-            raise
-        self._down = False
+    def _probe(self) -> None:
+        """One query, not retried: the server is back and its database serves."""
+        with self._session(neo4j.READ_ACCESS) as s:
+            s.run("RETURN 1").consume()
 
-    def read(self, fn: Callable[[Graph], R]) -> R:
-        with self._guard.enter(), self._reachable(), self._session(neo4j.READ_ACCESS) as s:
-            return s.execute_read(lambda tx: fn(Neo4jGraph(tx, self._origin)))
-
-    def write(self, fn: Callable[[Graph], R]) -> R:
-        def work(tx: Any) -> R:
+    def _attempt(self, mode: str, fn: Callable[[Graph], R]) -> R:
+        with self._session(mode) as s, s.begin_transaction() as tx:
             graph = Neo4jGraph(tx, self._origin)
             result = fn(graph)
-            graph._commit_versions()
+            if mode == neo4j.WRITE_ACCESS:
+                graph._commit_versions()
+            tx.commit()
             return result
 
-        with self._guard.enter(), self._reachable(), self._session(neo4j.WRITE_ACCESS) as s:
-            return s.execute_write(work)
+    def _run_unit(self, mode: str, fn: Callable[[Graph], R]) -> R:
+        """Run `fn` in one transaction: transient faults retried within the budget, a server
+        found gone twice in a row trips the breaker (a commit whose outcome is unknown is never
+        retried: the caller's idempotency key covers it)."""
+        deadline, pause, gone = time.monotonic() + self._retry_time, 0.05, 0
+        while True:
+            self._breaker.check()
+            try:
+                with _translated(self.uri):
+                    try:
+                        return self._attempt(mode, fn)
+                    except nx.IncompleteCommit:
+                        raise
+                    except (nx.Neo4jError, nx.DriverError) as e:
+                        if _gone(e):
+                            gone += 1
+                            if gone >= 2:
+                                raise nx.ServiceUnavailable(str(e)) from None
+                            continue
+                        if not e.is_retryable() or time.monotonic() + pause > deadline:
+                            raise
+                time.sleep(pause)
+                pause = min(pause * 2, 1.0)
+            except StoreUnavailable:
+                self._breaker.trip()
+                raise
+
+    def read(self, fn: Callable[[Graph], R]) -> R:
+        with self._guard.enter():
+            return self._run_unit(neo4j.READ_ACCESS, fn)
+
+    def write(self, fn: Callable[[Graph], R]) -> R:
+        with self._guard.enter():
+            return self._run_unit(neo4j.WRITE_ACCESS, fn)
 
     @contextmanager
     def transaction(self) -> Iterator[Graph]:
         """Writes inside commit together when the block ends, or roll back on an exception."""
-        with self._guard.enter(), self._reachable(), self._session(neo4j.WRITE_ACCESS) as s:
-            with s.begin_transaction() as tx:
-                graph = Neo4jGraph(tx, self._origin)
-                yield graph
-                graph._commit_versions()
-                tx.commit()
+        with self._guard.enter():
+            self._breaker.check()
+            try:
+                with _translated(self.uri), self._session(neo4j.WRITE_ACCESS) as s:
+                    with s.begin_transaction() as tx:
+                        graph = Neo4jGraph(tx, self._origin)
+                        yield graph
+                        graph._commit_versions()
+                        tx.commit()
+            except StoreUnavailable:
+                self._breaker.trip()
+                raise
 
     def _autocommit(self, query: str, **params: Any) -> list[dict[str, Any]]:
         with _translated(self.uri), self._session(neo4j.WRITE_ACCESS) as s:
@@ -576,6 +617,7 @@ class Neo4jStore(StoreOps):
         return self.pool()["in_use"]
 
     def close(self) -> None:
+        self._breaker.close()
         self.driver.close()
 
 

@@ -71,14 +71,18 @@ _ACCESS_NODES = (
                               "failures": _I, "first_failure_at": _DT, "locked_until": _DT,
                               "epoch": _I, "created_at": _DT, "may_unmask": _B,
                               "totp_enc": _S, "totp_pending_enc": _S, "totp_step": _I,
-                              "totp_enrolled_at": _DT},
+                              "totp_enrolled_at": _DT, "reset_code_hash": _S,
+                              "reset_expires_at": _DT, "reset_by": _S, "reset_at": _DT},
              ("role", "department_code"), "a person who signs in; role and jurisdiction"),
     NodeType("LoginSession", "sid_hash", {"sid_hash": _S, "user": _S, "epoch": _I,
                                           "created_at": _DT, "seen_at": _DT,
-                                          "ended_at": _DT, "address": _S},
+                                          "ended_at": _DT, "address": _S,
+                                          "via_reset": _B},
              ("user",), "a server-side web session (the cookie holds only its id)"),
     NodeType("ApiToken", "token_hash", {"token_hash": _S, "user": _S, "name": _S,
-                                        "created_at": _DT, "revoked_at": _DT},
+                                        "created_at": _DT, "expires_at": _DT,
+                                        "revoked_at": _DT, "revoked_by": _S,
+                                        "revoked_why": _S},
              ("user",), "an API client's bearer token, stored as its hash"),
     NodeType("AddressGuard", "address", {"address": _S, "failures": _I,
                                          "first_failure_at": _DT},
@@ -87,11 +91,13 @@ _ACCESS_NODES = (
                                    "department": _S, "address": _S, "request_id": _S,
                                    "kind": _S, "event": _S, "object_label": _S,
                                    "object_key": _S, "outcome": _S, "detail": _S,
-                                   "prev_hash": _S, "hash": _S},
+                                   "prev_hash": _S, "hash": _S, "alg": _S},
              ("seq", "at", "user", "kind", "event", "object_key"),
              "one append-only, hash-chained audit record"),
-    NodeType("AuditHead", "chain", {"chain": _S, "seq": _I, "hash": _S},
+    NodeType("AuditHead", "chain", {"chain": _S, "seq": _I, "hash": _S, "keyed_from": _I},
              (), "the audit chain's head: appends lock it, so they happen one at a time"),
+    NodeType("HealthProbe", "name", {"name": _S, "at": _DT},
+             (), "the readiness probe's own row: writing it proves the store takes a write"),
     NodeType("IdempotencyKey", "key", {"key": _S, "user": _S, "event": _S, "result": _S,
                                        "at": _DT},
              (), "a client's key for one change: a retry with it gets the first answer"),
@@ -102,8 +108,44 @@ _ACCESS_NODES = (
                                      "department, reused when the same headers come again"),
 )
 
+# Reference data sets (数据集) and the supervision models (监督模型) run over them and the graph:
+# a data set's records name people by the keyed hash of their ID number only (NAMES); a run
+# records who ran which model how; a hit keeps its evidence (EVIDENCE) and its triage state.
+_MODEL_NODES = (
+    NodeType("DataSet", "code", {"code": _S, "name": _S, "kind": _S, "source": _S,
+                                 "source_department": _S, "as_of": _D, "region_code": _S,
+                                 "roles": _L, "regions": _L, "rows": _I, "unmatched": _I,
+                                 "file": _S, "imported_at": _DT, "imported_by": _S},
+             ("kind", "region_code"),
+             "数据集: a list a department shares, with its source, date and who may use it"),
+    NodeType("DataRecord", "no", {"no": _S, "dataset": _S, "row": _I, "name": _S,
+                                  "birth_date": _D, "gender": _S, "region_code": _S,
+                                  "place": _S, "id_masked": _S, "id_problem": _S,
+                                  "benefit": _S, "amount": _F, "paid_on": _D, "died_on": _D,
+                                  "employer": _S, "position": _S, "since": _D},
+             ("dataset", "region_code", "name"),
+             "one row of a data set (its person linked by NAMES, never by the plain number)"),
+    NodeType("ModelRun", "no", {"no": _S, "model": _S, "model_version": _I, "params": _S,
+                                "datasets": _L, "region_code": _S, "actor": _S, "role": _S,
+                                "as_of": _D, "started_at": _DT, "duration_ms": _I,
+                                "hits": _I, "new_hits": _I},
+             ("model", "started_at", "region_code"),
+             "one run of one model: who, when, version, parameters, data sets, hits"),
+    NodeType("ModelHit", "no", {"no": _S, "model": _S, "model_version": _I, "signature": _S,
+                                "facts": _S, "subject": _S, "severity": _S,
+                                "region_code": _S, "datasets": _L, "status": _S,
+                                "status_on": _D, "version": _I, "clue_no": _S,
+                                "first_run": _S, "last_run": _S, "first_seen": _DT,
+                                "last_seen": _DT, "runs": _I},
+             ("model", "status", "region_code", "first_seen"),
+             "a model's finding (疑点): its evidence, the runs that found it, its triage"),
+)
+_EVIDENCE = ("Person", "DataRecord", "DataSet", "Unit", "Department", "Round", "Group",
+             "Issue", "Rectification", "Clue", "Transfer", "Case", "JointCheck")
+
 _NODES = (
     *_ACCESS_NODES,
+    *_MODEL_NODES,
     NodeType("Region", "code", {"code": _S, "name": _S, "level": _S, "pinyin": _S,
                                 "initials": _S},
              ("name", "level"),
@@ -136,7 +178,7 @@ _NODES = (
                                      "reopened": _I, "region_code": _S, "version": _I,
                                      "responsible": _S, "leader": _S, "principal": _S,
                                      "signoffs": _L, "closed_on": _D, "pilot": _B},
-             ("deadline", "status", "region_code"), "整改任务",
+             ("deadline", "status", "region_code", "closed_on"), "整改任务",
              covering=(("deadline", "region_code", "status", "done_on", "verified_on",
                         "reopened"),)),
     NodeType("Clue", "no", {"no": _S, "title": _S, "summary": _S, "status": _S,
@@ -184,7 +226,8 @@ _NODES = (
 
 _WORK = (("Person", "Unit"), ("Person", "Department"))
 # Labels whose lifecycle steps are recorded as Event nodes.
-_TRACKED = ("Clue", "Transfer", "Case", "Rectification", "JointCheck", "Issue", "Letter")
+_TRACKED = ("Clue", "Transfer", "Case", "Rectification", "JointCheck", "Issue", "Letter",
+            "ModelHit")
 _RELS = (
     RelType("PART_OF", (("Region", "Region"),)),
     RelType("IN_REGION", (("Unit", "Region"), ("Department", "Region"))),
@@ -216,6 +259,13 @@ _RELS = (
     RelType("ABOUT", (("Letter", "Rectification"),)),
     RelType("SENT_TO", (("Letter", "Unit"),)),
     RelType("EVENT_OF", tuple(("Event", x) for x in _TRACKED)),
+    RelType("OF_SET", (("DataRecord", "DataSet"),)),
+    RelType("NAMES", (("DataRecord", "Person"),),
+            doc="the person a data set's row names, matched by the keyed ID-number hash"),
+    RelType("FOUND_IN", (("ModelHit", "ModelRun"),)),
+    RelType("EVIDENCE", tuple(("ModelHit", x) for x in _EVIDENCE), {"role": _S},
+            "what a hit rests on; role: the part it plays in the model's pattern"),
+    RelType("FROM_HIT", (("Clue", "ModelHit"),), doc="a clue registered from a model's hit"),
 )
 
 NODES: Mapping[str, NodeType] = MappingProxyType({n.label: n for n in _NODES})

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from collab.errors import ConfigError, ConflictError, MissingNodes, StoreUnavailable
+from collab.files import private_file
 from collab.graph import codec, schema
 from collab.graph.codec import Node, NodeRow, Rel, RelRow
 from collab.graph.query import Fragment, compose, index_name, join
@@ -586,6 +587,7 @@ class SqliteStore(StoreOps):
     def _conn(self) -> sqlite3.Connection:
         conn = getattr(self._local, "conn", None)
         if conn is None:
+            _owner_only(self.path)
             try:
                 conn = sqlite3.connect(self.path, isolation_level=None,
                                        check_same_thread=False, timeout=_BUSY_TIMEOUT_MS / 1000)
@@ -616,10 +618,14 @@ class SqliteStore(StoreOps):
             try:
                 yield graph
                 graph._commit_versions()
-            except BaseException:
-                conn.execute("ROLLBACK")
+                conn.execute("COMMIT")
+            except BaseException as e:
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
+                if isinstance(e, sqlite3.OperationalError) and _storage_fault(e):
+                    raise StoreUnavailable(f"the database {self.path} cannot be written: "
+                                           f"{e}") from None
                 raise
-            conn.execute("COMMIT")
 
     def transaction(self) -> Any:
         """Writes inside commit together when the block ends, or roll back on an exception."""
@@ -697,6 +703,28 @@ class SqliteStore(StoreOps):
                 conn.close()
             self._all.clear()
         self._local = threading.local()
+
+
+_STORAGE_FAULTS = ("disk is full", "disk I/O error", "readonly database", "unable to open")
+
+
+def _storage_fault(e: sqlite3.OperationalError) -> bool:
+    """Whether SQLite failed for the file's sake (disk full, I/O, read-only), not the query's."""
+    return any(words in str(e) for words in _STORAGE_FAULTS)
+
+
+def _owner_only(path: Path) -> None:
+    """The database file made (or tightened to) mode 600 before SQLite opens it: SQLite gives
+    its WAL and shared-memory files the database file's mode."""
+    if not path.exists():
+        private_file(path)
+        return
+    for part in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        try:
+            if part.exists() and part.stat().st_mode & 0o077:
+                part.chmod(0o600)
+        except PermissionError:  # not ours to change (a read-only copy): leave it
+            pass
 
 
 def _index_ddl() -> list[Fragment]:

@@ -229,6 +229,10 @@ class Store(Graph, Protocol):
         that no request kept one (read by /healthz for local callers only)."""
         ...
 
+    def check_ready(self, now: datetime) -> None:
+        """Raise `StoreUnavailable` unless the store answers a read and takes a write."""
+        ...
+
     def close(self) -> None:
         """Release connections."""
         ...
@@ -585,6 +589,12 @@ class StoreOps(ABC):
     def upsert_nodes(self, label: str, rows: Iterable[Mapping[str, Any]]) -> int:
         rows = list(rows)
         return self.write(lambda tx: tx.upsert_nodes(label, rows))
+
+    def check_ready(self, now: datetime) -> None:
+        """Raise `StoreUnavailable` unless the store answers a read and takes a write (it
+        rewrites the readiness probe's own row): what a load balancer's readiness check asks."""
+        self.read(lambda tx: tx.count("HealthProbe"))
+        self.write(lambda tx: tx.upsert_nodes("HealthProbe", [{"name": "ready", "at": now}]))
 
     def upsert_rels(self, type_: str, rows: Iterable[Mapping[str, Any]], *,
                     src: str, dst: str) -> int:

@@ -38,7 +38,8 @@ class Row:
         return self.values.get(name)
 
 
-_WRITE_ORDER = ("Region", "Department", "Unit", "Person", "Round", "Group", "Issue",
+_WRITE_ORDER = ("Region", "Department", "Unit", "Person", "DataSet", "DataRecord", "Round",
+                "Group", "Issue",
                 "Rectification", "Clue", "Transfer", "Case", "Support", "JointCheck", "Letter")
 
 

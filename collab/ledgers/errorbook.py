@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import IO, Any, TypeVar
 
 from openpyxl import Workbook, load_workbook
 from openpyxl.comments import Comment
@@ -19,20 +19,24 @@ from openpyxl.styles import Font, PatternFill
 
 from collab.ledgers.reader import sheets_of
 from collab.ledgers.report import Problem, Report
+from collab.sheets.reading import Source, as_source, opened
 
 COLUMN = "问题说明"
 SUMMARY = "问题汇总"
 _BAD = PatternFill("solid", fgColor="FFC7CE")
 _NOTE = Font(color="9C0006")
+T = TypeVar("T", Path, IO[bytes])
 
 
-def write(source: Path, report: Report, target: Path,
-          header_rows: Mapping[str, int] | None = None, name: str | None = None) -> Path:
+def write(source: Source, report: Report, target: T,
+          header_rows: Mapping[str, int] | None = None, name: str | None = None) -> T:
     """Write `source` with the report's problems marked to `target` (an .xlsx); the 问题说明
     header goes on each sheet's header row (`header_rows`, else row 1). `name` is the file's
-    name as the user gave it (a CSV's sheet is named after it)."""
+    name as the user gave it (a CSV's sheet is named after it). The source may be an upload in
+    memory and the target a file object: the web app writes nothing of it to disk."""
+    source = as_source(source)
     if source.suffix.lower() == ".xlsx":
-        book = load_workbook(source)
+        book = load_workbook(opened(source))
     else:
         book = Workbook()
         if book.active is not None:

@@ -12,7 +12,7 @@ import csv
 from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from collab.access import regions
 from collab.access.idnumbers import IdKey
@@ -162,12 +162,14 @@ def cells(kind: Kind, row: dict[str, Any], *, as_text: bool) -> list[Any]:
     return out
 
 
-def write_ledger(path: str | Path, kind: Kind, rows: Iterator[dict[str, Any]] | list[Any], *,
-                 fmt: str) -> int:
-    """Write a header row and the rows in the template layout; how many rows were written."""
+def write_ledger(path: str | Path | IO[bytes], kind: Kind,
+                 rows: Iterator[dict[str, Any]] | list[Any], *, fmt: str) -> int:
+    """Write a header row and the rows in the template layout; how many rows were written
+    (an xlsx may go to a file object: the web app builds downloads in memory)."""
     header = [c.zh for c in kind.columns]
     n = 0
     if fmt == "csv":
+        assert isinstance(path, str | Path), "a CSV ledger is written to a file"
         with Path(path).open("w", encoding="utf-8-sig", newline="") as f:
             out = csv.writer(f)
             out.writerow(header)
@@ -199,6 +201,6 @@ def _notes(sheet: Any, kind: Kind) -> None:
                       "；".join(said) or _HINTS.get(c.parse, "")])
 
 
-def write_template(path: str | Path, kind: Kind, *, fmt: str = "xlsx") -> None:
+def write_template(path: str | Path | IO[bytes], kind: Kind, *, fmt: str = "xlsx") -> None:
     """An empty ledger of `kind` to fill in (xlsx adds a sheet of notes)."""
     write_ledger(path, kind, [], fmt=fmt)

@@ -22,7 +22,7 @@ from collab.ledgers.kinds import kind as kind_named
 from collab.ledgers.mapping import SheetMapping, guess
 from collab.ledgers.report import Report
 from collab.sheets import values
-from collab.sheets.reading import Sheet, UnreadableFile, read_sheets
+from collab.sheets.reading import Blob, Sheet, Source, UnreadableFile, as_source, read_sheets
 
 _TOTALS = frozenset({"合计", "总计", "小计", "累计", "合计:", "总计:"})
 NOTES_SHEET = "填写说明"  # the templates' notes: never data
@@ -46,9 +46,11 @@ class Ledger:
     mappings: list[SheetMapping] = field(default_factory=list)
 
 
-def file_sha256(path: Path) -> str:
+def file_sha256(path: Path | Blob) -> str:
     """The file's SHA-256 (for the audit record), "" when it cannot be read."""
     digest = hashlib.sha256()
+    if isinstance(path, Blob):
+        return hashlib.sha256(path.data).hexdigest()
     try:
         with path.open("rb") as f:
             for block in iter(lambda: f.read(2**20), b""):
@@ -58,16 +60,17 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def map_ledger(path: str | Path, *, kind: str | None = None,
+def map_ledger(path: Source, *, kind: str | None = None,
                corrections: Mapping[str, Mapping[str, str]] | Mapping[str, str] | None = None,
                name: str | None = None, kinds: Mapping[str, str] | None = None) -> Mapped:
     """Open the file and map its sheets (as `kind`, or the kind each fits best).
 
     `corrections` are `{header or letter: field}` for every sheet, or the same per sheet name;
     `kinds` the kind the user chose for a sheet, by sheet name. `name` is the file's name as
-    the user gave it (an upload is kept under another).
+    the user gave it (an upload is kept under another). The file is a path, or an upload held
+    in memory.
     """
-    path = Path(path)
+    path = as_source(path)
     wanted = [kind_named(kind)] if kind else [KINDS[k] for k in ORDER]
     mapped = Mapped(Report(file=name or path.name, sha256=file_sha256(path)))
     try:
@@ -87,7 +90,7 @@ def map_ledger(path: str | Path, *, kind: str | None = None,
     return mapped
 
 
-def sheets_of(path: Path, name: str | None = None) -> list[Sheet]:
+def sheets_of(path: Path | Blob, name: str | None = None) -> list[Sheet]:
     """The file's sheets; a CSV's one sheet is named after the file as the user named it."""
     sheets = read_sheets(path)
     if name and path.suffix.lower() != ".xlsx":
@@ -104,7 +107,7 @@ def _for_sheet(corrections: Mapping[str, Any] | None, sheet: str) -> Mapping[str
     return corrections
 
 
-def read_ledger(path: str | Path, *, kind: str | None = None,
+def read_ledger(path: Source, *, kind: str | None = None,
                 corrections: Mapping[str, Any] | None = None, name: str | None = None,
                 kinds: Mapping[str, str] | None = None) -> Ledger:
     """Read every sheet of the file, map it, parse every cell."""
@@ -124,7 +127,7 @@ def parse(mapped: Mapped) -> Ledger:
     return ledger
 
 
-def _header_problems(report: Report, mapping: SheetMapping) -> bool:
+def header_problems(report: Report, mapping: SheetMapping) -> bool:
     """Report a column named twice and a required column missing; whether any was."""
     kind = mapping.kind
     for col, name in mapping.duplicates:
@@ -142,13 +145,18 @@ def _header_problems(report: Report, mapping: SheetMapping) -> bool:
     return bool(mapping.duplicates or mapping.missing)
 
 
+def describe(report: Report, mapping: SheetMapping) -> None:
+    """Put on the report how the sheet was read: its kind and why, each column's field."""
+    report.readings.append((mapping.sheet, mapping.reason("zh"), mapping.reason("en")))
+    report.mapped += [(mapping.sheet, mapping.headers[c], mapping.kind.column(f).zh)
+                      for c, f in sorted(mapping.fields.items())]
+    report.ignored_columns += [(mapping.sheet, mapping.headers[c]) for c in mapping.ignored]
+
+
 def _parse_sheet(ledger: Ledger, sheet: Sheet, mapping: SheetMapping) -> None:
     report, kind = ledger.report, mapping.kind
-    report.readings.append((sheet.name, mapping.reason("zh"), mapping.reason("en")))
-    report.mapped += [(sheet.name, mapping.headers[c], kind.column(f).zh)
-                      for c, f in sorted(mapping.fields.items())]
-    report.ignored_columns += [(sheet.name, mapping.headers[c]) for c in mapping.ignored]
-    if _header_problems(report, mapping):
+    describe(report, mapping)
+    if header_problems(report, mapping):
         return
     headers = {f: mapping.headers[col] for col, f in mapping.fields.items()}
     columns = {f: col for col, f in mapping.fields.items()}
@@ -158,11 +166,11 @@ def _parse_sheet(ledger: Ledger, sheet: Sheet, mapping: SheetMapping) -> None:
         raw = {f: cells[col] if col < len(cells) else None for col, f in mapping.fields.items()}
         if all(values.clean(x) is None for x in raw.values()):
             continue
-        if _is_total(cells):
+        if is_total(cells):
             report.total_rows.append((sheet.name, number))
             continue
         row = Row(sheet.name, number, {}, headers, columns)
-        if not _parse_row(report, kind, row, raw):
+        if not parse_row(report, kind, row, raw):
             continue
         key = tuple(row.get(f) for f in kind.row_key)
         if key in seen and any(key):
@@ -180,13 +188,13 @@ def _parse_sheet(ledger: Ledger, sheet: Sheet, mapping: SheetMapping) -> None:
         rows.append(row)
 
 
-def _is_total(cells: Sequence[Any]) -> bool:
+def is_total(cells: Sequence[Any]) -> bool:
     """A 合计 / 总计 row at the foot of a ledger: its first filled cells say so."""
     filled = [values.clean(c) for c in cells if values.clean(c) is not None][:2]
     return any(str(c).replace(" ", "") in _TOTALS for c in filled)
 
 
-def _parse_row(report: Report, kind: Kind, row: Row, raw: dict[str, Any]) -> bool:
+def parse_row(report: Report, kind: Kind, row: Row, raw: dict[str, Any]) -> bool:
     ok = True
     for f, value in raw.items():
         column = kind.column(f)

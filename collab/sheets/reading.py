@@ -8,6 +8,9 @@ streaming mode, and reading stops with a refusal past `MAX_ROWS` rows or `MAX_CE
 most `MAX_COLUMNS` columns are read), so memory stays bounded whatever the file claims. CSV
 encodings are detected, never asked for: a BOM, else UTF-8, else GB18030 (a superset of GBK,
 which Chinese Excel writes by default).
+
+A file is a path, or a `Blob`: an upload held in memory and read the same way, so the web app
+never writes an uploaded ledger to disk in plain text.
 """
 
 from __future__ import annotations
@@ -49,6 +52,35 @@ class UnreadableFile(CollabError):
 
 
 @dataclass(frozen=True)
+class Blob:
+    """A file's bytes in memory, with the name it was uploaded under."""
+
+    name: str
+    data: bytes
+
+    @property
+    def suffix(self) -> str:
+        return Path(self.name).suffix
+
+    @property
+    def stem(self) -> str:
+        return Path(self.name).stem
+
+
+Source = str | Path | Blob
+
+
+def as_source(source: Source) -> Path | Blob:
+    """A path given as text made a Path; a path or an upload as it is."""
+    return source if isinstance(source, Blob) else Path(source)
+
+
+def name_of(source: Source) -> str:
+    """The file name of a path or an upload, for messages."""
+    return source.name if isinstance(source, Blob) else Path(source).name
+
+
+@dataclass(frozen=True)
 class Sheet:
     """One sheet's rows as (spreadsheet row number, cell values); a CSV is one sheet."""
 
@@ -56,21 +88,31 @@ class Sheet:
     rows: list[tuple[int, tuple[Any, ...]]]
 
 
-def read_sheets(path: str | Path) -> list[Sheet]:
+def _size_and_head(source: Path | Blob) -> tuple[int, bytes]:
+    if isinstance(source, Blob):
+        return len(source.data), source.data[:8]
+    if not source.is_file():
+        raise UnreadableFile(f"找不到文件 {source}", f"no such file: {source}")
+    with source.open("rb") as f:
+        return source.stat().st_size, f.read(8)
+
+
+def opened(source: Path | Blob) -> Path | io.BytesIO:
+    """What zipfile and openpyxl read from: the path, or the bytes as a file."""
+    return io.BytesIO(source.data) if isinstance(source, Blob) else source
+
+
+def read_sheets(source: Source) -> list[Sheet]:
     """Every sheet of an xlsx or the one of a CSV, after the size, type and zip checks."""
-    path = Path(path)
-    if not path.is_file():
-        raise UnreadableFile(f"找不到文件 {path}", f"no such file: {path}")
-    size = path.stat().st_size
+    path = as_source(source)
+    size, head = _size_and_head(path)
     if size > MAX_FILE_BYTES:
         raise UnreadableFile(
             f"文件过大（{size // 2**20} MB，上限 {MAX_FILE_BYTES // 2**20} MB），请拆分后导入",
             f"the file is too large ({size // 2**20} MB, limit {MAX_FILE_BYTES // 2**20} MB): "
             f"split it")
-    with path.open("rb") as f:
-        head = f.read(8)
     if head.startswith(_ZIP):
-        return _xlsx_sheets(path)
+        return _xlsx_sheets(opened(path))
     if head.startswith(_OLE2):
         raise UnreadableFile("文件已加密（设置了密码）或是旧版 .xls：请去掉密码并另存为 .xlsx",
                              "the file is password-protected or an old .xls: remove the "
@@ -80,14 +122,15 @@ def read_sheets(path: str | Path) -> list[Sheet]:
     if path.suffix.lower() not in (".csv", ".txt"):
         raise UnreadableFile("文件类型不支持：请使用 .xlsx 或 .csv",
                              "unsupported file type: use .xlsx or .csv")
-    return [Sheet(path.stem, _csv_rows(path.read_bytes()))]
+    data = path.data if isinstance(path, Blob) else path.read_bytes()
+    return [Sheet(path.stem, _csv_rows(data))]
 
 
 def _corrupt() -> UnreadableFile:
     return UnreadableFile("文件已损坏，不是有效的 .xlsx", "the file is corrupt: not a valid .xlsx")
 
 
-def _check_zip(path: Path) -> None:
+def _check_zip(path: Path | io.BytesIO) -> None:
     try:
         with zipfile.ZipFile(path) as z:
             infos = z.infolist()
@@ -124,7 +167,7 @@ def _declares_entities(z: zipfile.ZipFile, info: zipfile.ZipInfo) -> bool:
     return root is None or b"<!DOCTYPE" in head[:root.start()]
 
 
-def _xlsx_sheets(path: Path) -> list[Sheet]:
+def _xlsx_sheets(path: Path | io.BytesIO) -> list[Sheet]:
     _check_zip(path)
     from openpyxl import load_workbook
 

@@ -61,7 +61,24 @@ def text(raw: Any) -> str | None:
     value = str(raw).strip()
     if len(value) > 1 and value[0] == "'" and value[1] in FORMULA_STARTS:
         value = value[1:]
-    return idnumbers.mask_id_numbers(value) or None
+    return idnumbers.redact(value) or None
+
+
+def person_name(raw: Any) -> str | None:
+    """A person's name as lists are compared: NFKC, every blank removed (张 三 is 张三)."""
+    value = clean(raw)
+    return None if value is None else "".join(value.split())
+
+
+def day_or_month(raw: Any) -> date | None:
+    """A date, or a month as payment lists write it (2023-09, 2023年9月, 202309): its first
+    day."""
+    value = clean(raw) if isinstance(raw, str) else None
+    if value:
+        m = re.fullmatch(r"(\d{4})(?:[-/.年])?(\d{1,2})月?", value)
+        if m and 1 <= int(m[2]) <= 12:
+            return date(int(m[1]), int(m[2]), 1)
+    return day(raw)
 
 
 def code(raw: Any) -> str | None:

@@ -19,15 +19,14 @@ from flask.json.provider import DefaultJSONProvider
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from collab.config import Config
+from collab.files import write_new
 
 
 def _secret_key(instance: Path) -> str:
     """A key generated once and kept (owner-only) in the instance folder."""
     path = instance / "secret_key"
     if not path.exists():
-        instance.mkdir(parents=True, exist_ok=True)
-        path.write_text(secrets.token_urlsafe(48), encoding="utf-8")
-        path.chmod(0o600)
+        write_new(path, secrets.token_urlsafe(48))
     return path.read_text(encoding="utf-8").strip()
 
 
@@ -95,17 +94,32 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.url_defaults(lambda endpoint, values: values.setdefault("v", version)
                      if endpoint == "static" else None)
 
-    from collab.web import api, auditing, errors, i18n, labels, logs, menu, security
+    from collab.web import (
+        api,
+        auditing,
+        echo,
+        errors,
+        holding,
+        i18n,
+        keys,
+        labels,
+        logs,
+        menu,
+        security,
+    )
     from collab.web.blueprints import register_blueprints
     from collab.web.store import store_ext
 
     proxies = config.trusted_proxies
     if proxies:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)  # type: ignore
+    app.request_class = holding.InMemoryUploads
     logs.init_app(app)
+    keys.init_app(app)
     store_ext.init_app(app)
     i18n.init_app(app)
     labels.init_app(app)
+    echo.init_app(app)
     menu.init_app(app)
     security.init_app(app)
     auditing.init_app(app)

@@ -1,5 +1,7 @@
 """Accounts: the system admin creates, resets and disables them; the security admin grants
-roles and jurisdictions, unlocks accounts and issues API tokens. Each sees only its buttons."""
+roles and jurisdictions, unlocks accounts and resets two-factor sign-in. Each sees only its
+buttons. A password reset gives a one-time code, shown once, never a password the admin
+chooses; API tokens are the users' own (`web/tokens.py`)."""
 
 from __future__ import annotations
 
@@ -19,16 +21,15 @@ from collab.commands.users import (
     DisableUser,
     EnableUser,
     GrantRole,
-    IssueToken,
     ResetPassword,
     RevokeUnmask,
     Unlock,
 )
 from collab.errors import NotFound
 from collab.web import auditing, changes
-from collab.web.forms import ActionForm, GrantForm, NewUserForm, ResetForm
+from collab.web.forms import ActionForm, GrantForm, NewUserForm
 from collab.web.security import now
-from collab.web.store import current_store
+from collab.web.store import current_config, current_store
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -45,7 +46,7 @@ def user_list() -> Any:
     authz = _admin()
     page = current_store().read(lambda tx: users.listing(tx, authz=authz))
     return render_template("admin/users.html", page=page, new=NewUserForm(), grant=GrantForm(),
-                           reset=ResetForm(), action=ActionForm(), now=now(),
+                           action=ActionForm(), now=now(),
                            may_manage=authz.can(Perm.MANAGE_USERS),
                            may_grant=authz.can(Perm.MANAGE_ACCESS))
 
@@ -78,7 +79,7 @@ def grant(name: str) -> Any:
         _act(GrantRole(name=name, role=Role(form.role.data),
                        region=(form.region.data or "").strip() or None,
                        department=(form.department.data or "").strip() or None),
-             _("The role was granted; the user's sessions ended."))
+             _("The role was granted; the user's sessions and API tokens ended."))
     return redirect(url_for("admin.user_list"))
 
 
@@ -119,19 +120,12 @@ def reset_two_factor(name: str) -> Any:
 @bp.route("/users/<name>/reset", methods=["POST"])
 def reset(name: str) -> Any:
     _admin()
-    form = ResetForm()
-    if form.validate_on_submit():
-        _act(ResetPassword(name=name, password=form.password.data),
-             _("The password was reset; it must be changed at the next sign-in."))
-    return redirect(url_for("admin.user_list"))
-
-
-@bp.route("/users/<name>/token", methods=["POST"])
-def token(name: str) -> Any:
-    _admin()
     if not ActionForm().validate_on_submit():
         return redirect(url_for("admin.user_list"))
-    issued = _act(IssueToken(name=name), _("An API token was issued."))
-    if not issued:
+    code = _act(ResetPassword(name=name),
+                _("The password was reset: give the user the one-time code below."))
+    if not code:
         return redirect(url_for("admin.user_list"))
-    return render_template("admin/token.html", name=name, token=issued)
+    valid = current_config().sign_in_policy().reset_valid
+    return render_template("admin/reset.html", name=name, code=code,
+                           hours=int(valid.total_seconds() // 3600) or 1)

@@ -1,6 +1,6 @@
 """The JSON API under /api/v1, with its OpenAPI document at /api/v1/openapi.json.
 
-Clients authenticate with a bearer token (issued by the security admin); the same scoped
+Clients authenticate with a bearer token (each user makes their own); the same scoped
 services answer as for the pages, so the same jurisdiction rules hold, and every error is
 JSON with a clear message and the request id. No cookie session, so no CSRF token either.
 """

@@ -23,6 +23,8 @@ from flask_login import current_user
 from collab.access import audit
 from collab.access.audit import Entry, Kind, Origin
 from collab.web.errors import plain_error
+from collab.web.keys import audit_key
+from collab.web.security import PROBES
 from collab.web.store import current_store
 
 log = logging.getLogger("collab.web")
@@ -84,8 +86,9 @@ def _kind(status: int) -> Kind:
     return Kind.VIEW if request.method in ("GET", "HEAD", "OPTIONS") else Kind.CHANGE
 
 
-# Static files, and the load balancer's health probe (it shows no data and would flood the trail).
-UNAUDITED = frozenset({"static", "health.healthz"})
+# Static files, and the load balancer's health probes (they show no data and would flood the
+# trail).
+UNAUDITED = PROBES | {"static"}
 
 
 def _record(response: Response) -> Response:
@@ -114,7 +117,8 @@ def views(app: Flask) -> audit.GroupCommit:
     with _MAKING:
         writer = app.extensions.get("collab_audit_views")
         if writer is None:
-            writer = app.extensions["collab_audit_views"] = audit.GroupCommit(current_store())
+            writer = app.extensions["collab_audit_views"] = audit.GroupCommit(current_store(),
+                                                                            audit_key())
         return writer
 
 

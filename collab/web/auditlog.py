@@ -11,12 +11,13 @@ from flask import Blueprint, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from collab.access import audit
+from collab.access import audit, checkpoints
 from collab.access.authz import Perm
 from collab.errors import N_, ValidationError
 from collab.sheets.guard import neutralise
 from collab.web import when
 from collab.web.downloads import attachment, file_name
+from collab.web.keys import audit_key, checkpoint_path
 from collab.web.nodes import page_number
 from collab.web.store import current_store
 
@@ -39,8 +40,8 @@ def _filters() -> dict[str, Any]:
 
 
 def _search(filters: dict[str, Any], *, limit: int, offset: int) -> Any:
-    authz = current_user.authz
-    return current_store().read(lambda tx: audit.search(tx, authz=authz, **filters,
+    authz, key = current_user.authz, audit_key()
+    return current_store().read(lambda tx: audit.search(tx, authz=authz, key=key, **filters,
                                                         limit=limit, offset=offset))
 
 
@@ -59,13 +60,13 @@ def as_text_cell(value: Any) -> str:
 
 @bp.route("/export.csv")
 def export() -> Any:
-    authz, filters = current_user.authz, _filters()
+    authz, key, filters = current_user.authz, audit_key(), _filters()
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(COLUMNS)
     writer.writerows(current_store().read(lambda tx: [
         [as_text_cell(r.get(c)) for c in COLUMNS]
-        for r in audit.records(tx, authz=authz, **filters, limit=EXPORT_LIMIT)]))
+        for r in audit.records(tx, authz=authz, key=key, **filters, limit=EXPORT_LIMIT)]))
     today = when.today()
     return attachment("\ufeff" + out.getvalue(), mimetype="text/csv",
                       name=file_name(_("Audit log"), day=today, ext="csv"),
@@ -75,5 +76,5 @@ def export() -> Any:
 @bp.route("/verify")
 def verify() -> Any:
     current_user.authz.require(Perm.READ_AUDIT)
-    verdict = current_store().read(audit.verify)
+    verdict = checkpoints.verify_trail(current_store(), audit_key(), checkpoint_path())
     return render_template("auditlog/verify.html", verdict=verdict)

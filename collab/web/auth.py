@@ -19,11 +19,12 @@ from flask_login import current_user
 
 from collab.access import users
 from collab.access.users import Outcome
-from collab.commands.users import ChangePassword, SignOut, SignOutEverywhere
+from collab.commands.users import ChangePassword, ChoosePassword, SignOut, SignOutEverywhere
 from collab.web import auditing, changes
-from collab.web.forms import LanguageForm, LoginForm, PasswordForm
+from collab.web.echo import shown
+from collab.web.forms import ChoosePasswordForm, LanguageForm, LoginForm, PasswordForm
 from collab.web.i18n import LANGUAGES
-from collab.web.nodes import id_key
+from collab.web.keys import audit_key, id_key
 from collab.web.security import now, safe_next
 from collab.web.store import current_config, current_store
 
@@ -53,15 +54,18 @@ def login() -> Any:
         code = (form.code.data or "").strip()
         origin, at = auditing.origin(), now()
         policy = current_config().sign_in_policy()
-        key = id_key() if code else None
-        stored = current_store().read(lambda tx: users.stored_hash(tx, name=name))
+        key, sealing = id_key() if code else None, audit_key()
+        stored = current_store().read(lambda tx: users.stored_hash(tx, name=name, now=at))
         with _HASHING:  # a rush of sign-ins queues here instead of taking every core
             checked = users.Checked(stored, users.check_password(stored, password))
         result = current_store().write(lambda tx: users.authenticate(
             tx, name=name, password=password, origin=origin, now=at, policy=policy,
-            code=code, key=key, checked=checked))
+            code=code, key=key, audit_key=sealing, checked=checked))
         auditing.about("User", name)
         auditing.mark_recorded()
+        if result.via_reset:
+            _fresh_session(sid=result.sid, rotate=True, reset=True)
+            return redirect(url_for("auth.password"))
         if result.outcome == Outcome.OK:
             _fresh_session(sid=result.sid, rotate=result.must_change)
             return redirect(safe_next(request.args.get("next")) or url_for("dashboard.index"))
@@ -71,6 +75,7 @@ def login() -> Any:
         else:
             flash(_("Sign-in failed: the user name, password or code is not right, or the "
                     "account is locked for a while."), "danger")
+        form.name.data = shown(name)  # typed back into the box, never a full ID number
     return render_template("auth/login.html", form=form), status
 
 
@@ -90,14 +95,21 @@ def logout_everywhere() -> Any:
 
 @bp.route("/password", methods=["GET", "POST"])
 def password() -> Any:
-    form = PasswordForm()
+    """One's own new password: given the current one, or, in a session opened with a
+    one-time reset code, the first one (which tells who reset it and when)."""
+    reset = bool(session.get("reset"))
+    form = ChoosePasswordForm() if reset else PasswordForm()
     if form.validate_on_submit():
-        outcome = changes.run(ChangePassword(name=current_user.name, current=form.current.data,
-                                             new=form.new.data))
-        if changes.shown(outcome, _("Your password was changed.")):
+        name = current_user.name
+        command = ChoosePassword(name=name, sid=session.get("sid", ""), new=form.new.data) \
+            if reset else ChangePassword(name=name, current=form.current.data,
+                                         new=form.new.data)
+        if changes.shown(changes.run(command), _("Your password was changed.")):
             session.pop("rotate", None)
+            session.pop("reset", None)
             return redirect(url_for("dashboard.index"))
-    return render_template("auth/password.html", form=form)
+    return render_template("auth/password.html", form=form, reset=reset,
+                           user=current_user.node)
 
 
 @bp.route("/language", methods=["POST"])

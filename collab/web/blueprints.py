@@ -22,13 +22,15 @@ def register_blueprints(app: Flask) -> None:
         imports,
         letters,
         manual,
+        models,
         nodes,
         rectification,
+        tokens,
         twofactor,
         units,
     )
 
     for area in (auth, dashboard, nodes, clues, checks, rectification, letters, imports,
-                 exports, admin, auditlog, explorer, crosscheck, departments, units, twofactor,
-                 health, manual):
+                 exports, admin, auditlog, explorer, crosscheck, models, departments, units,
+                 twofactor, tokens, health, manual):
         app.register_blueprint(area.bp)

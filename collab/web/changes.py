@@ -46,10 +46,12 @@ def run(command: Command, *, key: str | None = None) -> Outcome:
 
 
 def shown(outcome: Outcome, done: str) -> bool:
-    """Flash how a change went (`done` on success, the refusal's message in the reader's
-    language otherwise); whether it went through. Not found is raised: the page answers 404."""
+    """Flash how a change went (`done` on success, unless empty because the caller says it
+    itself; the refusal's message in the reader's language otherwise); whether it went through.
+    Not found is raised: the page answers 404."""
     if outcome.error is None:
-        flash(done, "success")
+        if done:
+            flash(done, "success")
         return True
     if isinstance(outcome.error, NotFound):
         raise outcome.error

@@ -1,18 +1,15 @@
 """The data cross-check page (数据比对): two uploaded lists compared, results raised as an issue.
 
-The uploaded files live only for the request that compares them (saved under random names and
-deleted before the page is answered). What is kept for the second step is the result as the
-page shows it, with ID numbers already masked: a JSON file under a random name in the instance
-folder, named in the session, deleted once the issue is raised and swept after an hour. So no
-raw ID number is ever written anywhere that outlives the request. Only roles that may register
-issues use the page; for everyone else it does not exist (404).
+The uploaded files are read in memory, never written to disk. What is kept for the second step
+is the result as the page shows it, with ID numbers already masked, sealed (`holding`:
+encrypted under a key only this user's session cookie carries), deleted once the issue is
+raised and swept after an hour. Only roles that may register issues use the page; for
+everyone else it does not exist (404).
 """
 
 from __future__ import annotations
 
 import json
-import secrets
-import shutil
 from pathlib import Path
 from typing import Any
 
@@ -34,7 +31,7 @@ from collab.access.authz import Authz
 from collab.analysis import crosscheck as xc
 from collab.commands.crosscheck import RaiseIssue
 from collab.errors import CollabError
-from collab.sheets.reading import UnreadableFile
+from collab.sheets.reading import Blob, UnreadableFile
 from collab.web import auditing, changes, holding
 from collab.web.errors import message
 from collab.web.forms import CrossCheckForm, RaiseIssueForm
@@ -49,51 +46,29 @@ def _authz() -> Authz:
 
 
 def _folder() -> Path:
-    folder = Path(current_app.instance_path) / "crosscheck"
-    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-    return folder
-
-
-def _held_path() -> Path | None:
-    token = session.get("crosscheck_result", "")
-    if not token or not token.isalnum():
-        return None
-    path = _folder() / (token + ".json")
-    return path if path.is_file() else None
+    return Path(current_app.instance_path) / "crosscheck"
 
 
 def _held() -> dict[str, Any] | None:
     """The masked result this session compared last, if it is still kept."""
-    path = _held_path()
-    return json.loads(path.read_text(encoding="utf-8")) if path else None
+    data = holding.take(_folder(), session.get("crosscheck_held"))
+    return json.loads(data.decode("utf-8")) if data is not None else None
 
 
 def _compare(form: CrossCheckForm) -> dict[str, Any]:
-    """Compare the two uploads, deleting them whatever happens; the masked result."""
-    folder = _folder() / secrets.token_hex(16)
-    folder.mkdir(mode=0o700)
-    paths = []
-    try:
-        for name, field in (("名单A", form.list_a), ("名单B", form.list_b)):
-            # Named after the list, so the service's messages say which one is wrong.
-            paths.append(folder / (name + Path(field.data.filename or "").suffix.lower()))
-            field.data.save(paths[-1])
-        result = xc.crosscheck(paths[0], paths[1], key=form.key.data, reveal=False)
-    finally:
-        shutil.rmtree(folder, ignore_errors=True)
-    return result.to_json()
+    """Compare the two uploads, in memory; the masked result."""
+    lists = []
+    for name, field in (("名单A", form.list_a), ("名单B", form.list_b)):
+        # Named after the list, so the service's messages say which one is wrong.
+        lists.append(Blob(name + Path(field.data.filename or "").suffix.lower(),
+                          field.data.read()))
+    return xc.crosscheck(lists[0], lists[1], key=form.key.data, reveal=False).to_json()
 
 
 def _keep(result: dict[str, Any]) -> None:
-    folder = _folder()
-    holding.sweep(folder, "*.json")  # results nobody raised within the hour
-    old = _held_path()
-    if old:
-        old.unlink(missing_ok=True)
-    token = secrets.token_hex(16)
-    (folder / (token + ".json")).write_text(json.dumps(result, ensure_ascii=False),
-                                            encoding="utf-8")
-    session["crosscheck_result"] = token
+    holding.drop(_folder(), session.pop("crosscheck_held", None))
+    session["crosscheck_held"] = holding.hold(
+        _folder(), json.dumps(result, ensure_ascii=False).encode("utf-8"))
 
 
 def _page(form: CrossCheckForm, result: dict[str, Any] | None, error: str = "") -> Any:
@@ -149,9 +124,6 @@ def raise_issue() -> Any:
         flash(message(outcome.error), "danger")
         return redirect(url_for("crosscheck.page"))
     no = outcome.value["issue"]
-    path = _held_path()
-    if path:
-        path.unlink(missing_ok=True)
-    session.pop("crosscheck_result", None)
+    holding.drop(_folder(), session.pop("crosscheck_held", None))
     flash(_("Issue %(no)s was registered.", no=no), "success")
     return redirect(url_for("nodes.detail", label="Issue", key=no))

@@ -16,6 +16,7 @@ from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
+from collab.access.idnumbers import redact
 from collab.cases.lifecycle import States
 from collab.errors import (
     CollabError,
@@ -56,9 +57,12 @@ def message(e: CollabError) -> str:
 
 
 def _shown(value: Any) -> Any:
-    """A message parameter as shown: lifecycle states by name, in the reader's language."""
+    """A message parameter as shown: lifecycle states by name, in the reader's language; text
+    (often what the request gave) with any ID number masked."""
     if isinstance(value, States):
         return state_names(value.codes, value.label) or _("none (final state)")
+    if isinstance(value, str):
+        return redact(value)
     return value
 
 

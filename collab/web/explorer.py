@@ -14,13 +14,18 @@ from flask import Blueprint, abort, jsonify, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from collab.access.audit import Kind
 from collab.access.authz import Perm
 from collab.access.idnumbers import IdKey
-from collab.analysis import explore
+from collab.analysis import explore, graphfile
+from collab.analysis.models import hits
 from collab.errors import N_, ConfigError, ValidationError
 from collab.graph import schema
+from collab.web import auditing, exports
+from collab.web.echo import asked
+from collab.web.forms import ActionForm
+from collab.web.keys import id_key
 from collab.web.labels import label_name, lang, prop_name, rel_name, value
-from collab.web.nodes import id_key
 from collab.web.store import current_store
 
 bp = Blueprint("explorer", __name__, url_prefix="/explore")
@@ -53,8 +58,11 @@ def page() -> Any:
     types = sorted(t for t, rel in schema.RELS.items()
                    if any(a in labels and b in labels for a, b in rel.pairs))
     return render_template("explorer/index.html", labels=labels, types=types,
-                           start=request.args.get("uid", ""), cap=explore.DEFAULT_CAP,
-                           target=_unit_uid(authz, request.args.get("unit", "")))
+                           start=asked("uid"), cap=explore.DEFAULT_CAP,
+                           target=_unit_uid(authz, request.args.get("unit", "")),
+                           hit=asked("hit"),
+                           shown=explore.default_labels(authz),
+                           export=authz.can(Perm.EXPORT), formats=graphfile.FORMATS)
 
 
 def _unit_uid(authz: Any, text: str) -> str:
@@ -110,6 +118,33 @@ def paths() -> Any:
     edges = {e["id"]: shown_edge(e) for e in found["edges"]}
     return jsonify({"paths": [{**p, "text": path_text(p, nodes, edges)} for p in found["paths"]],
                     "nodes": list(nodes.values()), "edges": list(edges.values())})
+
+
+@bp.route("/api/hit")
+def hit() -> Any:
+    """A supervision model's hit: its evidence (the path the model followed) and its reason."""
+    no = request.args.get("no", "")
+    auditing.about("ModelHit", no)
+    authz = _authz()
+    found = current_store().read(lambda tx: hits.evidence_json(
+        tx, authz=authz, no=no, lang=lang()))
+    return jsonify({**found, "nodes": [shown_node(n) for n in found["nodes"]],
+                    "edges": [shown_edge(e) for e in found["edges"]]})
+
+
+@bp.route("/export", methods=["POST"])
+def export() -> Any:
+    """The view on screen (the nodes drawn, and the relationships between them) as GraphML or
+    GEXF, ID numbers masked; only what the reader may see is written."""
+    authz = _authz()
+    authz.require(Perm.EXPORT)
+    auditing.name_event("explore.export", Kind.EXPORT)
+    uids = [u for u in request.form.getlist("uid") if u][:explore.MAX_CAP]
+    fmt = request.form.get("format", "")
+    if not uids or fmt not in graphfile.FORMATS or not ActionForm().validate_on_submit():
+        abort(400)
+    view = current_store().read(lambda tx: explore.among(tx, authz=authz, uids=uids))
+    return exports.graph_download(view.nodes, view.rels, fmt, "图谱")
 
 
 # --- what the page shows, in the reader's language ---------------------------------------------

@@ -14,6 +14,7 @@ from wtforms import (
     IntegerField,
     PasswordField,
     SelectField,
+    SelectMultipleField,
     StringField,
 )
 from wtforms.fields.choices import SelectChoice
@@ -27,9 +28,10 @@ from wtforms.validators import (
 )
 
 from collab.access.authz import ACCOUNT_ROLES
+from collab.analysis import datasets
 from collab.cases.clues import DISPOSALS
 from collab.cases.departments import KINDS, MAX_FEEDBACK_DAYS
-from collab.web.labels import DEPARTMENT_KINDS, STATES
+from collab.web.labels import DATASET_KINDS, DEPARTMENT_KINDS, ROLES, STATES
 
 
 def plain_file_name(_form: FlaskForm, field: FileField) -> None:
@@ -55,11 +57,31 @@ class CodeForm(FlaskForm):
                        validators=[DataRequired(), Length(max=12)])
 
 
-class PasswordForm(FlaskForm):
-    current = PasswordField(_l("Current password"), validators=[DataRequired()])
+class ChoosePasswordForm(FlaskForm):
+    """A new password, twice (after signing in with a one-time reset code)."""
+
     new = PasswordField(_l("New password"), validators=[DataRequired(), Length(max=256)])
     confirm = PasswordField(_l("New password again"),
                             validators=[DataRequired(), EqualTo("new", _l("The two differ."))])
+
+
+class PasswordForm(ChoosePasswordForm):
+    current = PasswordField(_l("Current password"), validators=[DataRequired()])
+
+
+class TokenForm(FlaskForm):
+    """Asking for an API token: what it is for, and proof of who one is, afresh."""
+
+    label = StringField(_l("What the token is for"), validators=[DataRequired(), Length(max=64)])
+    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=256)])
+    code = StringField(_l("Code from the authenticator"),
+                       validators=[DataRequired(), Length(max=12)])
+
+
+class ExpireForm(FlaskForm):
+    """Bringing a token's end forward."""
+
+    on = DateField(_l("Ends on"), validators=[DataRequired()])
 
 
 class LanguageForm(FlaskForm):
@@ -77,10 +99,6 @@ class GrantForm(FlaskForm):
     role = SelectField(_l("Role"), choices=[str(r) for r in ACCOUNT_ROLES])
     region = StringField(_l("Region code"), validators=[Optional(), Length(max=12)])
     department = StringField(_l("Department code"), validators=[Optional(), Length(max=64)])
-
-
-class ResetForm(FlaskForm):
-    password = PasswordField(_l("New initial password"), validators=[DataRequired()])
 
 
 class DepartmentForm(FlaskForm):
@@ -162,3 +180,49 @@ class RaiseIssueForm(FlaskForm):
     unit = StringField(_l("Unit code"), validators=[DataRequired(), Length(max=64)])
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
     found_on = DateField(_l("Found on"), validators=[DataRequired()])
+
+
+class RunModelsForm(FlaskForm):
+    """Which models to run is ticked beside each (`model`), their settings typed there too."""
+
+    region = StringField(_l("Region code (default: all of your jurisdiction)"),
+                         validators=[Optional(), Length(max=12)])
+    as_of = DateField(_l("Judge as of"), validators=[DataRequired()])
+
+
+class ConfirmHitForm(FlaskForm):
+    clue_no = StringField(_l("Clue number (default: from the hit)"),
+                          validators=[Optional(), Length(max=64)])
+    title = StringField(_l("Clue title (default: the model and the subject)"),
+                        validators=[Optional(), Length(max=200)])
+    on = DateField(_l("Date"), validators=[DataRequired()])
+
+
+class DismissHitForm(FlaskForm):
+    reason = StringField(_l("Why it is dismissed"), validators=[DataRequired(), Length(max=500)])
+    on = DateField(_l("Date"), validators=[DataRequired()])
+
+
+def _user_roles() -> list[SelectChoice]:
+    return [SelectChoice(r, ROLES[r]) for r in datasets.USER_ROLES]
+
+
+class DataSetAccessForm(FlaskForm):
+    roles = SelectMultipleField(_l("Roles that may use it"), choices=_user_roles(),
+                                validators=[DataRequired()])
+    regions = StringField(_l("Regions that may use it (codes, comma separated; default: the "
+                             "data set's own)"), validators=[Optional(), Length(max=300)])
+
+
+class DataSetForm(DataSetAccessForm):
+    file = FileField(_l("List (.xlsx or .csv)"), validators=[
+        FileRequired(), plain_file_name,
+        FileAllowed(["xlsx", "csv"], _l("Only .xlsx and .csv lists."))])
+    kind = SelectField(_l("Kind"), choices=[SelectChoice(k, DATASET_KINDS[k])
+                                            for k in datasets.KINDS])
+    code = StringField(_l("Code (never reused)"), validators=[DataRequired(), Length(max=64)])
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=100)])
+    source = StringField(_l("Source department"), validators=[DataRequired(), Length(max=100)])
+    as_of = DateField(_l("Drawn up on"), validators=[DataRequired()])
+    region = StringField(_l("Region it covers (code)"),
+                         validators=[DataRequired(), Length(max=12)])

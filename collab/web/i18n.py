@@ -7,8 +7,10 @@ when the two disagree or a string in a template or view has no translation).
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from flask import Flask, request, session
-from flask_babel import Babel, get_locale
+from flask_babel import Babel, format_datetime, get_locale
 
 LANGUAGES = {"zh": "中文", "en": "English"}
 DEFAULT = "zh"
@@ -20,6 +22,12 @@ def select_locale() -> str:
     return chosen if chosen in LANGUAGES else DEFAULT
 
 
+def local_time(value: datetime | None) -> str:
+    """A moment as people read it here: Beijing time, 2026-12-03 10:20."""
+    return format_datetime(value, "yyyy-MM-dd HH:mm") if value else ""
+
+
 def init_app(app: Flask) -> None:
     Babel(app, locale_selector=select_locale)
     app.jinja_env.globals.update(LANGUAGES=LANGUAGES, get_locale=get_locale)
+    app.jinja_env.filters["local_time"] = local_time

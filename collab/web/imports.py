@@ -1,7 +1,9 @@
 """Importing a ledger: upload → column mapping → dry run → confirm, all or nothing, audited.
 
-The upload is kept (under a random name, in the instance folder) only while the user maps,
-checks and confirms it, an hour at most. The mapping step shows each column with a field
+The upload is read in memory; while the user maps, checks and confirms it, it is kept sealed
+(`holding`: encrypted under a key only the uploader's session cookie carries), an hour at
+most, never as plain text on disk; the files given back (marked errors, templates) are built
+in memory too. The mapping step shows each column with a field
 picker pre-filled by the guess (or by the profile saved for the same headers) and its first
 values; the dry run shows every problem on one page and offers the clerk's own file with the
 bad cells marked; units the ledger names that are not on record are listed and created with
@@ -11,10 +13,10 @@ its progress while it runs.
 
 from __future__ import annotations
 
+import io
 import json
-import secrets
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from flask import (
     Blueprint,
@@ -40,37 +42,45 @@ from collab.ledgers.kinds import KINDS, ORDER
 from collab.ledgers.mapping import IGNORE, signature
 from collab.ledgers.reader import Ledger, Mapped, map_ledger, parse, read_ledger
 from collab.ledgers.report import LedgerRejected, Report
+from collab.sheets.reading import Blob
 from collab.web import auditing, changes, holding
 from collab.web.forms import ActionForm, UploadForm
-from collab.web.nodes import id_key
+from collab.web.keys import id_key
 from collab.web.store import current_store
 
 bp = Blueprint("imports", __name__, url_prefix="/import")
-SUFFIXES = (".xlsx", ".csv")
-_HELD = ("import_file", "import_name", "import_map", "import_kinds", "import_expected")
+_HELD = ("import_held", "import_name", "import_map", "import_kinds", "import_expected")
 
 
 def _folder() -> Path:
-    folder = Path(current_app.instance_path) / "uploads"
-    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-    return folder
+    return Path(current_app.instance_path) / "uploads"
 
 
-def _held() -> Path | None:
-    """The upload this session is working on, if any."""
-    name = session.get("import_file", "")
-    if not name or Path(name).name != name or not name.endswith(SUFFIXES):
-        return None
-    path = _folder() / name
-    return path if path.is_file() else None
+def _held() -> Blob | None:
+    """The upload this session is working on, if any (unsealed, in memory)."""
+    held = session.get("import_held")
+    data = holding.take(_folder(), held)
+    return Blob(session.get("import_name") or "ledger", data) if data is not None else None
 
 
-def _forget(path: Path | None) -> None:
-    if path is not None:
-        path.unlink(missing_ok=True)
-        path.with_suffix(".progress").unlink(missing_ok=True)
+def _marker() -> Path | None:
+    """Where the confirm of this session's upload writes its progress (no content of it)."""
+    name = (session.get("import_held") or {}).get("file", "")
+    return _folder() / f"{name}.progress" if name.isalnum() else None
+
+
+def _forget() -> None:
+    holding.drop(_folder(), session.get("import_held"))
+    marker = _marker()
+    if marker is not None:
+        marker.unlink(missing_ok=True)
     for key in _HELD:
         session.pop(key, None)
+
+
+def _download(book: IO[bytes], name: str) -> Any:
+    book.seek(0)
+    return send_file(book, as_attachment=True, download_name=name)
 
 
 def _lang() -> str:
@@ -81,17 +91,17 @@ def _corrections() -> dict[str, dict[str, str]]:
     return session.get("import_map") or {}
 
 
-def _read(path: Path) -> Ledger:
+def _read(path: Blob) -> Ledger:
     return read_ledger(path, corrections=_corrections(), name=session.get("import_name"),
                        kinds=session.get("import_kinds"))
 
 
-def _mapped(path: Path) -> Mapped:
+def _mapped(path: Blob) -> Mapped:
     return map_ledger(path, name=session.get("import_name"), corrections=_corrections(),
                       kinds=session.get("import_kinds"))
 
 
-def _posted() -> tuple[Any, Path | None]:
+def _posted() -> tuple[Any, Blob | None]:
     """The importer and the upload a posted step works on (None: nothing waits, or the form
     was not this session's)."""
     authz = changes.allowed(ImportLedger)
@@ -120,12 +130,10 @@ def upload() -> Any:
             auditing.refused()
         return _page(form)
     auditing.name_event("ledger.upload", Kind.IMPORT)
-    holding.sweep(_folder(), "*")  # uploads never confirmed, an hour on
-    _forget(_held())
+    _forget()
     name = Path(form.ledger.data.filename or "").name
-    path = _folder() / (secrets.token_hex(16) + Path(name).suffix.lower())
-    form.ledger.data.save(path)
-    session.update(import_file=path.name, import_name=name, import_map={}, import_kinds={})
+    session.update(import_name=name, import_map={}, import_kinds={})
+    path = Blob(name, form.ledger.data.read())
     mapped = map_ledger(path, name=name)
     signatures = {m.sheet: signature(m) for m in mapped.mappings}
     saved = current_store().read(lambda tx: profiles.for_sheets(tx, actor=authz.actor,
@@ -138,8 +146,9 @@ def upload() -> Any:
         auditing.refused()
         report = parse(mapped).report
         auditing.note(report.audit_detail())
-        _forget(path)
+        _forget()
         return _page(report=report)
+    session["import_held"] = holding.hold(_folder(), path.data)
     return _page(mapped=mapped, saved=saved)
 
 
@@ -202,14 +211,10 @@ def errors() -> Any:
                 tx, actor=authz.actor, ledger=ledger, key=id_key(), create_missing=True))
         except LedgerRejected as e:
             report = e.report
-    target = _folder() / (secrets.token_hex(16) + ".xlsx")
-    errorbook.write(path, report, target, {m.sheet: m.header_row for m in ledger.mappings},
-                    name=session.get("import_name"))
-    name = Path(session.get("import_name") or "ledger").stem + "（问题标注）.xlsx"
-    try:
-        return send_file(target, as_attachment=True, download_name=name)
-    finally:
-        target.unlink(missing_ok=True)
+    book = errorbook.write(path, report, io.BytesIO(),
+                           {m.sheet: m.header_row for m in ledger.mappings},
+                           name=session.get("import_name"))
+    return _download(book, Path(path.name).stem + "（问题标注）.xlsx")
 
 
 @bp.route("/template/<kind>.xlsx")
@@ -218,20 +223,16 @@ def template(kind: str) -> Any:
     changes.allowed(ImportLedger)
     if kind not in KINDS:
         abort(404)
-    target = _folder() / (secrets.token_hex(16) + ".xlsx")
-    exporter.write_template(target, KINDS[kind])
-    try:
-        return send_file(target, as_attachment=True, download_name=KINDS[kind].zh + "模板.xlsx")
-    finally:
-        target.unlink(missing_ok=True)
+    book = io.BytesIO()
+    exporter.write_template(book, KINDS[kind])
+    return _download(book, KINDS[kind].zh + "模板.xlsx")
 
 
 @bp.route("/progress")
 def progress() -> Any:
     """Where the confirm of this session's import is: {stage, done, total}."""
     changes.allowed(ImportLedger)
-    path = _held()
-    marker = path.with_suffix(".progress") if path else None
+    marker = _marker()
     if marker is None or not marker.is_file():
         return jsonify(stage="", done=0, total=0)
     return jsonify(json.loads(marker.read_text(encoding="utf-8") or "{}"))
@@ -245,7 +246,8 @@ def confirm() -> Any:
         return _nothing_waiting()
     ledger = _read(path)
     expected = [tuple(p) for p in session.get("import_expected") or []]
-    marker = path.with_suffix(".progress")
+    marker = _marker()
+    assert marker is not None  # an upload is held: it has a name
 
     def step(stage: str, done: int, total: int) -> None:
         marker.write_text(json.dumps({"stage": stage, "done": done, "total": total}),
@@ -256,5 +258,5 @@ def confirm() -> Any:
     if isinstance(outcome.error, LedgerRejected):
         return _page(report=outcome.error.report, errors=True)
     report: Report = outcome.result()
-    _forget(path)
+    _forget()
     return _page(report=report, done=True)

@@ -12,11 +12,13 @@ from datetime import date, datetime
 from typing import Any
 
 from flask import Flask
-from flask_babel import get_locale
+from flask_babel import get_locale, gettext
 from flask_login import current_user
 from markupsafe import escape
 
-from collab.access.authz import Perm
+from collab.access.audit import Note
+from collab.access.authz import ADMIN_ROLES, Perm
+from collab.analysis.models import MODELS, hits
 from collab.cases import checks, clues, rectification
 from collab.cases.lifecycle import Lifecycle
 from collab.graph import names, schema
@@ -71,10 +73,13 @@ ROLES = Names(names.ROLES)
 STATES = Names(names.STATES)
 DEPARTMENT_KINDS = Names(names.DEPARTMENT_KINDS)
 REASONS = Names(names.PROPOSAL_REASONS)
+DATASET_KINDS = Names(names.DATASET_KINDS)
+SEVERITIES = Names(names.SEVERITIES)
+EVIDENCE_ROLES = Names(names.EVIDENCE_ROLES)  # the part each node plays in a hit's evidence
 WARNINGS = Names(names.WARNINGS)
 FIGURES = {label: LABELS[label] for label in ("Issue", "Clue", "Transfer", "Case", "JointCheck")}
 LIFECYCLES: dict[str, Lifecycle] = {lc.label: lc for lc in (
-    clues.CLUE, clues.TRANSFER, rectification.LIFECYCLE, checks.LIFECYCLE)}
+    clues.CLUE, clues.TRANSFER, rectification.LIFECYCLE, checks.LIFECYCLE, hits.LIFECYCLE)}
 STATE_PROPS = names.STATE_PROPS
 
 
@@ -113,10 +118,12 @@ def prop_name(label: str, prop: str) -> str | None:
 
 
 def value(label: str, prop: str, raw: Any) -> str:
-    """A property's value as people read it: codes named, 是/否, dates and times in the
-    deployment's time zone, lists joined."""
+    """A property's value as people read it: codes (and supervision models) named, 是/否,
+    dates and times in the deployment's time zone, lists joined."""
     if raw is None:
         return ""
+    if prop == "model" and label in ("ModelHit", "ModelRun") and raw in MODELS:
+        return MODELS[raw].name(lang())  # the models are declared in collab.analysis
     named = names.value_name(label, prop, raw)
     if named is not None:
         return named.of(lang())
@@ -164,11 +171,27 @@ def event_name(event: str) -> str:
     return _of(names.EVENTS.get(event), event)
 
 
+class _ModelNames:
+    """A model's name by its code, in the page's language (a lookup for templates)."""
+
+    def get(self, code: str, default: Any = None) -> Any:
+        model = MODELS.get(code)
+        return default if model is None else model.name(lang())
+
+
 def _can(perm: str) -> bool:
     return bool(current_user.is_authenticated and current_user.authz.can(Perm(perm)))
 
 
+def said(note: Note) -> str:
+    """A verdict's note in the page's language, its moments in local time."""
+    return gettext(note.template) % {k: when.moment(v, seconds=False)
+                                     if isinstance(v, datetime) else v
+                                     for k, v in note.params.items()}
+
+
 FILTERS: dict[str, Callable[..., str]] = {
+    "said": said,
     "state": state_name, "label_name": label_name, "rel_name": rel_name,
     "event_name": event_name, "moment": when.moment, "day": when.day}
 
@@ -177,6 +200,9 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals.update(LABELS=LABELS, LABEL=LABEL, ROLES=ROLES, FIGURES=FIGURES,
                                  DEPARTMENT_KINDS=DEPARTMENT_KINDS, STATE_PROPS=STATE_PROPS,
                                  REASONS=REASONS, WARNINGS=WARNINGS, can=_can,
+                                 DATASET_KINDS=DATASET_KINDS, SEVERITIES=SEVERITIES,
+                                 EVIDENCE_ROLES=EVIDENCE_ROLES, MODEL_NAMES=_ModelNames(),
+                                 ADMIN_ROLES=frozenset(str(r) for r in ADMIN_ROLES),
                                  prop_name=prop_name, value=value, shown_props=shown_props,
                                  shown_props_of_rel=rel_props, what_changed=what_changed)
     app.jinja_env.filters.update(FILTERS)

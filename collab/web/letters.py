@@ -24,6 +24,7 @@ from collab.access.authz import Authz
 from collab.cases import letters
 from collab.commands.letters import IssueLetter
 from collab.errors import NotFound
+from collab.files import private_dir
 from collab.graph import names
 from collab.web import auditing, changes
 from collab.web.downloads import attachment, file_name
@@ -79,7 +80,7 @@ def document(no: str) -> Any:
     content = current_store().read(lambda tx: (
         access.get(tx, authz=authz, label="Letter", key=no),
         letters.content(tx, no, as_of=today, policy=policy, rect_policy=rect_policy))[1])
-    folder = Path(current_app.instance_path) / "letters" / secrets.token_hex(16)
+    folder = private_dir(Path(current_app.instance_path) / "letters" / secrets.token_hex(16))
     try:
         body = letters.render(content, folder).read_bytes()
     finally:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from collab.access.idnumbers import mask_id_numbers
+from collab.access.idnumbers import redact
 
 _base = logging.getLogRecordFactory()
 
@@ -23,7 +23,7 @@ def _masked_record(*args: Any, **kwargs: Any) -> logging.LogRecord:
         message = record.getMessage()
     except Exception:  # noqa: BLE001 - a malformed call is reported by logging when emitted
         return record
-    masked = mask_id_numbers(message)
+    masked = redact(message)
     if masked != message:
         record.msg, record.args = masked, None
     return record

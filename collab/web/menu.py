@@ -80,15 +80,18 @@ MENUS: tuple[Menu, ...] = (
         Item(_label("Support"), "nodes.listing", lists("Support"), {"label": "Support"}))),
     Menu("analysis", _l("Analysis"), (
         Item(_l("Graph explorer"), "explorer.page", may(Perm.EXPLORE), id="nav-explorer"),
+        Item(_l("Supervision models"), "models.index", may(Perm.VIEW_MODELS), id="nav-models"),
         Item(_l("Cross-check"), "crosscheck.page", may(Perm.REGISTER), id="nav-crosscheck"))),
     Menu("data", _l("Data"), (
         Item(_l("Browse"), "nodes.index", lambda authz: bool(authz.listable()), id="nav-browse"),
         Item(_l("Units by region"), "units.by_region", lists("Unit"), id="nav-units"),
         Item(_l("Import"), "imports.upload", may(Perm.IMPORT), id="nav-import"),
+        Item(_label("DataSet"), "models.dataset_list", may(Perm.VIEW_MODELS), id="nav-datasets"),
         Item(_l("Export"), "exports.index", may(Perm.EXPORT), id="nav-export"))),
     Menu("admin", _l("Administration"), (
         Item(_l("Users"), "admin.user_list", any_of(may(Perm.MANAGE_USERS),
                                                     may(Perm.MANAGE_ACCESS)), id="nav-users"),
+        Item(_l("API tokens"), "tokens.every", may(Perm.MANAGE_ACCESS), id="nav-tokens"),
         Item(_label("Department"), "departments.listing", may(Perm.MANAGE_DEPARTMENTS),
              id="nav-departments"),
         Item(_l("Audit log"), "auditlog.index", may(Perm.READ_AUDIT), id="nav-audit"),

@@ -8,19 +8,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort, current_app, render_template, request
+from flask import Blueprint, abort, render_template, request
 from flask_login import current_user
 
 from collab.access import authz as access
 from collab.access.audit import Kind
-from collab.access.idnumbers import IdKey
 from collab.cases import nodes
 from collab.errors import N_, ValidationError
 from collab.graph import schema
 from collab.web import auditing
 from collab.web.forms import ActionForm
+from collab.web.keys import id_key
 from collab.web.labels import LIFECYCLES
-from collab.web.store import current_config, current_store
+from collab.web.store import current_store
 
 bp = Blueprint("nodes", __name__, url_prefix="/browse")
 
@@ -64,14 +64,6 @@ def detail(label: str, key: str) -> Any:
                            title_prop=nodes.title_prop(label),
                            unmask=ActionForm() if label == "Person" and authz.may_unmask
                            else None, full_id=None, **found)
-
-
-def id_key() -> IdKey:
-    """The deployment's ID-number key (loaded once; tests hand one in as COLLAB_IDKEY)."""
-    if not current_app.config.get("COLLAB_IDKEY"):
-        current_app.config["COLLAB_IDKEY"] = current_config().load_key()
-    key: IdKey = current_app.config["COLLAB_IDKEY"]
-    return key
 
 
 @bp.route("/Person/<path:key>/unmask", methods=["POST"])

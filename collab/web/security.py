@@ -17,8 +17,9 @@ from flask import Flask, g, jsonify, redirect, request, session, url_for
 from flask_login import LoginManager, UserMixin, current_user
 from flask_wtf.csrf import CSRFProtect
 
-from collab.access import twofactor, users
+from collab.access import sessions, tokens, twofactor, users
 from collab.access.authz import Authz
+from collab.access.idnumbers import redact
 from collab.errors import StoreUnavailable
 from collab.graph.codec import Node
 from collab.web.store import current_config, current_store
@@ -27,7 +28,9 @@ login_manager = LoginManager()
 csrf = CSRFProtect()
 
 # Endpoints anyone may reach; everything else needs a signed-in user.
-PUBLIC = frozenset({"auth.login", "auth.language", "static", "health.healthz"})
+PUBLIC = frozenset({"auth.login", "auth.language", "static"})
+# The probes of load balancers: they never look at a session (nor the store, for liveness).
+PROBES = frozenset({"health.healthz", "health.readyz", "health.pool"})
 # Endpoints a user who must change their password may still reach.
 BEFORE_NEW_PASSWORD = frozenset({"auth.password", "auth.logout", "auth.language", "static"})
 # And those a user who must set up two-factor sign-in may reach.
@@ -80,7 +83,8 @@ def _from_token() -> WebUser | None:
     scheme, _, token = request.headers.get("Authorization", "").partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         return None
-    node = current_store().read(lambda tx: users.token_user(tx, token=token.strip()))
+    at = now()
+    node = current_store().read(lambda tx: tokens.live_user(tx, token=token.strip(), now=at))
     return WebUser(node) if node else None
 
 
@@ -90,13 +94,14 @@ def _from_session() -> WebUser | None:
         return None
     policy, at = current_config().sign_in_policy(), now()
     store = current_store()
-    node, seen = store.read(lambda tx: (users.session_user(tx, sid=sid, now=at, policy=policy),
-                                        users.seen_at(tx, sid=sid)))
+    node, seen = store.read(lambda tx: (
+        sessions.session_user(tx, sid=sid, now=at, policy=policy),
+        sessions.seen_at(tx, sid=sid)))
     if node is None:
         session.clear()
         return None
     if seen is None or at - seen >= TOUCH_EVERY:
-        store.write(lambda tx: users.touch(tx, sid=sid, now=at))
+        store.write(lambda tx: sessions.touch(tx, sid=sid, now=at))
     return WebUser(node, must_change=bool(session.get("rotate")),
                    two_factor_roles=policy.two_factor_roles)
 
@@ -120,7 +125,8 @@ def _unauthorized() -> Any:
                            request_id=g.request_id)
         response.status_code = 401
         return response
-    return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+    # the way back, as a link may carry it (an ID number in it masked: `echo`)
+    return redirect(url_for("auth.login", next=redact(request.full_path.rstrip("?"))))
 
 
 def safe_next(target: str | None) -> str | None:
@@ -140,7 +146,7 @@ def _request_id() -> None:
 
 
 def _begin() -> Any:
-    if request.endpoint == "static" or is_api():
+    if request.endpoint == "static" or request.endpoint in PROBES or is_api():
         return None
     if not current_user.is_authenticated:
         return None if request.endpoint in PUBLIC else login_manager.unauthorized()

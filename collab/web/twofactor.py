@@ -17,7 +17,7 @@ from collab.access import twofactor
 from collab.commands.twofactor import BeginTwoFactor, ConfirmTwoFactor, TurnOffTwoFactor
 from collab.web import changes
 from collab.web.forms import ActionForm, CodeForm
-from collab.web.nodes import id_key
+from collab.web.keys import id_key
 from collab.web.store import current_config, current_store
 
 bp = Blueprint("twofactor", __name__, url_prefix="/account/2fa")

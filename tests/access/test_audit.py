@@ -8,6 +8,7 @@ import time
 from pathlib import Path
 
 import pytest
+from keys import AUDIT_KEY
 
 from collab.access import audit
 from collab.access.actors import Actor
@@ -24,13 +25,13 @@ WHO = Origin(user="wang.fang", role="coordinator", department="", address="10.0.
 def write_records(store: Store, n: int) -> None:
     for i in range(n):
         store.write(lambda tx, i=i: audit.append(
-            tx, origin=WHO, kind=Kind.VIEW, event="nodes.detail", object_label="Clue",
-            object_key=f"XS-{i:04d}"))
+            tx, key=AUDIT_KEY, origin=WHO, kind=Kind.VIEW, event="nodes.detail",
+            object_label="Clue", object_key=f"XS-{i:04d}"))
 
 
 def test_records_chain_and_verify(store: Store) -> None:
     write_records(store, 5)
-    verdict = store.read(audit.verify)
+    verdict = store.read(lambda tx: audit.verify(tx, AUDIT_KEY))
     assert verdict.ok and verdict.checked == 5
     records = store.find("AuditRecord", order_by="seq").items
     assert [r.get("seq") for r in records] == [1, 2, 3, 4, 5]
@@ -43,7 +44,7 @@ def test_records_chain_and_verify(store: Store) -> None:
 def test_an_edited_record_is_named(store: Store) -> None:
     write_records(store, 4)
     store.upsert_nodes("AuditRecord", [{"no": f"{3:012d}", "user": "somebody.else"}])
-    verdict = store.read(audit.verify)
+    verdict = store.read(lambda tx: audit.verify(tx, AUDIT_KEY))
     assert not verdict.ok and verdict.broken_at == 3 and "altered" in verdict.reason
 
 
@@ -51,14 +52,14 @@ def test_a_removed_record_is_named(store: Store) -> None:
     """The port cannot delete, so a record is 'removed' by re-keying the chain around it."""
     write_records(store, 3)
     store.upsert_nodes("AuditRecord", [{"no": f"{2:012d}", "seq": 99}])
-    verdict = store.read(audit.verify)
+    verdict = store.read(lambda tx: audit.verify(tx, AUDIT_KEY))
     assert not verdict.ok and verdict.broken_at == 2 and "missing" in verdict.reason
 
 
 def test_records_after_the_last_removed_are_noticed_by_the_head(store: Store) -> None:
     write_records(store, 3)
     store.upsert_nodes("AuditHead", [{"chain": audit.CHAIN, "seq": 4}])
-    verdict = store.read(audit.verify)
+    verdict = store.read(lambda tx: audit.verify(tx, AUDIT_KEY))
     assert not verdict.ok and "head" in verdict.reason
 
 
@@ -66,32 +67,59 @@ def test_change_rolls_back_with_its_record(store: Store) -> None:
     write_records(store, 1)
 
     def failing(tx):
-        audit.append(tx, origin=WHO, kind=Kind.CHANGE, event="clue.transfer")
+        audit.append(tx, key=AUDIT_KEY, origin=WHO, kind=Kind.CHANGE, event="clue.transfer")
         raise NotFound("no such clue")
 
     with pytest.raises(NotFound):
         store.write(failing)
     assert store.count("AuditRecord") == 1
-    assert store.read(audit.verify).ok
+    assert store.read(lambda tx: audit.verify(tx, AUDIT_KEY)).ok
 
 
 def test_id_numbers_in_details_are_masked(store: Store) -> None:
     record = store.write(lambda tx: audit.append(
-        tx, origin=WHO, kind=Kind.CHANGE, event="person.edit",
+        tx, key=AUDIT_KEY, origin=WHO, kind=Kind.CHANGE, event="person.edit",
         detail={"before": {"note": "身份证 53010219900101123X 已核"}, "after": {}}))
     assert "53010219900101123X" not in record.get("detail")
     assert "530102********123X" in record.get("detail")
 
 
+def test_an_id_number_in_any_field_is_kept_masked_with_its_pseudonym(store: Store) -> None:
+    """Item 3 of issue 16: `/browse/Person/<ID>` put the full number in the object key; now
+    every field passes through `redact` (masked form + keyed pseudonym), and the audit admin
+    finds the records by typing the number."""
+    number, other = "530102198001011237", "53262819800101123X"
+    typed_as_user = Origin(user=number, address="10.0.0.8", request_id="r9")
+    store.write(lambda tx: audit.append(tx, key=AUDIT_KEY, origin=typed_as_user,
+                                        kind=Kind.VIEW, event="nodes.detail",
+                                        object_label="Person", object_key=number,
+                                        detail={"path": "/browse/Person/" + number}))
+    store.write(lambda tx: audit.append(tx, key=AUDIT_KEY, origin=WHO, kind=Kind.VIEW,
+                                        event="nodes.detail", object_label="Person",
+                                        object_key=other))
+    first, second = store.find("AuditRecord", order_by="seq").items
+    alias = AUDIT_KEY.alias(number)
+    assert first.get("object_key") == "530102********1237#" + alias
+    assert first.get("user") == "530102********1237#" + alias
+    assert number not in str(first.props) and alias != AUDIT_KEY.alias(other)
+    assert second.get("object_key") == "532628********123X#" + AUDIT_KEY.alias(other)
+    auditor = Authz(Actor("shen.ji", Role.AUDIT_ADMIN))
+    found = store.read(lambda tx: audit.search(tx, authz=auditor, key=AUDIT_KEY,
+                                               object_key=number))
+    assert [r.get("seq") for r in found.items] == [1]
+    assert store.read(lambda tx: audit.verify(tx, AUDIT_KEY)).ok
+
+
 def test_only_the_audit_admin_searches(store: Store) -> None:
     write_records(store, 3)
     auditor = Authz(Actor("shen.ji", Role.AUDIT_ADMIN))
-    page = store.read(lambda tx: audit.search(tx, authz=auditor, object_key="XS-0001"))
+    page = store.read(lambda tx: audit.search(tx, authz=auditor, key=AUDIT_KEY,
+                                              object_key="XS-0001"))
     assert page.total == 1 and page.items[0].get("object_key") == "XS-0001"
     for role in (Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN, Role.COORDINATOR):
         other = Authz(Actor("x", role))
         with pytest.raises(NotFound):
-            store.read(lambda tx, a=other: audit.search(tx, authz=a))
+            store.read(lambda tx, a=other: audit.search(tx, authz=a, key=AUDIT_KEY))
 
 
 def test_nothing_in_collab_can_delete_or_rewrite_a_record() -> None:

@@ -6,12 +6,15 @@ from datetime import UTC, datetime, timedelta
 
 import pyotp
 import pytest
+from keys import AUDIT_KEY
 
 from collab.access import twofactor, users
 from collab.access.actors import Actor
-from collab.access.authz import Authz, Role
+from collab.access.authz import ACCOUNT_ROLES, Authz, Role
 from collab.access.idnumbers import IdKey
-from collab.access.users import Outcome, Policy
+from collab.access.policy import DEFAULT_POLICY, Policy
+from collab.access.sessions import session_user
+from collab.access.users import Outcome
 from collab.errors import ConfigError, NotFound, ValidationError
 from collab.graph.store import Store
 
@@ -40,10 +43,10 @@ def enrol(store: Store, name: str, at: datetime = T0) -> pyotp.TOTP:
 
 
 def sign_in(store: Store, name: str, code: str, at: datetime,
-            policy: Policy = users.DEFAULT_POLICY) -> users.SignIn:
+            policy: Policy = DEFAULT_POLICY) -> users.SignIn:
     return store.write(lambda tx: users.authenticate(tx, name=name, password=GOOD,
                                                      origin=HERE, now=at, policy=policy,
-                                                     code=code, key=KEY))
+                                                     code=code, key=KEY, audit_key=AUDIT_KEY))
 
 
 def test_enrolment_needs_a_code_of_the_new_secret_and_stores_it_sealed(store: Store) -> None:
@@ -96,16 +99,22 @@ def test_wrong_codes_count_towards_the_lockout(sqlite_graph: Store) -> None:
     assert sign_in(sqlite_graph, "sys.admin", phone.at(later), later).outcome == Outcome.LOCKED
 
 
-def test_admin_roles_cannot_turn_it_off_other_roles_can(store: Store) -> None:
-    roles = twofactor.roles_required()
+def test_nobody_turns_it_off_where_the_role_must_use_it(store: Store) -> None:
+    """By default every role must; a deployment narrowing it to leaders lets a coordinator
+    turn it off, never an admin."""
+    assert "coordinator" in twofactor.roles_required()
+    roles = twofactor.roles_required(["leader"])
     make(store, "aud.admin", Role.AUDIT_ADMIN)
     make(store, "wang.fang", Role.COORDINATOR)
     enrol(store, "aud.admin")
     enrol(store, "wang.fang")
     with pytest.raises(ValidationError):
-        store.write(lambda tx: twofactor.turn_off(tx, name="aud.admin", roles=roles))
+        store.write(lambda tx: twofactor.turn_off(tx, name="aud.admin", roles=roles, now=T0))
+    with pytest.raises(ValidationError):
+        store.write(lambda tx: twofactor.turn_off(tx, name="wang.fang", now=T0,
+                                                  roles=twofactor.roles_required()))
     assert twofactor.enrolled(store.get("User", "aud.admin"))
-    store.write(lambda tx: twofactor.turn_off(tx, name="wang.fang", roles=roles))
+    store.write(lambda tx: twofactor.turn_off(tx, name="wang.fang", roles=roles, now=T0))
     assert not twofactor.enrolled(store.get("User", "wang.fang"))
     assert sign_in(store, "wang.fang", "", T0 + STEP).outcome == Outcome.OK
 
@@ -118,19 +127,21 @@ def test_only_the_security_admin_resets_it_and_the_user_enrols_again(store: Stor
     at = T0 + 2 * STEP
     sid = sign_in(store, "sys.admin", phone.at(at), at).sid
     with pytest.raises(NotFound):
-        store.write(lambda tx: twofactor.reset(tx, authz=SYSTEM, name="sys.admin"))
+        store.write(lambda tx: twofactor.reset(tx, authz=SYSTEM, name="sys.admin", now=at))
     with pytest.raises(ValidationError):
-        store.write(lambda tx: twofactor.reset(tx, authz=SECURITY, name="sec.admin"))
-    store.write(lambda tx: twofactor.reset(tx, authz=SECURITY, name="sys.admin"))
+        store.write(lambda tx: twofactor.reset(tx, authz=SECURITY, name="sec.admin", now=at))
+    store.write(lambda tx: twofactor.reset(tx, authz=SECURITY, name="sys.admin", now=at))
     user = store.get("User", "sys.admin")
     assert not twofactor.enrolled(user)
     assert twofactor.required(user, twofactor.roles_required())
-    assert store.read(lambda tx: users.session_user(tx, sid=sid, now=at)) is None
+    assert store.read(lambda tx: session_user(tx, sid=sid, now=at)) is None
 
 
-def test_the_roles_that_must_use_it_are_a_setting() -> None:
-    assert twofactor.roles_required() == {"system_admin", "security_admin", "audit_admin"}
-    assert "coordinator" in twofactor.roles_required(["coordinator", " "])
+def test_every_role_must_use_it_unless_the_setting_narrows_it() -> None:
+    assert twofactor.roles_required() == {str(r) for r in ACCOUNT_ROLES}
+    assert twofactor.roles_required([" ", ""]) == {str(r) for r in ACCOUNT_ROLES}
+    narrowed = twofactor.roles_required(["coordinator", " "])
+    assert narrowed == {"system_admin", "security_admin", "audit_admin", "coordinator"}
     with pytest.raises(ConfigError):
         twofactor.roles_required(["superuser"])
 
@@ -141,7 +152,7 @@ def test_the_console_needs_the_security_admins_password_and_code(sqlite_graph: S
 
     def console(name: str, code: str, at: datetime) -> Authz | None:
         return sqlite_graph.write(lambda tx: users.console_authz(
-            tx, name=name, password=GOOD, code=code, key=KEY, now=at))
+            tx, name=name, password=GOOD, code=code, key=KEY, audit_key=AUDIT_KEY, now=at))
 
     assert console("sec.admin", "", T0) is None  # two-factor not set up yet
     phone = enrol(sqlite_graph, "sec.admin")

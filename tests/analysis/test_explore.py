@@ -11,6 +11,7 @@ from click.testing import CliRunner
 from collab.access import idnumbers
 from collab.access.actors import Actor
 from collab.access.authz import Authz
+from collab.access.idnumbers import IdKey
 from collab.analysis import explore
 from collab.cases import pinyin
 from collab.cli import main
@@ -93,7 +94,7 @@ def test_a_chinese_name_is_found_by_characters_pinyin_and_initials(graph: Store,
 
 
 def test_search_by_number_uid_and_id_number(graph: Store) -> None:
-    key = idnumbers.load_key(secret="ab" * 32)
+    key = IdKey.from_secret(bytes.fromhex("ab" * 32))
     number = "53262819500307123" + idnumbers.check_digit("53262819500307123")
     fields = idnumbers.person_fields(key, number)
     graph.upsert_nodes("Person", [{**fields, "name": "赵六", "region_code": "532628107"}])

@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 from click.testing import CliRunner
+from keys import AUDIT_KEY
 
 from collab.access import audit
 from collab.cli import main
@@ -103,6 +104,6 @@ def test_a_change_from_the_command_line_is_audited_under_the_operators_name(
             ("clue.transfer", "运维.王", "operator", "console", "ok", "XS-CLI-2"),
             ("clue.transfer", "运维.王", "operator", "console", "conflict", "XS-CLI-2")]
         assert store.get("Transfer", "XS-CLI-2/1").get("by") == "运维.王"
-        assert store.read(audit.verify).ok
+        assert store.read(lambda tx: audit.verify(tx, AUDIT_KEY)).ok
     finally:
         store.close()

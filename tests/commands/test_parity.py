@@ -26,8 +26,11 @@ PORT_WRITES = frozenset({"upsert_nodes", "upsert_rels", "delete_rels"})
 EXEMPT = {
     # sign-in and session bookkeeping: they run before (or without) a signed-in actor, and
     # authenticate and console_authz write their own audit record in their transaction
-    "collab.access.users.authenticate", "collab.access.users.touch",
+    "collab.access.users.authenticate", "collab.access.sessions.touch",
     "collab.access.users.console_authz",
+    # minting one's own API token: a fresh credential check that writes its own audit record
+    # (and counts a refusal towards lockout), as signing in does; issue 16, item 2
+    "collab.access.users.issue_token",
     # the web's one record per request for everything that is not a change (views)
     "collab.access.audit.append",
 }

@@ -8,6 +8,7 @@ from datetime import date, timedelta
 from typing import Any
 
 import pytest
+from keys import AUDIT_KEY
 from web.scenario import authz_for, build
 
 from collab.access import audit
@@ -76,7 +77,7 @@ class CountingStore:
         raise AssertionError(f"the runner called store.{name} outside a transaction")
 
 
-SETTINGS = Config()
+SETTINGS = Config.from_env()
 
 
 def run(store: Any, who: str | Authz, command: Any, *, config: Config = SETTINGS,
@@ -95,8 +96,9 @@ TRANSFER = TransferClue(clue_no=NEW, department="D532628-JW", on=ON, letter_no="
 
 
 def test_a_transfer_is_one_write_transaction_of_a_handful_of_store_calls(scene: Store) -> None:
-    scene.write(lambda tx: audit.append(tx, origin=Origin("setup"), kind=audit.Kind.AUTH,
-                                        event="setup"))  # the chain exists, as it always will
+    # the chain exists, as it always will
+    scene.write(lambda tx: audit.append(tx, key=AUDIT_KEY, origin=Origin("setup"),
+                                        kind=audit.Kind.AUTH, event="setup"))
     counted = CountingStore(scene)
     outcome = run(counted, "coord", TRANSFER, key="count-0001-key")
     assert outcome.ok and outcome.value["transfer"] == NEW + "/1"
@@ -120,11 +122,11 @@ def test_the_record_holds_before_and_after_and_verifies(scene: Store) -> None:
         ("coordinator", "test", "change")
     assert '"before":{' in record.get("detail") and '"status":"registered"' in \
         record.get("detail") and '"status":"transferred"' in record.get("detail")
-    assert scene.read(audit.verify).ok
+    assert scene.read(lambda tx: audit.verify(tx, AUDIT_KEY)).ok
 
 
 def test_feedback_days_come_from_the_settings(scene: Store) -> None:
-    outcome = run(scene, "coord", TRANSFER, config=Config(feedback_days=12))
+    outcome = run(scene, "coord", TRANSFER, config=Config.from_env(feedback_days=12))
     assert outcome.value["feedback_due"] == (ON + timedelta(days=12)).isoformat()
 
 
@@ -170,7 +172,7 @@ def test_a_refusal_is_a_value_with_its_message_and_a_record(scene: Store) -> Non
     again = run(scene, "coord", TRANSFER)
     assert isinstance(again.error, ConflictError) and again.status == "conflict"
     assert [o for _, o, _ in records(scene, "clue.transfer")] == ["refused", "ok", "conflict"]
-    assert scene.read(audit.verify).ok
+    assert scene.read(lambda tx: audit.verify(tx, AUDIT_KEY)).ok
 
 
 def test_a_key_replays_the_first_answer_once(scene: Store) -> None:

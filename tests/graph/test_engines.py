@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 
 import pytest
+from keys import process_env
 
 from collab.errors import StoreAuthError, StoreUnavailable
 from collab.graph import schema
@@ -32,8 +32,7 @@ def test_neo4j_constraints_and_indexes_exist(neo4j_graph: Neo4jStore) -> None:
 
 def test_neo4j_init_twice_from_the_command_line(neo4j_graph: Neo4jStore,
                                                 neo4j_server: dict[str, str]) -> None:
-    env = {**{k: v for k, v in os.environ.items() if not k.startswith("COLLAB_")},
-           "COLLAB_BACKEND": "neo4j", "COLLAB_NEO4J_URI": neo4j_server["uri"],
+    env = {**process_env(), "COLLAB_BACKEND": "neo4j", "COLLAB_NEO4J_URI": neo4j_server["uri"],
            "COLLAB_NEO4J_USER": neo4j_server["user"],
            "COLLAB_NEO4J_PASSWORD": neo4j_server["password"]}
     before = neo4j_graph.schema_objects()

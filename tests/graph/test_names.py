@@ -15,6 +15,8 @@ import pytest
 from collab.access.audit import Kind
 from collab.access.authz import Role
 from collab.access.users import Outcome
+from collab.analysis import datasets
+from collab.analysis.models import declare, hits
 from collab.cases import case_files, checks, clues, departments, letters, rectification
 from collab.commands.base import REGISTRY
 from collab.graph import names, schema
@@ -61,7 +63,8 @@ def test_internal_properties_are_never_named_for_pages() -> None:
 
 
 def test_every_lifecycle_state_is_named() -> None:
-    for lifecycle in (clues.CLUE, clues.TRANSFER, rectification.LIFECYCLE, checks.LIFECYCLE):
+    for lifecycle in (clues.CLUE, clues.TRANSFER, rectification.LIFECYCLE, checks.LIFECYCLE,
+                      hits.LIFECYCLE):
         for state in lifecycle.names:
             assert named(names.state_name(state, lifecycle.label)), (lifecycle.label, state)
     assert names.state_name("in_progress", "Rectification").zh == "整改中"
@@ -80,6 +83,8 @@ def test_every_lifecycle_state_is_named() -> None:
     (("AuditRecord", "kind"), {k.value for k in Kind}),
     (("AuditRecord", "outcome"), {o.value for o in Outcome}),
     (("CHECKS", "finding"), {"verified", "not_verified"}),
+    (("DataSet", "kind"), set(datasets.KINDS)),
+    (("ModelHit", "severity"), set(declare.SEVERITIES)),
 ])
 def test_every_code_the_services_store_is_named(key: tuple[str, str], codes: set[str]) -> None:
     table = names.VALUES[key]

@@ -6,7 +6,7 @@ from __future__ import annotations
 import io
 import json
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +14,7 @@ import pytest
 from click.testing import CliRunner
 from openpyxl import load_workbook
 from web.client import Client, make_app
-from web.scenario import PASSWORD
+from web.scenario import PASSWORD, enrol
 
 from collab.access import users
 from collab.access.authz import Role
@@ -47,6 +47,7 @@ def _base(g: Graph) -> None:
         users.add(g, authz=None, name=name, password=PASSWORD, now=datetime.now(UTC),
                   role=Role.COORDINATOR, region=region)
         g.upsert_nodes("User", [{"name": name, "must_change": False}])
+        enrol(g, name, datetime.now(UTC) - timedelta(seconds=30))
 
 
 @pytest.fixture

@@ -13,76 +13,29 @@ The scan is first shown to find the numbers in the ledgers themselves.
 
 from __future__ import annotations
 
-import gzip
-import io
 import os
-import re
 import subprocess
 import sys
-import zipfile
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from idscan import in_files, number, valid_numbers
+from keys import process_env
 from ledger_helpers import base, xlsx
 
 from collab.access import idnumbers
-from collab.errors import ValidationError
 from collab.graph.store import Store
 
 ROOT = Path(__file__).resolve().parents[2]
 KEY_HEX = "5a" * 32
-_SHAPE = re.compile(rb"(?<![0-9])[0-9]{17}[0-9X](?![0-9X])")
-
-
-def _number(first17: str) -> str:
-    return first17 + idnumbers.check_digit(first17)
-
-
-NUMBERS = [_number("53262819550301002"), _number("53262819621115003"),
-           _number("53262219800229004"), _number("53060219731231005")]
-
-
-def valid_numbers(data: bytes) -> set[str]:
-    """The valid ID numbers written in plain text anywhere in `data`."""
-    found = set()
-    for match in _SHAPE.finditer(data.upper()):
-        try:
-            found.add(idnumbers.validate(match.group().decode("ascii")))
-        except ValidationError:
-            continue
-    return found
-
-
-def contents(path: Path) -> Iterator[bytes]:
-    """A file's bytes, and those of its gzip or zip parts."""
-    data = path.read_bytes()
-    yield data
-    if data[:2] == b"\x1f\x8b":
-        yield gzip.decompress(data)
-    elif data[:2] == b"PK":
-        with zipfile.ZipFile(io.BytesIO(data)) as z:
-            for name in z.namelist():
-                yield z.read(name)
+NUMBERS = [number("53262819550301002"), number("53262819621115003"),
+           number("53262219800229004"), number("53060219731231005")]
 
 
 def files_under(*folders: Path) -> list[Path]:
     return [p for folder in folders if folder.is_dir() for p in folder.rglob("*")
             if p.is_file()]
-
-
-def plain_numbers(paths: list[Path]) -> dict[str, set[str]]:
-    """Which files hold which valid ID numbers in plain text."""
-    out: dict[str, set[str]] = {}
-    for path in paths:
-        try:
-            found = set().union(*(valid_numbers(part) for part in contents(path)))
-        except FileNotFoundError:  # a server's file rotated away while the scan ran
-            continue
-        if found:
-            out[str(path)] = found
-    return out
 
 
 @dataclass
@@ -104,8 +57,8 @@ def neo4j_data_folder() -> Path | None:
 
 @pytest.fixture(params=["sqlite", pytest.param("neo4j", marks=pytest.mark.neo4j)])
 def deployment(request: pytest.FixtureRequest, tmp_path: Path) -> Deployment:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("COLLAB_")}
-    env |= {"COLLAB_ID_KEY": KEY_HEX, "TMPDIR": str(tmp_path / "tmp"),
+    env = process_env(COLLAB_ID_KEY=KEY_HEX)  # the run's audit key: Neo4j holds its chain
+    env |= { "TMPDIR": str(tmp_path / "tmp"),
             "COLLAB_INSTANCE": str(tmp_path / "var"), "PYTHONPATH": str(ROOT)}
     (tmp_path / "tmp").mkdir()
     if request.param == "sqlite":
@@ -158,7 +111,7 @@ def ledgers(folder: Path) -> list[Path]:
 def test_no_valid_id_number_is_left_in_plain_text(deployment: Deployment,
                                                   tmp_path: Path) -> None:
     sources = ledgers(tmp_path / "in")
-    assert set().union(*plain_numbers(sources).values()) == set(NUMBERS)  # the scan sees them
+    assert set().union(*in_files(sources).values()) == set(NUMBERS)  # the scan sees them
     for ledger in sources:
         run(deployment.env, tmp_path, "import", str(ledger))
     (tmp_path / "out").mkdir()
@@ -174,7 +127,7 @@ def test_no_valid_id_number_is_left_in_plain_text(deployment: Deployment,
                           tmp_path / "logs")
     written += [p for p in tmp_path.glob("collab.sqlite3*")]
     assert any(p.name == "collab.dump.gz" for p in written)
-    assert plain_numbers(written) == {}
+    assert in_files(written) == {}
     if deployment.data_folder:  # the shared test server also holds other tests' data
-        found = plain_numbers(files_under(deployment.data_folder))
+        found = in_files(files_under(deployment.data_folder))
         assert {f: n & set(NUMBERS) for f, n in found.items() if n & set(NUMBERS)} == {}

@@ -14,6 +14,7 @@ import sys
 import time
 from pathlib import Path
 
+from keys import process_env
 from ledger_helpers import base
 
 from collab.graph.sqlite_engine import SqliteStore
@@ -32,8 +33,7 @@ def _ledger(path: Path) -> Path:
 
 
 def _import(ledger: Path, db: Path) -> subprocess.Popen[bytes]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("COLLAB_")}
-    env.update(COLLAB_ID_KEY="ab" * 32, PYTHONPATH=str(ROOT))
+    env = process_env(COLLAB_ID_KEY="ab" * 32, PYTHONPATH=str(ROOT))
     return subprocess.Popen([sys.executable, "-m", "collab", "import", str(ledger), "--kind",
                              "units", "--lang", "en", "--database", str(db)],
                             env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import re
-import time
-from datetime import UTC, datetime
+import tempfile
+from pathlib import Path
 from typing import Any
 
 from flask import Flask
 from flask.testing import FlaskClient
+from web import scenario
 from web.scenario import PASSWORD, TEST_KEY
 
-from collab.access import twofactor
+from collab.config import Config
 from collab.graph.store import Store
 from collab.web import create_app
 
@@ -19,24 +20,17 @@ _CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 
 
 def make_app(store: Store, **config: Any) -> Flask:
+    """The app over `store`, with the tests' keys (the environment's: `tests/keys.py`) and a
+    checkpoint file of its own, unless the test brings its own settings."""
+    checkpoints = Path(tempfile.mkdtemp(prefix="collab-checkpoints-")) / "audit-checkpoints"
+    config.setdefault("COLLAB_CONFIG", Config.from_env(audit_checkpoints=checkpoints))
     return create_app({"COLLAB_STORE": store, "SECRET_KEY": "test-secret", "TESTING": True,
                        "COLLAB_IDKEY": TEST_KEY, **config})
 
 
 def code_for(app: Flask, name: str) -> str:
-    """What the user's authenticator shows now: a code not used yet ("" without one).
-
-    Codes are good once per 30-second step; when this one's step is spent, the next step's
-    code (accepted a step early) is used, or the client waits for the clock to move on.
-    """
-    user = app.config["COLLAB_STORE"].get("User", name)
-    if user is None or not twofactor.enrolled(user):
-        return ""
-    phone = twofactor.authenticator(user, app.config["COLLAB_IDKEY"])
-    step = max(phone.timecode(datetime.now(UTC)), user.get("totp_step", -1) + 1)
-    while step > phone.timecode(datetime.now(UTC)) + 1:
-        time.sleep(1)
-    return phone.generate_otp(step)
+    """What the user's authenticator shows now (see `scenario.code_for`)."""
+    return scenario.code_for(app.config["COLLAB_STORE"], name, app.config["COLLAB_IDKEY"])
 
 
 def csrf_token(html: str) -> str:

@@ -12,6 +12,7 @@ from web.client import Client, make_app
 from web.scenario import ACCOUNTS, add_accounts, build
 
 from collab.graph.sqlite_engine import SqliteStore
+from collab.graph.store import Store
 
 
 @pytest.fixture(scope="module")
@@ -66,3 +67,12 @@ def fresh(scenario_file: Path, tmp_path: Path) -> Iterator[SqliteStore]:
 @pytest.fixture
 def fresh_app(fresh: SqliteStore) -> Flask:
     return make_app(fresh)
+
+
+@pytest.fixture
+def app(store: Store) -> Flask:
+    """The app over the scenario with every account, on each engine in turn (for tests that
+    change things; a module may bring its own `app`)."""
+    store.write(build)
+    store.write(add_accounts)
+    return make_app(store)

@@ -17,10 +17,12 @@ from typing import Any
 from urllib.parse import urlsplit
 
 WIDTHS = ((1440, 900), (390, 844))
-# Latin words a Chinese page may show: the language switch, file formats people pick, brand
-# names on the two-factor page, and the pinyin example in the explorer's search box.
-ALLOWED_WORDS = frozenset({"English", "xlsx", "csv", "docx", "CSV", "GBK", "Excel", "FreeOTP",
-                           "Google", "Microsoft", "Authenticator", "zhangsan", "zs", "A", "B"})
+# Latin words a Chinese page may show: the language switch, file formats people pick (GraphML
+# and GEXF for Gephi among them), brand names on the two-factor page, and the pinyin example in
+# the explorer's search box.
+ALLOWED_WORDS = frozenset({"English", "xlsx", "csv", "docx", "CSV", "GBK", "Excel", "GraphML",
+                           "GEXF", "FreeOTP", "Google", "Microsoft", "Authenticator", "zhangsan",
+                           "zs", "A", "B"})
 _TOKEN = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.\-/@:]*")
 _SNAKE = re.compile(r"^[a-z][a-z0-9]*(_[a-z0-9]+)+$")
 _CAMEL = re.compile(r"^[a-z]+[A-Z][A-Za-z]*$")

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from web.scenario import ACCOUNTS, DEPARTMENTS, REGIONS
+from web.scenario import ACCOUNTS, DATASET, DEPARTMENTS, HIT_DATASET, HIT_WS, HIT_ZT, REGIONS
 
 EVERYONE = frozenset(ACCOUNTS)
 ADMINS = frozenset({"sys", "sec", "aud"})  # no API token for them
@@ -37,11 +37,17 @@ _ZT: dict[str, frozenset[str]] = {
     "Person": frozenset({"P-SYN-ZT1"}), "Clue": frozenset({"ZT-2023-0001"}),
     "Transfer": frozenset({"ZT-2023-0001/1"})}
 _ORG = {"Region": _ALL_REGIONS, "Department": _ALL_DEPARTMENTS}
+# The models' work: the Wenshan hit without a data set for every case-work account of Wenshan;
+# the data set (coordinators only), its row and the hit resting on it for its coordinators.
+_WS_HITS = {**_WS, "ModelHit": frozenset({HIT_WS})}
+_COORDINATED = {**_WS, "ModelHit": frozenset({HIT_WS, HIT_DATASET}),
+                "DataSet": frozenset({DATASET}), "DataRecord": frozenset({DATASET + "/2"})}
+_ZT_HITS = {**_ZT, "ModelHit": frozenset({HIT_ZT})}
 # account -> label -> the keys it may see
 VISIBLE: Mapping[str, Mapping[str, frozenset[str]]] = {
-    "prov": {label: _WS.get(label, frozenset()) | _ZT.get(label, frozenset())
-             for label in _WS.keys() | _ZT.keys()} | _ORG,
-    "coord": _WS, "insp": _WS, "lead": _WS, "zt": _ZT,
+    "prov": {label: _COORDINATED.get(label, frozenset()) | _ZT_HITS.get(label, frozenset())
+             for label in _COORDINATED.keys() | _ZT_HITS.keys()} | _ORG,
+    "coord": _COORDINATED, "insp": _WS_HITS, "lead": _WS_HITS, "zt": _ZT_HITS,
     "sys": _ORG, "sec": _ORG, "aud": {}, "pend": {},
     "liaison": {"Clue": frozenset({"XS-2023-0001"}), "Transfer": frozenset({"XS-2023-0001/1"}),
                 "Case": frozenset({"WS-CASE-0001"}), "JointCheck": frozenset({"JC-0001"}),
@@ -219,6 +225,36 @@ PROBES: tuple[Probe, ...] = (
     _get("explorer.paths", "/explore/api/paths?a=P-SYN-0001&b=P-SYN-0002", WENSHAN),
     _get("explorer.paths", "/explore/api/paths?a=P-SYN-0001&b=P-SYN-ZT1",
          frozenset({"prov"})),
+    # --- supervision models: pages for the case-work roles, runs for the coordinators; hits
+    # in and out of reach (one resting on a data set only coordinators may use); triage and
+    # access forms left incomplete, so nothing changes
+    _get("models.index", "/models/", CASEWORK),
+    _post("models.run", "/models/run", PLANNERS, 302, {}),
+    _get("models.hit_list", "/models/hits", CASEWORK),
+    *[_get("models.hit", f"/models/hits/{no}", seers("ModelHit", no), about=("ModelHit", no))
+      for no in (HIT_DATASET, HIT_WS, HIT_ZT, "dormant-clue-000000000009")],
+    _post("models.confirm", f"/models/hits/{HIT_WS}/confirm", frozenset({"prov", "coord"}),
+          302, {}),
+    _post("models.confirm", f"/models/hits/{HIT_ZT}/confirm", frozenset({"prov", "zt"}), 302,
+          {}),
+    _post("models.dismiss", f"/models/hits/{HIT_DATASET}/dismiss",
+          frozenset({"prov", "coord"}), 302, {}),
+    _post("models.dismiss", "/models/hits/dormant-clue-000000000009/dismiss", NOBODY, 404,
+          {"reason": "无", "on": "2024-02-01"}),
+    _get("models.evidence_file", f"/models/hits/{HIT_WS}/evidence.graphml",
+         frozenset({"prov", "coord", "lead"})),
+    _get("models.evidence_file", f"/models/hits/{HIT_DATASET}/evidence.gexf",
+         frozenset({"prov", "coord"})),
+    _get("models.dataset_list", "/models/datasets", CASEWORK),
+    _post("models.dataset_list", "/models/datasets", PLANNERS, 200, {}),
+    _post("models.dataset_access", f"/models/datasets/{DATASET}/access",
+          frozenset({"prov", "coord"}), 302, {}),
+    _post("models.dataset_access", "/models/datasets/DS-NONE/access", NOBODY, 404,
+          {"roles": "leader"}),
+    _get("explorer.hit", f"/explore/api/hit?no={HIT_WS}", WENSHAN, about=("ModelHit", HIT_WS)),
+    _get("explorer.hit", f"/explore/api/hit?no={HIT_DATASET}", frozenset({"prov", "coord"})),
+    _get("explorer.hit", f"/explore/api/hit?no={HIT_ZT}", frozenset({"prov", "zt"})),
+    _post("explorer.export", "/explore/export", EXPORTERS, 400, {}),
     # --- accounts (guessed names: not found even for the admins)
     _get("admin.user_list", "/admin/users", frozenset({"sys", "sec"})),
     _post("admin.create", "/admin/users", frozenset({"sys", "sec"}), 302, {}),
@@ -227,8 +263,7 @@ PROBES: tuple[Probe, ...] = (
     _post("admin.disable", "/admin/users/nobody/disable", NOBODY, 404, {}),
     _post("admin.unmasking", "/admin/users/nobody/unmask/allow", NOBODY, 404, {}),
     _post("admin.unlock", "/admin/users/nobody/unlock", NOBODY, 404, {}),
-    _post("admin.reset", "/admin/users/coord/reset", frozenset({"sys", "sec"}), 302, {}),
-    _post("admin.token", "/admin/users/nobody/token", NOBODY, 404, {}),
+    _post("admin.reset", "/admin/users/nobody/reset", NOBODY, 404, {}),
     _post("admin.reset_two_factor", "/admin/users/nobody/2fa-reset", NOBODY, 404, {}),
     # --- departments: the system admin's (incomplete forms are refused, nothing changes)
     _get("departments.listing", "/admin/departments/", frozenset({"sys"})),
@@ -242,6 +277,13 @@ PROBES: tuple[Probe, ...] = (
     _post("twofactor.begin", "/account/2fa/begin", EVERYONE, 400, csrf=False),
     _post("twofactor.confirm", "/account/2fa/confirm", EVERYONE, 302, {}),
     _post("twofactor.turn_off", "/account/2fa/off", EVERYONE, 400, csrf=False),
+    # --- API tokens: one's own (incomplete request: refused), and the security admin's list
+    _get("tokens.own", "/account/tokens", EVERYONE),
+    _post("tokens.issue", "/account/tokens", EVERYONE, 302, {}),
+    _post("tokens.revoke_own", "/account/tokens/nonsense/revoke", NOBODY, 404, {}),
+    _get("tokens.every", "/admin/tokens", frozenset({"sec"})),
+    _post("tokens.revoke", "/admin/tokens/nonsense/revoke", NOBODY, 404, {}),
+    _post("tokens.expire", "/admin/tokens/nonsense/expire", frozenset({"sec"}), 302, {}),
     # --- the audit trail: its admin only
     _get("auditlog.index", "/audit/", frozenset({"aud"})),
     _get("auditlog.export", "/audit/export.csv", frozenset({"aud"})),

@@ -7,18 +7,25 @@ carry markup to prove that pages show it as text.
 
 from __future__ import annotations
 
+import json
+import time
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+from keys import AUDIT_KEY
 
 from collab.access import twofactor, users
 from collab.access.actors import Actor
-from collab.access.authz import ADMIN_ROLES, Authz, Role
+from collab.access.audit import Origin
+from collab.access.authz import Authz, Role
 from collab.access.idnumbers import IdKey
 from collab.graph import names
 from collab.graph.store import Graph
 
 PASSWORD = "Lan-Cang-2026"
 # The deployment key of the web tests (seals the admins' two-factor secrets).
-TEST_KEY = IdKey.from_secret(b"web-tests-deployment-key-32bytes")
+TEST_SECRET = b"web-tests-deployment-key-32bytes"
+TEST_KEY = IdKey.from_secret(TEST_SECRET)
 XSS = "<img src=x onerror=alert(1)>"
 FULL_ID = "53262819800101123X"
 # name -> (role, region, department)
@@ -83,7 +90,8 @@ def _base(g: Graph) -> None:
 
 
 def build(g: Graph) -> None:
-    """Two prefectures, a second department's clue, a case, two checks."""
+    """Two prefectures, a second department's clue, a case, two checks, a data set and three
+    model hits."""
     _base(g)
     g.upsert_nodes("Clue", [
         {"no": "ZT-2023-0001", "title": XSS + "昭阳区某村截留补助", "status": "transferred",
@@ -126,33 +134,77 @@ def build(g: Graph) -> None:
     g.upsert_rels("ASSIGNED_TO", [{"src": "JC-0001", "dst": "D532628-JW"},
                                   {"src": "JC-0002", "dst": "D532600-SJ"}],
                   src="JointCheck", dst="Department")
+    _models(g)
+
+
+# The supervision models' work: a data set only coordinators may use, and three hits.
+DATASET = "DS-532628-DEATH"
+HIT_DATASET = "deceased-paid-000000000001"  # rests on the data set (Wenshan)
+HIT_WS = "dormant-clue-000000000002"  # Wenshan, no data set
+HIT_ZT = "dormant-clue-000000000003"  # Zhaotong
+
+
+def _models(g: Graph) -> None:
+    g.upsert_nodes("DataSet", [{"code": DATASET, "name": "富宁县死亡人口（合成）",
+                                "kind": "deceased", "source": "富宁县公安局",
+                                "as_of": date(2024, 6, 30), "region_code": "532628",
+                                "roles": ["coordinator"], "regions": ["532628"], "rows": 1,
+                                "synthetic": True}])
+    g.upsert_nodes("DataRecord", [{"no": DATASET + "/2", "dataset": DATASET, "row": 2,
+                                   "name": "张三", "died_on": date(2024, 1, 15),
+                                   "region_code": "532628107", "synthetic": True}])
+    g.upsert_rels("OF_SET", [{"src": DATASET + "/2", "dst": DATASET}], src="DataRecord",
+                  dst="DataSet")
+    g.upsert_rels("NAMES", [{"src": DATASET + "/2", "dst": "P-SYN-0001"}], src="DataRecord",
+                  dst="Person")
+    now = datetime.now(UTC)
+    dead = {"name": "张三", "died_on": "2024-01-15", "payments": 2, "amount": "286.00",
+            "last": "2024-03-01"}
+    hits = [(HIT_DATASET, "deceased-paid", "532628107", [DATASET], "张三", dead,
+             [("Person", "P-SYN-0001", "subject"), ("DataRecord", DATASET + "/2", "death")]),
+            (HIT_WS, "dormant-clue", "532622100", [], "江那镇某站所吃拿卡要",
+             {"clue": "WS-2023-0002", "title": "江那镇某站所吃拿卡要", "since": "2023-10-21",
+              "days": 40}, [("Clue", "WS-2023-0002", "subject")]),
+            (HIT_ZT, "dormant-clue", "530602", [], XSS + "昭阳区某村截留补助",
+             {"clue": "ZT-2023-0001", "title": XSS, "since": "2023-06-01", "days": 40},
+             [("Clue", "ZT-2023-0001", "subject")])]
+    for no, model, region, sets, subject, facts, evidence in hits:
+        g.upsert_nodes("ModelHit", [{"no": no, "model": model, "model_version": 1,
+                                     "signature": no, "status": "pending",
+                                     "status_on": now.date(), "region_code": region,
+                                     "datasets": sets, "subject": subject,
+                                     "facts": json.dumps(facts, ensure_ascii=False),
+                                     "severity": "low", "first_seen": now, "last_seen": now,
+                                     "runs": 1, "version": 0, "synthetic": True}])
+        for label, key, role in evidence:
+            g.upsert_rels("EVIDENCE", [{"src": no, "dst": key, "role": role}],
+                          src="ModelHit", dst=label)
 
 
 def add_accounts(g: Graph, names: tuple[str, ...] = tuple(ACCOUNTS)) -> None:
-    """One account per role, password set and already changed (no forced change); the admins
-    set up two-factor sign-in half a minute ago (test clients compute their codes)."""
+    """One account per role, password set and already changed (no forced change); each set
+    up two-factor sign-in half a minute ago, as every role must by default (test clients
+    compute their codes)."""
     now = datetime.now(UTC)
     for name in names:
         role, region, department = ACCOUNTS[name]
         users.add(g, authz=None, name=name, password=PASSWORD, now=now, role=role,
                   region=region, department=department, display_name=name + "·测试")
         g.upsert_nodes("User", [{"name": name, "must_change": False}])
-        if role in ADMIN_ROLES:
-            enrol(g, name, now - timedelta(seconds=30))
+        enrol(g, name, now - timedelta(seconds=30))
 
 
 def add_role_accounts(g: Graph, accounts: dict[str, tuple[Role, str | None, str | None]],
                       display: str = "（示例）") -> None:
     """Accounts named in Chinese after their role (巡察办协调员（示例）), password set and
-    changed, the admins' two-factor sign-in set up: one per role, as `make demo` makes them."""
+    changed, two-factor sign-in set up (every role needs it): one per role."""
     now = datetime.now(UTC)
     for name, (role, region, department) in accounts.items():
         users.add(g, authz=None, name=name, password=PASSWORD, now=now, role=role,
                   region=region, department=department,
                   display_name=names.ROLES[role].zh + display)
         g.upsert_nodes("User", [{"name": name, "must_change": False}])
-        if role in ADMIN_ROLES:
-            enrol(g, name, now - timedelta(seconds=30))
+        enrol(g, name, now - timedelta(seconds=30))
 
 
 def enrol(g: Graph, name: str, at: datetime) -> None:
@@ -166,3 +218,29 @@ def authz_for(name: str) -> Authz:
     """The permission object of one of the scenario's accounts."""
     role, region, department = ACCOUNTS[name]
     return Authz(Actor(name, role, region, department))
+
+
+def code_for(store: Any, name: str, key: IdKey = TEST_KEY) -> str:
+    """What the user's authenticator shows now: a code not used yet ("" without one).
+
+    Codes are good once per 30-second step; when this one's step is spent, the next step's
+    code (accepted a step early) is used, or this waits for the clock to move on.
+    """
+    user = store.get("User", name)
+    if user is None or not twofactor.enrolled(user):
+        return ""
+    phone = twofactor.authenticator(user, key)
+    step = max(phone.timecode(datetime.now(UTC)), user.get("totp_step", -1) + 1)
+    while step > phone.timecode(datetime.now(UTC)) + 1:
+        time.sleep(1)
+    return phone.generate_otp(step)
+
+
+def token_for(store: Any, name: str, label: str = "test") -> str:
+    """An API token the user makes for themselves: password and authenticator code again."""
+    code = code_for(store, name)
+    token = store.write(lambda tx: users.issue_token(
+        tx, name=name, password=PASSWORD, code=code, key=TEST_KEY, audit_key=AUDIT_KEY,
+        origin=Origin(user=name, address="127.0.0.1"), now=datetime.now(UTC), label=label))
+    assert token, f"{name} was refused a token"
+    return token

@@ -7,7 +7,7 @@ import io
 import itertools
 import zipfile
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -25,9 +25,8 @@ from web.matrix import (
     Probe,
     sees,
 )
-from web.scenario import ACCOUNTS, FULL_ID, TEST_KEY, XSS, add_accounts, build
+from web.scenario import ACCOUNTS, FULL_ID, TEST_KEY, XSS, add_accounts, build, token_for
 
-from collab.access import users
 from collab.graph.codec import Node
 from collab.graph.sqlite_engine import SqliteStore
 from collab.graph.store import Store
@@ -65,10 +64,7 @@ def site_on(module_store: Store) -> Site:
     store = module_store
     store.write(build)
     store.write(add_accounts)
-    now = datetime.now(UTC)
-    tokens = {n: store.write(lambda tx, n=n: users.issue_token(tx, authz=None, name=n,
-                                                               label="matrix", now=now))
-              for n in EVERYONE - ADMINS}
+    tokens = {n: token_for(store, n, "matrix") for n in EVERYONE - ADMINS}
     app = make_app(store)
     clients = {}
     for name in EVERYONE:

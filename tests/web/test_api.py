@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 from flask.testing import FlaskClient
 from web.client import Client, make_app
-from web.scenario import CLUES_SEEN, FULL_ID, add_accounts, build
+from web.scenario import CLUES_SEEN, FULL_ID, add_accounts, build, token_for
 
-from collab.access import users
 from collab.graph.store import Store
 
 NAMES = ("coord", "zt", "liaison", "prov")
@@ -20,10 +18,7 @@ NAMES = ("coord", "zt", "liaison", "prov")
 def api(store: Store) -> tuple[FlaskClient, dict[str, str], Store]:
     store.write(build)
     store.write(lambda tx: add_accounts(tx, NAMES))
-    now = datetime.now(UTC)
-    tokens = {n: store.write(lambda tx, n=n: users.issue_token(tx, authz=None, name=n,
-                                                               label="test", now=now))
-              for n in NAMES}
+    tokens = {n: token_for(store, n) for n in NAMES}
     return make_app(store).test_client(), tokens, store
 
 

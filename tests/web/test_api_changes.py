@@ -4,15 +4,16 @@ record that commits with its change or takes the change down with it."""
 from __future__ import annotations
 
 import re
-from datetime import UTC, date, datetime
+from datetime import date
 from typing import Any
 
 import pytest
 from flask.testing import FlaskClient
+from keys import AUDIT_KEY
 from web.client import Client, csrf_token, make_app
-from web.scenario import add_accounts, authz_for, build
+from web.scenario import add_accounts, authz_for, build, token_for
 
-from collab.access import audit, users
+from collab.access import audit
 from collab.access.audit import Kind, Origin
 from collab.cases import clues
 from collab.graph.codec import derive_uid
@@ -34,10 +35,7 @@ def api(store: Store) -> tuple[FlaskClient, dict[str, str], Store]:
     store.write(build)
     store.write(_new_clue)
     store.write(lambda tx: add_accounts(tx, NAMES))
-    now = datetime.now(UTC)
-    tokens = {n: store.write(lambda tx, n=n: users.issue_token(tx, authz=None, name=n,
-                                                               label="test", now=now))
-              for n in NAMES}
+    tokens = {n: token_for(store, n) for n in NAMES}
     return make_app(store).test_client(), tokens, store
 
 
@@ -70,7 +68,7 @@ def test_a_retry_with_the_same_key_returns_the_first_answer_and_changes_nothing(
     assert again.headers["Idempotent-Replayed"] == "true"
     assert store.count("Transfer", {"clue_no": NEW_CLUE}) == 1
     assert _records(store, "clue.transfer") == [("ok", NEW_CLUE), ("replayed", NEW_CLUE)]
-    assert store.read(audit.verify).ok
+    assert store.read(lambda tx: audit.verify(tx, AUDIT_KEY)).ok
 
 
 def test_without_a_key_a_repeated_transfer_is_a_conflict_not_a_duplicate(api) -> None:
@@ -123,8 +121,9 @@ def _block_next_audit_record(g: Graph) -> None:
 
 def test_when_the_audit_record_cannot_be_written_the_transfer_rolls_back(api) -> None:
     client, tokens, store = api
-    store.write(lambda tx: audit.append(tx, origin=Origin("setup"), kind=Kind.AUTH,
-                                        event="setup"))
+    store.write(lambda tx: audit.append(tx, key=AUDIT_KEY, origin=Origin("setup"),
+                                        kind=Kind.AUTH, event="setup"))
+    records = store.count("AuditRecord")
     store.write(_block_next_audit_record)
     response = _transfer(client, tokens["coord"], key="audit-fails-1")
     assert response.status_code == 503
@@ -134,7 +133,8 @@ def test_when_the_audit_record_cannot_be_written_the_transfer_rolls_back(api) ->
     assert store.count("Transfer", {"clue_no": NEW_CLUE}) == 0
     assert store.get("Clue", NEW_CLUE).get("status") == "registered"
     assert store.count("IdempotencyKey") == 0
-    assert store.count("AuditRecord") == 1 and store.read(audit.verify).ok
+    assert store.count("AuditRecord") == records
+    assert store.read(lambda tx: audit.verify(tx, AUDIT_KEY)).ok
 
 
 def test_when_the_audit_record_cannot_be_written_the_web_form_shows_a_plain_error(
@@ -153,7 +153,7 @@ def test_when_the_audit_record_cannot_be_written_the_web_form_shows_a_plain_erro
     assert response.headers["X-Request-Id"] in response.text
     assert "Traceback" not in response.text and "uniqueness" not in response.text
     assert store.count("Transfer", {"clue_no": NEW_CLUE}) == 0
-    assert store.read(audit.verify).ok
+    assert store.read(lambda tx: audit.verify(tx, AUDIT_KEY)).ok
 
 
 def test_a_failed_transfer_leaves_no_record_claiming_success(api) -> None:
@@ -174,7 +174,7 @@ def test_a_failed_transfer_leaves_no_record_claiming_success(api) -> None:
     outcomes = [outcome for event in ("clue.transfer", "api.transfer")
                 for outcome, _ in _records(store, event)]
     assert len(outcomes) == 4 and "ok" not in outcomes
-    assert store.read(audit.verify).ok
+    assert store.read(lambda tx: audit.verify(tx, AUDIT_KEY)).ok
 
 
 def test_a_replayed_web_form_transfers_once(store: Store) -> None:

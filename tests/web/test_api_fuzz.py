@@ -9,7 +9,6 @@ the same every time.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from itertools import product
 
 import schemathesis
@@ -17,8 +16,8 @@ from flask import Flask
 from hypothesis import HealthCheck, given, settings
 from hypothesis.errors import Unsatisfiable
 from schemathesis import GenerationMode
+from web.scenario import token_for
 
-from collab.access import users
 from collab.graph.sqlite_engine import SqliteStore
 
 EXAMPLES = 40
@@ -26,8 +25,7 @@ EXAMPLES = 40
 
 def test_no_operation_of_the_api_breaks_its_document(fresh_app: Flask,
                                                      fresh: SqliteStore) -> None:
-    token = fresh.write(lambda tx: users.issue_token(tx, authz=None, name="prov", label="fuzz",
-                                                     now=datetime.now(UTC)))
+    token = token_for(fresh, "prov", "fuzz")
     bearer = {"Authorization": "Bearer " + token}
     schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", fresh_app)
     operations = [result.ok() for result in schema.get_all_operations()]

@@ -7,6 +7,7 @@ import io
 from urllib.parse import quote
 
 from flask import Flask
+from keys import AUDIT_KEY
 from web.client import Client
 
 from collab.access import audit
@@ -31,7 +32,7 @@ def test_exactly_one_record_per_request(fresh_app: Flask, fresh: SqliteStore) ->
     before = fresh.count("AuditRecord")
     assert client.get("/static/css/collab.css").status_code == 200
     assert fresh.count("AuditRecord") == before
-    assert fresh.read(audit.verify).ok
+    assert fresh.read(lambda tx: audit.verify(tx, AUDIT_KEY)).ok
 
 
 def test_a_view_record_says_who_what_where_and_which_request(fresh_app: Flask,
@@ -66,8 +67,8 @@ def test_a_change_records_before_and_after_in_its_own_transaction(fresh_app: Fla
 
 def test_object_pages_show_their_change_history(fresh_app: Flask, fresh: SqliteStore) -> None:
     fresh.write(lambda tx: audit.append(
-        tx, origin=Origin("coord", "coordinator"), kind=Kind.CHANGE, event="clue.transfer",
-        object_label="Clue", object_key="XS-2023-0001",
+        tx, key=AUDIT_KEY, origin=Origin("coord", "coordinator"), kind=Kind.CHANGE,
+        event="clue.transfer", object_label="Clue", object_key="XS-2023-0001",
         detail={"before": {"status": "registered"}, "after": {"status": "transferred"}}))
     client = Client(fresh_app)
     client.sign_in("lead")
@@ -97,6 +98,17 @@ def test_only_the_audit_admin_reads_and_exports(fresh_app: Flask, fresh: SqliteS
         other.sign_in(name)
         assert other.get("/audit/").status_code == 404
         assert other.get("/audit/export.csv").status_code == 404
+
+
+def test_a_broken_chain_is_named_in_the_readers_language(fresh_app: Flask,
+                                                         fresh: SqliteStore) -> None:
+    auditor = Client(fresh_app)
+    auditor.sign_in("aud")
+    fresh.upsert_nodes("AuditRecord", [{"no": f"{2:012d}", "user": "somebody.else"}])
+    verdict = auditor.get("/audit/verify").text
+    assert "第 2 条记录在写入后被改动" in verdict and "altered" not in verdict
+    auditor.post("/language", {"lang": "en", "next": "/"})
+    assert "record 2 was altered after it was written" in auditor.get("/audit/verify").text
 
 
 def test_no_route_changes_or_deletes_audit_records(fresh_app: Flask) -> None:
@@ -134,7 +146,7 @@ def test_no_method_on_any_audit_url_changes_a_record(signed_in: dict[str, Client
     assert tried == len(signed_in) * len(AUDIT_URLS) * 5
     after = hashes(site)
     assert {k: after[k] for k in kept} == kept
-    assert site.read(audit.verify).ok
+    assert site.read(lambda tx: audit.verify(tx, AUDIT_KEY)).ok
 
 
 def hashes(store: SqliteStore) -> dict[str, str]:

@@ -17,11 +17,11 @@ from typing import Any
 import pyotp
 import pytest
 from web.client import make_app
-from web.scenario import PASSWORD, XSS
+from web.scenario import PASSWORD, XSS, code_for
 from web.server import serving
 
-from collab.access import users
-from collab.access.authz import ADMIN_ROLES, Role
+from collab.access import twofactor, users
+from collab.access.authz import Role
 from collab.access.idnumbers import IdKey
 from collab.graph.sqlite_engine import SqliteStore
 from collab.graph.store import Cond, Op
@@ -125,17 +125,21 @@ def enrol(page: Any, live: dict[str, Any], name: str) -> None:
 
 
 def sign_in(page: Any, live: dict[str, Any], name: str, screenshot: str = "") -> None:
-    """Sign in with the password, and the authenticator's code once one is set up."""
+    """Sign in with the password, and the authenticator's code once one is set up; every role
+    must use two-factor sign-in (issue 16, item 7), so an account without an authenticator sets
+    one up on the page it lands on."""
     page.goto(live["url"] + "/login")
     page.fill("#name", name)
     page.fill("#password", PASSWORD)
     if name in live["phones"]:
         page.fill("#code", phone_code(live, name))
+    elif twofactor.enrolled(live["store"].get("User", name)):  # set up by the scenario
+        page.fill("#code", code_for(live["store"], name))
     if screenshot:
         shot(page, screenshot)
     page.click("#sign-in")
     page.wait_for_selector("#whoami")
-    if live["store"].get("User", name).get("role") in ADMIN_ROLES and name not in live["phones"]:
+    if not twofactor.enrolled(live["store"].get("User", name)):
         enrol(page, live, name)
 
 
@@ -351,3 +355,102 @@ def test_states_and_refusals_in_both_languages(page: Any, live: dict[str, Any]) 
     page.goto(live["url"] + "/browse/Clue?page=x")
     assert "not a page number" in page.inner_text("main")
     shot(page, "18-refusal-english")
+
+
+def test_an_own_api_token_and_a_password_reset_as_people_see_them(
+        page: Any, live: dict[str, Any]) -> None:
+    """Issue 16, items 2 and 6: the coordinator makes its own token (password and code
+    again) and sees it once; the system admin's reset gives a one-time code, and the liaison
+    who signs in with it (and its authenticator) is told who reset it and chooses its own."""
+    sign_in(page, live, "prov")
+    page.goto(live["url"] + "/account/tokens")
+    page.fill("#token-label", "周报程序")
+    page.fill("#token-password", PASSWORD)
+    page.fill("#token-code", phone_code(live, "prov"))
+    page.click("#token-issue")
+    token = page.inner_text("#token").strip()
+    assert token.startswith("clb_")
+    shot(page, "19-api-token-shown-once")
+    page.goto(live["url"] + "/account/tokens")
+    assert token not in page.content() and "周报程序" in page.inner_text("#tokens")
+    shot(page, "20-my-api-tokens")
+    page.click("#sign-out")
+    sign_in(page, live, "zzb")  # sets up its authenticator at this first sign-in
+    page.click("#sign-out")
+    sign_in(page, live, "sys")
+    page.goto(live["url"] + "/admin/users")
+    page.click("#users tr[data-user=zzb] form[action$='/reset'] button")
+    code = page.inner_text("#reset-code").strip()
+    shot(page, "21-reset-one-time-code")
+    page.click("#sign-out")
+    page.goto(live["url"] + "/login")
+    page.fill("#name", "zzb")
+    page.fill("#password", code)
+    page.fill("#code", phone_code(live, "zzb"))
+    page.click("#sign-in")
+    page.wait_for_selector("#reset-notice")
+    assert "由 sys 重置" in page.inner_text("#reset-notice")
+    assert page.locator("#current").count() == 0
+    shot(page, "22-reset-notice-choose-own-password")
+    page.fill("#new", "Zhao-Tong-Ye-2026")
+    page.fill("#confirm", "Zhao-Tong-Ye-2026")
+    page.click("#save-password")
+    page.wait_for_selector(".alert-success")
+    assert page.csp == [] and page.dialogs == []
+def test_a_coordinator_runs_a_model_and_turns_a_hit_into_a_clue(page: Any,
+                                                               live: dict[str, Any]) -> None:
+    """Import the two 那能乡 lists as data sets, run the cross-check model, open a hit's
+    evidence in the explorer, confirm it as a clue: its trace names the model and the run."""
+    seeds = Path(__file__).resolve().parents[2] / "seeds" / "crosscheck"
+    sign_in(page, live, "prov")
+    page.click("#navbar [data-menu=analysis] > a")
+    page.click("#nav-models")
+    page.click("#model-tabs a[href='/models/datasets']")
+    for path, kind, code in (("nanneng_roster_60plus.csv", "roster", "NN-ROSTER"),
+                             ("nanneng_pension_list.xlsx", "payment", "NN-PENSION")):
+        page.set_input_files("#file", str(seeds / path))
+        page.select_option("#kind", kind)
+        page.fill("#code", code)
+        page.fill("#name", f"那能乡{code}（合成）")
+        page.fill("#source", "富宁县人社局")
+        page.fill("#as_of", "2023-09-30")
+        page.fill("#region", "532628107")
+        page.click("#import-dataset")
+        page.wait_for_selector(f"#datasets tr[data-dataset='{code}']")
+    assert "640" in page.inner_text("#datasets tr[data-dataset='NN-ROSTER']")
+    shot(page, "25-datasets")
+    page.click("#model-tabs a[href='/models/']")
+    page.check("#run-roster-unpaid")
+    page.fill("#as_of", "2023-10-12")
+    shot(page, "26-models")
+    page.click("#run-models")
+    page.wait_for_selector("#hits")
+    assert page.inner_text("#total") == "66"
+    assert page.locator("[role=alert]").all_inner_texts() == \
+        ["已运行 1 个模型：发现疑点 66 条，其中新增 66 条。"]
+    assert "不在发放名单" in page.inner_text("#hits")
+    shot(page, "27-hits")
+    page.click("#hits tbody tr >> nth=0 >> a >> nth=0")
+    page.wait_for_selector("#hit-reason")
+    subject = page.get_attribute("#hit-title", "data-subject")
+    assert page.locator("#evidence tr[data-role=subject]").count() == 1
+    shot(page, "28-hit")
+    page.click("#evidence-link")
+    page.wait_for_selector("#explorer[data-ready=hit]")
+    assert subject in page.inner_text("#hit-reason")
+    assert page.locator("#graph canvas").count() == 1
+    page.wait_for_timeout(300)
+    shot(page, "29-hit-evidence-in-explorer")
+    page.click("#hit-link")
+    page.fill("#clue_no", "XS-JG-BROWSER-1")
+    page.click("#confirm")
+    page.wait_for_selector("#trace")
+    hit_step = page.inner_text("#trace li[data-step=hit]")
+    assert "名单比对：应发未发" in hit_step and "RUN-" in hit_step and "prov" in hit_step
+    assert page.locator("#trace li[data-step=clue]").count() == 1
+    shot(page, "30-clue-from-a-hit")
+    page.goto(live["url"] + "/models/")
+    row = "#models tr[data-model='roster-unpaid']"
+    assert page.inner_text(row + " [data-figure=hits]") == "66"
+    assert page.inner_text(row + " [data-figure=confirmed]") == "1"
+    assert page.dialogs == [] and page.csp == []

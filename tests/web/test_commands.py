@@ -10,8 +10,9 @@ import pyotp
 from click.testing import CliRunner
 from web.client import Client, make_app
 
-from collab.access import idnumbers, twofactor
+from collab.access import twofactor
 from collab.cli import main
+from collab.config import Config
 from collab.graph.sqlite_engine import SqliteStore
 
 
@@ -65,7 +66,7 @@ def test_only_the_security_admin_unlocks_or_resets_two_factor_from_the_console(
         passwords[name] = added.output.strip().rsplit(": ", 1)[1]
     store = SqliteStore(db)
     try:
-        key = idnumbers.load_key(secret=env["COLLAB_ID_KEY"])
+        key = Config.from_env(env).load_key()
         phones = {}
         for name in ("an.quan", "xi.tong", "wang.fang"):
             secret = store.write(lambda tx, n=name: twofactor.begin(tx, name=n, key=key))
@@ -119,5 +120,58 @@ def test_no_account_exists_until_one_is_created(tmp_path: Path) -> None:
                                ("sysadmin", "12345678"), ("test", "test")):
             assert client.sign_in(name, password).status_code == 200
             assert client.get("/").status_code == 302
+    finally:
+        store.close()
+
+
+def test_the_console_gives_a_reset_code_and_a_token_only_to_its_own_user(
+        tmp_path: Path) -> None:
+    """Issue 16, items 2 and 6, at the console: `collab user passwd` prints a one-time code
+    (no password anyone chose); `collab user token` asks for the user's own password and
+    authenticator code, and gives admins none."""
+    db = str(tmp_path / "c.sqlite3")
+    env = {"COLLAB_ID_KEY": "cd" * 32, "COLLAB_USER": "运维.王"}
+    runner = CliRunner(env=env)
+    assert runner.invoke(main, ["init", "--database", db]).exit_code == 0
+    passwords = {}
+    for name, role in (("wang.fang", "leader"), ("an.quan", "security_admin")):
+        added = runner.invoke(main, ["user", "add", name, "--role", role, "--region", "532600",
+                                     "--generate", "--database", db])
+        passwords[name] = added.output.strip().rsplit(": ", 1)[1]
+    store = SqliteStore(db)
+    try:
+        key, at = Config.from_env(env).load_key(), datetime.now(UTC) - timedelta(minutes=1)
+        phones = {}
+        for name in passwords:
+            secret = store.write(lambda tx, n=name: twofactor.begin(tx, name=n, key=key))
+            phones[name] = pyotp.TOTP(secret)
+            store.write(lambda tx, n=name: twofactor.confirm(tx, name=n, key=key,
+                                                             code=phones[n].at(at), now=at))
+
+        def token(name: str, password: str, code: str) -> Any:
+            return runner.invoke(main, ["user", "token", name, "--label", "报表",
+                                        "--database", db], input=f"{password}\n{code}\n")
+
+        wrong = token("wang.fang", passwords["wang.fang"], "000000")
+        assert wrong.exit_code == 1 and "sign-in failed" in wrong.output
+        admin = token("an.quan", passwords["an.quan"], phones["an.quan"].now())
+        assert admin.exit_code == 1 and "admin accounts do not get API tokens" in admin.output
+        assert store.count("ApiToken") == 0
+        issued = token("wang.fang", passwords["wang.fang"], phones["wang.fang"].now())
+        assert issued.exit_code == 0 and issued.output.strip().splitlines()[-1].startswith("clb_")
+        assert store.find("ApiToken").items[0].get("user") == "wang.fang"
+
+        reset = runner.invoke(main, ["user", "passwd", "wang.fang", "--database", db])
+        assert reset.exit_code == 0 and "one-time code" in reset.output
+        code = reset.output.strip().rsplit(": ", 1)[1]
+        user = store.get("User", "wang.fang")
+        assert user.get("password_hash") is None and user.get("reset_by") == "运维.王"
+        assert store.find("ApiToken").items[0].get("revoked_at") is not None
+        client = Client(make_app(store, COLLAB_IDKEY=key))
+        assert client.sign_in("wang.fang", password=code, code="").status_code == 200
+        answer = client.sign_in("wang.fang", password=code,
+                                code=phones["wang.fang"].at(datetime.now(UTC) + timedelta(
+                                    seconds=30)))
+        assert answer.headers["Location"] == "/password"
     finally:
         store.close()

@@ -9,15 +9,16 @@ from __future__ import annotations
 
 import threading
 from concurrent.futures import ThreadPoolExecutor
-from datetime import UTC, date, datetime
+from datetime import date
 from typing import Any
 
 import pytest
+from keys import AUDIT_KEY
 from web.client import make_app
-from web.scenario import add_accounts, authz_for, build
+from web.scenario import add_accounts, authz_for, build, token_for
 from web.server import call, serving
 
-from collab.access import audit, users
+from collab.access import audit
 from collab.cases import clues
 from collab.graph.neo4j_engine import Neo4jStore
 from collab.graph.store import Graph, Store
@@ -41,10 +42,7 @@ def _prepare(g: Graph) -> None:
 @pytest.fixture
 def served(store: Store) -> Any:
     store.write(_prepare)
-    now = datetime.now(UTC)
-    tokens = {n: store.write(lambda tx, n=n: users.issue_token(tx, authz=None, name=n,
-                                                               label="test", now=now))
-              for n in ("coord", "liaison")}
+    tokens = {n: token_for(store, n) for n in ("coord", "liaison")}
     with serving(make_app(store)) as base:
         yield base, tokens, store
 
@@ -81,7 +79,7 @@ def test_twenty_concurrent_case_filings_from_one_clue_give_one_case(served) -> N
     outcomes = sorted(r.get("outcome") for r in store.find(
         "AuditRecord", where={"event": "transfer.file_case"}, limit=100).items)
     assert outcomes == ["conflict"] * 19 + ["ok"]
-    assert store.read(audit.verify).ok
+    assert store.read(lambda tx: audit.verify(tx, AUDIT_KEY)).ok
 
 
 def test_fifty_concurrent_transfers_of_different_clues_all_succeed(served) -> None:
@@ -97,14 +95,13 @@ def test_fifty_concurrent_transfers_of_different_clues_all_succeed(served) -> No
     assert store.count("Transfer", {"clue_no": MANY}) == 50
     assert store.count("Clue", {"no": MANY, "status": "transferred"}) == 50
     assert store.count("AuditRecord", {"event": "clue.transfer", "outcome": "ok"}) == 50
-    assert store.read(audit.verify).ok
+    assert store.read(lambda tx: audit.verify(tx, AUDIT_KEY)).ok
 
 
 @pytest.mark.neo4j
 def test_requests_leave_no_driver_connection_borrowed(neo4j_graph: Neo4jStore) -> None:
     neo4j_graph.write(_prepare)
-    token = neo4j_graph.write(lambda tx: users.issue_token(
-        tx, authz=None, name="coord", label="test", now=datetime.now(UTC)))
+    token = token_for(neo4j_graph, "coord")
     baseline = neo4j_graph.connections_in_use()
     with serving(make_app(neo4j_graph)) as base:
         urls = [("GET", "/api/v1/me", None), ("GET", "/api/v1/nodes/Clue", None),

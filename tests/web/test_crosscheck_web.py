@@ -64,9 +64,11 @@ def test_the_seed_lists_show_66_only_in_a_masked(app, tmp_path: Path) -> None:
     assert "仅在名单A中" in page.text and "********" in page.text
     for number in full_ids():
         assert number not in page.text
-    kept = held(tmp_path)
-    assert len(kept) == 1 and not any(n in kept[0].read_text("utf-8") for n in full_ids())
-    assert kept[0].suffix == ".json"  # the uploads themselves are gone
+    [kept] = held(tmp_path)  # the result (masked) kept for the next step; the uploads gone
+    data = kept.read_bytes()  # sealed: no number, not even masked, no name (item 9, issue 16)
+    assert not any(n.encode() in data for n in full_ids()) and b"********" not in data
+    assert "仅在名单A中".encode() not in data and not data.startswith(b"{")
+    assert kept.stat().st_mode & 0o777 == 0o600
 
 
 def test_a_bad_file_gets_a_clear_message_and_nothing_changes(app, fresh: SqliteStore,

@@ -1,22 +1,35 @@
-"""`/healthz`: open to all, saying only ok; the worker's pool only for callers on the machine."""
+"""Liveness (`/healthz`) and readiness (`/readyz`): open to all, saying only ok or not; a
+worker's pool only where the deployment turns it on, and only to the machine itself."""
 
 from __future__ import annotations
 
 from web.client import make_app
 
+from collab.config import Config
 from collab.graph.store import Store
 
 
-def test_healthz_answers_anyone_and_shows_the_pool_only_locally(store: Store) -> None:
-    app = make_app(store)
-    client = app.test_client()
-    local = client.get("/healthz")
-    assert local.status_code == 200 and local.json["ok"] is True
-    # the read the probe made is over: its connection is back in the pool
-    assert local.json["pool"]["in_use"] == 0 and local.json["pool"]["open"] >= 1
+def test_health_and_readiness_tell_anyone_only_ok(store: Store) -> None:
+    """Item 10 of issue 16: `/healthz` gave the worker's pid and pool to any caller that looked
+    local, which is every caller behind a proxy on the same machine."""
+    client = make_app(store).test_client()
+    for address in ("127.0.0.1", "10.1.2.3"):
+        for probe in ("/healthz", "/readyz"):
+            answer = client.get(probe, environ_base={"REMOTE_ADDR": address},
+                                headers={"X-Forwarded-For": "127.0.0.1"})
+            assert answer.status_code == 200 and answer.json == {"ok": True}, (probe, address)
+        assert client.get("/healthz/pool",
+                          environ_base={"REMOTE_ADDR": address}).status_code == 404
+
+
+def test_the_pool_is_shown_locally_where_the_deployment_asks(store: Store) -> None:
+    client = make_app(store, COLLAB_CONFIG=Config.from_env(pool_probe=True)).test_client()
+    local = client.get("/healthz/pool")
+    # the reads before it are over: their connections are back in the pool
+    assert local.status_code == 200 and local.json["pool"]["in_use"] == 0
     assert isinstance(local.json["pid"], int)
-    remote = client.get("/healthz", environ_base={"REMOTE_ADDR": "10.1.2.3"})
-    assert remote.status_code == 200 and remote.json == {"ok": True}
+    assert client.get("/healthz/pool", environ_base={"REMOTE_ADDR": "10.1.2.3"}) \
+        .status_code == 404
 
 
 def test_pool_counts_a_connection_in_use_during_a_transaction(store: Store) -> None:
@@ -30,4 +43,16 @@ def test_health_probes_leave_no_audit_record(store: Store) -> None:
     before = store.count("AuditRecord")
     for _ in range(3):
         assert client.get("/healthz").status_code == 200
+        assert client.get("/readyz").status_code == 200
     assert store.count("AuditRecord") == before
+
+
+def test_readiness_is_a_read_and_a_write_kept_a_few_seconds(store: Store) -> None:
+    client = make_app(store, COLLAB_CONFIG=Config.from_env(ready_cache_seconds=60)).test_client()
+    assert client.get("/readyz").status_code == 200
+    first = store.get("HealthProbe", "ready").get("at")
+    assert client.get("/readyz").status_code == 200
+    assert store.get("HealthProbe", "ready").get("at") == first  # answered from the cache
+    fresh = make_app(store, COLLAB_CONFIG=Config.from_env(ready_cache_seconds=0)).test_client()
+    assert fresh.get("/readyz").status_code == 200
+    assert store.get("HealthProbe", "ready").get("at") > first

@@ -13,14 +13,14 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 from click.testing import CliRunner
 from web.client import Client, make_app
-from web.scenario import PASSWORD, add_accounts, build
+from web.scenario import PASSWORD, add_accounts, build, enrol, token_for
 
 from collab.access import users
 from collab.access.actors import Actor
@@ -53,6 +53,7 @@ def _setup(g: Graph) -> None:
     users.add(g, authz=None, name="funing", password=PASSWORD, now=datetime.now(UTC),
               role=Role.COORDINATOR, region="532628", display_name="富宁县巡察办")
     g.upsert_nodes("User", [{"name": "funing", "must_change": False}])
+    enrol(g, "funing", datetime.now(UTC) - timedelta(seconds=30))  # 2FA, as every role
     # the foreign clue has become a case: the state the attack set back to 已登记
     g.upsert_nodes("Clue", [{"no": FOREIGN_CLUE, "status": "case_filed",
                              "status_on": date(2023, 8, 1)}])
@@ -178,8 +179,7 @@ def test_the_api_cannot_file_a_case_under_a_foreign_case_number(site: Store) -> 
         "no": "ZT-CASE-0001", "title": "昭阳区某村截留补助案", "filed_on": date(2023, 9, 1),
         "origin": "inspection_clue", "region_code": "530602", "funds_recovered": 50000.0}]))
     site.write(lambda tx: add_accounts(tx, ("liaison",)))
-    token = site.write(lambda tx: users.issue_token(tx, authz=None, name="liaison", label="t",
-                                                    now=datetime.now(UTC)))
+    token = token_for(site, "liaison")
     before = dict(site.get("Case", "ZT-CASE-0001").props)
     client = make_app(site).test_client()
     answer = client.post("/api/v1/transfers/XS-2023-0001/1/case",

@@ -14,7 +14,6 @@ from web.client import make_app
 from web.server import serving
 from web.test_browser import chromium, page, shot  # noqa: F401 - fixtures used below
 
-from collab.access.idnumbers import IdKey
 from collab.graph.sqlite_engine import SqliteStore
 
 
@@ -23,19 +22,21 @@ def office(tmp_path: Path) -> Iterator[dict[str, Any]]:
     store = SqliteStore(tmp_path / "collab.sqlite3")
     store.init_schema()
     store.write(_base)
-    app = make_app(store, COLLAB_IDKEY=IdKey.from_secret(b"import-browser-key" * 2))
+    app = make_app(store)
     app.instance_path = str(tmp_path / "instance")
     with serving(app) as url:
         yield {"url": url, "store": store}
     store.close()
 
 
-def _sign_in(page: Any, url: str, name: str) -> None:  # noqa: F811 - the fixture's name
-    from web.scenario import PASSWORD
+def _sign_in(page: Any, url: str, name: str,  # noqa: F811 - the fixture's name
+             store: SqliteStore) -> None:
+    from web.scenario import PASSWORD, code_for
 
     page.goto(url + "/login")
     page.fill("#name", name)
     page.fill("#password", PASSWORD)
+    page.fill("#code", code_for(store, name))  # the office's authenticator (set up by _base)
     page.click("#sign-in")
     page.wait_for_selector("#whoami")
 
@@ -43,7 +44,7 @@ def _sign_in(page: Any, url: str, name: str) -> None:  # noqa: F811 - the fixtur
 def test_a_clerk_maps_checks_and_confirms_their_own_ledger(page: Any,  # noqa: F811
                                                            office: dict[str, Any]) -> None:
     url, store = office["url"], office["store"]
-    _sign_in(page, url, "funing")
+    _sign_in(page, url, "funing", store)
     page.goto(url + "/import/")
     page.set_input_files("#ledger", str(CORPUS / "那能乡_整改台账.xlsx"))
     page.click("#upload")
@@ -67,7 +68,7 @@ def test_a_clerk_maps_checks_and_confirms_their_own_ledger(page: Any,  # noqa: F
 def test_a_refused_ledger_shows_every_problem_and_comes_back_marked(
         page: Any, office: dict[str, Any], tmp_path: Path) -> None:  # noqa: F811
     url = office["url"]
-    _sign_in(page, url, "funing")
+    _sign_in(page, url, "funing", office["store"])
     page.goto(url + "/import/")
     page.set_input_files("#ledger", str(CORPUS / "不认识的值.csv"))
     page.click("#upload")

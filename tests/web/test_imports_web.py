@@ -8,6 +8,7 @@ import os
 import time
 from pathlib import Path
 
+import idscan
 import pytest
 from web.client import Client, make_app
 
@@ -40,17 +41,23 @@ def upload(client: Client, name: str, body: bytes, check: bool = True):
     return client.post("/import/check")
 
 
+def held(tmp_path: Path) -> list[Path]:
+    """The files held between the upload and its confirmation."""
+    folder = tmp_path / "instance" / "uploads"
+    return sorted(folder.iterdir()) if folder.exists() else []
+
+
 def test_dry_run_then_confirm(app, fresh: SqliteStore, tmp_path: Path) -> None:
     coord = Client(app)
     coord.sign_in("coord")
     checked = upload(coord, "单位.csv", csv_bytes(UNITS))
     assert checked.status_code == 200 and 'id="confirm-import"' in checked.text
     assert fresh.get("Unit", "U532628107001") is None
-    assert len(list((tmp_path / "instance" / "uploads").iterdir())) == 1
+    assert len(held(tmp_path)) == 1
     done = coord.post("/import/confirm")
     assert done.status_code == 200
     assert fresh.get("Unit", "U532628107001").get("name") == "那能村党支部"
-    assert list((tmp_path / "instance" / "uploads").iterdir()) == []
+    assert held(tmp_path) == []
     record = fresh.find("AuditRecord", where={"event": "ledger.import"}).items[0]
     assert record.get("kind") == "import" and record.get("outcome") == "ok"
     assert coord.post("/import/confirm").headers["Location"] == "/import/"
@@ -66,6 +73,11 @@ def test_rows_outside_jurisdiction_refuse_the_whole_file(app, fresh: SqliteStore
     assert fresh.get("Unit", "U532628107001") is None
     record = fresh.find("AuditRecord", where={"event": "ledger.import_check"}).items[0]
     assert record.get("outcome") == "refused"
+    # the marked file is built in memory; only the sealed upload is on disk
+    marked = zt.get("/import/errors.xlsx")
+    assert marked.status_code == 200 and marked.data.startswith(b"PK")
+    [kept] = held(tmp_path)
+    assert "那能村".encode("gbk") not in kept.read_bytes()
 
 
 def test_wrong_files_and_roles_are_refused(app, fresh: SqliteStore) -> None:
@@ -123,3 +135,41 @@ def Client_signed(app, name: str) -> Client:  # noqa: N802 - reads as the client
     client = Client(app)
     client.sign_in(name)
     return client
+
+
+def test_an_upload_waiting_for_confirmation_is_never_plain_text_on_disk(
+        app, fresh: SqliteStore, tmp_path: Path) -> None:
+    """Item 9 of issue 16: the upload sat in the instance folder as uploaded (ID numbers in
+    plain text) until confirmed. Now it is sealed under a key only the uploader's session
+    cookie carries, owner-only; a large upload is read in memory, not spooled to disk."""
+    number = idscan.number("53262819550301002")
+    rows = [*UNITS, ["U532628107002", f"那能村第二党支部（书记身份证 {number}）", "532628107"],
+            *([f"U5326281079{i:04d}", f"那能乡第{i}号党支部（合成）", "532628107"]
+              for i in range(14_000))]
+    body = csv_bytes(rows)
+    assert len(body) > 512 * 1024  # over the size werkzeug would spool to a file on disk
+    coord = Client(app)
+    coord.sign_in("coord")
+    assert 'id="confirm-import"' in upload(coord, "单位.csv", body).text
+    [kept] = held(tmp_path)
+    data = kept.read_bytes()
+    assert idscan.valid_numbers(data) == set() and "那能村".encode("gbk") not in data
+    assert b"U532628107001" not in data and not data.startswith(b"PK")
+    assert kept.stat().st_mode & 0o777 == 0o600
+    assert kept.parent.stat().st_mode & 0o777 == 0o700
+    thief = Client(app)  # another session, even of the same user: not its upload
+    thief.sign_in("coord")
+    assert thief.post("/import/confirm").headers["Location"] == "/import/"
+    assert fresh.get("Unit", "U532628107002") is None
+    assert coord.post("/import/confirm").status_code == 200
+    assert fresh.get("Unit", "U532628107002") is not None and held(tmp_path) == []
+
+
+def test_uploads_are_read_in_memory(app) -> None:
+    big = io.BytesIO(b"x" * 3_000_000)
+    with app.test_request_context("/import/", method="POST",
+                                  data={"ledger": (big, "big.csv")},
+                                  content_type="multipart/form-data"):
+        from flask import request
+
+        assert isinstance(request.files["ledger"].stream, io.BytesIO)

@@ -9,15 +9,13 @@ the other prefecture, and the case data unchanged (only audit and session bookke
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 from web.client import Client, make_app
 from web.routes import ROOT_MARKERS, data_counts, form_fields, free_args, query_params, rules, url
-from web.scenario import add_accounts, build
+from web.scenario import add_accounts, build, token_for
 
-from collab.access import users
 from collab.graph.store import Store
 
 PAYLOADS = ("' OR 1=1 //", '"}) MATCH (n) DETACH DELETE n //', "`Clue`) DETACH DELETE n //",
@@ -40,8 +38,7 @@ def target(store: Store) -> dict[str, Any]:
     for name in ("coord", "sys", "sec"):
         clients[name] = Client(app)
         assert clients[name].sign_in(name).status_code == 302
-    token = store.write(lambda tx: users.issue_token(tx, authz=None, name="coord",
-                                                     label="attack", now=datetime.now(UTC)))
+    token = token_for(store, "coord", "attack")
     return {"app": app, "clients": clients, "store": store,
             "bearer": {"Authorization": "Bearer " + token}}
 

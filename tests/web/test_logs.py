@@ -6,34 +6,29 @@ from __future__ import annotations
 
 import os
 import re
-import socket
 import subprocess
 import sys
 import time
 from collections.abc import Iterator
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
 import requests
+from keys import AUDIT_KEY_HEX
 from ledgers.ledger_helpers import xlsx
-from web.scenario import PASSWORD, add_accounts, build
+from own_neo4j import free_port
+from web.scenario import PASSWORD, TEST_SECRET, add_accounts, build, code_for, token_for
 
-from collab.access import idnumbers, users
+from collab.access import idnumbers
 from collab.graph.sqlite_engine import SqliteStore
 
 ROOT = Path(__file__).resolve().parents[2]
-ID_KEY = "3c" * 32
+ID_KEY = TEST_SECRET.hex()  # the key the scenario's authenticators are sealed with
 SECRET_KEY = "flask-secret-for-the-log-test-0123456789"
 NUMBERS = [n + idnumbers.check_digit(n) for n in ("53262819550301002", "53262819621115003")]
 _CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture
@@ -44,13 +39,13 @@ def server(tmp_path: Path) -> Iterator[dict[str, Any]]:
     store.init_schema()
     store.write(build)
     store.write(add_accounts)
-    token = store.write(lambda tx: users.issue_token(tx, authz=None, name="coord",
-                                                     label="log-test", now=datetime.now(UTC)))
+    token = token_for(store, "coord", "log-test")
     store.close()
-    port, log = _free_port(), tmp_path / "serve.log"
+    port, log = free_port(), tmp_path / "serve.log"
     env = {k: v for k, v in os.environ.items() if not k.startswith("COLLAB_")}
     env |= {"PYTHONPATH": str(ROOT), "COLLAB_DATABASE": str(db), "COLLAB_ID_KEY": ID_KEY,
-            "COLLAB_SECRET_KEY": SECRET_KEY, "COLLAB_INSTANCE": str(tmp_path / "var")}
+            "COLLAB_SECRET_KEY": SECRET_KEY, "COLLAB_INSTANCE": str(tmp_path / "var"),
+            "COLLAB_AUDIT_KEY": AUDIT_KEY_HEX, "COLLAB_KEYS_DIR": str(tmp_path / "keys")}
     with log.open("w") as out:
         process = subprocess.Popen([sys.executable, "-m", "collab", "serve", "--port",
                                     str(port)], env=env, cwd=tmp_path, stdout=out,
@@ -63,7 +58,7 @@ def server(tmp_path: Path) -> Iterator[dict[str, Any]]:
                 break
             except requests.ConnectionError:
                 time.sleep(0.1)
-        yield {"url": url, "log": log, "token": token, "dir": tmp_path}
+        yield {"url": url, "log": log, "token": token, "dir": tmp_path, "db": db}
     finally:
         process.terminate()
         process.wait(timeout=30)
@@ -75,10 +70,11 @@ def _csrf(session: requests.Session, url: str) -> str:
     return found.group(1)
 
 
-def _sign_in(url: str, name: str, password: str) -> requests.Session:
+def _sign_in(url: str, name: str, password: str, code: str = "") -> requests.Session:
     session = requests.Session()
     session.post(url + "/login", data={"csrf_token": _csrf(session, url + "/login"),
-                                       "name": name, "password": password}, timeout=30)
+                                       "name": name, "password": password, "code": code},
+                 timeout=30)
     return session
 
 
@@ -86,7 +82,10 @@ def test_the_log_holds_no_secret_and_no_full_id_number(server: dict[str, Any]) -
     url, wrong = server["url"], "Wrong-" + PASSWORD
     _sign_in(url, "coord", wrong)
     _sign_in(url, "nobody", PASSWORD)
-    coord = _sign_in(url, "coord", PASSWORD)
+    store = SqliteStore(server["db"])
+    code = code_for(store, "coord")
+    store.close()
+    coord = _sign_in(url, "coord", PASSWORD, code)
     assert coord.get(url + "/", timeout=30).status_code == 200
     ledger = xlsx(server["dir"] / "人员台账.xlsx", {"人员": [
         ["姓名", "身份证号", "工作单位", "职务", "区划代码"],
@@ -109,6 +108,7 @@ def test_the_log_holds_no_secret_and_no_full_id_number(server: dict[str, Any]) -
     time.sleep(0.5)  # the server writes its last lines
     log = server["log"].read_text(encoding="utf-8")
     assert "/explore/api/search" in log and "/import/confirm" in log  # it logs requests
-    for secret in (PASSWORD, wrong, ID_KEY, SECRET_KEY, server["token"], *NUMBERS):
+    for secret in (PASSWORD, wrong, ID_KEY, SECRET_KEY, AUDIT_KEY_HEX, server["token"],
+                   *NUMBERS):
         assert secret not in log
     assert idnumbers.mask(NUMBERS[0]) in log  # shown masked instead

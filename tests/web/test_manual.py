@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import re
+import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -118,13 +119,14 @@ def coordinator_dashboard(g: Guide) -> None:
 
 @task("coordinator")
 def coordinator_import_and_transfer(g: Guide) -> None:
-    ledger = SHOTS.parent / "manual-clues.csv"
-    ledger.write_text("线索编号,线索标题,主要问题,线索来源,问题类别,登记日期,区划代码\n"
-                      "XS-ZT-2026-001,某村集体资金使用不规范（手册示例）,村集体资金未经民主程序支出,"
-                      "巡察发现,集体三资,2026-11-20,530622\n", encoding="utf-8")
-    g.go("/import/")
-    g.tab.set_input_files("#ledger", str(ledger))
-    g.submit("#upload")
+    with tempfile.TemporaryDirectory() as folder:  # the clerk's file, not one of the manual's
+        ledger = Path(folder) / "manual-clues.csv"
+        ledger.write_text("线索编号,线索标题,主要问题,线索来源,问题类别,登记日期,区划代码\n"
+                          "XS-ZT-2026-001,某村集体资金使用不规范（手册示例）,村集体资金未经民主程序支出,"
+                          "巡察发现,集体三资,2026-11-20,530622\n", encoding="utf-8")
+        g.go("/import/")
+        g.tab.set_input_files("#ledger", str(ledger))
+        g.submit("#upload")
     g.shot("coordinator-import-mapping")
     g.submit("#dry-run")
     g.shot("coordinator-import-check")
@@ -195,6 +197,30 @@ def coordinator_crosscheck(g: Guide) -> None:
 
 
 @task("coordinator")
+def coordinator_models(g: Guide) -> None:
+    g.go("/models/datasets")
+    for path, kind, code in (("nanneng_roster_60plus.csv", "roster", "NN-ROSTER"),
+                             ("nanneng_pension_list.xlsx", "payment", "NN-PENSION")):
+        g.tab.set_input_files("#file", str(SEEDS / path))
+        g.tab.select_option("#kind", kind)
+        g.tab.fill("#code", code)
+        g.tab.fill("#name", f"那能乡{code}（合成）")
+        g.tab.fill("#source", "富宁县人社局")
+        g.tab.fill("#as_of", "2023-09-30")
+        g.tab.fill("#region", "532628107")
+        g.submit("#import-dataset")
+    g.shot("coordinator-datasets")
+    g.go("/models/")
+    g.tab.check("#run-roster-unpaid")
+    g.tab.fill("#as_of", "2023-10-12")
+    g.shot("coordinator-models")
+    g.submit("#run-models")
+    g.shot("coordinator-model-hits")
+    g.submit("#hits tbody tr >> nth=0 >> a >> nth=0")
+    g.shot("coordinator-model-hit", full=True)
+
+
+@task("coordinator")
 def coordinator_units_and_export(g: Guide) -> None:
     g.go("/units/?region=532600")
     g.shot("coordinator-units")
@@ -219,6 +245,8 @@ def leader_work(g: Guide) -> None:
     g.shot("leader-dashboard")
     g.go("/rectification/?region=530600&overdue=1")
     g.shot("leader-overdue")
+    g.go("/models/")
+    g.shot("leader-models")
 
 
 # --- liaison --------------------------------------------------------------------------------

@@ -11,16 +11,18 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Iterator
-from datetime import UTC, date, datetime
+from datetime import date
 from pathlib import Path
 
 import pytest
+from keys import AUDIT_KEY
 from own_neo4j import PASSWORD, OwnNeo4j
 from web.client import make_app
-from web.scenario import add_accounts, build
+from web.scenario import add_accounts, build, token_for
 from web.server import call, serving
 
-from collab.access import audit, users
+from collab.access import audit
+from collab.config import Config
 from collab.graph.neo4j_engine import Neo4jStore
 from collab.graph.store import Graph
 
@@ -69,8 +71,7 @@ def test_kill_9_of_neo4j_during_transfers_loses_nothing_and_the_app_recovers(
     store = Neo4jStore(own.uri, "neo4j", PASSWORD)
     store.init_schema()
     store.write(_prepare)
-    token = store.write(lambda tx: users.issue_token(tx, authz=None, name="coord",
-                                                     label="test", now=datetime.now(UTC)))
+    token = token_for(store, "coord")
     answers: dict[str, int] = {}
     with serving(make_app(store)) as base:
         def loop() -> None:
@@ -104,5 +105,64 @@ def test_kill_9_of_neo4j_during_transfers_loses_nothing_and_the_app_recovers(
                 assert retried == 201 and body["transfer"] == no + "/1"
     assert store.count("Transfer", {"clue_no": CLUES}) == len(CLUES)
     assert all(_whole(store, no) == (True,) * 4 for no in CLUES)
-    assert store.read(audit.verify).ok
+    assert store.read(lambda tx: audit.verify(tx, AUDIT_KEY)).ok
+    store.close()
+
+
+def _timed(url: str, token: str = "") -> tuple[int, float]:
+    started = time.monotonic()
+    status = call("GET", url, token=token, timeout=30)[0]
+    return status, time.monotonic() - started
+
+
+def test_once_neo4j_is_gone_requests_answer_503_within_a_second_and_recover(
+        own: OwnNeo4j) -> None:
+    """Items 11 and 12 of issue 16: for 10-17 s after Neo4j died every request hung while its
+    worker spent the driver's retry budget, and /healthz timed out. Now, past the first
+    request that finds it gone, every request answers 503 within a second (the breaker),
+    /healthz stays alive and /readyz says not ready; both recover by themselves."""
+    store = Neo4jStore(own.uri, "neo4j", PASSWORD)
+    store.init_schema()
+    store.write(_prepare)
+    token = token_for(store, "coord")
+    with serving(make_app(store, COLLAB_CONFIG=Config.from_env(ready_cache_seconds=0))) as base:
+        assert call("GET", f"{base}/api/v1/nodes/Clue", token=token)[0] == 200
+        assert _timed(f"{base}/readyz")[0] == 200
+        own.kill()
+        first = _timed(f"{base}/api/v1/nodes/Clue", token)
+        times: dict[str, list[float]] = {"api": [], "healthz": [], "readyz": []}
+        results: list[tuple[str, int, float]] = []
+
+        def ask(kind: str, url: str) -> None:
+            status, took = _timed(url, token)
+            results.append((kind, status, took))
+
+        workers = [threading.Thread(target=ask, args=(kind, base + url))
+                   for _ in range(5) for kind, url in (
+                       ("api", "/api/v1/nodes/Clue"), ("healthz", "/healthz"),
+                       ("readyz", "/readyz"), ("api", "/api/v1/me"))]
+        for worker in workers:
+            worker.start()
+        for worker in workers:
+            worker.join()
+        for kind, status, took in results:
+            times[kind].append(took)
+            assert status == (200 if kind == "healthz" else 503), (kind, status)
+        slowest = max(took for _, _, took in results)
+        print(f"\nfirst request after the kill: {first[0]} in {first[1]:.2f} s; "
+              f"{len(results)} requests after it (4 kinds, 5 at once each): slowest "
+              f"{slowest:.3f} s")
+        assert first[0] == 503 and first[1] < 5
+        assert slowest < 1.0, results
+
+        own.start()
+        deadline = time.monotonic() + RECOVERY_SECONDS
+        while True:
+            status, took = _timed(f"{base}/readyz")
+            assert took < 1.0 or status == 200, (status, took)  # no hanging while it starts
+            if status == 200:
+                break
+            assert time.monotonic() < deadline, "not ready again within 30 s"
+            time.sleep(0.2)
+        assert call("GET", f"{base}/api/v1/nodes/Clue", token=token)[0] == 200
     store.close()

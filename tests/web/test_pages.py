@@ -63,7 +63,7 @@ def test_errors_are_plain_with_a_request_id(signed_in: dict) -> None:
 
 
 def test_store_down_answers_503_quickly_and_plainly(tmp_path: Path) -> None:
-    config = Config(database=tmp_path / "missing.sqlite3")
+    config = Config.from_env(database=tmp_path / "missing.sqlite3")
     client = make_app(None, COLLAB_CONFIG=config).test_client()
     response = client.get("/login")
     assert response.status_code == 503

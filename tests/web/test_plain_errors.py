@@ -10,16 +10,14 @@ with the request id, and no trace, query text, file path or personal data.
 from __future__ import annotations
 
 import io
-from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 from flask import Flask
 from web.client import Client, make_app
 from web.routes import ROOT_MARKERS, rules, url
-from web.scenario import FULL_ID
+from web.scenario import FULL_ID, token_for
 
-from collab.access import users
 from collab.config import Config
 from collab.graph.sqlite_engine import SqliteStore
 
@@ -56,8 +54,7 @@ def assert_plain(response: Any, status: int, where: str = "") -> None:
 
 @pytest.fixture
 def token(fresh: SqliteStore) -> str:
-    return fresh.write(lambda tx: users.issue_token(tx, authz=None, name="coord",
-                                                    label="headers", now=datetime.now(UTC)))
+    return token_for(fresh, "coord", "headers")
 
 
 def test_every_route_answers_with_the_security_headers(fresh_app: Flask, token: str) -> None:
@@ -80,8 +77,8 @@ def test_every_route_answers_with_the_security_headers(fresh_app: Flask, token: 
 
 
 def test_the_store_down_answers_503_with_a_request_id_and_nothing_else() -> None:
-    config = Config(backend="neo4j", neo4j_uri="bolt://127.0.0.1:1",
-                    neo4j_password="not-the-password")
+    config = Config.from_env(backend="neo4j", neo4j_uri="bolt://127.0.0.1:1",
+                             neo4j_password="not-the-password")
     app = make_app(None, COLLAB_CONFIG=config)
     client = app.test_client()
     for address in ("/login", "/", "/browse/Clue", "/explore/api/search?q=张三"):

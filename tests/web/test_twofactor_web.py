@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pyotp
@@ -21,6 +22,11 @@ _SECRET = re.compile(r'id="totp-secret">([A-Z2-7]+)<')
 def setup(client: Client) -> str:
     """Go through the set-up page as a person would; the secret the phone now holds."""
     assert client.get("/admin/users").headers["Location"] == "/account/2fa"
+    return setup_from(client)
+
+
+def setup_from(client: Client) -> str:
+    """Set up the authenticator from the two-factor page; the secret the phone holds."""
     assert client.post("/account/2fa/begin").status_code == 302
     page = client.get("/account/2fa").text
     assert 'src="data:image/svg+xml' in page
@@ -28,7 +34,7 @@ def setup(client: Client) -> str:
 
 
 def test_an_admin_sets_it_up_at_first_sign_in(fresh_app: Flask, fresh: SqliteStore) -> None:
-    fresh.write(lambda tx: twofactor.reset(tx, authz=None, name="sys"))
+    fresh.write(lambda tx: twofactor.reset(tx, authz=None, name="sys", now=datetime.now(UTC)))
     fresh.upsert_nodes("User", [{"name": "sys", "must_change": True}])
     client = Client(fresh_app)
     assert client.sign_in("sys").status_code == 302
@@ -52,7 +58,7 @@ def test_an_admin_sets_it_up_at_first_sign_in(fresh_app: Flask, fresh: SqliteSto
 
 def test_the_secret_is_nowhere_in_the_database_files(fresh_app: Flask, fresh: SqliteStore,
                                                      tmp_path: Path) -> None:
-    fresh.write(lambda tx: twofactor.reset(tx, authz=None, name="aud"))
+    fresh.write(lambda tx: twofactor.reset(tx, authz=None, name="aud", now=datetime.now(UTC)))
     client = Client(fresh_app)
     client.sign_in("aud")
     secret = setup(client)
@@ -85,26 +91,51 @@ def test_admins_cannot_turn_it_off_for_themselves(fresh_app: Flask, fresh: Sqlit
     assert fresh.count("AuditRecord", {"event": "auth.2fa_off", "outcome": "refused"}) == 3
 
 
-def test_other_roles_may_use_it_and_turn_it_off(fresh_app: Flask, fresh: SqliteStore) -> None:
-    client = Client(fresh_app)
-    client.sign_in("lead")
-    assert client.get("/browse/Clue").status_code == 200  # not required for a leader
-    client.post("/account/2fa/begin")
-    secret = _SECRET.search(client.get("/account/2fa").text).group(1)
-    client.post("/account/2fa/confirm", {"code": pyotp.TOTP(secret).now()})
-    assert FAILED in Client(fresh_app).sign_in("lead", code="").text
-    assert client.post("/account/2fa/off").headers["Location"] == "/login"
-    assert not twofactor.enrolled(fresh.get("User", "lead"))
-    assert Client(fresh_app).sign_in("lead").status_code == 302
+def _without_authenticator(store: SqliteStore, *names: str) -> None:
+    for name in names:
+        store.write(lambda tx, n=name: twofactor.reset(tx, authz=None, name=n,
+                                                       now=datetime.now(UTC)))
 
 
-def test_a_deployment_may_require_it_of_more_roles(fresh: SqliteStore) -> None:
-    app = make_app(fresh, COLLAB_CONFIG=Config(two_factor_roles=("coordinator",)))
+def test_every_role_sets_it_up_at_first_sign_in_by_default(fresh_app: Flask,
+                                                           fresh: SqliteStore) -> None:
+    """Item 7 of issue 16 (GB/T 22239-2019 8.1.4.1 d): not only the admins."""
+    _without_authenticator(fresh, "lead", "liaison", "pend")
+    for name in ("lead", "liaison", "pend"):
+        client = Client(fresh_app)
+        assert client.sign_in(name).status_code == 302
+        for page in ("/", "/browse/Clue", "/account/tokens", "/api/v1/me"):
+            answer = client.get(page)
+            assert answer.status_code in (302, 401), (name, page)
+            if answer.status_code == 302:
+                assert answer.headers["Location"] == "/account/2fa", (name, page)
+        secret = setup_from(client)
+        client.post("/account/2fa/confirm", {"code": pyotp.TOTP(secret).now()})
+        assert twofactor.enrolled(fresh.get("User", name))
+        assert 'id="two-factor-off"' not in client.get("/account/2fa").text
+        assert client.post("/account/2fa/off").headers["Location"] == "/account/2fa"
+        assert twofactor.enrolled(fresh.get("User", name))
+    assert fresh.count("AuditRecord", {"event": "auth.2fa_enrolled", "outcome": "ok"}) == 3
+    assert fresh.count("AuditRecord", {"event": "auth.2fa_off", "outcome": "refused"}) == 3
+
+
+def test_a_deployment_may_narrow_it_and_then_others_may_turn_it_off(
+        fresh: SqliteStore) -> None:
+    """COLLAB_2FA_ROLES=coordinator: coordinators and the admins must, a leader may."""
+    _without_authenticator(fresh, "coord", "lead")
+    app = make_app(fresh, COLLAB_CONFIG=Config.from_env(two_factor_roles=("coordinator",)))
     client = Client(app)
     assert client.sign_in("coord").status_code == 302
     assert client.get("/browse/Clue").headers["Location"] == "/account/2fa"
+    leader = Client(app)
+    assert leader.sign_in("lead").status_code == 302
+    assert leader.get("/browse/Clue").status_code == 200
+    secret = setup_from(leader)
+    leader.post("/account/2fa/confirm", {"code": pyotp.TOTP(secret).now()})
+    assert FAILED in Client(app).sign_in("lead", code="").text
+    assert leader.post("/account/2fa/off").headers["Location"] == "/login"
+    assert not twofactor.enrolled(fresh.get("User", "lead"))
     assert Client(app).sign_in("lead").status_code == 302
-    assert Client(app).get("/browse/Clue").status_code == 302
 
 
 def test_the_security_admin_resets_it(fresh_app: Flask, fresh: SqliteStore) -> None:

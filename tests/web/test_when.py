@@ -29,11 +29,11 @@ def test_moments_are_shown_in_beijing_time_by_default(fresh_app: Flask) -> None:
 
 
 def test_the_time_zone_is_a_setting(fresh: SqliteStore) -> None:
-    app = make_app(fresh, COLLAB_CONFIG=Config(timezone="Europe/London"))
+    app = make_app(fresh, COLLAB_CONFIG=Config.from_env(timezone="Europe/London"))
     with app.test_request_context("/"):
         assert when.moment(LATE_EVENING_UTC) == "2026-12-03 16:30:05"
     with pytest.raises(ConfigError, match="COLLAB_TIMEZONE"):
-        make_app(fresh, COLLAB_CONFIG=Config(timezone="Asia/Nowhere"))
+        make_app(fresh, COLLAB_CONFIG=Config.from_env(timezone="Asia/Nowhere"))
 
 
 def test_english_pages_write_days_in_english(fresh_app: Flask) -> None:

@@ -181,6 +181,27 @@
   network.on("click", params => { if (params.nodes.length) { showFacts(params.nodes[0]); } });
   network.on("doubleClick", params => { if (params.nodes.length) { expand(params.nodes[0]); } });
   if (root.dataset.start) { expand(root.dataset.start).then(() => network.fit()); }
+  if (root.dataset.hit) {  // a supervision model's hit: the path its evidence makes
+    call("hit", {no: root.dataset.hit}).then(function (view) {
+      draw({nodes: view.nodes, edges: view.edges, hint: ""});
+      text("hit-model", view.hit.model);
+      text("hit-reason", view.hint);
+      document.getElementById("hit-banner").classList.remove("d-none");
+      network.fit();
+      root.dataset.ready = "hit";
+    }).catch(e => show("error", e.message));
+  }
+  const exporter = document.getElementById("export-form");
+  if (exporter) {  // the view as drawn: every node on screen, as hidden fields
+    exporter.addEventListener("submit", function () {
+      exporter.querySelectorAll("input[name=uid]").forEach(el => el.remove());
+      nodes.getIds().forEach(function (id) {
+        const field = document.createElement("input");
+        field.type = "hidden"; field.name = "uid"; field.value = id;
+        exporter.append(field);
+      });
+    });
+  }
   if (root.dataset.a && root.dataset.b) {  // "how is X connected to Y", linked from a page
     document.getElementById("path-a").value = root.dataset.a;
     document.getElementById("path-b").value = root.dataset.b;
