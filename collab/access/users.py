@@ -84,6 +84,11 @@ class Checked:
     stored: str
     matches: bool
 
+    @classmethod
+    def of(cls, stored: str, password: str) -> Checked:
+        """Check `password` against `stored` now (the slow part, outside any transaction)."""
+        return cls(stored, check_password(stored, password))
+
 
 def stored_hash(g: Graph, *, name: str, now: datetime) -> str:
     """The hash a sign-in as `name` checks against (the password's, or a pending one-time

@@ -57,7 +57,7 @@ def login() -> Any:
         key, sealing = id_key() if code else None, audit_key()
         stored = current_store().read(lambda tx: users.stored_hash(tx, name=name, now=at))
         with _HASHING:  # a rush of sign-ins queues here instead of taking every core
-            checked = users.Checked(stored, users.check_password(stored, password))
+            checked = users.Checked.of(stored, password)
         result = current_store().write(lambda tx: users.authenticate(
             tx, name=name, password=password, origin=origin, now=at, policy=policy,
             code=code, key=key, audit_key=sealing, checked=checked))

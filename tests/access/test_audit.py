@@ -138,7 +138,7 @@ def test_view_records_wait_for_their_commit_and_share_it(store: Store) -> None:
     """Group commit: a record's writer returns only once the record is committed, and the
     records that queued meanwhile go into one transaction, still one chain."""
     write_records(store, 1)
-    writer = audit.GroupCommit(store)
+    writer = audit.GroupCommit(store, AUDIT_KEY)
     answered: list[int] = []
 
     def view(i: int) -> None:
@@ -157,4 +157,4 @@ def test_view_records_wait_for_their_commit_and_share_it(store: Store) -> None:
     assert sorted(answered) == list(range(12))
     assert writer.records == 12 and writer.commits <= 2  # the first alone, then the rest
     assert store.count("AuditRecord", where={"kind": "view"}) == 13
-    assert store.read(audit.verify).ok
+    assert store.read(lambda tx: audit.verify(tx, AUDIT_KEY)).ok

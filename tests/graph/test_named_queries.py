@@ -118,7 +118,7 @@ VALUES: dict[str, Any] = {
     "disposed": ["inquiry", "verification", "on_hold", "closed", "case_filed"],
     "categories": ["民生"], "regions": ["530000", "532600", "532628"],
     "departments": ["D532628-JW"], "units": ["U532628107"], "transfers": ["WS-2023-0002/1"],
-    "cases": ["WS-CASE-0001"]}
+    "cases": ["WS-CASE-0001"], "skip": 0, "hidden": ["NN-ROSTER"]}
 
 
 def answer(store: Store, q: NamedQuery) -> list[dict[str, Any]]:
