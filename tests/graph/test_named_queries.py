@@ -148,4 +148,8 @@ def rows(found: list[dict[str, Any]]) -> list[str]:
     its caller), numbers as numbers (SQLite's 0/1 for booleans, as the port documents, and a
     sum's 0 or 0.0 alike)."""
     return sorted(repr({k: float(v) if isinstance(v, int | float) else v
-                        for k, v in r.items()}) for r in found)
+                        for k, v in r.items() if k not in WRITTEN_AT}) for r in found)
+
+
+# Moments a row was written at: the two stores were built a moment apart.
+WRITTEN_AT = frozenset({"first_seen", "last_seen"})
