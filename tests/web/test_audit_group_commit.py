@@ -96,7 +96,8 @@ def test_no_view_record_is_lost_on_kill_9_and_views_share_commits(tmp_path: Path
                     if answer.status_code == 200 and not stop.is_set():
                         shown.append(answer.headers["X-Request-Id"])
                     if len(shown) == 100 and not health:
-                        health.update(requests.get(url + "/healthz/pool", timeout=30).json()["audit"])
+                        pool = requests.get(url + "/healthz/pool", timeout=30).json()
+                        health.update(pool["audit"])
                     if len(shown) >= 200 and not stop.is_set():
                         # the moment a page arrives, with others on their way: kill -9 the
                         # master and the worker
