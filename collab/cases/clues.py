@@ -97,8 +97,12 @@ def register(g: Graph, *, actor: Actor, no: str, title: str, on: date, region_co
 
 
 def transfer(g: Graph, *, actor: Actor, clue: Node | str, to: Node | str, on: date,
-             letter_no: str, default_feedback_days: int = DEFAULT_FEEDBACK_DAYS) -> Node:
+             letter_no: str, default_feedback_days: int = DEFAULT_FEEDBACK_DAYS,
+             feedback_due: date | None = None) -> Node:
     """Hand a clue to a department under a letter; the new Transfer node.
+
+    The feedback is due `feedback_due` when given (after the transfer date), else after the
+    department's own period or `default_feedback_days`.
 
     `clue` and `to` are the nodes when the caller has read them already (the clue under its
     write lock, as the command runner does), else the clue's number and the department's code.
@@ -124,6 +128,9 @@ def transfer(g: Graph, *, actor: Actor, clue: Node | str, to: Node | str, on: da
         raise TransitionRefused(N_("clue %(no)s: transfer date %(on)s is before its "
                                    "registration on %(registered)s"), no=clue_no,
                                 on=on.isoformat(), registered=registered_on.isoformat())
+    if feedback_due is not None and feedback_due <= on:
+        raise ValidationError(N_("the feedback due date %(due)s must come after the transfer "
+                                 "date %(on)s"), due=feedback_due.isoformat(), on=on.isoformat())
     days = department.get("feedback_days") or default_feedback_days
     # Both writers of transfers (this function and a ledger import) number them
     # `{clue_no}/{n}` with their clue_no, so the clue's transfers hold every number taken.
@@ -134,7 +141,7 @@ def transfer(g: Graph, *, actor: Actor, clue: Node | str, to: Node | str, on: da
     no = f"{clue_no}/{n}"
     row = {"no": no, "clue_no": clue_no, "department_code": code, "at": on,
            "letter_no": letter_no, "by": actor.name, "status": TRANSFER.initial,
-           "status_on": on, "feedback_due": on + timedelta(days=days),
+           "status_on": on, "feedback_due": feedback_due or on + timedelta(days=days),
            "region_code": clue.get("region_code"), "version": 0}
     g.upsert_nodes("Transfer", [row])
     g.upsert_rels("TRANSFERRED", [{"src": clue_no, "dst": no}], src="Clue", dst="Transfer")
@@ -201,6 +208,15 @@ def file_case(g: Graph, *, actor: Actor, transfer_no: str, case_no: str, on: dat
                  reason=f"线索 {clue_no} 移交 {transfer_no}")
     clue_facts.refresh(g, [clue_no])
     return _get(g, "Case", case_no)
+
+
+def steps_offered(status: str | None) -> dict[str, Any]:
+    """The receiving department's steps a transfer in `status` allows (the page offers these
+    and no others): accept, return and file a case as flags, the disposals it may record."""
+    allowed = TRANSFER.allowed(status or TRANSFER.initial)
+    return {"accept": "accepted" in allowed, "return": "returned" in allowed,
+            "file_case": "case_filed" in allowed,
+            "dispose": [d for d in DISPOSALS if d in allowed]}
 
 
 def awaiting(g: Graph, *, as_of: date, department: str | None = None,

@@ -31,7 +31,14 @@ from collab.access import authz as access
 from collab.access import regions
 from collab.access.actors import Actor
 from collab.access.authz import Authz
-from collab.cases.lifecycle import Lifecycle, TransitionRefused, moves, record_event, transition
+from collab.cases.lifecycle import (
+    Lifecycle,
+    TransitionRefused,
+    history,
+    moves,
+    record_event,
+    transition,
+)
 from collab.errors import N_, ConfigError, ConflictError, NotFound, ValidationError
 from collab.graph.codec import Node
 from collab.graph.queries.rectification import LEDGER
@@ -212,6 +219,14 @@ def close(g: Graph, *, actor: Actor, no: str, on: date, expected_version: int | 
     return _get(g, no)
 
 
+def lacking(task: dict[str, Any], policy: RectificationPolicy) -> list[tuple[str, str]]:
+    """What a task still lacks before closing, as codes a page names in its reader's
+    language: ("evidence", ""), ("signoff", role)."""
+    signed = task.get("signoffs") or []
+    return ([] if (task.get("evidence") or "").strip() else [("evidence", "")]) + \
+        [("signoff", r) for r in policy.signoffs if r not in signed]
+
+
 def closing_missing(task: dict[str, Any], policy: RectificationPolicy) -> list[str]:
     """What a task still lacks before closing, in words; [] when it can be closed."""
     missing = []
@@ -347,6 +362,29 @@ def _closing_state(row: dict[str, Any], missing: list[str]) -> str:
     if missing:
         return "待销号：缺" + "、".join(m.split(" (")[0] for m in missing)
     return "可销号"
+
+
+def task(g: Graph, *, authz: Authz, no: str, as_of: date,
+         policy: RectificationPolicy = DEFAULT_POLICY) -> dict[str, Any]:
+    """What a task's page shows and offers: the task within reach, its colour, the moves its
+    state allows, the sign-off due next, what closing (销号) still lacks, and its steps."""
+    node = access.get(g, authz=authz, label="Rectification", key=no)
+    props, status = dict(node.props), node.get("status") or LIFECYCLE.initial
+    signed = list(node.get("signoffs") or [])
+    closed = node.get("closed_on") is not None
+    due = [r for r in policy.signoffs if r not in signed]
+    return {"task": access.visible_props(node), "status": status, "closed": closed,
+            "colour": colour(deadline=node.get("deadline"), status=status, as_of=as_of,
+                             policy=policy) if node.get("deadline") else "green",
+            "moves": [] if closed else sorted(LIFECYCLE.allowed(status),
+                                              key=list(LIFECYCLE.names).index),
+            "next_signoff": due[0] if due and status in COMPLETE and not closed else None,
+            "signed": [(r, SIGNOFF_ROLES[r], *signoffs(g, no).get(r, ("", None)))
+                       for r in signed],
+            "missing": lacking(props, policy),
+            "may_close": status == "verified" and not closed,
+            "may_evaluate": status in COMPLETE and not closed,
+            "events": history(g, "Rectification", no), "version": node.get("version") or 0}
 
 
 def signoffs(g: Graph, no: str) -> dict[str, tuple[str, date]]:

@@ -59,13 +59,15 @@ class TransferClue(Command):
     department: str
     on: date
     letter_no: str
+    feedback_due: date | None = None
 
     def apply(self, g: Graph, ctx: Context, target: Node | None) -> Any:
         assert target is not None
         department = ctx.within(g, "Department", self.department)
         node = clues.transfer(g, actor=ctx.actor, clue=target, to=department, on=self.on,
                               letter_no=self.letter_no.strip(),
-                              default_feedback_days=ctx.config.feedback_days)
+                              default_feedback_days=ctx.config.feedback_days,
+                              feedback_due=self.feedback_due)
         return {"clue": self.clue_no, "transfer": node.key,
                 **answer_of(node, "status", "feedback_due")}
 

@@ -58,6 +58,7 @@ def _act(command: Command, done: str) -> Any:
 
 
 @bp.route("/users", methods=["POST"])
+@changes.declares(AddUser)
 def create() -> Any:
     _admin()
     form = NewUserForm()
@@ -72,6 +73,7 @@ def create() -> Any:
 
 
 @bp.route("/users/<name>/grant", methods=["POST"])
+@changes.declares(GrantRole)
 def grant(name: str) -> Any:
     _admin()
     form = GrantForm()
@@ -84,6 +86,7 @@ def grant(name: str) -> Any:
 
 
 @bp.route("/users/<name>/<any(disable, enable):what>", methods=["POST"])
+@changes.declares(DisableUser, EnableUser)
 def disable(name: str, what: str) -> Any:
     _admin()
     if ActionForm().validate_on_submit():
@@ -92,6 +95,7 @@ def disable(name: str, what: str) -> Any:
 
 
 @bp.route("/users/<name>/unmask/<any(allow, revoke):what>", methods=["POST"])
+@changes.declares(AllowUnmask, RevokeUnmask)
 def unmasking(name: str, what: str) -> Any:
     _admin()
     if ActionForm().validate_on_submit():
@@ -101,6 +105,7 @@ def unmasking(name: str, what: str) -> Any:
 
 
 @bp.route("/users/<name>/unlock", methods=["POST"])
+@changes.declares(Unlock)
 def unlock(name: str) -> Any:
     _admin()
     if ActionForm().validate_on_submit():
@@ -109,6 +114,7 @@ def unlock(name: str) -> Any:
 
 
 @bp.route("/users/<name>/2fa-reset", methods=["POST"])
+@changes.declares(ResetTwoFactor)
 def reset_two_factor(name: str) -> Any:
     _admin()
     if ActionForm().validate_on_submit():
@@ -118,6 +124,7 @@ def reset_two_factor(name: str) -> Any:
 
 
 @bp.route("/users/<name>/reset", methods=["POST"])
+@changes.declares(ResetPassword)
 def reset(name: str) -> Any:
     _admin()
     if not ActionForm().validate_on_submit():

@@ -80,6 +80,7 @@ def login() -> Any:
 
 
 @bp.route("/logout", methods=["POST"])
+@changes.declares(SignOut)
 def logout() -> Any:
     changes.run(SignOut(sid=session.get("sid", ""))).result()
     _fresh_session()
@@ -87,6 +88,7 @@ def logout() -> Any:
 
 
 @bp.route("/logout/everywhere", methods=["POST"])
+@changes.declares(SignOutEverywhere)
 def logout_everywhere() -> Any:
     changes.run(SignOutEverywhere(name=current_user.name)).result()
     _fresh_session()
@@ -94,6 +96,7 @@ def logout_everywhere() -> Any:
 
 
 @bp.route("/password", methods=["GET", "POST"])
+@changes.declares(ChangePassword, ChoosePassword)
 def password() -> Any:
     """One's own new password: given the current one, or, in a session opened with a
     one-time reset code, the first one (which tells who reset it and when)."""

@@ -24,6 +24,7 @@ def register_blueprints(app: Flask) -> None:
         manual,
         models,
         nodes,
+        pickers,
         rectification,
         tokens,
         twofactor,
@@ -32,5 +33,5 @@ def register_blueprints(app: Flask) -> None:
 
     for area in (auth, dashboard, nodes, clues, checks, rectification, letters, imports,
                  exports, admin, auditlog, explorer, crosscheck, models, departments, units,
-                 twofactor, tokens, health, manual):
+                 twofactor, tokens, health, manual, pickers):
         app.register_blueprint(area.bp)

@@ -11,7 +11,9 @@ answer (a refusal is raised, for `collab.web.errors` to answer with its status).
 
 from __future__ import annotations
 
-from typing import Any
+import functools
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from flask import flash
 from flask_login import current_user
@@ -24,6 +26,37 @@ from collab.errors import NotFound
 from collab.web import auditing
 from collab.web.errors import message
 from collab.web.store import current_config, current_store
+
+
+View = TypeVar("View", bound=Callable[..., Any])
+
+
+def declares(*kinds: type[Command]) -> Callable[[View], View]:
+    """Mark a view as the page (or API operation) for commands of `kinds`: the parity test
+    reads `view.commands` to prove every change the console offers has a page and an API
+    operation. The view guards itself (a permission check of its own)."""
+    def mark(view: View) -> View:
+        view.commands = (*getattr(view, "commands", ()), *kinds)  # type: ignore[attr-defined]
+        return view
+    return mark
+
+
+def runs(*kinds: type[Command]) -> Callable[[View], View]:
+    """`declares`, and refuse as not found a role that may run none of `kinds`, before the
+    form is read."""
+    def guard(view: View) -> View:
+        @functools.wraps(view)
+        def guarded(*args: Any, **kwargs: Any) -> Any:
+            if not any(kind.allowed(current_user.authz) for kind in kinds):
+                raise NotFound("not found")
+            return view(*args, **kwargs)
+        return declares(*kinds)(guarded)  # type: ignore[return-value]
+    return guard
+
+
+def declared(view: Callable[..., Any]) -> tuple[type[Command], ...]:
+    """The commands a view declares it runs."""
+    return tuple(getattr(view, "commands", ()))
 
 
 def allowed(kind: type[Command]) -> Authz:

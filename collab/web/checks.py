@@ -24,6 +24,7 @@ bp = Blueprint("checks", __name__, url_prefix="/checks")
 
 
 @bp.route("/new", methods=["GET", "POST"])
+@changes.declares(CreateCheck)
 def new() -> Any:
     changes.allowed(CreateCheck)
     form = NewCheckForm()
@@ -61,6 +62,7 @@ def show(no: str) -> Any:
 
 
 @bp.route("/<path:no>/assign", methods=["POST"])
+@changes.declares(AssignCheck)
 def assign(no: str) -> Any:
     changes.allowed(AssignCheck)
     if ActionForm().validate_on_submit():
@@ -72,6 +74,7 @@ def assign(no: str) -> Any:
 
 
 @bp.route("/<path:no>/advance", methods=["POST"])
+@changes.declares(AdvanceCheck)
 def advance(no: str) -> Any:
     changes.allowed(AdvanceCheck)
     form = AdvanceForm()
@@ -81,6 +84,7 @@ def advance(no: str) -> Any:
 
 
 @bp.route("/<path:no>/finding", methods=["POST"])
+@changes.declares(RecordFinding)
 def finding(no: str) -> Any:
     changes.allowed(RecordFinding)
     form = FindingForm()

@@ -10,7 +10,7 @@ from flask import Blueprint, abort, jsonify, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from collab.cases import trace
+from collab.cases import clues, trace
 from collab.commands.base import Command
 from collab.commands.clues import (
     AcceptTransfer,
@@ -21,6 +21,7 @@ from collab.commands.clues import (
 )
 from collab.web import auditing, changes
 from collab.web.forms import StepForm, TransferForm
+from collab.web.pickers import picked
 from collab.web.store import current_config, current_store
 
 bp = Blueprint("clues", __name__, url_prefix="/clues")
@@ -32,27 +33,39 @@ def _trace(no: str) -> dict[str, Any]:
     return current_store().read(lambda tx: trace.visible(tx, authz=authz, clue_no=no))
 
 
+def _page(no: str, transfer: TransferForm | None = None) -> str:
+    """The trace page; `transfer` is a form sent back with what was typed and its messages."""
+    authz, config = current_user.authz, current_config()
+    today = config.today()
+    if transfer is None and TransferClue.allowed(authz):
+        transfer = TransferForm(on=today)
+    return render_template("clues/trace.html", no=no, chain=_trace(no), transfer=transfer,
+                           step=StepForm(on=today) if AcceptTransfer.allowed(authz) else None,
+                           offered=clues.steps_offered, feedback_days=config.feedback_days)
+
+
 @bp.route("/<path:no>/trace")
 def trace_page(no: str) -> Any:
-    authz = current_user.authz
-    today = current_config().today()
-    return render_template("clues/trace.html", no=no, chain=_trace(no),
-                           transfer=TransferForm(on=today) if TransferClue.allowed(authz)
-                           else None,
-                           step=StepForm(on=today) if AcceptTransfer.allowed(authz) else None)
+    return _page(no)
 
 
 @bp.route("/<path:no>/transfer", methods=["POST"])
+@changes.runs(TransferClue)
 def transfer(no: str) -> Any:
-    """A coordinator hands the clue to a department of its jurisdiction."""
-    changes.allowed(TransferClue)
+    """A coordinator hands the clue to a department of its jurisdiction, picked by its name;
+    a wrong value shows the form again with what was typed."""
     form = TransferForm()
-    if not form.validate_on_submit():
-        abort(400)
-    outcome = changes.run(TransferClue(clue_no=no, department=form.department.data.strip(),
-                                       on=form.on.data, letter_no=form.letter_no.data),
+    valid = form.validate_on_submit()
+    department = picked(form.department, "department") if form.department.data else None
+    if not valid or department is None:
+        auditing.refused()
+        return _page(no, transfer=form), 400
+    outcome = changes.run(TransferClue(clue_no=no, department=department, on=form.on.data,
+                                       letter_no=form.letter_no.data,
+                                       feedback_due=form.feedback_due.data),
                           key=form.request_key.data or None)
-    changes.shown(outcome, _("Done."))
+    if not changes.shown(outcome, _("Done.")):
+        return _page(no, transfer=form), 400
     return redirect(url_for("clues.trace_page", no=no))
 
 
@@ -72,9 +85,9 @@ STEPS: dict[str, Callable[[str, StepForm], Command]] = {
 
 @bp.route("/transfers/<path:transfer_no>/<any(accept, dispose, return, file_case):what>",
           methods=["POST"])
+@changes.runs(AcceptTransfer, DisposeTransfer, ReturnTransfer, FileCase)
 def transfer_step(transfer_no: str, what: str) -> Any:
     """The receiving department's steps: accept, dispose, return, file a case."""
-    changes.allowed(AcceptTransfer)
     form = StepForm()
     if not form.validate_on_submit():
         abort(400)

@@ -101,6 +101,7 @@ def page() -> Any:
 
 
 @bp.route("/issue", methods=["POST"])
+@changes.declares(RaiseIssue)
 def raise_issue() -> Any:
     _authz()
     form, result = RaiseIssueForm(), _held()

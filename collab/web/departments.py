@@ -54,6 +54,7 @@ def _refused(form: DepartmentForm) -> None:
 
 
 @bp.route("/", methods=["POST"])
+@changes.declares(CreateDepartment)
 def create() -> Any:
     _authz()
     form = NewDepartmentForm()
@@ -70,6 +71,7 @@ def create() -> Any:
 
 
 @bp.route("/<code>", methods=["POST"])
+@changes.declares(UpdateDepartment)
 def update(code: str) -> Any:
     _authz()
     form = DepartmentForm()

@@ -148,9 +148,13 @@ class UploadForm(FlaskForm):
 
 
 class TransferForm(FlaskForm):
-    department = StringField(_l("Department code"), validators=[DataRequired(), Length(max=64)])
+    """A transfer (移交): the department is picked by its name (`collab.web.pickers`)."""
+
+    department = StringField(_l("Receiving department"),
+                             validators=[DataRequired(), Length(max=100)])
     letter_no = StringField(_l("Letter number"), validators=[DataRequired(), Length(max=100)])
     on = DateField(_l("Date"), validators=[DataRequired()])
+    feedback_due = DateField(_l("Feedback due"), validators=[Optional()])
     # drawn when the form is shown: submitting it twice (a retry) transfers once
     request_key = HiddenField(default=lambda: uuid.uuid4().hex,
                               validators=[Optional(), Length(max=100)])
@@ -162,6 +166,20 @@ class StepForm(FlaskForm):
                            validate_choice=False)
     case_no = StringField(_l("Case number"), validators=[Optional(), Length(max=64)])
     reason = StringField(_l("Why"), validators=[Optional(), Length(max=500)])
+
+
+class TaskStepForm(FlaskForm):
+    """One step on a rectification task's page; `version` is the version the page showed,
+    so a step taken on a page someone else changed meanwhile is refused."""
+
+    on = DateField(_l("Date"), validators=[DataRequired()])
+    version = IntegerField(validators=[Optional()])
+    to = HiddenField(validators=[Optional(), Length(max=32)])
+    role = HiddenField(validators=[Optional(), Length(max=32)])
+    reason = StringField(_l("Why"), validators=[Optional(), Length(max=500)])
+    text = StringField(_l("Evidence (what was done, which documents)"),
+                       validators=[Optional(), Length(max=2000)])
+    score = IntegerField(_l("Score (0–100)"), validators=[Optional(), NumberRange(0, 100)])
 
 
 class CrossCheckForm(FlaskForm):

@@ -153,6 +153,7 @@ def upload() -> Any:
 
 
 @bp.route("/check", methods=["POST"])
+@changes.declares(SaveImportProfile)
 def check() -> Any:
     """Take the mapping the user set, optionally save it as a profile, and run the dry run."""
     authz, path = _posted()
@@ -239,6 +240,7 @@ def progress() -> Any:
 
 
 @bp.route("/confirm", methods=["POST"])
+@changes.declares(ImportLedger)
 def confirm() -> Any:
     """Write the ledger: everything checked again; the units shown in the dry run created."""
     authz, path = _posted()

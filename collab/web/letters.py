@@ -57,6 +57,7 @@ def index() -> Any:
 
 
 @bp.route("/issue", methods=["POST"])
+@changes.declares(IssueLetter)
 def issue() -> Any:
     _reader()
     changes.allowed(IssueLetter)

@@ -89,6 +89,7 @@ def index() -> Any:
 
 
 @bp.route("/run", methods=["POST"])
+@changes.declares(RunModels)
 def run() -> Any:
     """Run the models ticked on the page, with the settings typed beside each."""
     changes.allowed(RunModels)
@@ -153,6 +154,7 @@ def hit(no: str) -> Any:
 
 
 @bp.route("/hits/<path:no>/confirm", methods=["POST"])
+@changes.declares(ConfirmHit)
 def confirm(no: str) -> Any:
     """已核实: register the hit's clue, then go to its trace."""
     auditing.about("ModelHit", no)
@@ -168,6 +170,7 @@ def confirm(no: str) -> Any:
 
 
 @bp.route("/hits/<path:no>/dismiss", methods=["POST"])
+@changes.declares(DismissHit)
 def dismiss(no: str) -> Any:
     """已排除, with the reason."""
     auditing.about("ModelHit", no)
@@ -191,6 +194,7 @@ def evidence_file(no: str, fmt: str) -> Any:
 
 # --- data sets --------------------------------------------------------------------------
 @bp.route("/datasets", methods=["GET", "POST"])
+@changes.declares(ImportDataSet)
 def dataset_list() -> Any:
     """The data sets one may use; coordinators import new ones here."""
     authz = _authz()
@@ -245,6 +249,7 @@ def _codes(text: str | None) -> tuple[str, ...]:
 
 
 @bp.route("/datasets/<path:code>/access", methods=["POST"])
+@changes.declares(SetDataSetAccess)
 def dataset_access(code: str) -> Any:
     """Change which roles and regions may use a data set."""
     auditing.about("DataSet", code)

@@ -1,14 +1,29 @@
-"""The rectification ledger (整改台账) of one's jurisdiction, overdue tasks highlighted."""
+"""The rectification ledger (整改台账) of one's jurisdiction, overdue tasks highlighted, and
+each task's page with the steps its state allows: progress, evidence, evaluation, the
+sign-offs in the configured order, closing (销号) and reopening — each a command."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
-from flask import Blueprint, render_template, request
+from flask import Blueprint, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from collab.cases import rectification
+from collab.commands.base import Command
+from collab.commands.rectification import (
+    AddEvidence,
+    AdvanceRectification,
+    CloseRectification,
+    EvaluateRectification,
+    SignOff,
+)
+from collab.web import auditing, changes
+from collab.web.forms import TaskStepForm
 from collab.web.nodes import page_number
+from collab.web.pickers import picked_arg
 from collab.web.store import current_config, current_store
 
 bp = Blueprint("rectification", __name__, url_prefix="/rectification")
@@ -19,7 +34,8 @@ PAGE = 100
 @bp.route("/")
 def index() -> Any:
     authz = current_user.authz
-    region, status = request.args.get("region") or None, request.args.get("status") or None
+    region, region_text, region_error = picked_arg("region", "region")
+    status = request.args.get("status") or None
     overdue = request.args.get("overdue") == "1"
     config = current_config()
     number, today, policy = page_number(request.args), config.today(), \
@@ -30,4 +46,60 @@ def index() -> Any:
     return render_template("rectification/index.html", rows=rows[(number - 1) * PAGE:
                                                                  number * PAGE],
                            total=len(rows), number=number, pages=max(1, -(-len(rows) // PAGE)),
-                           statuses=rectification.STATUSES, as_of=today, policy=policy)
+                           statuses=rectification.STATUSES, as_of=today, policy=policy,
+                           region=region, region_text=region_text, region_error=region_error)
+
+
+def _page(no: str, form: TaskStepForm | None = None) -> str:
+    authz, config = current_user.authz, current_config()
+    today = config.today()
+    shown = current_store().read(lambda tx: rectification.task(
+        tx, authz=authz, no=no, as_of=today, policy=config.rectification_policy()))
+    auditing.about("Rectification", no)
+    return render_template("rectification/task.html", no=no, form=form or TaskStepForm(on=today),
+                           may_report=AdvanceRectification.allowed(authz),
+                           may_judge=SignOff.allowed(authz),
+                           roles=rectification.SIGNOFF_ROLES, **shown)
+
+
+@bp.route("/<path:no>")
+def task(no: str) -> Any:
+    return _page(no)
+
+
+STEPS: dict[str, Callable[[str, TaskStepForm], Command]] = {
+    "move": lambda no, f: AdvanceRectification(no=no, on=f.on.data, to=f.to.data or "",
+                                               reason=f.reason.data or "",
+                                               expected_version=f.version.data),
+    "evidence": lambda no, f: AddEvidence(no=no, on=f.on.data, text=f.text.data or "",
+                                          expected_version=f.version.data),
+    "evaluate": lambda no, f: EvaluateRectification(no=no, on=f.on.data,
+                                                    score=float(f.score.data or 0),
+                                                    expected_version=f.version.data),
+    "signoff": lambda no, f: SignOff(no=no, on=f.on.data, role=f.role.data or "",
+                                     expected_version=f.version.data),
+    "close": lambda no, f: CloseRectification(no=no, on=f.on.data,
+                                              expected_version=f.version.data),
+}
+# What each step cannot do without (a message on the field when it is left empty).
+NEEDS = {"move": "to", "evidence": "text", "evaluate": "score", "signoff": "role"}
+
+
+@bp.route("/<path:no>/<any(move, evidence, evaluate, signoff, close):what>",
+          methods=["POST"])
+@changes.runs(AdvanceRectification, AddEvidence, EvaluateRectification, SignOff,
+              CloseRectification)
+def step(no: str, what: str) -> Any:
+    """One step on the task; a refusal shows the page again with the reason."""
+    form = TaskStepForm()
+    valid = form.validate_on_submit()
+    needed = NEEDS.get(what)
+    if needed and form[needed].data in (None, ""):
+        form[needed].errors = [*form[needed].errors, _("This field is required.")]
+        valid = False
+    if not valid:
+        auditing.refused()
+        return _page(no, form), 400
+    if not changes.shown(changes.run(STEPS[what](no, form)), _("Done.")):
+        return _page(no, form), 400
+    return redirect(url_for("rectification.task", no=no))

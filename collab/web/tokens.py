@@ -60,6 +60,7 @@ def issue() -> Any:
 
 
 @bp.route("/account/tokens/<uid>/revoke", methods=["POST"])
+@changes.declares(RevokeOwnToken)
 def revoke_own(uid: str) -> Any:
     if ActionForm().validate_on_submit():
         changes.shown(changes.run(RevokeOwnToken(name=current_user.name, uid=uid)),
@@ -76,6 +77,7 @@ def every() -> Any:
 
 
 @bp.route("/admin/tokens/<uid>/revoke", methods=["POST"])
+@changes.declares(RevokeToken)
 def revoke(uid: str) -> Any:
     changes.allowed(RevokeToken)
     if ActionForm().validate_on_submit():
@@ -84,6 +86,7 @@ def revoke(uid: str) -> Any:
 
 
 @bp.route("/admin/tokens/<uid>/expire", methods=["POST"])
+@changes.declares(ExpireToken)
 def expire(uid: str) -> Any:
     changes.allowed(ExpireToken)
     form = ExpireForm()

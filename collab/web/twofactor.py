@@ -47,6 +47,7 @@ def page() -> Any:
 
 
 @bp.route("/begin", methods=["POST"])
+@changes.declares(BeginTwoFactor)
 def begin() -> Any:
     if ActionForm().validate_on_submit():
         changes.shown(changes.run(BeginTwoFactor(name=current_user.name, id_key=id_key())),
@@ -56,6 +57,7 @@ def begin() -> Any:
 
 
 @bp.route("/confirm", methods=["POST"])
+@changes.declares(ConfirmTwoFactor)
 def confirm() -> Any:
     form = CodeForm()
     if form.validate_on_submit() and changes.shown(
@@ -67,6 +69,7 @@ def confirm() -> Any:
 
 
 @bp.route("/off", methods=["POST"])
+@changes.declares(TurnOffTwoFactor)
 def turn_off() -> Any:
     if ActionForm().validate_on_submit() and changes.shown(
             changes.run(TurnOffTwoFactor(name=current_user.name)),

@@ -93,7 +93,9 @@ def test_workflow_steps_obey_scope_and_role(fresh_app: Flask, fresh: SqliteStore
     zt.sign_in("zt")
     liaison.sign_in("liaison")
     form = {"department": "D530600-JW", "letter_no": "x", "on": "2023-11-01"}
-    assert coord.post("/clues/WS-2023-0002/transfer", form).status_code == 404
+    foreign = coord.post("/clues/WS-2023-0002/transfer", form)  # a department out of reach
+    assert foreign.status_code == 400 and 'data-error-for="department"' in foreign.text
+    assert 'value="D530600-JW"' in foreign.text  # what was typed is kept
     assert zt.post("/clues/WS-2023-0002/transfer", form).status_code == 404
     assert liaison.post("/clues/XS-2023-0001/transfer",
                         {**form, "department": "D532628-JW"}).status_code == 404

@@ -34,7 +34,11 @@ def test_the_ledger_shows_one_jurisdiction_and_marks_overdue(fresh_app: Flask,
     assert page.text.count('data-colour="green"') == 1  # ZG-SOON, due in 60 days
     late = coord.get("/rectification/?overdue=1").text
     assert "ZG-LATE" in late and "ZG-SOON" not in late
-    assert coord.get("/rectification/?region=530600").status_code == 404
+    foreign = coord.get("/rectification/?region=530600")  # a region out of reach: named
+    assert foreign.status_code == 200 and 'data-error-for="region"' in foreign.text
+    assert "ZG-ZT" not in foreign.text
+    picked = coord.get("/rectification/?region=富宁县").text  # picked by its name
+    assert "ZG-LATE" in picked and 'value="富宁县"' in picked
     assert coord.get("/rectification/?status=nonsense").status_code == 400
     zt = Client(fresh_app)
     zt.sign_in("zt")

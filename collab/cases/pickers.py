@@ -1,0 +1,130 @@
+"""Pickers: what a form's list offers as one types, and the typed value read back as a key.
+
+People pick a department, unit, region, person, issue or task by how they know it — its
+Chinese name or title, its pinyin or initials, or its number — never by typing a code. Only
+objects within the actor's reach are offered, and `resolve` refuses (as a message on the
+field, not an error page) anything else: a foreign key sent by hand is "not found" exactly
+like an unknown one.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from typing import Any
+
+from collab.access import authz as access
+from collab.access.authz import Authz
+from collab.errors import N_, NotFound, ValidationError
+from collab.graph import schema
+from collab.graph.codec import Node
+from collab.graph.store import Cond, Graph, Op
+
+# What a form may ask to pick, and the label each is.
+KINDS = {"department": "Department", "unit": "Unit", "region": "Region", "person": "Person",
+         "issue": "Issue", "rectification": "Rectification", "clue": "Clue", "case": "Case"}
+LIMIT = 20
+_LATIN = re.compile(r"[a-z]+")
+
+
+@dataclass(frozen=True)
+class Choice:
+    """One entry of a picker's list: the key a form sends, the text people read."""
+
+    key: str
+    text: str
+    hint: str
+    # a department's own feedback period (days), for the transfer form's due date
+    feedback_days: int | None = None
+
+    def as_json(self) -> dict[str, Any]:
+        return {"key": self.key, "text": self.text, "hint": self.hint,
+                **({"feedback_days": self.feedback_days} if self.feedback_days else {})}
+
+
+def label_of(kind: str) -> str:
+    """The label a picker kind lists (not found for a kind no form asks for)."""
+    if kind not in KINDS:
+        raise NotFound("not found")
+    return KINDS[kind]
+
+
+def _named(label: str) -> str | None:
+    props = schema.node_props(schema.label(label))
+    return next((p for p in ("name", "title") if p in props), None)
+
+
+def _choice(node: Node) -> Choice:
+    shown = _named(node.label)
+    text = str(node.get(shown) or node.key) if shown else node.key
+    return Choice(node.key, text, "" if text == node.key else node.key,
+                  node.get("feedback_days") if node.label == "Department" else None)
+
+
+def _filters(label: str, text: str) -> list[dict[str, Cond]]:
+    """The searches one typed text runs: the number's start, the name or title's inside,
+    and for letters the start of the pinyin or initials."""
+    props = schema.node_props(schema.label(label))
+    key, shown = schema.label(label).key, _named(label)
+    found: list[dict[str, Cond]] = []
+    if key != "uid":
+        found.append({key: Cond(Op.PREFIX, text)})
+    if shown:
+        found.append({shown: Cond(Op.PREFIX if label == "Person" else Op.CONTAINS, text)})
+    if _LATIN.fullmatch(text.lower()):
+        found += [{p: Cond(Op.PREFIX, text.lower())} for p in ("pinyin", "initials")
+                  if p in props]
+    return found
+
+
+def _clean(text: str) -> str:
+    return "".join(unicodedata.normalize("NFKC", text or "").split())
+
+
+def choices(g: Graph, *, authz: Authz, kind: str, q: str = "",
+            limit: int = LIMIT) -> list[Choice]:
+    """What a picker offers for the typed `q` (the first few in reach when nothing is typed)."""
+    label = label_of(kind)
+    if label not in authz.labels():
+        raise NotFound("not found")
+    text = _clean(q)
+    if not text:
+        return [_choice(n) for n in access.find(g, authz=authz, label=label, limit=limit).items]
+    seen: dict[str, Choice] = {}
+    for where in _filters(label, text):
+        for node in access.find(g, authz=authz, label=label, where=where, limit=limit).items:
+            seen.setdefault(node.key, _choice(node))
+        if len(seen) >= limit:
+            break
+    exact = [c for c in seen.values() if text in (c.key, c.text)]
+    return (exact + [c for c in seen.values() if c not in exact])[:limit]
+
+
+def resolve(g: Graph, *, authz: Authz, kind: str, key: str = "", text: str = "") -> str:
+    """The key of what was picked: `key` when the list gave one, else the object whose number
+    or exact name is `text` — within the actor's reach, and only if exactly one is meant."""
+    label = label_of(kind)
+    key, typed = (key or "").strip(), _clean(text)
+    if key:
+        try:
+            return access.get(g, authz=authz, label=label, key=key).key
+        except NotFound:
+            pass
+    if not typed:
+        raise ValidationError(N_("choose one from the list"))
+    shown = _named(label)
+    wheres: list[dict[str, Any]] = []
+    if schema.label(label).key != "uid":
+        wheres.append({schema.label(label).key: typed})
+    if shown:
+        wheres.append({shown: typed})
+    for where in wheres:
+        found = access.find(g, authz=authz, label=label, where=where, limit=2).items
+        if len(found) == 1:
+            return found[0].key
+        if len(found) > 1:
+            raise ValidationError(N_("more than one is called %(text)s: choose one from the "
+                                     "list"), text=typed)
+    raise ValidationError(N_("nothing called %(text)s is within your reach: choose one from "
+                             "the list"), text=typed)

@@ -1,0 +1,60 @@
+"""The pickers' lists as JSON (`/pick/<kind>.json?q=`), and reading a picked field back.
+
+A form field that names a department, unit, region, person, issue or task is drawn with
+`_pick.html`: a text box people type Chinese, pinyin, initials or a number into, a list the
+script fills from here, and a hidden key the chosen entry sets. `picked` reads the field back
+through `collab.cases.pickers.resolve`, so a name typed without the script works too and a
+wrong or foreign value becomes a message on the field.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, jsonify, request
+from flask_login import current_user
+from wtforms import Field
+
+from collab.cases import pickers
+from collab.errors import ValidationError
+from collab.web import auditing
+from collab.web.errors import message
+from collab.web.store import current_store
+
+bp = Blueprint("pick", __name__, url_prefix="/pick")
+
+
+@bp.route("/<kind>.json")
+def choices(kind: str) -> Any:
+    authz, q = current_user.authz, request.args.get("q", "")[:64]
+    found = current_store().read(lambda tx: pickers.choices(tx, authz=authz, kind=kind, q=q))
+    return jsonify([c.as_json() for c in found])
+
+
+def picked(field: Field, kind: str) -> str | None:
+    """The key `field` names (its hidden `<name>_key` sent by the list, else its text), or
+    None with the reason added to the field's errors."""
+    authz = current_user.authz
+    key = request.form.get(f"{field.name}_key", "")
+    try:
+        return current_store().read(lambda tx: pickers.resolve(
+            tx, authz=authz, kind=kind, key=key, text=field.data or ""))
+    except ValidationError as refused:
+        field.errors = [*field.errors, message(refused)]
+        return None
+
+
+def picked_arg(name: str, kind: str) -> tuple[str | None, str, str]:
+    """A list filter's picker in the query string: (the key, the text to show again, the
+    message when the text names nothing within reach)."""
+    authz = current_user.authz
+    key, text = request.args.get(f"{name}_key", ""), request.args.get(name, "").strip()
+    if not key and not text:
+        return None, "", ""
+    try:
+        found = current_store().read(lambda tx: pickers.resolve(
+            tx, authz=authz, kind=kind, key=key, text=text))
+    except ValidationError as refused:
+        auditing.refused()
+        return None, text, message(refused)
+    return found, text or found, ""
