@@ -23,6 +23,7 @@ from collab.graph.store import Cond, Graph, Op
 
 # What a form may ask to pick, and the label each is.
 KINDS = {"department": "Department", "unit": "Unit", "region": "Region", "person": "Person",
+         "group": "Group",
          "issue": "Issue", "rectification": "Rectification", "clue": "Clue", "case": "Case"}
 LIMIT = 20
 _LATIN = re.compile(r"[a-z]+")

@@ -14,6 +14,7 @@ from collab.commands import (  # noqa: F401 - each module registers its commands
     crosscheck,
     departments,
     imports,
+    issues,
     letters,
     maintenance,
     models,

@@ -101,6 +101,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         errors,
         holding,
         i18n,
+        inbox,
         keys,
         labels,
         logs,
@@ -121,6 +122,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     labels.init_app(app)
     echo.init_app(app)
     menu.init_app(app)
+    inbox.init_app(app)
     security.init_app(app)
     auditing.init_app(app)
     register_blueprints(app)

@@ -20,6 +20,8 @@ def register_blueprints(app: Flask) -> None:
         exports,
         health,
         imports,
+        inbox,
+        issues,
         letters,
         manual,
         models,
@@ -33,5 +35,6 @@ def register_blueprints(app: Flask) -> None:
 
     for area in (auth, dashboard, nodes, clues, checks, rectification, letters, imports,
                  exports, admin, auditlog, explorer, crosscheck, models, departments, units,
-                 twofactor, tokens, health, manual, pickers):
+                 twofactor, tokens, health, manual, pickers,
+                 inbox, issues):
         app.register_blueprint(area.bp)

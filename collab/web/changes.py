@@ -27,7 +27,6 @@ from collab.web import auditing
 from collab.web.errors import message
 from collab.web.store import current_config, current_store
 
-
 View = TypeVar("View", bound=Callable[..., Any])
 
 

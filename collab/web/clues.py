@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from flask import Blueprint, abort, jsonify, redirect, render_template, url_for
+from flask import Blueprint, abort, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -16,12 +16,13 @@ from collab.commands.clues import (
     AcceptTransfer,
     DisposeTransfer,
     FileCase,
+    RegisterClue,
     ReturnTransfer,
     TransferClue,
 )
 from collab.web import auditing, changes
-from collab.web.forms import StepForm, TransferForm
-from collab.web.pickers import picked
+from collab.web.forms import RegisterClueForm, StepForm, TransferForm
+from collab.web.pickers import picked, picked_all
 from collab.web.store import current_config, current_store
 
 bp = Blueprint("clues", __name__, url_prefix="/clues")
@@ -100,3 +101,29 @@ def transfer_step(transfer_no: str, what: str) -> Any:
 @bp.route("/<path:no>/trace.json")
 def trace_json(no: str) -> Any:
     return jsonify(_trace(no))
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@changes.runs(RegisterClue)
+def new() -> Any:
+    """Register a clue: from an issue when there is one, naming the people it concerns."""
+    form = RegisterClueForm() if request.method == "POST" else \
+        RegisterClueForm(on=current_config().today())
+    if request.method == "GET":
+        return render_template("clues/new.html", form=form)
+    valid = form.validate_on_submit()
+    kinds = {"region": "region", "issue": "issue", "against_1": "person",
+             "against_2": "person", "against_3": "person"}
+    keys = picked_all(form, kinds)
+    if not valid or keys is None:
+        auditing.refused()
+        return render_template("clues/new.html", form=form), 400
+    people = tuple(dict.fromkeys(k for f, k in keys.items() if f.startswith("against") and k))
+    outcome = changes.run(RegisterClue(
+        no=form.no.data.strip(), title=form.title.data.strip(), on=form.on.data,
+        region_code=keys["region"] or "", issue_no=keys["issue"], against=people,
+        category=form.category.data or None, summary=form.summary.data or None),
+        key=form.request_key.data or None)
+    if not changes.shown(outcome, _("The clue was registered.")):
+        return render_template("clues/new.html", form=form), 400
+    return redirect(url_for("clues.trace_page", no=outcome.value["clue"]))

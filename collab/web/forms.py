@@ -16,6 +16,7 @@ from wtforms import (
     SelectField,
     SelectMultipleField,
     StringField,
+    TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import (
@@ -166,6 +167,39 @@ class StepForm(FlaskForm):
                            validate_choice=False)
     case_no = StringField(_l("Case number"), validators=[Optional(), Length(max=64)])
     reason = StringField(_l("Why"), validators=[Optional(), Length(max=500)])
+
+
+class RegisterIssueForm(FlaskForm):
+    """An issue an inspection found; the unit and group are picked by name."""
+
+    no = StringField(_l("Issue number"), validators=[DataRequired(), Length(max=64)])
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
+    found_on = DateField(_l("Found on"), validators=[DataRequired()])
+    unit = StringField(_l("Unit"), validators=[DataRequired(), Length(max=100)])
+    group = StringField(_l("Inspection group"), validators=[Optional(), Length(max=100)])
+    category = StringField(_l("Category"), validators=[Optional(), Length(max=50)])
+    description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=4000)])
+
+
+class RegisterClueForm(FlaskForm):
+    """A clue (问题线索), from an issue when there is one, naming up to three people; the
+    region, issue and people are picked by name."""
+
+    no = StringField(_l("Clue number"), validators=[DataRequired(), Length(max=64)])
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
+    on = DateField(_l("Registered on"), validators=[DataRequired()])
+    region = StringField(_l("Region"), validators=[DataRequired(), Length(max=100)])
+    issue = StringField(_l("From issue"), validators=[Optional(), Length(max=200)])
+    against_1 = StringField(_l("Person named"), validators=[Optional(), Length(max=64)])
+    against_2 = StringField(_l("Person named"), validators=[Optional(), Length(max=64)])
+    against_3 = StringField(_l("Person named"), validators=[Optional(), Length(max=64)])
+    category = StringField(_l("Category"), validators=[Optional(), Length(max=50)])
+    summary = TextAreaField(_l("Summary"), validators=[Optional(), Length(max=4000)])
+    request_key = HiddenField(default=lambda: uuid.uuid4().hex,
+                              validators=[Optional(), Length(max=100)])
+
+    def people(self) -> list[StringField]:
+        return [self.against_1, self.against_2, self.against_3]
 
 
 class TaskStepForm(FlaskForm):

@@ -16,6 +16,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from collab.access.authz import Authz, Perm
+from collab.cases import inbox
 from collab.web.labels import LABELS
 
 Shown = Callable[[Authz], bool]
@@ -64,6 +65,9 @@ MENUS: tuple[Menu, ...] = (
     Menu("work", _l("Workbench"), (
         Item(_l("Dashboard"), "dashboard.index", may(Perm.DASHBOARD), id="nav-dashboard"),)),
     Menu("clues", _l("Clues and cases"), (
+        Item(_l("Inbox"), "inbox.page", lambda authz: inbox.has_inbox(authz), id="nav-inbox-page"),
+        Item(_l("Register an issue"), "issues.new", may(Perm.REGISTER), id="nav-new-issue"),
+        Item(_l("Register a clue"), "clues.new", may(Perm.REGISTER), id="nav-new-clue"),
         Item(_label("Clue"), "nodes.listing", lists("Clue"), {"label": "Clue"}, "nav-clues"),
         Item(_label("Transfer"), "nodes.listing", lists("Transfer"), {"label": "Transfer"}),
         Item(_label("Case"), "nodes.listing", lists("Case"), {"label": "Case"}),
@@ -98,7 +102,7 @@ MENUS: tuple[Menu, ...] = (
         Item(_l("Verify the chain"), "auditlog.verify", may(Perm.READ_AUDIT)))),
 )
 # Templates drawn at the right of the bar, before the account menu (search box, counts badge).
-TOOLS: list[str] = []
+TOOLS: list[str] = ["inbox/_badges.html"]
 
 
 @dataclass(frozen=True)

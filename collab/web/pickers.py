@@ -9,10 +9,12 @@ wrong or foreign value becomes a message on the field.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from flask import Blueprint, jsonify, request
 from flask_login import current_user
+from flask_wtf import FlaskForm
 from wtforms import Field
 
 from collab.cases import pickers
@@ -42,6 +44,21 @@ def picked(field: Field, kind: str) -> str | None:
     except ValidationError as refused:
         field.errors = [*field.errors, message(refused)]
         return None
+
+
+def picked_all(form: FlaskForm, kinds: Mapping[str, str]) -> dict[str, str | None] | None:
+    """The keys a form's picker fields name (field name → picker kind; an empty field is
+    None), or None when any names nothing within reach (each such field gets its message)."""
+    found: dict[str, str | None] = {}
+    refused = False
+    for name, kind in kinds.items():
+        field = form[name]
+        if not (field.data or "").strip() and not request.form.get(f"{name}_key"):
+            found[name] = None
+            continue
+        found[name] = picked(field, kind)
+        refused = refused or found[name] is None
+    return None if refused else found
 
 
 def picked_arg(name: str, kind: str) -> tuple[str | None, str, str]:
