@@ -79,6 +79,17 @@ def _filters(label: str, text: str) -> list[dict[str, Cond]]:
     return found
 
 
+def _find(g: Graph, authz: Authz, label: str, where: dict[str, Any] | None,
+          limit: int) -> list[Node]:
+    """Up to `limit` objects of `label` matching `where` that the actor may see: through the
+    scoped list where the actor lists the label, else (a liaison's department, or the people
+    of its clues) each candidate checked one by one."""
+    if label in authz.listable():
+        return access.find(g, authz=authz, label=label, where=where, limit=limit).items
+    candidates = g.find(label, where=dict(where or {}), limit=limit * 10).items
+    return [n for n in candidates if authz.sees(g, n)][:limit]
+
+
 def _clean(text: str) -> str:
     return "".join(unicodedata.normalize("NFKC", text or "").split())
 
@@ -91,10 +102,10 @@ def choices(g: Graph, *, authz: Authz, kind: str, q: str = "",
         raise NotFound("not found")
     text = _clean(q)
     if not text:
-        return [_choice(n) for n in access.find(g, authz=authz, label=label, limit=limit).items]
+        return [_choice(n) for n in _find(g, authz, label, None, limit)]
     seen: dict[str, Choice] = {}
     for where in _filters(label, text):
-        for node in access.find(g, authz=authz, label=label, where=where, limit=limit).items:
+        for node in _find(g, authz, label, where, limit):
             seen.setdefault(node.key, _choice(node))
         if len(seen) >= limit:
             break
@@ -121,7 +132,7 @@ def resolve(g: Graph, *, authz: Authz, kind: str, key: str = "", text: str = "")
     if shown:
         wheres.append({shown: typed})
     for where in wheres:
-        found = access.find(g, authz=authz, label=label, where=where, limit=2).items
+        found = _find(g, authz, label, where, 2)
         if len(found) == 1:
             return found[0].key
         if len(found) > 1:

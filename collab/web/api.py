@@ -19,7 +19,7 @@ from collab.analysis.dashboard import YEARS, overview
 from collab.cases import nodes
 from collab.commands.clues import FileCase, TransferClue
 from collab.errors import NotFound
-from collab.web import auditing, changes
+from collab.web import api_changes, auditing, changes
 from collab.web.i18n import LANGUAGES
 from collab.web.security import csrf, login_manager
 from collab.web.store import current_config, current_store
@@ -115,6 +115,7 @@ class TransferArgs(Schema):
                                metadata={"description": "the receiving department's code"})
     letter_no = fields.String(required=True, validate=validate.Length(1, 100))
     on = fields.Date(required=True)
+    feedback_due = fields.Date(metadata={"description": "default: the department's period"})
 
 
 class CaseArgs(Schema):
@@ -130,7 +131,7 @@ class ChangeSchema(Schema):
     status = fields.String()
 
 
-KEY_HEADER = "Idempotency-Key"
+KEY_HEADER = api_changes.KEY_HEADER
 
 
 def _node(node: Any) -> dict[str, Any]:
@@ -182,20 +183,21 @@ def node_detail(label: str, key: str) -> Any:
 @blp.route("/clues/<path:no>/transfers", methods=["POST"])
 @blp.arguments(TransferArgs)
 @blp.response(201, ChangeSchema)
+@changes.runs(TransferClue)
 def transfer(args: dict[str, Any], no: str) -> Any:
     """Hand a clue to a department. Send an `Idempotency-Key` header to retry safely."""
-    changes.allowed(TransferClue)
     return changes.answered(changes.run(
         TransferClue(clue_no=no, department=args["department"].strip(), on=args["on"],
-                     letter_no=args["letter_no"]), key=request.headers.get(KEY_HEADER)))
+                     letter_no=args["letter_no"], feedback_due=args.get("feedback_due")),
+        key=request.headers.get(KEY_HEADER)))
 
 
 @blp.route("/transfers/<path:no>/case", methods=["POST"])
 @blp.arguments(CaseArgs)
 @blp.response(201, ChangeSchema)
+@changes.runs(FileCase)
 def file_case(args: dict[str, Any], no: str) -> Any:
     """The receiving department files a case from a transferred clue (409 if one was filed)."""
-    changes.allowed(FileCase)
     return changes.answered(changes.run(
         FileCase(transfer_no=no, on=args["on"], case_no=args["case_no"],
                  reason=args["reason"]), key=request.headers.get(KEY_HEADER)))
@@ -209,6 +211,9 @@ def dashboard(args: dict[str, Any]) -> Any:
     authz, today = current_user.authz, current_config().today()
     return current_store().read(lambda tx: overview(tx, authz=authz, region=args.get("region"),
                                                     year=args.get("year"), as_of=today))
+
+
+api_changes.register(blp)
 
 
 def init_app(app: Flask) -> None:

@@ -11,6 +11,7 @@ def register_blueprints(app: Flask) -> None:
         admin,
         auditlog,
         auth,
+        cases,
         checks,
         clues,
         crosscheck,
@@ -36,5 +37,5 @@ def register_blueprints(app: Flask) -> None:
     for area in (auth, dashboard, nodes, clues, checks, rectification, letters, imports,
                  exports, admin, auditlog, explorer, crosscheck, models, departments, units,
                  twofactor, tokens, health, manual, pickers,
-                 inbox, issues):
+                 inbox, issues, cases):
         app.register_blueprint(area.bp)

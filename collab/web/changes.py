@@ -91,6 +91,13 @@ def shown(outcome: Outcome, done: str) -> bool:
     return False
 
 
+def flash_errors(form: Any) -> None:
+    """Say on the next page what a form's fields lacked (forms shown inline on another page)."""
+    for field in form:
+        for error in field.errors:
+            flash(f"{field.label.text}：{error}", "danger")
+
+
 def answered(outcome: Outcome) -> tuple[Any, int, dict[str, str]]:
     """The API's answer to a change: 201 with the command's answer (a replay says so in a
     header), or the refusal raised."""

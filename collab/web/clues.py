@@ -16,12 +16,13 @@ from collab.commands.clues import (
     AcceptTransfer,
     DisposeTransfer,
     FileCase,
+    RecordOutcome,
     RegisterClue,
     ReturnTransfer,
     TransferClue,
 )
 from collab.web import auditing, changes
-from collab.web.forms import RegisterClueForm, StepForm, TransferForm
+from collab.web.forms import OutcomeForm, RegisterClueForm, StepForm, TransferForm
 from collab.web.pickers import picked, picked_all
 from collab.web.store import current_config, current_store
 
@@ -42,6 +43,7 @@ def _page(no: str, transfer: TransferForm | None = None) -> str:
         transfer = TransferForm(on=today)
     return render_template("clues/trace.html", no=no, chain=_trace(no), transfer=transfer,
                            step=StepForm(on=today) if AcceptTransfer.allowed(authz) else None,
+                           outcome_form=OutcomeForm() if RecordOutcome.allowed(authz) else None,
                            offered=clues.steps_offered, feedback_days=config.feedback_days)
 
 

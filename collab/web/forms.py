@@ -10,6 +10,7 @@ from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import (
     BooleanField,
     DateField,
+    DecimalField,
     HiddenField,
     IntegerField,
     PasswordField,
@@ -30,6 +31,7 @@ from wtforms.validators import (
 
 from collab.access.authz import ACCOUNT_ROLES
 from collab.analysis import datasets
+from collab.cases.case_files import PARTY_GRADES, SANCTIONS
 from collab.cases.clues import DISPOSALS
 from collab.cases.departments import KINDS, MAX_FEEDBACK_DAYS
 from collab.web.labels import DATASET_KINDS, DEPARTMENT_KINDS, ROLES, STATES
@@ -200,6 +202,45 @@ class RegisterClueForm(FlaskForm):
 
     def people(self) -> list[StringField]:
         return [self.against_1, self.against_2, self.against_3]
+
+
+class OutcomeForm(FlaskForm):
+    """How a case ended: sanctions, the party discipline's grade, funds recovered, closing."""
+
+    sanctions = SelectMultipleField(_l("Sanctions"), choices=list(SANCTIONS),
+                                    validators=[Optional()])
+    party_grade = SelectField(_l("Party discipline grade"),
+                              choices=[SelectChoice("", "—")] + list(PARTY_GRADES),
+                              validators=[Optional()])
+    funds_recovered = DecimalField(_l("Funds recovered (yuan)"),
+                                   validators=[Optional(), NumberRange(min=0)])
+    closed_on = DateField(_l("Closed on"), validators=[Optional()])
+
+
+class OtherCaseForm(FlaskForm):
+    """A case filed from another origin (信访举报 …) by a department, its people picked."""
+
+    no = StringField(_l("Case number"), validators=[DataRequired(), Length(max=64)])
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
+    department = StringField(_l("Department"), validators=[DataRequired(), Length(max=100)])
+    origin = SelectField(_l("Origin"), choices=[])
+    filed_on = DateField(_l("Filed on"), validators=[DataRequired()])
+    subject_1 = StringField(_l("Person concerned"), validators=[Optional(), Length(max=64)])
+    subject_2 = StringField(_l("Person concerned"), validators=[Optional(), Length(max=64)])
+
+
+class NewTaskForm(FlaskForm):
+    """A rectification task for an issue, owned by a unit (both picked by name)."""
+
+    no = StringField(_l("Task number"), validators=[DataRequired(), Length(max=64)])
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
+    issue = StringField(_l("Issue"), validators=[DataRequired(), Length(max=200)])
+    unit = StringField(_l("Unit"), validators=[DataRequired(), Length(max=100)])
+    deadline = DateField(_l("Deadline"), validators=[DataRequired()])
+    responsible = StringField(_l("Responsible (主办人)"), validators=[Optional(), Length(max=64)])
+    leader = StringField(_l("Leader in charge (分管领导)"),
+                         validators=[Optional(), Length(max=64)])
+    principal = StringField(_l("Principal (主要负责人)"), validators=[Optional(), Length(max=64)])
 
 
 class TaskStepForm(FlaskForm):

@@ -71,10 +71,14 @@ MENUS: tuple[Menu, ...] = (
         Item(_label("Clue"), "nodes.listing", lists("Clue"), {"label": "Clue"}, "nav-clues"),
         Item(_label("Transfer"), "nodes.listing", lists("Transfer"), {"label": "Transfer"}),
         Item(_label("Case"), "nodes.listing", lists("Case"), {"label": "Case"}),
+        Item(_l("File a case of another origin"), "cases.new", may(Perm.RECORD_DISPOSAL),
+             id="nav-new-case"),
         Item(_label("Issue"), "nodes.listing", lists("Issue"), {"label": "Issue"}))),
     Menu("rectification", _l("Rectification"), (
         Item(_l("Rectification ledger"), "rectification.index", lists("Rectification"),
              id="nav-rectification"),
+        Item(_l("New rectification task"), "rectification.new", may(Perm.REGISTER),
+             id="nav-new-task"),
         Item(_l("Letters due"), "letters.index", lists("Letter"), id="nav-letters"),
         Item(_l("Letters sent"), "nodes.listing", lists("Letter"), {"label": "Letter"}))),
     Menu("joint", _l("Joint supervision"), (

@@ -17,13 +17,14 @@ from collab.commands.rectification import (
     AddEvidence,
     AdvanceRectification,
     CloseRectification,
+    CreateRectification,
     EvaluateRectification,
     SignOff,
 )
 from collab.web import auditing, changes
-from collab.web.forms import TaskStepForm
+from collab.web.forms import NewTaskForm, TaskStepForm
 from collab.web.nodes import page_number
-from collab.web.pickers import picked_arg
+from collab.web.pickers import picked_all, picked_arg
 from collab.web.store import current_config, current_store
 
 bp = Blueprint("rectification", __name__, url_prefix="/rectification")
@@ -60,6 +61,29 @@ def _page(no: str, form: TaskStepForm | None = None) -> str:
                            may_report=AdvanceRectification.allowed(authz),
                            may_judge=SignOff.allowed(authz),
                            roles=rectification.SIGNOFF_ROLES, **shown)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@changes.runs(CreateRectification)
+def new() -> Any:
+    """Set a task for an issue, owned by a unit: both picked by name."""
+    if request.method == "GET":
+        return render_template("rectification/new.html", form=NewTaskForm(
+            issue=request.args.get("issue", "")))
+    form = NewTaskForm()
+    valid = form.validate_on_submit()
+    keys = picked_all(form, {"issue": "issue", "unit": "unit"})
+    if not valid or keys is None:
+        auditing.refused()
+        return render_template("rectification/new.html", form=form), 400
+    outcome = changes.run(CreateRectification(
+        no=form.no.data.strip(), issue=keys["issue"] or "", unit=keys["unit"] or "",
+        title=form.title.data.strip(), deadline=form.deadline.data, on=current_config().today(),
+        responsible=form.responsible.data or None, leader=form.leader.data or None,
+        principal=form.principal.data or None))
+    if not changes.shown(outcome, _("The task was set.")):
+        return render_template("rectification/new.html", form=form), 400
+    return redirect(url_for("rectification.task", no=outcome.value["rectification"]))
 
 
 @bp.route("/<path:no>")
