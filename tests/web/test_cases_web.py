@@ -25,7 +25,8 @@ def test_the_liaison_records_a_cases_outcome_from_the_trace(fresh_app: Flask,
         "party_grade": "严重警告", "funds_recovered": "3000", "closed_on": "2024-01-10"})
     assert done.status_code == 302 and done.location.endswith("/clues/XS-2023-0001/trace")
     case = fresh.get("Case", "WS-CASE-0001")
-    assert case.get("sanctions") == ["党纪处分", "组织处理"] and case.get("party_sanction") == "严重警告"
+    assert case.get("sanctions") == ["党纪处分", "组织处理"]
+    assert case.get("party_sanction") == "严重警告"
     coord = signed(fresh_app, "coord")  # a coordinator reads the trace, records nothing
     assert 'data-outcome=' not in coord.get("/clues/XS-2023-0001/trace").text
     assert coord.post("/cases/WS-CASE-0001/outcome", {"sanctions": "政务处分"}).status_code \
