@@ -52,6 +52,7 @@ def test_a_transfer_lands_in_the_liaisons_inbox_and_moves_on(fresh_app: Flask,
     assert badge(inbox, "receive") == before
     page = liaison.get("/clues/WS-2023-0002/trace").text
     assert 'data-what="accept"' not in page and 'data-what="dispose"' in page
+    assert '<option value="inquiry">谈话函询</option>' in page  # the disposals, named
 
 
 def test_an_overdue_transfer_is_counted_as_such(fresh_app: Flask, fresh: SqliteStore) -> None:

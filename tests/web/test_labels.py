@@ -66,12 +66,14 @@ def test_trace_and_check_pages_name_the_states(site_app: Flask) -> None:
         assert badge and badge.group(1) == planned
 
 
-def test_detail_page_and_disposal_choices_name_the_states(site_app: Flask) -> None:
-    for lang, transfer, inquiry in (("zh", "已移交", "谈话函询"),
-                                    ("en", "Transferred", "Inquiry by talk or letter")):
+def test_detail_page_and_the_steps_offered_name_the_states(site_app: Flask) -> None:
+    """A transferred clue offers its department 接收 and 退回 only (disposals come after
+    receipt: `test_inbox_web` sees them named)."""
+    for lang, transfer, accept in (("zh", "已移交", "接收"), ("en", "Transferred", "Accept")):
         coord = in_language(site_app, "coord", lang)
         detail = coord.get("/browse/Clue/XS-2023-0001").text
         assert f'data-prop="status">{transfer}<' in detail
         liaison = in_language(site_app, "liaison", lang)
         trace = liaison.get("/clues/XS-2023-0001/trace").text
-        assert f'<option value="inquiry">{inquiry}</option>' in trace
+        assert f'data-what="accept">{accept}</button>' in trace
+        assert '<option value="inquiry">' not in trace
