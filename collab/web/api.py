@@ -181,9 +181,9 @@ def node_detail(label: str, key: str) -> Any:
 
 
 @blp.route("/clues/<path:no>/transfers", methods=["POST"])
+@changes.runs(TransferClue)
 @blp.arguments(TransferArgs)
 @blp.response(201, ChangeSchema)
-@changes.runs(TransferClue)
 def transfer(args: dict[str, Any], no: str) -> Any:
     """Hand a clue to a department. Send an `Idempotency-Key` header to retry safely."""
     return changes.answered(changes.run(
@@ -193,9 +193,9 @@ def transfer(args: dict[str, Any], no: str) -> Any:
 
 
 @blp.route("/transfers/<path:no>/case", methods=["POST"])
+@changes.runs(FileCase)
 @blp.arguments(CaseArgs)
 @blp.response(201, ChangeSchema)
-@changes.runs(FileCase)
 def file_case(args: dict[str, Any], no: str) -> Any:
     """The receiving department files a case from a transferred clue (409 if one was filed)."""
     return changes.answered(changes.run(

@@ -201,7 +201,7 @@ def _operation(kind: type[Command], key_field: str | None, summary: str
         return _answer(body), status, headers
     view.__doc__ = summary + " Send an `Idempotency-Key` header to retry safely."
     view.__name__ = kind.event.replace(".", "_")
-    return changes.runs(kind)(view)
+    return view
 
 
 
@@ -266,17 +266,17 @@ def _upload(blp: Blueprint, path: str, kind: type[Command], files: type[Schema],
     def view(file_args: dict[str, Any], form_args: dict[str, Any]) -> Any:
         return handle(file_args, form_args)
     view.__doc__, view.__name__ = handle.__doc__, kind.event.replace(".", "_")
-    guarded = changes.runs(kind)(view)
-    blp.route(path, methods=["POST"], endpoint=view.__name__)(
+    blp.route(path, methods=["POST"], endpoint=view.__name__)(changes.runs(kind)(
         blp.arguments(files, location="files")(blp.arguments(form, location="form")(
-            blp.response(201)(guarded))))
+            blp.response(201)(view)))))
 
 
 def register(blp: Blueprint) -> None:
     """Add every operation to the API's blueprint."""
     for path, kind, body, key_field, summary in OPERATIONS:
         view = _operation(kind, key_field, summary)
-        blp.route(path, methods=["POST"], endpoint=view.__name__)(
-            blp.arguments(body)(blp.response(201)(view)))
+        # the role is checked first: one without it is not found, whatever it sent
+        blp.route(path, methods=["POST"], endpoint=view.__name__)(changes.runs(kind)(
+            blp.arguments(body)(blp.response(201)(view))))
     _upload(blp, "/imports", ImportLedger, FileArgs, ImportArgs, _import)
     _upload(blp, "/crosscheck/issues", RaiseIssue, ListsArgs, RaiseArgs, _raise_issue)

@@ -29,7 +29,8 @@ from collab.web.store import current_store
 
 log = logging.getLogger("collab.web")
 _OUTCOMES = {400: "bad_request", 401: "unauthenticated", 403: "refused", 404: "not_found",
-             405: "method_not_allowed", 409: "conflict", 429: "rate_limited",
+             405: "method_not_allowed", 409: "conflict", 422: "bad_request",
+             429: "rate_limited",
              503: "unavailable"}
 
 

@@ -57,7 +57,6 @@ def new() -> Any:
     keys = picked_all(form, {"department": "department", "subject_1": "person",
                              "subject_2": "person"})
     if not valid or keys is None:
-        auditing.refused()
         return render_template("cases/new.html", form=form), 400
     subjects = tuple(dict.fromkeys(k for f, k in keys.items() if f.startswith("subject") and k))
     outcome = changes.run(FileOtherCase(

@@ -61,7 +61,6 @@ def transfer(no: str) -> Any:
     valid = form.validate_on_submit()
     department = picked(form.department, "department") if form.department.data else None
     if not valid or department is None:
-        auditing.refused()
         return _page(no, transfer=form), 400
     outcome = changes.run(TransferClue(clue_no=no, department=department, on=form.on.data,
                                        letter_no=form.letter_no.data,
@@ -118,7 +117,6 @@ def new() -> Any:
              "against_2": "person", "against_3": "person"}
     keys = picked_all(form, kinds)
     if not valid or keys is None:
-        auditing.refused()
         return render_template("clues/new.html", form=form), 400
     people = tuple(dict.fromkeys(k for f, k in keys.items() if f.startswith("against") and k))
     outcome = changes.run(RegisterClue(

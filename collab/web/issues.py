@@ -8,7 +8,7 @@ from flask import Blueprint, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from collab.commands.issues import RegisterIssue
-from collab.web import auditing, changes
+from collab.web import changes
 from collab.web.forms import RegisterIssueForm
 from collab.web.pickers import picked_all
 from collab.web.store import current_config
@@ -26,7 +26,6 @@ def new() -> Any:
     valid = form.validate_on_submit()
     keys = picked_all(form, {"unit": "unit", "group": "group"})
     if not valid or keys is None:
-        auditing.refused()
         return render_template("issues/new.html", form=form), 400
     outcome = changes.run(RegisterIssue(
         no=form.no.data.strip(), title=form.title.data.strip(), found_on=form.found_on.data,

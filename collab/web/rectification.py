@@ -74,7 +74,6 @@ def new() -> Any:
     valid = form.validate_on_submit()
     keys = picked_all(form, {"issue": "issue", "unit": "unit"})
     if not valid or keys is None:
-        auditing.refused()
         return render_template("rectification/new.html", form=form), 400
     outcome = changes.run(CreateRectification(
         no=form.no.data.strip(), issue=keys["issue"] or "", unit=keys["unit"] or "",
@@ -122,7 +121,6 @@ def step(no: str, what: str) -> Any:
         form[needed].errors = [*form[needed].errors, _("This field is required.")]
         valid = False
     if not valid:
-        auditing.refused()
         return _page(no, form), 400
     if not changes.shown(changes.run(STEPS[what](no, form)), _("Done.")):
         return _page(no, form), 400

@@ -132,6 +132,27 @@ EXPORTERS = frozenset({"prov", "coord", "lead", "zt"})
 TRANSFER = {"department": "D530600-JW", "letter_no": "文纪移〔2024〕1号", "on": "2024-02-01"}
 STEP = {"on": "2024-02-01", "reason": "核查"}
 LABELS = (*CASE_LABELS, "User", "AuditRecord", "Event", "Nonsense")
+API_CHANGES = (
+    ("api.issue_register", "/issues", REGISTRARS),
+    ("api.clue_register", "/clues", REGISTRARS),
+    ("api.transfer_accept", "/transfers/XS-2023-0001/1/accept", LIAISONS),
+    ("api.transfer_dispose", "/transfers/XS-2023-0001/1/dispose", LIAISONS),
+    ("api.transfer_return", "/transfers/XS-2023-0001/1/return", LIAISONS),
+    ("api.case_outcome", "/cases/WS-CASE-0002/outcome", NOBODY),  # an empty body is valid
+    ("api.rectification_create", "/rectifications", REGISTRARS),
+    ("api.rectification_advance", "/rectifications/R-0001/advance", REGISTRARS),
+    ("api.rectification_evidence", "/rectifications/R-0001/evidence", REGISTRARS),
+    ("api.rectification_evaluate", "/rectifications/R-0001/evaluate", PLANNERS),
+    ("api.rectification_signoff", "/rectifications/R-0001/signoff", PLANNERS),
+    ("api.rectification_close", "/rectifications/R-0001/close", PLANNERS),
+    ("api.check_create", "/checks", PLANNERS),
+    ("api.check_assign", "/checks/JC-0003/assign", NOBODY),  # an empty body is valid
+    ("api.check_advance", "/checks/JC-0003/advance", PLANNERS),
+    ("api.check_finding", "/checks/JC-0003/findings", PLANNERS | LIAISONS),
+    ("api.letter_issue", "/letters", PLANNERS),
+    ("api.ledger_import", "/imports", REGISTRARS),
+    ("api.crosscheck_raise_issue", "/crosscheck/issues", REGISTRARS),
+)
 
 
 def _objects() -> list[Probe]:
@@ -177,7 +198,7 @@ PROBES: tuple[Probe, ...] = (
     _post("nodes.unmask", "/browse/Person/P-SYN-ZT1/unmask", NOBODY, 404, {}),
     # --- clues: an incomplete form is refused (400) only for those with the right; a
     # complete one for a clue or transfer out of reach is not found
-    _post("clues.transfer", "/clues/XS-2023-0001/transfer", PLANNERS, 400, {}),
+    _post("clues.transfer", "/clues/XS-2023-0001/transfer", PLANNERS & WENSHAN, 400, {}),
     _post("clues.transfer", "/clues/XS-2023-0003/transfer", NOBODY, 404, TRANSFER),
     _post("clues.transfer_step", "/clues/transfers/ZT-2023-0001/1/accept", LIAISONS, 400, {}),
     _post("clues.transfer_step", "/clues/transfers/ZT-2023-0001/1/accept", NOBODY, 404, STEP),
@@ -186,6 +207,19 @@ PROBES: tuple[Probe, ...] = (
     # its own department's transfer: in reach, but a case before acceptance is refused
     _post("clues.transfer_step", "/clues/transfers/XS-2023-0001/1/file_case",
           frozenset({"liaison"}), 302, {**STEP, "case_no": "X"}),
+    # registering: an incomplete form is shown again (400) to those who may register
+    _get("issues.new", "/issues/new", REGISTRARS),
+    _post("issues.new", "/issues/new", REGISTRARS, 400, {}),
+    _get("clues.new", "/clues/new", REGISTRARS),
+    _post("clues.new", "/clues/new", REGISTRARS, 400, {}),
+    _get("cases.new", "/cases/new", LIAISONS),
+    _post("cases.new", "/cases/new", LIAISONS, 400, {}),
+    # an outcome that is not a number: said on the trace it came from, nothing recorded
+    _post("cases.outcome", "/cases/WS-CASE-0001/outcome", LIAISONS, 302,
+          {"funds_recovered": "x"}),
+    _get("inbox.page", "/inbox/", LIAISONS),
+    _get("pick.choices", "/pick/department.json?q=纪委", EVERYONE - {"aud", "pend"}),
+    _get("pick.choices", "/pick/user.json?q=s", NOBODY),
     # --- joint checks
     _get("checks.new", "/checks/new", PLANNERS),
     _post("checks.new", "/checks/new", PLANNERS, 200, {}),
@@ -196,6 +230,10 @@ PROBES: tuple[Probe, ...] = (
           {"rectification": "R-0001", "note": "x"}),
     # --- rectification, letters
     _get("rectification.index", "/rectification/", CASEWORK),
+    _get("rectification.new", "/rectification/new", REGISTRARS),
+    _post("rectification.new", "/rectification/new", REGISTRARS, 400, {}),
+    _get("rectification.task", "/rectification/R-0001", NOBODY),
+    _post("rectification.step", "/rectification/R-0001/move", NOBODY, 404, {}),
     _get("letters.index", "/letters/", CASEWORK),
     _post("letters.issue", "/letters/issue", NOBODY, 404,
           {"kind": "supervision", "rectification": "R-NONE"}),
@@ -305,6 +343,9 @@ PROBES: tuple[Probe, ...] = (
           data=TRANSFER, api=True),
     Probe("api.file_case", "POST", "/api/v1/transfers/XS-2023-0001/2/case", NOBODY,
           data={"case_no": "X", "on": "2024-02-01"}, api=True),
+    # every other change: an empty body is refused (422) for the roles that may make it
+    *(Probe(endpoint, "POST", "/api/v1" + url, allowed, 422, api=True)
+      for endpoint, url, allowed in API_CHANGES),
     Probe("api-docs.openapi_json", "GET", "/api/v1/openapi.json", EVERYONE, api=True),
     # --- no such page
     _get("", "/no/such/page", NOBODY),

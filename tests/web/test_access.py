@@ -147,7 +147,7 @@ def assert_record(record: Node, probe: Probe, name: str, response: Any) -> None:
         assert (record.get("object_label"), record.get("object_key")) == probe.about
 
 
-OUTCOMES = {400: "bad_request", 401: "unauthenticated", 404: "not_found"}
+OUTCOMES = {400: "bad_request", 401: "unauthenticated", 404: "not_found", 422: "bad_request"}
 # What no answer may carry: the stored forms of the ID number, hashes and sealed values.
 SECRETS = ("k" * 64, "h" * 64, "sealed", "53262819800101")
 # What a 404 may not carry: the numbers, names and titles of the scenario's case data.
