@@ -122,6 +122,6 @@ def step(no: str, what: str) -> Any:
         valid = False
     if not valid:
         return _page(no, form), 400
-    if not changes.shown(changes.run(STEPS[what](no, form)), _("Done.")):
+    if not changes.shown(changes.run(STEPS[what](no, form)), _("The step was recorded.")):
         return _page(no, form), 400
     return redirect(url_for("rectification.task", no=no))
