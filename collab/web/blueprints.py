@@ -19,6 +19,7 @@ def register_blueprints(app: Flask) -> None:
         departments,
         explorer,
         exports,
+        figures,
         health,
         imports,
         inbox,
@@ -37,5 +38,5 @@ def register_blueprints(app: Flask) -> None:
     for area in (auth, dashboard, nodes, clues, checks, rectification, letters, imports,
                  exports, admin, auditlog, explorer, crosscheck, models, departments, units,
                  twofactor, tokens, health, manual, pickers,
-                 inbox, issues, cases):
+                 inbox, issues, cases, figures):
         app.register_blueprint(area.bp)

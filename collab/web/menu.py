@@ -87,6 +87,8 @@ MENUS: tuple[Menu, ...] = (
         Item(_l("New joint check"), "checks.new", may(Perm.PLAN_CHECKS)),
         Item(_label("Support"), "nodes.listing", lists("Support"), {"label": "Support"}))),
     Menu("analysis", _l("Analysis"), (
+        Item(_l("Figures"), "figures.index", lambda authz: authz.can(Perm.DASHBOARD)
+             and not inbox.has_inbox(authz) and authz.can(Perm.VIEW_CASES), id="nav-figures"),
         Item(_l("Graph explorer"), "explorer.page", may(Perm.EXPLORE), id="nav-explorer"),
         Item(_l("Supervision models"), "models.index", may(Perm.VIEW_MODELS), id="nav-models"),
         Item(_l("Cross-check"), "crosscheck.page", may(Perm.REGISTER), id="nav-crosscheck"))),

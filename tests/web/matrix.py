@@ -218,6 +218,10 @@ PROBES: tuple[Probe, ...] = (
     _post("cases.outcome", "/cases/WS-CASE-0001/outcome", LIAISONS, 302,
           {"funds_recovered": "x"}),
     _get("inbox.page", "/inbox/", LIAISONS),
+    _get("figures.index", "/figures/", CASEWORK),
+    _get("figures.download", "/figures/conversion.xlsx", CASEWORK),
+    _get("figures.records", "/figures/records/contribution", CASEWORK),
+    _get("figures.records", "/figures/records/nonsense", NOBODY),
     _get("pick.choices", "/pick/department.json?q=纪委", EVERYONE - {"aud", "pend"}),
     _get("pick.choices", "/pick/user.json?q=s", NOBODY),
     # --- joint checks

@@ -86,6 +86,22 @@ def test_an_issue_and_its_clue_reach_the_liaison_and_become_a_case(
     shot(page, "25-case-filed")
     assert page.inner_text("#nav-inbox-receive").split()[-1] == str(before)
     assert page.csp == [] and page.dialogs == []
+    page.click("#sign-out")
+
+    sign_in(page, live, "prov")  # the figures count the new case, its drill-down lists it
+    page.goto(live["url"] + "/figures/")
+    pick(page, "#region", "zhaot", "昭通市")
+    page.click("#figures-form button[type=submit]")
+    page.wait_for_selector(f"#conversion tr[data-department={ZZB}]")
+    shot(page, "29-figures")
+    page.click(f"#conversion tr[data-department={ZZB}] a[data-drill=cases_from_clues]")
+    page.wait_for_selector("#records")
+    assert "ZT-WEB-C-0001" in page.inner_text("#records")
+    shot(page, "30-figures-records")
+    page.go_back()
+    page.emulate_media(media="print")
+    assert page.locator("#navbar").is_hidden() and page.locator("#figures-form").is_hidden()
+    shot(page, "31-figures-print")
 
 
 def test_a_rectification_task_is_closed_in_the_browser(page: Any,
