@@ -104,8 +104,7 @@ def test_an_issue_and_its_clue_reach_the_liaison_and_become_a_case(
     shot(page, "31-figures-print")
 
 
-def test_a_rectification_task_is_closed_in_the_browser(page: Any,
-                                                       live: dict[str, Any]) -> None:  # noqa: F811
+def test_a_rectification_task_is_closed_in_the_browser(page: Any, live: Any) -> None:  # noqa: F811
     no = "ZG-ZT-2023-1209"
     sign_in(page, live, "prov")
     page.goto(live["url"] + "/rectification/?region=zhaot")
