@@ -20,11 +20,9 @@ from typing import Any
 
 from collab.access import idnumbers
 from collab.access.authz import Authz, Perm, require_not_foreign
-from collab.access.authz import find as authz_find
 from collab.access.authz import get as authz_get
 from collab.cases.lifecycle import record_event
 from collab.errors import N_, ConflictError, NotFound, ValidationError
-from collab.graph.codec import Node
 from collab.graph.store import Graph
 from collab.sheets import reading, values
 
@@ -303,12 +301,6 @@ def crosscheck(path_a: reading.Source, path_b: reading.Source, *, key: str = "id
 
 
 # --- from findings to an issue --------------------------------------------------------------
-def units_to_raise_on(g: Graph, *, authz: Authz, limit: int = 200) -> list[Node]:
-    """The units the actor sees, by code (the first `limit`): those a cross-check's findings
-    may be raised on as an issue."""
-    return authz_find(g, authz=authz, label="Unit", order_by="code", limit=limit).items
-
-
 def raise_issue(g: Graph, *, authz: Authz, unit_code: str, findings: Iterable[Finding],
                 title: str, found_on: date, category: str = "民生保障",
                 no: str | None = None) -> str:

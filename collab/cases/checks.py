@@ -198,7 +198,20 @@ def describe(g: Graph, no: str) -> dict[str, Any]:
     team = assigned(g, no)
     return {**node.props, "departments": [d.get("name") for d in team["departments"]],
             "people": [p.get("name") for p in team["people"]],
-            "findings": [vars(f) for f in findings(g, no)]}
+            "findings": [vars(f) for f in findings(g, no)], "tasks": covered(g, node)}
+
+
+def covered(g: Graph, check: Node) -> list[dict[str, Any]]:
+    """The tasks a check covers (its own, and those of the units it checks), by number: what
+    a finding may be recorded about."""
+    sub = g.expand([check.uid], types=["CHECKS"], direction=Direction.OUT, limit=_CAP)
+    tasks = {n.key: n for n in sub.nodes if n.label == "Rectification"}
+    units = [n.uid for n in sub.nodes if n.label == "Unit"]
+    if units:
+        owned = g.expand(units, types=["OWNED_BY"], labels=["Rectification"],
+                         direction=Direction.IN, limit=_CAP)
+        tasks.update({n.key: n for n in owned.nodes if n.label == "Rectification"})
+    return [{"no": k, "title": tasks[k].get("title")} for k in sorted(tasks)]
 
 
 def _covers(g: Graph, check: Node, task: Node) -> bool:

@@ -24,7 +24,8 @@ from collab.graph.store import Cond, Graph, Op
 # What a form may ask to pick, and the label each is.
 KINDS = {"department": "Department", "unit": "Unit", "region": "Region", "person": "Person",
          "group": "Group",
-         "issue": "Issue", "rectification": "Rectification", "clue": "Clue", "case": "Case"}
+         "issue": "Issue", "rectification": "Rectification", "clue": "Clue", "case": "Case",
+         "transfer": "Transfer", "check": "JointCheck"}
 LIMIT = 20
 _LATIN = re.compile(r"[a-z]+")
 
@@ -79,7 +80,7 @@ def _filters(label: str, text: str) -> list[dict[str, Cond]]:
     return found
 
 
-def _find(g: Graph, authz: Authz, label: str, where: dict[str, Any] | None,
+def find(g: Graph, authz: Authz, label: str, where: dict[str, Any] | None,
           limit: int) -> list[Node]:
     """Up to `limit` objects of `label` matching `where` that the actor may see: through the
     scoped list where the actor lists the label, else (a liaison's department, or the people
@@ -90,7 +91,7 @@ def _find(g: Graph, authz: Authz, label: str, where: dict[str, Any] | None,
     return [n for n in candidates if authz.sees(g, n)][:limit]
 
 
-def _clean(text: str) -> str:
+def clean(text: str) -> str:
     return "".join(unicodedata.normalize("NFKC", text or "").split())
 
 
@@ -100,12 +101,12 @@ def choices(g: Graph, *, authz: Authz, kind: str, q: str = "",
     label = label_of(kind)
     if label not in authz.labels():
         raise NotFound("not found")
-    text = _clean(q)
+    text = clean(q)
     if not text:
-        return [_choice(n) for n in _find(g, authz, label, None, limit)]
+        return [_choice(n) for n in find(g, authz, label, None, limit)]
     seen: dict[str, Choice] = {}
     for where in _filters(label, text):
-        for node in _find(g, authz, label, where, limit):
+        for node in find(g, authz, label, where, limit):
             seen.setdefault(node.key, _choice(node))
         if len(seen) >= limit:
             break
@@ -117,7 +118,7 @@ def resolve(g: Graph, *, authz: Authz, kind: str, key: str = "", text: str = "")
     """The key of what was picked: `key` when the list gave one, else the object whose number
     or exact name is `text` — within the actor's reach, and only if exactly one is meant."""
     label = label_of(kind)
-    key, typed = (key or "").strip(), _clean(text)
+    key, typed = (key or "").strip(), clean(text)
     if key:
         try:
             return access.get(g, authz=authz, label=label, key=key).key
@@ -132,7 +133,7 @@ def resolve(g: Graph, *, authz: Authz, kind: str, key: str = "", text: str = "")
     if shown:
         wheres.append({shown: typed})
     for where in wheres:
-        found = _find(g, authz, label, where, 2)
+        found = find(g, authz, label, where, 2)
         if len(found) == 1:
             return found[0].key
         if len(found) > 1:

@@ -438,6 +438,7 @@ EVENTS = _table({
     "inbox.page": ("查看待办", "Inbox viewed"),
     "pick.choices": ("查询选择列表", "Picker list read"),
     "figures.index": ("查看指标分析", "Figures viewed"),
+    "search.results": ("搜索", "Search"),
     "figures.download": ("下载指标表", "Figures table downloaded"),
     "figures.records": ("查看指标明细", "Records behind a figure viewed"),
     "case.file_other": ("登记其他来源案件", "Case of another origin filed"),

@@ -28,6 +28,7 @@ from collab.commands.users import (
 from collab.errors import NotFound
 from collab.web import auditing, changes
 from collab.web.forms import ActionForm, GrantForm, NewUserForm
+from collab.web.pickers import picked_all
 from collab.web.security import now
 from collab.web.store import current_config, current_store
 
@@ -78,10 +79,13 @@ def grant(name: str) -> Any:
     _admin()
     form = GrantForm()
     if form.validate_on_submit():
-        _act(GrantRole(name=name, role=Role(form.role.data),
-                       region=(form.region.data or "").strip() or None,
-                       department=(form.department.data or "").strip() or None),
-             _("The role was granted; the user's sessions and API tokens ended."))
+        keys = picked_all(form, {"region": "region", "department": "department"})
+        if keys is None:
+            changes.flash_errors(form)
+        else:
+            _act(GrantRole(name=name, role=Role(form.role.data), region=keys["region"],
+                           department=keys["department"]),
+                 _("The role was granted; the user's sessions and API tokens ended."))
     return redirect(url_for("admin.user_list"))
 
 

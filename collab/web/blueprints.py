@@ -30,6 +30,7 @@ def register_blueprints(app: Flask) -> None:
         nodes,
         pickers,
         rectification,
+        search,
         tokens,
         twofactor,
         units,
@@ -38,5 +39,5 @@ def register_blueprints(app: Flask) -> None:
     for area in (auth, dashboard, nodes, clues, checks, rectification, letters, imports,
                  exports, admin, auditlog, explorer, crosscheck, models, departments, units,
                  twofactor, tokens, health, manual, pickers,
-                 inbox, issues, cases, figures):
+                 inbox, issues, cases, figures, search):
         app.register_blueprint(area.bp)

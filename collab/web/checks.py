@@ -18,6 +18,7 @@ from collab.commands.checks import AdvanceCheck, AssignCheck, CreateCheck, Recor
 from collab.web import auditing, changes
 from collab.web.errors import message
 from collab.web.forms import ActionForm, AdvanceForm, FindingForm, NewCheckForm
+from collab.web.pickers import picked_all, picked_many
 from collab.web.store import current_config, current_store
 
 bp = Blueprint("checks", __name__, url_prefix="/checks")
@@ -32,15 +33,15 @@ def new() -> Any:
         today = current_config().today()
         form.start.data, form.end.data = today, today + timedelta(days=30)
     if form.validate_on_submit():
-        no = form.no.data.strip()
-        tasks = tuple(t.strip() for t in (form.rectifications.data or "").replace("，", ",")
-                      .split(",") if t.strip())
-        outcome = changes.run(CreateCheck(no=no, title=form.title.data.strip(),
-                                          start=form.start.data, end=form.end.data,
-                                          unit=(form.unit.data or "").strip() or None,
-                                          rectifications=tasks))
-        if changes.shown(outcome, _("The joint check was created.")):
-            return redirect(url_for("checks.show", no=no))
+        unit = picked_all(form, {"unit": "unit"})
+        tasks = picked_many(form.rectifications, "rectification")
+        if unit is not None and tasks is not None:
+            no = form.no.data.strip()
+            outcome = changes.run(CreateCheck(no=no, title=form.title.data.strip(),
+                                              start=form.start.data, end=form.end.data,
+                                              unit=unit["unit"], rectifications=tuple(tasks)))
+            if changes.shown(outcome, _("The joint check was created.")):
+                return redirect(url_for("checks.show", no=no))
     return render_template("checks/new.html", form=form)
 
 

@@ -24,7 +24,6 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
-from flask_login import current_user
 
 from collab.access.audit import Kind
 from collab.access.authz import Authz
@@ -35,7 +34,8 @@ from collab.sheets.reading import Blob, UnreadableFile
 from collab.web import auditing, changes, holding
 from collab.web.errors import message
 from collab.web.forms import CrossCheckForm, RaiseIssueForm
-from collab.web.store import current_config, current_store
+from collab.web.pickers import picked_all
+from collab.web.store import current_config
 
 bp = Blueprint("crosscheck", __name__, url_prefix="/crosscheck")
 TABLES = ("only_a", "only_b", "mismatched")
@@ -72,11 +72,9 @@ def _keep(result: dict[str, Any]) -> None:
 
 
 def _page(form: CrossCheckForm, result: dict[str, Any] | None, error: str = "") -> Any:
-    authz = current_user.authz
-    units = current_store().read(lambda tx: xc.units_to_raise_on(tx, authz=authz))
     issue = RaiseIssueForm(formdata=None, found_on=current_config().today())
     return render_template("crosscheck/index.html", form=form, result=result, error=error,
-                           issue=issue, tables=TABLES, units=units)
+                           issue=issue, tables=TABLES)
 
 
 @bp.route("/", methods=["GET", "POST"])
@@ -108,9 +106,11 @@ def raise_issue() -> Any:
     if result is None:
         flash(_("No cross-check result is waiting: compare the lists again."), "danger")
         return redirect(url_for("crosscheck.page"))
-    if not form.validate():
+    keys = picked_all(form, {"unit": "unit"}) if form.validate() else None
+    if keys is None:
         auditing.refused()
-        flash(_("Give the unit code, a title and the date."), "danger")
+        changes.flash_errors(form)
+        flash(_("Give the unit, a title and the date."), "danger")
         return redirect(url_for("crosscheck.page"))
     chosen = []
     for pick in request.form.getlist("pick"):
@@ -118,7 +118,7 @@ def raise_issue() -> Any:
         rows = result.get(table) if table in TABLES else None
         if rows is not None and index.isdigit() and int(index) < len(rows):
             chosen.append(xc.Finding(**rows[int(index)]))
-    outcome = changes.run(RaiseIssue(unit_code=form.unit.data.strip(), findings=tuple(chosen),
+    outcome = changes.run(RaiseIssue(unit_code=keys["unit"] or "", findings=tuple(chosen),
                                      title=form.title.data.strip(),
                                      found_on=form.found_on.data))
     if outcome.error is not None:

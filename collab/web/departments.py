@@ -12,7 +12,6 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from collab.access import regions
 from collab.access.audit import Kind
 from collab.access.authz import Authz, Perm
 from collab.cases import departments
@@ -20,6 +19,7 @@ from collab.commands.departments import CreateDepartment, UpdateDepartment
 from collab.web import auditing, changes
 from collab.web.forms import DepartmentForm, NewDepartmentForm
 from collab.web.nodes import page_number
+from collab.web.pickers import picked_all, picked_arg
 from collab.web.store import current_config, current_store
 
 bp = Blueprint("departments", __name__, url_prefix="/admin/departments")
@@ -35,15 +35,14 @@ def _authz() -> Authz:
 @bp.route("/")
 def listing() -> Any:
     authz = _authz()
-    region = request.args.get("region", "").strip() or None
-    if region is not None:
-        regions.check_code(region)
+    region, region_text, region_error = picked_arg("region", "region")
     number = page_number(request.args)
     page = current_store().read(lambda tx: departments.listing(
         tx, authz=authz, region=region, limit=PAGE, offset=(number - 1) * PAGE))
     return render_template("admin/departments.html", page=page, number=number,
                            pages=max(1, -(-page.total // PAGE)), new=NewDepartmentForm(),
-                           edit=DepartmentForm(),
+                           edit=DepartmentForm(), region=region, region_text=region_text,
+                           region_error=region_error,
                            default_days=current_config().feedback_days)
 
 
@@ -59,10 +58,11 @@ def create() -> Any:
     _authz()
     form = NewDepartmentForm()
     code = (form.code.data or "").strip()
-    if form.validate_on_submit():
+    keys = picked_all(form, {"region": "region"}) if form.validate_on_submit() else None
+    if keys is not None:
         changes.shown(changes.run(CreateDepartment(
             code=code, name=form.name.data, kind=form.kind.data or None,
-            region_code=form.region.data.strip(), feedback_days=form.feedback_days.data)),
+            region_code=keys["region"] or "", feedback_days=form.feedback_days.data)),
             _("The department was created."))
     else:
         auditing.name_event("department.create", Kind.CHANGE)

@@ -100,8 +100,8 @@ class NewUserForm(FlaskForm):
 
 class GrantForm(FlaskForm):
     role = SelectField(_l("Role"), choices=[str(r) for r in ACCOUNT_ROLES])
-    region = StringField(_l("Region code"), validators=[Optional(), Length(max=12)])
-    department = StringField(_l("Department code"), validators=[Optional(), Length(max=64)])
+    region = StringField(_l("Region"), validators=[Optional(), Length(max=100)])
+    department = StringField(_l("Department"), validators=[Optional(), Length(max=100)])
 
 
 class DepartmentForm(FlaskForm):
@@ -116,7 +116,7 @@ class DepartmentForm(FlaskForm):
 
 class NewDepartmentForm(DepartmentForm):
     code = StringField(_l("Department code"), validators=[DataRequired(), Length(max=32)])
-    region = StringField(_l("Region code"), validators=[DataRequired(), Length(max=12)])
+    region = StringField(_l("Region"), validators=[DataRequired(), Length(max=100)])
 
 
 class DisableForm(FlaskForm):
@@ -128,14 +128,14 @@ class NewCheckForm(FlaskForm):
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
     start = DateField(_l("Start"), validators=[DataRequired()])
     end = DateField(_l("End"), validators=[DataRequired()])
-    unit = StringField(_l("Unit code"), validators=[Optional(), Length(max=64)])
-    rectifications = StringField(_l("Rectification task numbers (comma separated)"),
-                                 validators=[Optional(), Length(max=2000)])
+    unit = StringField(_l("Unit"), validators=[Optional(), Length(max=100)])
+    rectifications = StringField(_l("Rectification tasks"),
+                                 validators=[Optional(), Length(max=200)])
 
 
 class FindingForm(FlaskForm):
-    rectification = StringField(_l("Rectification task number"),
-                                validators=[DataRequired(), Length(max=64)])
+    rectification = StringField(_l("Rectification task"),
+                                validators=[DataRequired(), Length(max=200)])
     verified = BooleanField(_l("Verified"))
     note = StringField(_l("Note"), validators=[Optional(), Length(max=500)])
 
@@ -270,7 +270,7 @@ class CrossCheckForm(FlaskForm):
 
 
 class RaiseIssueForm(FlaskForm):
-    unit = StringField(_l("Unit code"), validators=[DataRequired(), Length(max=64)])
+    unit = StringField(_l("Unit"), validators=[DataRequired(), Length(max=100)])
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
     found_on = DateField(_l("Found on"), validators=[DataRequired()])
 
@@ -278,8 +278,8 @@ class RaiseIssueForm(FlaskForm):
 class RunModelsForm(FlaskForm):
     """Which models to run is ticked beside each (`model`), their settings typed there too."""
 
-    region = StringField(_l("Region code (default: all of your jurisdiction)"),
-                         validators=[Optional(), Length(max=12)])
+    region = StringField(_l("Region (default: all of your jurisdiction)"),
+                         validators=[Optional(), Length(max=100)])
     as_of = DateField(_l("Judge as of"), validators=[DataRequired()])
 
 
@@ -303,8 +303,8 @@ def _user_roles() -> list[SelectChoice]:
 class DataSetAccessForm(FlaskForm):
     roles = SelectMultipleField(_l("Roles that may use it"), choices=_user_roles(),
                                 validators=[DataRequired()])
-    regions = StringField(_l("Regions that may use it (codes, comma separated; default: the "
-                             "data set's own)"), validators=[Optional(), Length(max=300)])
+    regions = StringField(_l("Regions that may use it (default: the data set's own)"),
+                          validators=[Optional(), Length(max=100)])
 
 
 class DataSetForm(DataSetAccessForm):
@@ -317,5 +317,4 @@ class DataSetForm(DataSetAccessForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=100)])
     source = StringField(_l("Source department"), validators=[DataRequired(), Length(max=100)])
     as_of = DateField(_l("Drawn up on"), validators=[DataRequired()])
-    region = StringField(_l("Region it covers (code)"),
-                         validators=[DataRequired(), Length(max=12)])
+    region = StringField(_l("Region it covers"), validators=[DataRequired(), Length(max=100)])

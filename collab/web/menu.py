@@ -108,7 +108,7 @@ MENUS: tuple[Menu, ...] = (
         Item(_l("Verify the chain"), "auditlog.verify", may(Perm.READ_AUDIT)))),
 )
 # Templates drawn at the right of the bar, before the account menu (search box, counts badge).
-TOOLS: list[str] = ["inbox/_badges.html"]
+TOOLS: list[str] = ["search/_box.html", "inbox/_badges.html"]
 
 
 @dataclass(frozen=True)

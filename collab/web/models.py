@@ -54,6 +54,7 @@ from collab.web.forms import (
 )
 from collab.web.labels import lang
 from collab.web.nodes import id_key, page_number
+from collab.web.pickers import picked_all, picked_many
 from collab.web.store import current_store
 
 bp = Blueprint("models", __name__, url_prefix="/models")
@@ -95,14 +96,15 @@ def run() -> Any:
     changes.allowed(RunModels)
     form = RunModelsForm()
     codes = [c for c in request.form.getlist("model") if c in MODELS]
-    if not form.validate_on_submit() or not codes:
+    keys = picked_all(form, {"region": "region"}) if form.validate_on_submit() else None
+    if keys is None or not codes:
+        changes.flash_errors(form)
         auditing.refused()
         flash(_("Tick at least one model and give the date to judge by."), "danger")
         return redirect(url_for("models.index"))
     params = {c: {p.name: request.form.get(f"param-{c}-{p.name}", "")
                   for p in MODELS[c].params} for c in codes}
-    outcome = changes.run(RunModels(codes=tuple(codes),
-                                    region=(form.region.data or "").strip() or None,
+    outcome = changes.run(RunModels(codes=tuple(codes), region=keys["region"],
                                     as_of=form.as_of.data, params=params))
     if not changes.shown(outcome, ""):
         return redirect(url_for("models.index"))
@@ -229,10 +231,13 @@ def _import(authz: Any, form: DataSetForm) -> tuple[list[str], bool]:
                                 name=Path(form.file.data.filename or path.name).name)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
+    keys, regions = picked_all(form, {"region": "region"}), picked_many(form.regions, "region")
+    if keys is None or regions is None:
+        return [e for f in (form.region, form.regions) for e in f.errors], False
     info = lds.DataSetInfo(
         code=form.code.data.strip(), name=form.name.data.strip(), source=form.source.data,
-        as_of=form.as_of.data, region_code=form.region.data.strip(), roles=form.roles.data,
-        regions=_codes(form.regions.data))
+        as_of=form.as_of.data, region_code=keys["region"] or "", roles=form.roles.data,
+        regions=tuple(regions))
     outcome = changes.run(ImportDataSet(data=data, info=info, id_key=id_key()))
     if isinstance(outcome.error, LedgerRejected):
         return outcome.error.report.lines(lang()), False
@@ -244,10 +249,6 @@ def _import(authz: Any, form: DataSetForm) -> tuple[list[str], bool]:
     return outcome.value.lines(lang()), True
 
 
-def _codes(text: str | None) -> tuple[str, ...]:
-    return tuple(x.strip() for x in (text or "").replace("，", ",").split(",") if x.strip())
-
-
 @bp.route("/datasets/<path:code>/access", methods=["POST"])
 @changes.declares(SetDataSetAccess)
 def dataset_access(code: str) -> Any:
@@ -256,8 +257,12 @@ def dataset_access(code: str) -> Any:
     authz = changes.allowed(SetDataSetAccess)
     current_store().read(lambda tx: datasets.get(tx, authz=authz, code=code))
     form = DataSetAccessForm()
+    regions = picked_many(form.regions, "region")
+    if regions is None:
+        changes.flash_errors(form)
+        return redirect(url_for("models.dataset_list"))
     _made(form, _("Choose the roles that may use the data set."), lambda: SetDataSetAccess(
-        code=code, roles=tuple(form.roles.data), regions=_codes(form.regions.data)),
+        code=code, roles=tuple(form.roles.data), regions=tuple(regions)),
         _("Who may use %(code)s was changed.", code=code))
     return redirect(url_for("models.dataset_list"))
 

@@ -16,10 +16,12 @@ from collab.access.audit import Kind
 from collab.cases import nodes
 from collab.errors import N_, ValidationError
 from collab.graph import schema
+from collab.graph.store import Page
 from collab.web import auditing
 from collab.web.forms import ActionForm
 from collab.web.keys import id_key
 from collab.web.labels import LIFECYCLES
+from collab.web.pickers import picked_arg
 from collab.web.store import current_store
 
 bp = Blueprint("nodes", __name__, url_prefix="/browse")
@@ -44,10 +46,13 @@ def index() -> Any:
 def listing(label: str) -> Any:
     authz, args = current_user.authz, request.args
     number = page_number(args)
-    page = current_store().read(lambda tx: nodes.listing(
-        tx, authz=authz, label=label, text=args.get("q", ""), status=args.get("status"),
-        region=args.get("region"), page=number))
+    region, region_text, region_error = picked_arg("region", "region")
+    # a region that names nothing within reach filters everything out (and says why)
+    page = Page([], 0, nodes.PAGE, 0) if region_error else current_store().read(
+        lambda tx: nodes.listing(tx, authz=authz, label=label, text=args.get("q", ""),
+                                 status=args.get("status"), region=region, page=number))
     return render_template("nodes/list.html", label=label, page=page, number=number,
+                           region=region, region_text=region_text, region_error=region_error,
                            pages=max(1, -(-page.total // nodes.PAGE)),
                            title_prop=nodes.title_prop(label), key_prop=nodes.key_prop(label),
                            states=tuple(LIFECYCLES[label].names) if label in LIFECYCLES else (),

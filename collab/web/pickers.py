@@ -46,6 +46,22 @@ def picked(field: Field, kind: str) -> str | None:
         return None
 
 
+def picked_many(field: Field, kind: str) -> list[str] | None:
+    """The keys of a multiple picker (its chips, and what is left typed in its box), or None
+    with the reason on the field."""
+    authz = current_user.authz
+    keys = request.form.getlist(f"{field.name}_keys")
+    typed = (field.data or "").strip()
+    try:
+        found = current_store().read(lambda tx: [
+            pickers.resolve(tx, authz=authz, kind=kind, key=k, text="") for k in keys]
+            + ([pickers.resolve(tx, authz=authz, kind=kind, text=typed)] if typed else []))
+    except ValidationError as refused:
+        field.errors = [*field.errors, message(refused)]
+        return None
+    return list(dict.fromkeys(found))
+
+
 def picked_all(form: FlaskForm, kinds: Mapping[str, str]) -> dict[str, str | None] | None:
     """The keys a form's picker fields name (field name → picker kind; an empty field is
     None), or None when any names nothing within reach (each such field gets its message)."""

@@ -41,7 +41,7 @@ def index() -> Any:
     config = current_config()
     number, today, policy = page_number(request.args), config.today(), \
         config.rectification_policy()
-    rows = current_store().read(lambda tx: rectification.ledger_rows(
+    rows = [] if region_error else current_store().read(lambda tx: rectification.ledger_rows(
         tx, authz=authz, region=region, status=status, overdue_only=overdue, as_of=today,
         policy=policy))
     return render_template("rectification/index.html", rows=rows[(number - 1) * PAGE:

@@ -219,6 +219,7 @@ PROBES: tuple[Probe, ...] = (
           {"funds_recovered": "x"}),
     _get("inbox.page", "/inbox/", LIAISONS),
     _get("figures.index", "/figures/", CASEWORK),
+    _get("search.results", "/search/?q=XS-2023", EVERYONE - {"aud", "pend"}),
     _get("figures.download", "/figures/conversion.xlsx", CASEWORK),
     _get("figures.records", "/figures/records/contribution", CASEWORK),
     _get("figures.records", "/figures/records/nonsense", NOBODY),

@@ -8,7 +8,36 @@ document.querySelectorAll(".pick").forEach(function (pick) {
   var list = pick.querySelector(".pick-list");
   var asked = 0;
   function close() { list.classList.add("d-none"); box.setAttribute("aria-expanded", "false"); }
+  var chosen = pick.querySelector(".pick-chosen");
+  function unchip(chip) {
+    chip.querySelector("button").addEventListener("click", function () { chip.remove(); });
+  }
+  if (chosen) { chosen.querySelectorAll(".pick-chip").forEach(unchip); }
+  function chip(item) {
+    // a multiple picker: the entry becomes a chip holding its key, the box is free again
+    if (chosen.querySelector('input[value="' + CSS.escape(item.key) + '"]')) { return; }
+    var span = document.createElement("span");
+    span.className = "badge text-bg-light border pick-chip";
+    var hidden = document.createElement("input");
+    hidden.type = "hidden";
+    hidden.name = pick.dataset.multi;
+    hidden.value = item.key;
+    var close = document.createElement("button");
+    close.type = "button";
+    close.className = "btn-close btn-close-sm";
+    close.setAttribute("aria-label", "×");
+    span.append(hidden, item.text + " ", close);
+    chosen.appendChild(span);
+    unchip(span);
+  }
   function choose(item) {
+    if (chosen) {
+      chip(item);
+      box.value = "";
+      key.value = "";
+      close();
+      return;
+    }
     box.value = item.text;
     key.value = item.key;
     box.classList.remove("is-invalid");
