@@ -82,6 +82,7 @@ class Config:
     conflict_hops: int = _setting("COLLAB_CONFLICT_HOPS", ProposalPolicy.hops, int)
     letter_issuer: str = _setting("COLLAB_LETTER_ISSUER", LetterPolicy.issuer)
     timezone: str = _setting("COLLAB_TIMEZONE", "Asia/Shanghai")
+    evidence_max_mb: int = _setting("COLLAB_EVIDENCE_MAX_MB", 10, int)
     # sign-in and sessions
     two_factor_roles: tuple[str, ...] = _setting("COLLAB_2FA_ROLES", (), _names)
     password_rotate_days: int | None = _setting("COLLAB_PASSWORD_ROTATE_DAYS", None, int)

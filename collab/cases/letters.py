@@ -27,10 +27,13 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from docx.shared import Pt
 
+from collab.access import authz as access
 from collab.access.actors import Actor
+from collab.access.authz import Authz
 from collab.cases import rectification
 from collab.cases.lifecycle import record_event
 from collab.errors import N_, NotFound, ValidationError
+from collab.graph.codec import Node
 from collab.graph.queries.rectification import LAST_LETTERS
 from collab.graph.store import Direction, Graph
 
@@ -105,6 +108,21 @@ def due(g: Graph, *, as_of: date, region: str | None = None,
         out.append(LetterDue(no, row["title"], row["unit_code"], row["unit_name"], kind,
                              reason, row["deadline"]))
     return sorted(out, key=lambda d: (d.unit_code or "", d.deadline, d.rectification))
+
+
+def narrowed(rows: list[LetterDue], *, as_of: date, unit: str | None = None,
+             kind: str | None = None, min_late: int | None = None) -> list[LetterDue]:
+    """The due letters a page's filters keep: one unit, one kind (督办函 or 提示函), at least
+    `min_late` days past the deadline."""
+    return [d for d in rows if (unit is None or d.unit_code == unit)
+            and (kind is None or d.kind == kind)
+            and (min_late is None or (as_of - d.deadline).days >= min_late)]
+
+
+def issued(g: Graph, *, authz: Authz, limit: int = 20) -> list[Node]:
+    """The letters sent within the actor's reach, newest first."""
+    return access.find(g, authz=authz, label="Letter", order_by="sent_on", descending=True,
+                       limit=limit).items
 
 
 def issue(g: Graph, *, actor: Actor, kind: str, rectifications: list[str], on: date,

@@ -116,7 +116,8 @@ def choices(g: Graph, *, authz: Authz, kind: str, q: str = "",
 
 def resolve(g: Graph, *, authz: Authz, kind: str, key: str = "", text: str = "") -> str:
     """The key of what was picked: `key` when the list gave one, else the object whose number
-    or exact name is `text` — within the actor's reach, and only if exactly one is meant."""
+    or exact name is `text`, else the one object the list would offer for `text` — within
+    the actor's reach, and only if exactly one is meant."""
     label = label_of(kind)
     key, typed = (key or "").strip(), clean(text)
     if key:
@@ -139,5 +140,11 @@ def resolve(g: Graph, *, authz: Authz, kind: str, key: str = "", text: str = "")
         if len(found) > 1:
             raise ValidationError(N_("more than one is called %(text)s: choose one from the "
                                      "list"), text=typed)
+    partial = choices(g, authz=authz, kind=kind, q=typed, limit=2)  # typed, not chosen
+    if len(partial) == 1:
+        return partial[0].key
+    if partial:
+        raise ValidationError(N_("more than one is called %(text)s: choose one from the "
+                                 "list"), text=typed)
     raise ValidationError(N_("nothing called %(text)s is within your reach: choose one from "
                              "the list"), text=typed)

@@ -31,6 +31,7 @@ from collab.access import authz as access
 from collab.access import regions
 from collab.access.actors import Actor
 from collab.access.authz import Authz
+from collab.cases.evidence_files import Attachment, attachments
 from collab.cases.lifecycle import (
     Lifecycle,
     TransitionRefused,
@@ -146,6 +147,26 @@ def add_evidence(g: Graph, *, actor: Actor, no: str, text: str, on: date,
     _save(g, node, evidence=_append(node.get("evidence"), text, on))
     record_event(g, label="Rectification", key=no, actor=actor, on=on, kind="evidence",
                  reason=text)
+    return _get(g, no)
+
+
+def attach_file(g: Graph, *, actor: Actor, no: str, attachment: Attachment,
+                expected_version: int | None = None) -> Node:
+    """Attach an evidence file (kept already, by its hash) to a task not closed yet; the
+    evidence notes say so, so a task with only files has its evidence for closing."""
+    node = lock_version(g, "Rectification", no, expected_version)
+    if node.get("closed_on") is not None:
+        raise TransitionRefused(N_("rectification %(no)s is closed (销号): nothing more can be "
+                                   "attached"), no=no)
+    files = list(node.get("files") or [])
+    if any(Attachment.of(f).sha256 == attachment.sha256 for f in files):
+        raise ConflictError(N_("%(name)s is attached to rectification %(no)s already"),
+                            name=attachment.name, no=no)
+    note = f"附件：{attachment.name}（SHA-256 {attachment.sha256[:12]}）"
+    _save(g, node, files=[*files, attachment.line()],
+          evidence=_append(node.get("evidence"), note, attachment.on))
+    record_event(g, label="Rectification", key=no, actor=actor, on=attachment.on,
+                 kind="evidence_file", reason=attachment.name)
     return _get(g, no)
 
 
@@ -364,6 +385,11 @@ def _closing_state(row: dict[str, Any], missing: list[str]) -> str:
     return "可销号"
 
 
+def visible(g: Graph, *, authz: Authz, no: str) -> dict[str, Any]:
+    """A task's properties, if the actor may see it (else not found)."""
+    return dict(access.get(g, authz=authz, label="Rectification", key=no).props)
+
+
 def task(g: Graph, *, authz: Authz, no: str, as_of: date,
          policy: RectificationPolicy = DEFAULT_POLICY) -> dict[str, Any]:
     """What a task's page shows and offers: the task within reach, its colour, the moves its
@@ -384,7 +410,8 @@ def task(g: Graph, *, authz: Authz, no: str, as_of: date,
             "missing": lacking(props, policy),
             "may_close": status == "verified" and not closed,
             "may_evaluate": status in COMPLETE and not closed,
-            "events": history(g, "Rectification", no), "version": node.get("version") or 0}
+            "events": history(g, "Rectification", no), "version": node.get("version") or 0,
+            "files": attachments(props)}
 
 
 def signoffs(g: Graph, no: str) -> dict[str, tuple[str, date]]:

@@ -14,6 +14,7 @@ from typing import Any
 from collab.access.actors import Actor
 from collab.access.authz import Perm
 from collab.cases import rectification as rect
+from collab.cases.evidence_files import Attachment
 from collab.commands.base import Command, Context, answer_of, register
 from collab.graph.codec import Node
 from collab.graph.store import Graph
@@ -89,6 +90,25 @@ class AddEvidence(_TaskStep):
     def apply(self, g: Graph, ctx: Context, target: Node | None) -> Any:
         return _answer(rect.add_evidence(g, actor=ctx.actor, no=self.no, text=self.text,
                                          on=self.on, expected_version=self.expected_version))
+
+
+@register
+@dataclass(frozen=True)
+class AttachEvidenceFile(_TaskStep):
+    """Attach an evidence file, checked and kept by its hash before (`evidence_files.keep`)."""
+
+    event = "rectification.evidence_file"
+    sha256: str = ""
+    size: int = 0
+    content_type: str = ""
+    name: str = ""
+    expected_version: int | None = None
+
+    def apply(self, g: Graph, ctx: Context, target: Node | None) -> Any:
+        attachment = Attachment(self.sha256, self.size, self.content_type, self.on,
+                                ctx.actor.name, self.name)
+        return _answer(rect.attach_file(g, actor=ctx.actor, no=self.no, attachment=attachment,
+                                        expected_version=self.expected_version))
 
 
 @register

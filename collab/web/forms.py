@@ -243,6 +243,15 @@ class NewTaskForm(FlaskForm):
     principal = StringField(_l("Principal (主要负责人)"), validators=[Optional(), Length(max=64)])
 
 
+class EvidenceFileForm(FlaskForm):
+    """An evidence file for a task (the kind and size are checked against its bytes)."""
+
+    file = FileField(_l("Evidence file (PDF, image or Office document)"),
+                     validators=[FileRequired(), plain_file_name])
+    on = DateField(_l("Date"), validators=[DataRequired()])
+    version = IntegerField(validators=[Optional()])
+
+
 class TaskStepForm(FlaskForm):
     """One step on a rectification task's page; `version` is the version the page showed,
     so a step taken on a page someone else changed meanwhile is refused."""

@@ -29,6 +29,8 @@ from collab.graph import names
 from collab.web import auditing, changes
 from collab.web.downloads import attachment, file_name
 from collab.web.forms import ActionForm
+from collab.web.nodes import page_number
+from collab.web.pickers import picked_arg
 from collab.web.store import current_config, current_store
 
 bp = Blueprint("letters", __name__, url_prefix="/letters")
@@ -42,18 +44,34 @@ def _reader() -> Authz:
     return authz
 
 
+GROUPS_PER_PAGE = 20
+
+
 @bp.route("/")
 def index() -> Any:
+    """The letters due, filtered (unit, kind, days late) and paged by unit; nothing ticked
+    until the user ticks it; the letters sent, each downloadable again."""
     authz, config = _reader(), current_config()
     today, policy = config.today(), config.rectification_policy()
-    due = current_store().read(lambda tx: letters.due(
+    unit, unit_text, unit_error = picked_arg("unit", "unit")
+    kind = request.args.get("kind") if request.args.get("kind") in letters.KINDS else None
+    late = request.args.get("late", "")
+    min_late = int(late) if late.isdigit() else None
+    due, sent = current_store().read(lambda tx: (letters.due(
         tx, as_of=today, region=authz.actor.region, policy=config.letter_policy(),
-        rect_policy=policy))
+        rect_policy=policy), letters.issued(tx, authz=authz)))
+    shown = [] if unit_error else letters.narrowed(due, as_of=today, unit=unit, kind=kind,
+                                                   min_late=min_late)
     groups = [(key, list(rows)) for key, rows in
-              groupby(sorted(due, key=lambda d: (d.unit_code or "", d.kind)),
+              groupby(sorted(shown, key=lambda d: (d.unit_code or "", d.kind)),
                       key=lambda d: (d.unit_code, d.unit_name, d.kind))]
-    return render_template("letters/index.html", groups=groups, action=ActionForm(),
-                           may_send=IssueLetter.allowed(authz), policy=policy)
+    number = page_number(request.args)
+    pages = max(1, -(-len(groups) // GROUPS_PER_PAGE))
+    return render_template(
+        "letters/index.html", action=ActionForm(), may_send=IssueLetter.allowed(authz),
+        policy=policy, total=len(shown), number=number, pages=pages, sent=sent,
+        groups=groups[(number - 1) * GROUPS_PER_PAGE:number * GROUPS_PER_PAGE],
+        unit=unit, unit_text=unit_text, unit_error=unit_error, kinds=letters.KINDS)
 
 
 @bp.route("/issue", methods=["POST"])

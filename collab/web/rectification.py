@@ -11,18 +11,22 @@ from flask import Blueprint, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from collab.cases import rectification
+from collab.cases import evidence_files, rectification
 from collab.commands.base import Command
 from collab.commands.rectification import (
     AddEvidence,
     AdvanceRectification,
+    AttachEvidenceFile,
     CloseRectification,
     CreateRectification,
     EvaluateRectification,
     SignOff,
 )
+from collab.errors import ValidationError
 from collab.web import auditing, changes
-from collab.web.forms import NewTaskForm, TaskStepForm
+from collab.web.downloads import attachment as attachment_response
+from collab.web.errors import message
+from collab.web.forms import EvidenceFileForm, NewTaskForm, TaskStepForm
 from collab.web.nodes import page_number
 from collab.web.pickers import picked_all, picked_arg
 from collab.web.store import current_config, current_store
@@ -51,13 +55,16 @@ def index() -> Any:
                            region=region, region_text=region_text, region_error=region_error)
 
 
-def _page(no: str, form: TaskStepForm | None = None) -> str:
+def _page(no: str, form: TaskStepForm | None = None,
+          files: EvidenceFileForm | None = None) -> str:
     authz, config = current_user.authz, current_config()
     today = config.today()
     shown = current_store().read(lambda tx: rectification.task(
         tx, authz=authz, no=no, as_of=today, policy=config.rectification_policy()))
     auditing.about("Rectification", no)
     return render_template("rectification/task.html", no=no, form=form or TaskStepForm(on=today),
+                           files_form=files or EvidenceFileForm(on=today),
+                           max_mb=config.evidence_max_mb,
                            may_report=AdvanceRectification.allowed(authz),
                            may_judge=SignOff.allowed(authz),
                            roles=rectification.SIGNOFF_ROLES, **shown)
@@ -106,6 +113,49 @@ STEPS: dict[str, Callable[[str, TaskStepForm], Command]] = {
 }
 # What each step cannot do without (a message on the field when it is left empty).
 NEEDS = {"move": "to", "evidence": "text", "evaluate": "score", "signoff": "role"}
+
+
+@bp.route("/<path:no>/attach", methods=["POST"])
+@changes.runs(AttachEvidenceFile)
+def attach(no: str) -> Any:
+    """Attach an evidence file: the task must be in reach before anything is kept, the file
+    what its name says and within the size limit; a refused change keeps nothing."""
+    authz, config = current_user.authz, current_config()
+    auditing.about("Rectification", no)
+    form = EvidenceFileForm()
+    current_store().read(lambda tx: rectification.visible(tx, authz=authz, no=no))
+    if not form.validate_on_submit():
+        return _page(no, files=form), 400
+    upload = form.file.data
+    data = upload.read()
+    try:
+        name, content_type = evidence_files.checked(
+            upload.filename or "", data, max_bytes=config.evidence_max_mb * 1024 * 1024)
+    except ValidationError as refused:
+        form.file.errors = [*form.file.errors, message(refused)]
+        return _page(no, files=form), 400
+    sha256, new = evidence_files.keep(config.instance, data)
+    outcome = changes.run(AttachEvidenceFile(
+        no=no, on=form.on.data, sha256=sha256, size=len(data), content_type=content_type,
+        name=name, expected_version=form.version.data))
+    if outcome.error is not None and new:
+        evidence_files.forget(config.instance, sha256)
+    if not changes.shown(outcome, _("The file was attached.")):
+        return _page(no, files=form), 400
+    return redirect(url_for("rectification.task", no=no))
+
+
+@bp.route("/<path:no>/files/<sha256>")
+def evidence_download(no: str, sha256: str) -> Any:
+    """One of a task's evidence files, for whoever may see the task (each download is on the
+    audit trail, naming the task)."""
+    authz, config = current_user.authz, current_config()
+    auditing.about("Rectification", no)
+    props = current_store().read(lambda tx: rectification.visible(tx, authz=authz, no=no))
+    attachment = evidence_files.find(props, sha256)
+    data = evidence_files.path_of(config.instance, sha256).read_bytes()
+    return attachment_response(data, name=attachment.name, fallback=f"evidence.{sha256[:8]}",
+                               mimetype=attachment.content_type)
 
 
 @bp.route("/<path:no>/<any(move, evidence, evaluate, signoff, close):what>",

@@ -239,6 +239,8 @@ PROBES: tuple[Probe, ...] = (
     _post("rectification.new", "/rectification/new", REGISTRARS, 400, {}),
     _get("rectification.task", "/rectification/R-0001", NOBODY),
     _post("rectification.step", "/rectification/R-0001/move", NOBODY, 404, {}),
+    _post("rectification.attach", "/rectification/R-0001/attach", NOBODY, 404, {}),
+    _get("rectification.evidence_download", "/rectification/R-0001/files/" + "a" * 64, NOBODY),
     _get("letters.index", "/letters/", CASEWORK),
     _post("letters.issue", "/letters/issue", NOBODY, 404,
           {"kind": "supervision", "rectification": "R-NONE"}),

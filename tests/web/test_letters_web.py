@@ -58,3 +58,28 @@ def test_letters_obey_roles_and_scope(app, fresh: SqliteStore) -> None:
     no = fresh.find("Letter").items[0].key
     assert zt.get("/letters/" + no + ".docx").status_code == 404
     assert liaison.get("/letters/").status_code == 404
+
+
+def test_the_letters_page_filters_ticks_nothing_and_lists_what_was_sent(
+        app, fresh: SqliteStore) -> None:
+    fresh.upsert_nodes("Rectification", [
+        {"no": "ZG-SOON", "title": "建立台账", "status": "in_progress",
+         "region_code": "532628107", "deadline": date.today() + timedelta(days=5)}])
+    fresh.upsert_rels("OWNED_BY", [{"src": "ZG-SOON", "dst": "U532628107"}],
+                      src="Rectification", dst="Unit")
+    coord = Client(app)
+    coord.sign_in("coord")
+    page = coord.get("/letters/").text
+    assert "ZG-LATE" in page and "ZG-SOON" in page and " checked" not in page
+    reminders = coord.get("/letters/?kind=reminder").text
+    assert "ZG-SOON" in reminders and "ZG-LATE" not in reminders
+    late = coord.get("/letters/?late=3").text
+    assert "ZG-LATE" in late and "ZG-SOON" not in late
+    unit = coord.get("/letters/?unit=那能乡委员会").text  # picked by (part of) its name
+    assert "ZG-LATE" in unit and "ZG-SOON" in unit
+    nothing = coord.get("/letters/?unit=不存在的单位").text
+    assert 'data-error-for="unit"' in nothing and "ZG-LATE" not in nothing
+    coord.post("/letters/issue", {"kind": "supervision", "rectification": ["ZG-LATE"]})
+    no = fresh.find("Letter").items[0].key
+    sent = coord.get("/letters/").text
+    assert f'data-letter="{no}"' in sent and quote(no) in sent  # listed, downloadable again

@@ -77,6 +77,14 @@ class Guide:
         with self.tab.expect_navigation():
             self.tab.click(selector)
 
+    def pick(self, box: str, typed: str, choose: str) -> None:
+        """Type into a picker and choose the entry that reads `choose`."""
+        self.tab.fill(box, "")
+        self.tab.type(box, typed)
+        entry = self.tab.locator(f"{box} ~ ul li").filter(has_text=choose).first
+        entry.wait_for()
+        entry.dispatch_event("mousedown")
+
     def menu(self, key: str) -> None:
         """Open a menu of the navigation bar (to show it in a picture)."""
         self.tab.click(f"#navbar [data-menu={key}] > a")
@@ -134,11 +142,23 @@ def coordinator_import_and_transfer(g: Guide) -> None:
     g.go("/browse/Clue?q=手册示例")
     g.shot("coordinator-clues")
     g.go("/clues/XS-ZT-2026-001/trace")
-    g.tab.fill("#transfer-form [name=department]", "D530600-JW")
+    g.pick("#department", "纪委", "昭通市纪委监委")
+    g.tab.wait_for_function("() => document.querySelector('#feedback_due').value !== ''")
     g.tab.fill("#transfer-form [name=letter_no]", "巡移〔2026〕21号")
     g.shot("coordinator-transfer")
     g.submit("#transfer-form button[type=submit]")
     g.shot("coordinator-transferred")
+
+
+@task("coordinator")
+def coordinator_register_issue(g: Guide) -> None:
+    g.go("/issues/new")
+    g.tab.fill("#no", "ZT-2026-手册-1")
+    g.tab.fill("#title", "村级财务公开不及时（手册示例）")
+    unit = g.site["store"].get("Unit", "U530624101").get("name")
+    g.pick("#unit", unit[:6], unit)
+    g.shot("coordinator-register-issue")
+    g.submit("#register-issue")
 
 
 @task("coordinator")
@@ -157,7 +177,8 @@ def coordinator_joint_check(g: Guide) -> None:
     g.tab.fill("#title", "大关县整改联合监督检查（手册示例）")
     g.tab.fill("#start", "2026-12-07")
     g.tab.fill("#end", "2026-12-18")
-    g.tab.fill("#unit", "U530624101")
+    unit = g.site["store"].get("Unit", "U530624101").get("name")
+    g.pick("#unit", unit[:6], unit)
     g.shot("coordinator-check-new")
     g.submit("#create-check")
     g.shot("coordinator-check-proposal")
@@ -169,7 +190,10 @@ def coordinator_joint_check(g: Guide) -> None:
 def coordinator_rectification_and_letters(g: Guide) -> None:
     g.go("/rectification/?region=530600")
     g.shot("coordinator-rectification")
+    g.submit("#ledger tbody a >> nth=0")
+    g.shot("coordinator-task", full=True)
     g.go("/letters/")
+    g.tab.check(".letter-group .pick-all >> nth=0")
     g.shot("coordinator-letters")
     g.submit(".letter-group button[type=submit] >> nth=0")
     g.shot("coordinator-letter-issued")
@@ -243,6 +267,8 @@ def leader_work(g: Guide) -> None:
     g.sign_in("leader")
     g.go("/?region=532600&year=2023")
     g.shot("leader-dashboard")
+    g.go("/figures/?region=532600")
+    g.shot("leader-figures", full=True)
     g.go("/rectification/?region=530600&overdue=1")
     g.shot("leader-overdue")
     g.go("/models/")
@@ -253,6 +279,8 @@ def leader_work(g: Guide) -> None:
 @task("liaison")
 def liaison_disposal(g: Guide) -> None:
     g.sign_in("liaison")
+    g.go("/inbox/")
+    g.shot("liaison-inbox")
     g.go("/browse/Transfer?status=transferred")
     g.shot("liaison-transfers")
     g.go("/clues/XS-ZT-2026-001/trace")

@@ -1,4 +1,4 @@
-// The cross-check page: a "select all" box at the head of each result table.
+// A "select all" box at the head of each list of boxes (the cross-check's results, a letter's tasks).
 "use strict";
 document.querySelectorAll("input.pick-all").forEach(function (all) {
   all.addEventListener("change", function () {
