@@ -14,7 +14,7 @@ from collab.access import audit, regions
 from collab.access import authz as access
 from collab.access.authz import Authz
 from collab.cases import lifecycle
-from collab.errors import NotFound
+from collab.errors import N_, NotFound, ValidationError
 from collab.graph import schema
 from collab.graph.store import Cond, Graph, Op, Page
 
@@ -60,14 +60,35 @@ def _filters(label: str, *, text: str, status: str | None, region: str | None
     return where
 
 
+def columns(label: str) -> list[str]:
+    """The properties a list of `label` shows (and exports): number, name or title, state,
+    region."""
+    props = schema.node_props(schema.label(label))
+    wanted = (key_prop(label), title_prop(label), "status",
+              "code" if label == "Region" else "region_code")
+    return list(dict.fromkeys(p for p in wanted if p and p in props))
+
+
+def sortable(label: str) -> tuple[str, ...]:
+    """The columns a list of `label` sorts by: its number and its indexed properties (never a
+    property computed per row)."""
+    node_type = schema.label(label)
+    return tuple(p for p in (node_type.key, *node_type.indexed) if p != "uid")
+
+
 def listing(g: Graph, *, authz: Authz, label: str, text: str = "", status: str | None = None,
-            region: str | None = None, page: int = 1, size: int = PAGE) -> Page:
-    """One page of the objects of `label` within reach, by key, filtered as asked."""
+            region: str | None = None, page: int = 1, size: int = PAGE,
+            sort: str | None = None, descending: bool = False) -> Page:
+    """One page of the objects of `label` within reach, filtered as asked, by `sort` (one of
+    `sortable`; default the number)."""
     where = _filters(_in_reach(authz, label), text=text.strip(), status=status, region=region)
     key = schema.label(label).key
+    if sort is not None and sort not in sortable(label):
+        raise ValidationError(N_("a list of %(label)s cannot be sorted by %(sort)r"),
+                              label=label, sort=sort)
     return access.find(g, authz=authz, label=label, where=where,
-                       order_by=None if key == "uid" else key, limit=size,
-                       offset=(page - 1) * size)
+                       order_by=sort or (None if key == "uid" else key), descending=descending,
+                       limit=size, offset=(page - 1) * size)
 
 
 def detail(g: Graph, *, authz: Authz, label: str, key: str) -> dict[str, Any]:

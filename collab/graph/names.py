@@ -393,6 +393,7 @@ EVENTS = _table({
     "dashboard.data": ("查看工作台数据", "Dashboard data read"),
     "nodes.index": ("浏览数据", "Browse"), "nodes.listing": ("查看列表", "List viewed"),
     "nodes.detail": ("查看详情", "Details viewed"),
+    "nodes.export": ("下载列表", "List downloaded"),
     "nodes.unmask": ("查看完整身份证号", "ID unmasked"),
     "person.unmask": ("查看完整身份证号", "ID unmasked"),
     "units.by_region": ("按区划查看单位", "Units by region viewed"),

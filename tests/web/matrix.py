@@ -235,6 +235,8 @@ PROBES: tuple[Probe, ...] = (
           {"rectification": "R-0001", "note": "x"}),
     # --- rectification, letters
     _get("rectification.index", "/rectification/", CASEWORK),
+    _get("nodes.export", "/browse/Clue/export.xlsx", CASEWORK | LIAISONS),
+    _get("nodes.export", "/browse/User/export.xlsx", NOBODY),
     _get("rectification.new", "/rectification/new", REGISTRARS),
     _post("rectification.new", "/rectification/new", REGISTRARS, 400, {}),
     _get("rectification.task", "/rectification/R-0001", NOBODY),
