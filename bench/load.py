@@ -131,10 +131,17 @@ class Server:
         tries)."""
         seen: dict[int, dict[str, int]] = {}
         for _ in range(60):
-            body = requests.get(self.url + "/healthz/pool", timeout=10).json()
+            answer = requests.get(self.url + "/healthz/pool", timeout=10)
+            if answer.status_code != 200:  # a worker still starting (or its store): ask again
+                time.sleep(1)
+                continue
+            body = answer.json()
             seen[body["pid"]] = body["pool"]
             if len(seen) >= workers:
                 break
+        else:
+            raise SystemExit(f"bench.load: /healthz/pool answered {answer.status_code}; "
+                             f"the server's log ends: {self._log.read_text()[-1500:]}")
         return dict(sorted(seen.items()))
 
     def cpu_seconds(self, engine: str) -> float:
