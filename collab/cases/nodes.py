@@ -16,7 +16,8 @@ from collab.access.authz import Authz
 from collab.cases import lifecycle
 from collab.errors import N_, NotFound, ValidationError
 from collab.graph import schema
-from collab.graph.store import Cond, Graph, Op, Page
+from collab.graph.codec import Node
+from collab.graph.store import MAX_PAGE, Cond, Graph, Op, Page
 
 PAGE = 50
 # The property shown as an object's name, in order of preference.
@@ -89,6 +90,20 @@ def listing(g: Graph, *, authz: Authz, label: str, text: str = "", status: str |
     return access.find(g, authz=authz, label=label, where=where,
                        order_by=sort or (None if key == "uid" else key), descending=descending,
                        limit=size, offset=(page - 1) * size)
+
+
+def everything(g: Graph, *, authz: Authz, label: str, cap: int, **filters: Any) -> list[Node]:
+    """Every object a list with these filters shows, page after page, up to `cap` (a
+    download of what the list shows)."""
+    found: list[Node] = []
+    number = 1
+    while len(found) < cap:
+        page = listing(g, authz=authz, label=label, page=number, size=MAX_PAGE, **filters)
+        found += page.items
+        if len(page.items) < MAX_PAGE:
+            break
+        number += 1
+    return found[:cap]
 
 
 def detail(g: Graph, *, authz: Authz, label: str, key: str) -> dict[str, Any]:

@@ -14,18 +14,20 @@ def table_xlsx(title: str, headers: Sequence[str], rows: Sequence[Sequence[Any]]
     formula is written as text (`collab.sheets.guard`)."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
 
-    book = Workbook()
-    sheet = book.active
-    sheet.title = title[:31] or "Sheet1"
+    book = Workbook(write_only=False)
+    if book.active is not None:
+        book.remove(book.active)
+    sheet = book.create_sheet(title[:31] or "Sheet1")
     sheet.append(list(headers))
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for row in rows:
         sheet.append([neutralise(v) for v in row])
-    for column in sheet.columns:
+    for index, column in enumerate(sheet.columns, start=1):
         width = max(len(str(c.value or "")) for c in column)
-        sheet.column_dimensions[column[0].column_letter].width = min(60, 4 + 2 * width)
+        sheet.column_dimensions[get_column_letter(index)].width = min(60, 4 + 2 * width)
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

@@ -74,13 +74,13 @@ def export(label: str) -> Any:
     named for people: 问题线索-富宁县-2026-12-04.xlsx."""
     authz, args = current_user.authz, request.args
     region, region_text, region_error = picked_arg("region", "region")
-    page = Page([], 0, EXPORT_ROWS, 0) if region_error else current_store().read(
-        lambda tx: nodes.listing(tx, authz=authz, label=label, text=args.get("q", ""),
-                                 status=args.get("status"), region=region, size=EXPORT_ROWS,
-                                 sort=args.get("sort") or None,
-                                 descending=args.get("dir") == "desc"))
+    found = [] if region_error else current_store().read(
+        lambda tx: nodes.everything(tx, authz=authz, label=label, cap=EXPORT_ROWS,
+                                    text=args.get("q", ""), status=args.get("status"),
+                                    region=region, sort=args.get("sort") or None,
+                                    descending=args.get("dir") == "desc"))
     columns = nodes.columns(label)
-    rows = [[labels.value(label, c, n.get(c)) for c in columns] for n in page.items]
+    rows = [[labels.value(label, c, n.get(c)) for c in columns] for n in found]
     headers = [labels.prop_name(label, c) or c for c in columns]
     title = str(LABELS.get(label, label))
     name = file_name(title, region_text, day=current_config().today(), ext="xlsx")

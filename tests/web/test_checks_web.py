@@ -70,7 +70,8 @@ def test_checks_obey_roles_and_scope(fresh_app: Flask, fresh: SqliteStore) -> No
     inspector.sign_in("insp")
     liaison.sign_in("liaison")
     assert zt.get("/checks/JC-WEB-1").status_code == 404
-    assert zt.post("/checks/new", {**NEW, "no": "JC-ZT-1"}).status_code == 404
+    foreign = zt.post("/checks/new", {**NEW, "no": "JC-ZT-1"})  # a unit out of its reach
+    assert foreign.status_code == 200 and 'data-error-for="unit"' in foreign.text
     assert fresh.get("JointCheck", "JC-ZT-1") is None
     assert inspector.get("/checks/new").status_code == 404
     assert inspector.get("/checks/JC-WEB-1").status_code == 200

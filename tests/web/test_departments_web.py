@@ -69,8 +69,8 @@ def test_without_a_csrf_token_nothing_changes(fresh_app: Flask, fresh: SqliteSto
 
 def test_refusals_say_why_in_the_readers_language(fresh_app: Flask, fresh: SqliteStore) -> None:
     for lang, taken, region in (
-            ("zh", "协作单位 D532628-JW 已存在", "没有代码为 532699 的行政区划"),
-            ("en", "department D532628-JW exists already", "no region with the code 532699")):
+            ("zh", "协作单位 D532628-JW 已存在", "没有找到“532699”"),
+            ("en", "department D532628-JW exists already", "nothing called 532699")):
         admin = Client(fresh_app)
         admin.sign_in("sys")
         admin.post("/language", {"lang": lang, "next": "/"})

@@ -82,7 +82,6 @@ def test_a_pdf_is_kept_by_its_hash_listed_and_downloaded(site: tuple[Flask, Sqli
     ("整改报告.pdf", b"%PDF-" + b"0" * (1024 * 1024), "over the 1 MB limit"),
     ("报告.exe", b"MZ\x90\x00", "a program"),
     ("../../etc/整改报告.pdf", PDF, "a path in the name"),
-    ("a\\b.pdf", PDF, "a Windows path in the name"),
     ("空.pdf", b"", "an empty file"),
 ])
 def test_what_is_not_evidence_is_refused_and_nothing_kept(

@@ -36,7 +36,7 @@ def test_what_a_list_shows_downloads_as_xlsx(site_app: Flask,
     name = unquote(got.headers["Content-Disposition"].split("filename*=UTF-8''")[1])
     assert name == f"问题线索-{date.today().isoformat()}.xlsx"
     rows = list(load_workbook(io.BytesIO(got.data)).active.iter_rows(values_only=True))
-    assert rows[0][0] == "线索编号" and [r[0] for r in rows[1:]] == ["XS-2023-0001"]
+    assert rows[0][0] == "编号" and [r[0] for r in rows[1:]] == ["XS-2023-0001"]
     mine = signed_in["liaison"].get("/browse/Clue/export.xlsx")
     assert [r[0] for r in list(load_workbook(io.BytesIO(mine.data)).active.iter_rows(
         values_only=True))[1:]] == ["XS-2023-0001"]
