@@ -10,6 +10,7 @@ the actor may open.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
@@ -27,8 +28,10 @@ DRILLS = {"clues_transferred": ("clue_no", "Clue"), "cases_from_clues": ("clue_n
 
 
 def scope_for(g: Graph, *, authz: Authz, region: str | None, period: str | None,
-              as_of: date, department: str | None = None) -> fig.Scope:
-    """The scope of the page: a region within the actor's (default: its own), a period."""
+              as_of: date, department: str | None = None,
+              round_: str | None = None) -> fig.Scope:
+    """The scope of the page: a region within the actor's (default: its own), a round of
+    inspection, a period."""
     if not authz.can(Perm.DASHBOARD) or authz.role == Role.LIAISON:
         raise NotFound("not found")
     mine = authz.actor.region
@@ -38,17 +41,21 @@ def scope_for(g: Graph, *, authz: Authz, region: str | None, period: str | None,
         region = mine
     if department is not None:
         access.get(g, authz=authz, label="Department", key=department)
+    if round_ is not None:
+        access.get(g, authz=authz, label="Round", key=round_)
     if region is not None and mine is not None and not regions.within(region, mine):
         raise NotFound("not found")
     start, end = fig.parse_period(period)
-    return fig.Scope(region=region, department=department, start=start, end=end, as_of=as_of)
+    return fig.Scope(region=region, round=round_, department=department, start=start, end=end,
+                     as_of=as_of)
 
 
 def page(g: Graph, *, scope: fig.Scope) -> dict[str, Any]:
     """Every table of the page for one scope."""
     return {"conversion": fig.conversion(g, scope=scope, by="department"),
             "overall": fig.conversion(g, scope=scope, by="all")[0],
-            "contribution": fig.contribution(g, scope=scope),
+            # 贡献率 compares all of a department's cases, whatever round found them
+            "contribution": fig.contribution(g, scope=replace(scope, round=None)),
             "funnel": fig.funnel(g, scope=scope),
             "lead_times": fig.lead_times(g, scope=scope),
             "rectification": fig.rectification(g, scope=scope)}

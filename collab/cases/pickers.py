@@ -23,7 +23,7 @@ from collab.graph.store import Cond, Graph, Op
 
 # What a form may ask to pick, and the label each is.
 KINDS = {"department": "Department", "unit": "Unit", "region": "Region", "person": "Person",
-         "group": "Group",
+         "group": "Group", "round": "Round",
          "issue": "Issue", "rectification": "Rectification", "clue": "Clue", "case": "Case",
          "transfer": "Transfer", "check": "JointCheck"}
 LIMIT = 20

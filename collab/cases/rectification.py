@@ -303,11 +303,34 @@ def ledger(g: Graph, *, region: str | None = None, statuses: tuple[str, ...] = S
     return rows
 
 
+@dataclass(frozen=True)
+class LedgerFilter:
+    """What a ledger page narrows to besides region and state: the owning unit, who answers
+    for the task (主办人, 分管领导 or 主要负责人, part of the name), the warning colour, and a
+    window the deadline falls in."""
+
+    unit: str | None = None
+    owner: str = ""
+    colour: str | None = None
+    due_from: date | None = None
+    due_to: date | None = None
+
+    def keeps(self, row: dict[str, Any]) -> bool:
+        owners = " ".join(str(row.get(k) or "") for k in ("responsible", "leader", "principal"))
+        return ((self.unit is None or row.get("unit_code") == self.unit)
+                and (not self.owner or self.owner in owners)
+                and (self.colour is None or row["colour"] == self.colour)
+                and (self.due_from is None or row["deadline"] >= self.due_from)
+                and (self.due_to is None or row["deadline"] <= self.due_to))
+
+
 def ledger_rows(g: Graph, *, authz: Authz, region: str | None, status: str | None,
                 overdue_only: bool, as_of: date,
-                policy: RectificationPolicy = DEFAULT_POLICY) -> list[dict[str, Any]]:
-    """The ledger of a region within reach (default: the actor's own), each row with its
-    warning colour as of a date; `overdue_only` keeps the red ones."""
+                policy: RectificationPolicy = DEFAULT_POLICY,
+                narrow: LedgerFilter = LedgerFilter()) -> list[dict[str, Any]]:
+    """The ledger of a region within reach (default: the actor's own), by deadline, each row
+    with its warning colour as of a date; `overdue_only` keeps the red ones, `narrow` the
+    rest of the page's filters."""
     if "Rectification" not in authz.listable():
         raise NotFound("not found")
     if region is not None:
@@ -316,10 +339,12 @@ def ledger_rows(g: Graph, *, authz: Authz, region: str | None, status: str | Non
         raise ValidationError(N_("unknown status %(value)r"), value=status)
     rows = ledger(g, region=region or authz.actor.region,
                   statuses=(status,) if status else STATUSES)
+    if narrow.colour is not None and narrow.colour not in COLOURS:
+        raise ValidationError(N_("unknown colour %(value)r"), value=narrow.colour)
     for row in rows:
         row["colour"] = colour(deadline=row["deadline"], status=row["status"], as_of=as_of,
                                policy=policy)
-    return [r for r in rows if r["colour"] == "red"] if overdue_only else rows
+    return [r for r in rows if (not overdue_only or r["colour"] == "red") and narrow.keeps(r)]
 
 
 def warnings(g: Graph, *, as_of: date, region: str | None = None,
@@ -367,6 +392,17 @@ def closing_table(g: Graph, *, as_of: date, region: str | None = None,
         row += [r["closed_on"], _timeliness(r, as_of), _closing_state(r, missing)]
         rows.append(row)
     return headers, rows
+
+
+def closing_for(g: Graph, *, authz: Authz, region: str | None, as_of: date,
+                policy: RectificationPolicy = DEFAULT_POLICY
+                ) -> tuple[list[str], list[list[Any]]]:
+    """The closing ledger of a region within the actor's reach (default: its own)."""
+    if "Rectification" not in authz.listable():
+        raise NotFound("not found")
+    if region is not None:
+        access.get(g, authz=authz, label="Region", key=region)
+    return closing_table(g, as_of=as_of, region=region or authz.actor.region, policy=policy)
 
 
 def _timeliness(row: dict[str, Any], as_of: date) -> str:

@@ -6,8 +6,6 @@ from datetime import date, datetime
 from pathlib import Path
 
 import click
-from openpyxl import Workbook
-from openpyxl.worksheet.worksheet import Worksheet
 
 from collab.cases import rectification as rect
 from collab.cli.common import config, run, with_store
@@ -20,7 +18,7 @@ from collab.commands.rectification import (
     SignOff,
 )
 from collab.graph.store import Store
-from collab.sheets.guard import neutralise
+from collab.sheets.tables import table_xlsx
 
 DATE = click.DateTime(formats=["%Y-%m-%d"])
 ON = click.option("--on", "on", type=DATE, default=None, help="Date (default today).")
@@ -184,20 +182,9 @@ def closing_ledger(store: Store, output: str, as_of: datetime | None,
     policy = config().rectification_policy()
     headers, rows = store.read(lambda tx: rect.closing_table(
         tx, as_of=day(as_of), region=region, policy=policy))
-    book = Workbook()
-    sheet = book.active
-    assert isinstance(sheet, Worksheet)  # a new workbook's one sheet
-    sheet.title = "整改销号台账"
-    sheet.append(["整改销号（归零）台账"])
-    sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(headers))
-    sheet.append(headers)
-    for row in rows:
-        sheet.append([neutralise(v) for v in row])
-        for cell in sheet[sheet.max_row]:
-            if isinstance(cell.value, datetime | date):
-                cell.number_format = "yyyy-mm-dd"
+    book = table_xlsx("整改销号台账", headers, rows, heading="整改销号（归零）台账")
     path = Path(output)
-    book.save(path)
+    path.write_bytes(book)
     click.echo(f"wrote {len(rows)} task(s) to {path}")
 
 

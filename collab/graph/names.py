@@ -438,6 +438,7 @@ EVENTS = _table({
     "rectification.task": ("查看整改任务", "Rectification task viewed"),
     "rectification.step": ("办理整改任务", "Rectification task step"),
     "rectification.new": ("新建整改任务", "Rectification task creation"),
+    "rectification.closing_ledger": ("下载整改销号台账", "Closing ledger downloaded"),
     "inbox.page": ("查看待办", "Inbox viewed"),
     "pick.choices": ("查询选择列表", "Picker list read"),
     "figures.index": ("查看指标分析", "Figures viewed"),

@@ -12,6 +12,7 @@ from flask_login import current_user
 
 from collab.analysis import leaders
 from collab.analysis.figures import Scope
+from collab.errors import NotFound
 from collab.sheets.tables import table_xlsx
 from collab.web.downloads import attachment, file_name
 from collab.web.pickers import picked_arg
@@ -25,17 +26,31 @@ def _scope() -> tuple[Scope, dict[str, Any]]:
     """The scope asked in the query string, and what the form shows again."""
     authz, today = current_user.authz, current_config().today()
     region, text, error = picked_arg("region", "region")
+    round_, round_text, round_error = picked_arg("round", "round")
     period = request.args.get("period", "").strip() or None
     department = request.args.get("department") or None
     scope = current_store().read(lambda tx: leaders.scope_for(
-        tx, authz=authz, region=region, period=period, as_of=today, department=department))
+        tx, authz=authz, region=region, period=period, as_of=today, department=department,
+        round_=round_))
     return scope, {"region_text": text, "region_key": region or "", "region_error": error,
-                   "period": period or "", "department": department or ""}
+                   "round_text": round_text, "round_key": round_ or "",
+                   "round_error": round_error, "period": period or "",
+                   "department": department or ""}
+
+
+def _exact() -> tuple[Scope, dict[str, Any]]:
+    """The scope, for a download or a list of records: a region or round that names nothing
+    within reach is not found (the page says why; these have no page to say it on)."""
+    scope, shown = _scope()
+    if shown["region_error"] or shown["round_error"]:
+        raise NotFound("not found")
+    return scope, shown
 
 
 def _args(scope: Scope, shown: dict[str, Any]) -> dict[str, str]:
     """The query string that asks for the same scope again (links, downloads)."""
     return {k: v for k, v in (("region_key", scope.region or ""), ("region", shown["region_text"]),
+                              ("round_key", scope.round or ""), ("round", shown["round_text"]),
                               ("period", shown["period"])) if v}
 
 
@@ -72,7 +87,7 @@ def _rows(table: str, tables: dict[str, Any]) -> tuple[str, list[str], list[list
 
 @bp.route("/<any(conversion, contribution, rectification):table>.xlsx")
 def download(table: str) -> Any:
-    scope, shown = _scope()
+    scope, shown = _exact()
     tables = current_store().read(lambda tx: leaders.page(tx, scope=scope))
     title, headers, rows = _rows(table, tables)
     name = file_name(title, shown["region_text"], shown["period"],
@@ -84,7 +99,7 @@ def download(table: str) -> Any:
 @bp.route("/records/<figure>")
 def records(figure: str) -> Any:
     """The records behind one number (scoped as the page was)."""
-    scope, shown = _scope()
+    scope, shown = _exact()
     rows = current_store().read(lambda tx: leaders.records(tx, scope=scope, figure=figure))
     key, label = leaders.DRILLS[figure]
     return render_template("figures/records.html", figure=figure, rows=rows, key=key,

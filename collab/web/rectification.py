@@ -5,6 +5,7 @@ sign-offs in the configured order, closing (销号) and reopening — each a com
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from typing import Any
 
 from flask import Blueprint, redirect, render_template, request, url_for
@@ -22,9 +23,11 @@ from collab.commands.rectification import (
     EvaluateRectification,
     SignOff,
 )
-from collab.errors import ValidationError
+from collab.errors import N_, NotFound, ValidationError
+from collab.sheets.tables import table_xlsx
 from collab.web import auditing, changes
 from collab.web.downloads import attachment as attachment_response
+from collab.web.downloads import file_name
 from collab.web.errors import message
 from collab.web.forms import EvidenceFileForm, NewTaskForm, TaskStepForm
 from collab.web.nodes import page_number
@@ -34,25 +37,59 @@ from collab.web.store import current_config, current_store
 bp = Blueprint("rectification", __name__, url_prefix="/rectification")
 
 PAGE = 100
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @bp.route("/")
 def index() -> Any:
-    authz = current_user.authz
+    authz, args = current_user.authz, request.args
     region, region_text, region_error = picked_arg("region", "region")
-    status = request.args.get("status") or None
-    overdue = request.args.get("overdue") == "1"
+    unit, unit_text, unit_error = picked_arg("unit", "unit")
+    status = args.get("status") or None
+    overdue = args.get("overdue") == "1"
     config = current_config()
-    number, today, policy = page_number(request.args), config.today(), \
-        config.rectification_policy()
-    rows = [] if region_error else current_store().read(lambda tx: rectification.ledger_rows(
-        tx, authz=authz, region=region, status=status, overdue_only=overdue, as_of=today,
-        policy=policy))
+    number, today, policy = page_number(args), config.today(), config.rectification_policy()
+    narrow = rectification.LedgerFilter(
+        unit=unit, owner=args.get("owner", "").strip()[:64], colour=args.get("colour") or None,
+        due_from=day_arg("due_from"), due_to=day_arg("due_to"))
+    rows = [] if region_error or unit_error else current_store().read(
+        lambda tx: rectification.ledger_rows(tx, authz=authz, region=region, status=status,
+                                             overdue_only=overdue, as_of=today, policy=policy,
+                                             narrow=narrow))
     return render_template("rectification/index.html", rows=rows[(number - 1) * PAGE:
                                                                  number * PAGE],
                            total=len(rows), number=number, pages=max(1, -(-len(rows) // PAGE)),
                            statuses=rectification.STATUSES, as_of=today, policy=policy,
-                           region=region, region_text=region_text, region_error=region_error)
+                           region=region, region_text=region_text, region_error=region_error,
+                           unit=unit, unit_text=unit_text, unit_error=unit_error,
+                           colours=rectification.COLOURS)
+
+
+def day_arg(name: str) -> date | None:
+    """A date from the query string (YYYY-MM-DD; anything else refused)."""
+    raw = request.args.get(name, "").strip()
+    if not raw:
+        return None
+    try:
+        return date.fromisoformat(raw)
+    except ValueError:
+        raise ValidationError(N_("not a date: %(value)r"), value=raw) from None
+
+
+@bp.route("/closing-ledger.xlsx")
+def closing_ledger() -> Any:
+    """The closing ledger (整改销号 / 归零台账) of the region the ledger page shows."""
+    authz, config = current_user.authz, current_config()
+    region, region_text, region_error = picked_arg("region", "region")
+    if region_error:
+        raise NotFound("not found")
+    today = config.today()
+    headers, rows = current_store().read(lambda tx: rectification.closing_for(
+        tx, authz=authz, region=region, as_of=today, policy=config.rectification_policy()))
+    return attachment_response(
+        table_xlsx("整改销号台账", headers, rows, heading="整改销号（归零）台账"),
+        name=file_name("整改销号台账", region_text, day=today, ext="xlsx"),
+        fallback=file_name("closing-ledger", ext="xlsx"), mimetype=XLSX)
 
 
 def _page(no: str, form: TaskStepForm | None = None,

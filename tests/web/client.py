@@ -77,3 +77,10 @@ class Client:
         if csrf:
             body.setdefault("csrf_token", self.token)
         return self.http.post(url, data=body)
+
+
+def signed(app: Flask, name: str) -> Client:
+    """A client signed in as `name` (a scenario account)."""
+    client = Client(app)
+    client.sign_in(name)
+    return client

@@ -238,6 +238,7 @@ PROBES: tuple[Probe, ...] = (
     _get("nodes.export", "/browse/Clue/export.xlsx", CASEWORK | LIAISONS),
     _get("nodes.export", "/browse/User/export.xlsx", NOBODY),
     _get("rectification.new", "/rectification/new", REGISTRARS),
+    _get("rectification.closing_ledger", "/rectification/closing-ledger.xlsx", CASEWORK),
     _post("rectification.new", "/rectification/new", REGISTRARS, 400, {}),
     _get("rectification.task", "/rectification/R-0001", NOBODY),
     _post("rectification.step", "/rectification/R-0001/move", NOBODY, 404, {}),

@@ -4,15 +4,9 @@ with its department and people picked by name."""
 from __future__ import annotations
 
 from flask import Flask
-from web.client import Client
+from web.client import signed
 
 from collab.graph.sqlite_engine import SqliteStore
-
-
-def signed(app: Flask, name: str) -> Client:
-    client = Client(app)
-    client.sign_in(name)
-    return client
 
 
 def test_the_liaison_records_a_cases_outcome_from_the_trace(fresh_app: Flask,

@@ -2,7 +2,7 @@
 a coordinator registers an issue and a clue from it and transfers the clue, picking the
 department by its Chinese name; the department's liaison sees it counted as 待接收 in the
 navigation bar, receives it and files a case, offered only the steps its state allows; a
-rectification task is moved on, evidenced, signed off in order and closed (销号)."""
+rectification task is moved on, evidenced with a PDF, signed off in order and closed (销号)."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from web.test_browser import chromium, live, page, shot, sign_in  # noqa: F401 -
 from collab.cases import clues
 
 ZZB = "D530600-ZZB"  # 昭通市委组织部, the liaison zzb's department
+PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 
 
 def pick(page: Any, box: str, typed: str, choose: str) -> None:  # noqa: F811 - `page`
@@ -115,9 +116,11 @@ def test_a_rectification_task_is_closed_in_the_browser(page: Any, live: Any) -> 
     shot(page, "26-task-in-progress")
     page.click("#move-form button[data-to=done]")
     page.wait_for_selector("#task-state[data-state=done]")
-    page.fill("#evidence-form input[name=text]", "已整改到位，附会议记录和整改报告")
-    page.click("#add-evidence")
-    page.wait_for_selector("#task-evidence:has-text('会议记录')")
+    page.set_input_files("#attach-form input[name=file]", files=[{
+        "name": "整改报告.pdf", "mimeType": "application/pdf", "buffer": PDF}])
+    page.click("#attach-file")
+    page.wait_for_selector("#task-files li[data-file]")
+    assert "整改报告.pdf" in page.inner_text("#task-evidence")
     page.click("#move-form button[data-to=verified]")
     page.wait_for_selector("#task-state[data-state=verified]")
     assert page.is_disabled("#close-task")  # missing sign-offs, shown before trying

@@ -13,7 +13,7 @@ from urllib.parse import unquote
 import pytest
 from flask import Flask
 from openpyxl import Workbook
-from web.client import Client, make_app
+from web.client import Client, make_app, signed
 
 from collab.config import Config
 from collab.graph.sqlite_engine import SqliteStore
@@ -29,12 +29,6 @@ def site(fresh: SqliteStore, tmp_path: Path) -> tuple[Flask, SqliteStore, Path]:
     checkpoints = Path(tempfile.mkdtemp(prefix="collab-checkpoints-")) / "audit-checkpoints"
     config = Config.from_env(instance=tmp_path, evidence_max_mb=1, audit_checkpoints=checkpoints)
     return make_app(fresh, COLLAB_CONFIG=config), fresh, tmp_path
-
-
-def signed(app: Flask, name: str) -> Client:
-    client = Client(app)
-    client.sign_in(name)
-    return client
 
 
 def attach(client: Client, name: str, data: bytes) -> object:

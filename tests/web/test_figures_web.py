@@ -5,19 +5,14 @@ from __future__ import annotations
 
 import io
 import re
+from datetime import date
 from urllib.parse import unquote
 
 from flask import Flask
 from openpyxl import load_workbook
-from web.client import Client
+from web.client import Client, signed
 
 from collab.graph.sqlite_engine import SqliteStore
-
-
-def signed(app: Flask, name: str) -> Client:
-    client = Client(app)
-    client.sign_in(name)
-    return client
 
 
 def converted(html: str) -> str:
@@ -69,3 +64,17 @@ def test_each_table_downloads_as_xlsx_with_a_chinese_name(site_app: Flask,
     assert name.startswith("按部门的线索成案率-2023-") and name.endswith(".xlsx")
     sheet = load_workbook(io.BytesIO(got.data)).active
     assert [c.value for c in sheet[1]][:2] == ["部门", "移交线索"]
+
+
+def test_the_figures_narrow_to_a_round_picked_by_name(fresh_app: Flask,
+                                                      fresh: SqliteStore) -> None:
+    fresh.upsert_nodes("Round", [{"code": "R-WS-2023-2", "name": "文山州委2023年第二轮巡察",
+                                  "region_code": "532600", "start": date(2023, 9, 1),
+                                  "end": date(2023, 11, 30)}])
+    lead = signed(fresh_app, "lead")
+    page = lead.get("/figures/?round=第二轮").text
+    assert 'value="第二轮"' in page and 'data-error-for="round"' not in page
+    assert "whatever round found them" not in page and 'id="conversion"' in page
+    assert 'data-error-for="round"' in lead.get("/figures/?round=第九轮").text
+    assert signed(fresh_app, "zt").get("/figures/records/contribution?round_key=R-WS-2023-2") \
+        .status_code == 404

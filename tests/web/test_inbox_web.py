@@ -7,15 +7,9 @@ import re
 from datetime import date, timedelta
 
 from flask import Flask
-from web.client import Client
+from web.client import signed
 
 from collab.graph.sqlite_engine import SqliteStore
-
-
-def signed(app: Flask, name: str) -> Client:
-    client = Client(app)
-    client.sign_in(name)
-    return client
 
 
 def badge(html: str, tray: str) -> int:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from flask import Flask
-from web.client import Client
+from web.client import Client, signed
 
 from collab.graph.sqlite_engine import SqliteStore
 
@@ -19,12 +19,6 @@ def task(store: SqliteStore, status: str = "in_progress") -> None:
          "deadline": date.today() + timedelta(days=5), "version": 1},
         {"no": "ZG-ZT", "title": "昭阳区整改", "status": "open", "region_code": "530602",
          "deadline": date.today() - timedelta(days=10)}])
-
-
-def signed(app: Flask, name: str) -> Client:
-    client = Client(app)
-    client.sign_in(name)
-    return client
 
 
 def step(client: Client, what: str, version: int, **form: str) -> object:

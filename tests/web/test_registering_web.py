@@ -4,7 +4,7 @@ foreign value shows the form again with what was typed and a message on its fiel
 from __future__ import annotations
 
 from flask import Flask
-from web.client import Client
+from web.client import signed
 
 from collab.cases.pinyin import fill_pinyin
 from collab.graph.sqlite_engine import SqliteStore
@@ -15,12 +15,6 @@ def linked(store: SqliteStore, uid: str) -> set[tuple[str, str]]:
     around = store.expand([uid])
     keys = {n.uid: n.key for n in around.nodes}
     return {(r.type, keys[r.dst]) for r in around.rels if r.src == uid}
-
-
-def signed(app: Flask, name: str) -> Client:
-    client = Client(app)
-    client.sign_in(name)
-    return client
 
 
 def test_a_coordinator_registers_an_issue_and_a_clue_from_it(fresh_app: Flask,

@@ -6,18 +6,12 @@ from __future__ import annotations
 import re
 
 from flask import Flask
-from web.client import Client
+from web.client import signed
 from web.scenario import FULL_ID, TEST_KEY
 
 from collab.access import idnumbers
 from collab.cases.pinyin import fill_pinyin
 from collab.graph.sqlite_engine import SqliteStore
-
-
-def signed(app: Flask, name: str) -> Client:
-    client = Client(app)
-    client.sign_in(name)
-    return client
 
 
 def hits(html: str, label: str) -> list[str]:
