@@ -414,7 +414,7 @@ def test_a_coordinator_runs_a_model_and_turns_a_hit_into_a_clue(page: Any,
         page.fill("#name", f"那能乡{code}（合成）")
         page.fill("#source", "富宁县人社局")
         page.fill("#as_of", "2023-09-30")
-        page.fill("#region", "532628107")
+        page.fill("#region", "那能乡")  # picked by its name (532628204 in the seed)
         page.click("#import-dataset")
         page.wait_for_selector(f"#datasets tr[data-dataset='{code}']")
     assert "640" in page.inner_text("#datasets tr[data-dataset='NN-ROSTER']")

@@ -231,7 +231,7 @@ def coordinator_models(g: Guide) -> None:
         g.tab.fill("#name", f"那能乡{code}（合成）")
         g.tab.fill("#source", "富宁县人社局")
         g.tab.fill("#as_of", "2023-09-30")
-        g.tab.fill("#region", "532628107")
+        g.tab.fill("#region", "那能乡")  # picked by its name
         g.submit("#import-dataset")
     g.shot("coordinator-datasets")
     g.go("/models/")
