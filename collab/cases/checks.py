@@ -51,7 +51,7 @@ def create(g: Graph, *, actor: Actor, no: str, title: str, start: date, end: dat
     """A planned check of `unit` and/or the tasks `rectifications`, from `start` to `end`."""
     if not no or not title:
         raise ValidationError(N_("a joint check needs a number and a title"))
-    if unit is None and not rectifications:
+    if not unit and not rectifications:
         raise ValidationError(N_("a joint check needs a unit or rectification tasks to check"))
     if end < start:
         raise ValidationError(N_("a check cannot end (%(end)s) before it starts (%(start)s)"),

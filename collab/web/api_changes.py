@@ -128,9 +128,11 @@ class AssignArgs(Schema):
     expected_version = fields.Integer(validate=validate.Range(min=0))
 
 
-class AdvanceCheckArgs(AssignArgs):
+class AdvanceCheckArgs(Schema):
     to = _text(32)
     reason = fields.String(load_default="", validate=validate.Length(max=500))
+    on = fields.Date()
+    expected_version = fields.Integer(validate=validate.Range(min=0))
 
 
 class FindingArgs(Schema):

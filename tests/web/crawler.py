@@ -18,9 +18,10 @@ from urllib.parse import urlsplit
 
 WIDTHS = ((1440, 900), (390, 844))
 # Latin words a Chinese page may show: the language switch, file formats people pick (GraphML
-# and GEXF for Gephi among them), brand names on the two-factor page, and the pinyin example in
-# the explorer's search box.
+# and GEXF for Gephi among them; PDF and Office documents as evidence, in MB), brand names on the
+# two-factor page, and the pinyin example in the explorer's search box.
 ALLOWED_WORDS = frozenset({"English", "xlsx", "csv", "docx", "CSV", "GBK", "Excel", "GraphML",
+                           "PDF", "Office", "MB",
                            "GEXF", "FreeOTP", "Google", "Microsoft", "Authenticator", "zhangsan",
                            "zs", "A", "B"})
 _TOKEN = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.\-/@:]*")

@@ -4,7 +4,10 @@ The document is read from the app (/api/v1/openapi.json) through schemathesis's 
 integration, and every operation is called with generated parameters, valid and invalid:
 no answer may be a 5xx, and every answer must match what the document declares (status,
 content type, body schema). Bounded (`EXAMPLES` per operation) and derandomized, so a run is
-the same every time.
+the same every time. A request the document calls well formed may still be refused by a rule a
+schema cannot state (a joint check needs a unit or tasks; a step out of order; dates before the
+last step): it answers 400 with the reason, so schemathesis's "valid data is accepted" check is
+left out; every other check holds.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from flask import Flask
 from hypothesis import HealthCheck, given, settings
 from hypothesis.errors import Unsatisfiable
 from schemathesis import GenerationMode
+from schemathesis.specs.openapi.checks import positive_data_acceptance
 from web.scenario import token_for
 
 from collab.graph.sqlite_engine import SqliteStore
@@ -36,7 +40,8 @@ def test_no_operation_of_the_api_breaks_its_document(fresh_app: Flask,
                   suppress_health_check=list(HealthCheck))
         @given(case=operation.as_strategy(generation_mode=mode))
         def call(case: schemathesis.Case) -> None:
-            response = case.call_and_validate(headers=bearer)
+            response = case.call_and_validate(headers=bearer,
+                                              excluded_checks=[positive_data_acceptance])
             calls.append(response.status_code)
             assert response.status_code < 500
 

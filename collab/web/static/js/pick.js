@@ -1,8 +1,8 @@
-// Pickers: as one types into a .pick box, ask /pick/<kind>.json for what matches (Chinese,
+// Pickers: as one types into a .pick-box, ask /pick/<kind>.json for what matches (Chinese,
 // pinyin, initials or a number, within one's reach) and list it; choosing an entry writes
 // its name into the box and its key into the hidden field the server reads.
 "use strict";
-document.querySelectorAll(".pick").forEach(function (pick) {
+document.querySelectorAll(".pick-box").forEach(function (pick) {
   var box = pick.querySelector("input:not([type=hidden])");
   var key = pick.querySelector("input[type=hidden]");
   var list = pick.querySelector(".pick-list");
