@@ -20,6 +20,7 @@ from wtforms import Field
 from collab.cases import pickers
 from collab.errors import ValidationError
 from collab.web import auditing
+from collab.web.echo import shown
 from collab.web.errors import message
 from collab.web.store import current_store
 
@@ -42,7 +43,8 @@ def picked(field: Field, kind: str) -> str | None:
         return current_store().read(lambda tx: pickers.resolve(
             tx, authz=authz, kind=kind, key=key, text=field.data or ""))
     except ValidationError as refused:
-        field.errors = [*field.errors, message(refused)]
+        field.errors = [*field.errors, _said(refused, field.data or "")]
+        field.data = shown(field.data or "")
         return None
 
 
@@ -57,7 +59,8 @@ def picked_many(field: Field, kind: str) -> list[str] | None:
             pickers.resolve(tx, authz=authz, kind=kind, key=k, text="") for k in keys]
             + ([pickers.resolve(tx, authz=authz, kind=kind, text=typed)] if typed else []))
     except ValidationError as refused:
-        field.errors = [*field.errors, message(refused)]
+        field.errors = [*field.errors, _said(refused, typed)]
+        field.data = shown(typed)
         return None
     return list(dict.fromkeys(found))
 
@@ -89,5 +92,11 @@ def picked_arg(name: str, kind: str) -> tuple[str | None, str, str]:
             tx, authz=authz, kind=kind, key=key, text=text))
     except ValidationError as refused:
         auditing.refused()
-        return None, text, message(refused)
-    return found, text or found, ""
+        return None, shown(text), _said(refused, text)
+    return found, shown(text) or found, ""
+
+
+def _said(refused: ValidationError, typed: str) -> str:
+    """Why a typed value named nothing, with the value as a page may show it (an ID number
+    typed into a picker comes back masked, like every value a page shows back)."""
+    return message(refused).replace(typed, shown(typed)) if typed else message(refused)

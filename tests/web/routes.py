@@ -25,10 +25,12 @@ WEB = Path(__file__).resolve().parents[2] / "collab" / "web"
 # A value for each path argument that names something in the scenario (tests/web/scenario.py).
 SAMPLE = {"label": "Clue", "key": "XS-2023-0001", "no": "XS-2023-0001", "name": "coord",
           "transfer_no": "XS-2023-0001/1", "filename": "css/collab.css", "fmt": "csv",
-          "code": "D532628-JW", "uid": "no-such-token", "kind": "clues"}
+          "code": "D532628-JW", "uid": "no-such-token", "kind": "clues",
+          "figure": "clues_transferred", "sha256": "a" * 64}
 BY_ENDPOINT = {"exports.download": {"name": "clues"}, "checks.show": {"no": "JC-0001"},
                "checks.advance": {"no": "JC-0001"}, "checks.assign": {"no": "JC-0001"},
-               "checks.finding": {"no": "JC-0001"}, "api.file_case": {"no": "XS-2023-0001/1"}}
+               "checks.finding": {"no": "JC-0001"}, "api.file_case": {"no": "XS-2023-0001/1"},
+               "pick.choices": {"kind": "department"}}
 # Where the code lives: an answer naming these paths leaks the deployment's layout.
 ROOT_MARKERS = (str(WEB.parents[1]), "/collab/web/", "/collab/graph/")
 # Bookkeeping that any request may write (audit, sessions, guards); everything else is data.
