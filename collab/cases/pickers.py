@@ -16,6 +16,7 @@ from typing import Any
 
 from collab.access import authz as access
 from collab.access.authz import Authz, Role
+from collab.cases.nodes import title_prop
 from collab.errors import N_, NotFound, ValidationError
 from collab.graph import schema
 from collab.graph.codec import Node
@@ -52,13 +53,8 @@ def label_of(kind: str) -> str:
     return KINDS[kind]
 
 
-def _named(label: str) -> str | None:
-    props = schema.node_props(schema.label(label))
-    return next((p for p in ("name", "title") if p in props), None)
-
-
 def _choice(node: Node) -> Choice:
-    shown = _named(node.label)
+    shown = title_prop(node.label)
     text = str(node.get(shown) or node.key) if shown else node.key
     return Choice(node.key, text, "" if text == node.key else node.key,
                   node.get("feedback_days") if node.label == "Department" else None)
@@ -68,7 +64,7 @@ def _filters(label: str, text: str) -> list[dict[str, Cond]]:
     """The searches one typed text runs: the number's start, the name or title's inside,
     and for letters the start of the pinyin or initials."""
     props = schema.node_props(schema.label(label))
-    key, shown = schema.label(label).key, _named(label)
+    key, shown = schema.label(label).key, title_prop(label)
     found: list[dict[str, Cond]] = []
     if key != "uid":
         found.append({key: Cond(Op.PREFIX, text)})
@@ -144,7 +140,7 @@ def resolve(g: Graph, *, authz: Authz, kind: str, key: str = "", text: str = "")
             pass
     if not typed:
         raise ValidationError(N_("choose one from the list"))
-    shown = _named(label)
+    shown = title_prop(label)
     wheres: list[dict[str, Any]] = []
     if schema.label(label).key != "uid":
         wheres.append({schema.label(label).key: typed})
