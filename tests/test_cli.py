@@ -9,11 +9,12 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from keys import process_env
 
 from collab.cli import main
 from collab.graph import schema
 from collab.graph.sqlite_engine import SqliteStore
+from collab.graph.store import Cond, Op
+from keys import process_env
 
 
 def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
@@ -107,6 +108,9 @@ def test_init_upgrades_an_older_store_and_nothing_runs_on_one_until_then(
                     dst="Transfer")
     old.upsert_rels("TO", [{"src": "XS-OLD-1/1", "dst": "D-JW"}], src="Transfer",
                     dst="Department")
+    with old.transaction() as tx:  # nor had it a full-text table (version 3)
+        for made in ("TABLE node_text", "TRIGGER node_text_insert", "TRIGGER node_text_update"):
+            tx._conn.execute("DROP " + made)
     old.set_schema_version(1)
     old.close()
     refused = run("status", "--database", str(db))
@@ -120,6 +124,8 @@ def test_init_upgrades_an_older_store_and_nothing_runs_on_one_until_then(
         assert store.schema_version() == schema.VERSION
         assert store.get("Clue", "XS-OLD-1").get("sole_transfer_dept") == "D-JW"
         assert store.get("Department", "D-JW").get("pinyin") == "funingxianjiweijianwei"
+        assert [n.key for n in store.find("Clue", where={"title": Cond(Op.WORDS, "旧线索")})
+                .items] == ["XS-OLD-1"]  # found through the table made and filled by init
         steps = [(r.get("event"), r.get("user"), r.get("address"))
                  for r in store.find("AuditRecord", order_by="seq").items]
         assert steps == [("maintenance.fill_clue_facts", "运维.王", "console"),

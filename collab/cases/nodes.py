@@ -46,13 +46,14 @@ def _in_reach(authz: Authz, label: str) -> str:
 
 def _filters(label: str, *, text: str, status: str | None, region: str | None
              ) -> dict[str, Any]:
-    """The store's filters for what a list was asked: text in the name or title, a state, a
-    region subtree."""
-    props = schema.node_props(schema.label(label))
+    """The store's filters for what a list was asked: text in the name or title (through the
+    full-text index where the title has one), a state, a region subtree."""
+    node = schema.label(label)
+    props = schema.node_props(node)
     where: dict[str, Any] = {}
     shown = title_prop(label)
     if text and shown:
-        where[shown] = Cond(Op.CONTAINS, text)
+        where[shown] = Cond(Op.WORDS if shown in node.text else Op.CONTAINS, text)
     if status and "status" in props:
         where["status"] = status
     if region:

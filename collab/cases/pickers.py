@@ -61,14 +61,18 @@ def _choice(node: Node) -> Choice:
 
 
 def _filters(label: str, text: str) -> list[dict[str, Cond]]:
-    """The searches one typed text runs: the number's start, the name or title's inside,
-    and for letters the start of the pinyin or initials."""
-    props = schema.node_props(schema.label(label))
-    key, shown = schema.label(label).key, title_prop(label)
+    """The searches one typed text runs: the number's start; the words of a title or
+    summary through the full-text index (`NodeType.text`), else the name's inside (a
+    person's start); and for letters the start of the pinyin or initials."""
+    node = schema.label(label)
+    props = schema.node_props(node)
+    key, shown = node.key, title_prop(label)
     found: list[dict[str, Cond]] = []
     if key != "uid":
         found.append({key: Cond(Op.PREFIX, text)})
-    if shown:
+    if node.text:
+        found += [{p: Cond(Op.WORDS, text)} for p in node.text]
+    elif shown:
         found.append({shown: Cond(Op.PREFIX if label == "Person" else Op.CONTAINS, text)})
     if _LATIN.fullmatch(text.lower()):
         found += [{p: Cond(Op.PREFIX, text.lower())} for p in ("pinyin", "initials")
@@ -97,7 +101,7 @@ def _matches(node: Node, where: dict[str, Any]) -> bool:
         if isinstance(wanted, Cond):
             text = str(wanted.value)
             if not (value.startswith(text) if wanted.op == Op.PREFIX else
-                    text in value if wanted.op == Op.CONTAINS else value == text):
+                    text in value if wanted.op in (Op.CONTAINS, Op.WORDS) else value == text):
                 return False
         elif value != str(wanted):
             return False

@@ -33,6 +33,8 @@ class Step:
 STEPS = (
     Step(2, "every clue given its figure shortcut and every name its pinyin",
          (FillClueFacts, FillPinyin)),
+    # the full-text indexes themselves are made (and filled) by `init_schema`, run before
+    Step(3, "titles and summaries searched through a full-text index", ()),
 )
 
 

@@ -11,6 +11,7 @@ Driver exceptions are translated into collab's own errors here and nowhere else.
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -193,6 +194,7 @@ _CONDITIONS = {
     Op.IN: "n.<<prop>> IN $w[<<i>>]",
     Op.PREFIX: "n.<<prop>> STARTS WITH $w[<<i>>]",
     Op.CONTAINS: "n.<<prop>> CONTAINS $w[<<i>>]",
+    Op.WORDS: "n.<<prop>> CONTAINS $w[<<i>>]",
     Op.EQ: "n.<<prop>> = $w[<<i>>]",
     Op.NE: "n.<<prop>> <> $w[<<i>>]",
     Op.LT: "n.<<prop>> < $w[<<i>>]",
@@ -202,9 +204,14 @@ _CONDITIONS = {
 }
 _ORDER = {False: "n.<<prop>> IS NULL, n.<<prop>>, n.uid",
           True: "n.<<prop>> IS NULL, n.<<prop>> DESC, n.uid"}
-_FIND = """MATCH (n:<<label>>) WHERE <<where>>
+_FIND = """<<match>> WHERE <<where>>
     RETURN n.uid AS uid, properties(n) AS p ORDER BY <<order>> SKIP $offset LIMIT $limit"""
-_COUNT = "MATCH (n:<<label>>) WHERE <<where>> RETURN count(n) AS c"
+_COUNT = "<<match>> WHERE <<where>> RETURN count(n) AS c"
+# Where a find starts: every node of the label, or those its full-text index names (`_words`).
+_MATCH_LABEL = "MATCH (n:<<label>>)"
+_MATCH_WORDS = "CALL db.index.fulltext.queryNodes($index, $words) YIELD node AS n WITH n"
+# Han characters: the CJK analyzer indexes each two neighbours as one term.
+_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]{2,}")
 
 
 def _alternatives(names: Sequence[str]) -> Fragment:
@@ -271,6 +278,24 @@ def _node(row: list[Any]) -> Node:
 def _rel(row: list[Any]) -> Rel:
     """A relationship from `[type, src uid, dst uid, properties]`."""
     return codec.decode_rel(row[0], row[1], row[2], row[3])
+
+
+def _words(node: NodeType, filters: list[Filter]) -> dict[str, str] | None:
+    """The full-text query that finds every node a words filter may match, or None when no
+    filter has two Han characters in a row to look up. The CJK analyzer keeps each pair of
+    neighbouring Han characters as a term, so the typed text's longest Han run, as a phrase,
+    is in every text holding the typed words; CONTAINS then keeps exactly those (it is in the
+    conditions), so the answer is SQLite's. Anything else is read from each node."""
+    runs = [(max(_HAN.findall(f.value), key=len), f.prop) for f in filters
+            if f.op is Op.WORDS and _HAN.search(f.value)]
+    if not runs:
+        return None
+    run, prop = max(runs, key=lambda r: len(r[0]))
+    return {"index": index_name("ft", node.label), "words": f'{prop}:"{run}"'}
+
+
+def _match(node: NodeType, words: dict[str, str] | None) -> Fragment:
+    return compose(_MATCH_LABEL, label=node.label) if words is None else compose(_MATCH_WORDS)
 
 
 def _conditions(filters: list[Filter]) -> tuple[Fragment, dict[str, Any]]:
@@ -370,13 +395,16 @@ class Neo4jGraph(GraphOps):
             where = compose("<<w>> AND n.<<prop>> IS NOT NULL", w=where, prop=order_by)
         else:
             order = compose(_ORDER[descending], prop=order_by)
-        query = compose(_FIND, label=node.label, where=where, order=order)
-        rows = self._run(query, offset=offset, limit=limit, **params)
+        words = _words(node, filters)
+        query = compose(_FIND, match=_match(node, words), where=where, order=order)
+        rows = self._run(query, offset=offset, limit=limit, **params, **(words or {}))
         return [codec.decode_node(node.label, r["uid"], r["p"]) for r in rows]
 
     def _count(self, node: NodeType, filters: list[Filter]) -> int:
         where, params = _conditions(filters)
-        return self._run(compose(_COUNT, label=node.label, where=where), **params)[0]["c"]
+        words = _words(node, filters)
+        return self._run(compose(_COUNT, match=_match(node, words), where=where),
+                         **params, **(words or {}))[0]["c"]
 
     def _adjacent(self, uids: Sequence[str], types: Sequence[str] | None,
                   labels: Sequence[str] | None, direction: Direction,
@@ -641,4 +669,10 @@ def schema_statements() -> list[Fragment]:
             out.append(compose("CREATE INDEX <<name>> IF NOT EXISTS FOR (n:<<label>>) "
                                "ON (n.<<prop>>)", name=index_name("ix", node.label, prop),
                                label=node.label, prop=prop))
+        if node.text:
+            out.append(compose(
+                "CREATE FULLTEXT INDEX <<name>> IF NOT EXISTS FOR (n:<<label>>) "
+                "ON EACH [<<props>>] OPTIONS {indexConfig: {`fulltext.analyzer`: 'cjk'}}",
+                name=index_name("ft", node.label), label=node.label,
+                props=join(", ", [compose("n.<<p>>", p=p) for p in node.text])))
     return out

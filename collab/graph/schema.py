@@ -18,7 +18,8 @@ from collab.errors import SchemaError
 # an older one up to it, step by step (`collab.commands.migrations`), and collab refuses to run
 # on a store of another version until then. 1: stores made before versions were kept.
 # 2: every clue carries its figure shortcut and every named node its pinyin.
-VERSION = 2
+# 3: titles and summaries are in each engine's full-text index (`NodeType.text`).
+VERSION = 3
 
 
 class T(StrEnum):
@@ -45,6 +46,9 @@ class NodeType:
     # per aggregation over the label, the properties it reads, leading with its range filter:
     # SQLite keeps each set in one index and answers from it without parsing each row's JSON
     covering: tuple[tuple[str, ...], ...] = ()
+    # the properties searched for the words a person types (`Op.WORDS`): each engine keeps
+    # them in its full-text index (SQLite FTS5 trigrams, a Neo4j CJK full-text index)
+    text: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -170,7 +174,8 @@ _NODES = (
                              "region_code": _S, "status": _S, "masses_problem": _B,
                              "solved": _B},
              ("category", "region_code", "found_on", "status"), "问题",
-             covering=(("found_on", "region_code", "category", "masses_problem", "solved"),)),
+             covering=(("found_on", "region_code", "category", "masses_problem", "solved"),),
+             text=("title", "description")),
     NodeType("Rectification", "no", {"no": _S, "title": _S, "deadline": _D, "status": _S,
                                      "status_on": _D,
                                      "evidence": _S, "score": _F, "evaluator": _S,
@@ -181,7 +186,7 @@ _NODES = (
                                      "files": _L},
              ("deadline", "status", "region_code", "closed_on"), "整改任务",
              covering=(("deadline", "region_code", "status", "done_on", "verified_on",
-                        "reopened"),)),
+                        "reopened"),), text=("title",)),
     NodeType("Clue", "no", {"no": _S, "title": _S, "summary": _S, "status": _S,
                             "status_on": _D,
                             "source": _S, "category": _S, "registered_on": _D,
@@ -196,7 +201,8 @@ _NODES = (
              covering=(("sole_transfer_at", "sole_transfer_dept", "sole_case_filed_on",
                         "sole_case_no", "sole_transfer_closed", "sole_transfer_closed_on",
                         "region_code", "category", "status", "status_on"),
-                       ("registered_on", "region_code", "category"))),
+                       ("registered_on", "region_code", "category")),
+             text=("title", "summary")),
     NodeType("Transfer", "no", {"no": _S, "clue_no": _S, "department_code": _S, "at": _D,
                                 "letter_no": _S, "by": _S, "status": _S, "status_on": _D,
                                 "received_on": _D, "feedback_due": _D, "feedback_on": _D,
@@ -208,7 +214,7 @@ _NODES = (
                             "origin": _S, "outcome": _S, "sanctions": _L,
                             "funds_recovered": _F, "region_code": _S,
                             "party_sanction": _S, "department_code": _S},
-             ("filed_on", "region_code", "origin"), "案件"),
+             ("filed_on", "region_code", "origin"), "案件", text=("title",)),
     NodeType("JointCheck", "no", {"no": _S, "title": _S, "status": _S, "start": _D,
                                   "status_on": _D,
                                   "end": _D, "region_code": _S, "version": _I},
@@ -342,3 +348,9 @@ def covering_index(label_: str, lead: str) -> str:
 def indexed_props(node: NodeType) -> tuple[str, ...]:
     """The properties to index for lookups, beyond the key and uid."""
     return tuple(p for p in node.indexed if p not in (node.key, "uid"))
+
+
+def text_columns() -> tuple[str, ...]:
+    """Every property some label searches as words: the columns of SQLite's one full-text
+    table (a label leaves the others empty)."""
+    return tuple(sorted({p for n in NODES.values() for p in n.text}))

@@ -285,6 +285,7 @@ _CONDITIONS = {
     Op.IN: "<<col>> IN (SELECT value FROM json_each(?))",
     Op.PREFIX: "<<col>> >= ? AND <<col>> < ?",
     Op.CONTAINS: "instr(<<col>>, ?) > 0",
+    Op.WORDS: "instr(<<col>>, ?) > 0",
     Op.EQ: "<<col>> = ?",
     Op.NE: "<<col>> <> ?",
     Op.LT: "<<col>> < ?",
@@ -292,6 +293,10 @@ _CONDITIONS = {
     Op.GT: "<<col>> > ?",
     Op.GE: "<<col>> >= ?",
 }
+# Words of three characters or more: the rows whose trigrams hold the phrase, each then
+# checked for the words as typed (so the answer is CONTAINS's, as on Neo4j).
+_TRIGRAMS = ("id IN (SELECT rowid FROM node_text WHERE <<prop>> MATCH ?) "
+             "AND instr(<<col>>, ?) > 0")
 _ORDER = {
     False: "<<col>> IS NULL, <<col>>, uid",
     True: "<<col>> IS NULL, <<col>> DESC, uid",
@@ -325,9 +330,24 @@ def _order(node: NodeType, prop: str | None, descending: bool) -> Fragment:
     return compose(_ORDER[descending], col=column)
 
 
+def _by_trigrams(f: Filter) -> bool:
+    """Whether the full-text table serves this filter: words of three characters or more
+    (a trigram index knows no shorter piece) without a NUL (FTS5 reads its query as a C
+    string); other words are read from each row."""
+    return f.op is Op.WORDS and len(f.value) >= 3 and "\x00" not in f.value
+
+
+def _phrase(text: str) -> str:
+    """`text` as one FTS5 phrase: with trigrams, every row that holds it as typed."""
+    return '"' + text.replace('"', '""') + '"'
+
+
 def _hint(node: NodeType, filters: list[Filter]) -> Fragment:
-    """`INDEXED BY` the index of the first filter that one can serve, or nothing."""
+    """`INDEXED BY` the index of the first filter that one can serve, or nothing; when the
+    full-text table serves a filter, its row ids lead (else SQLite walks the whole label)."""
     indexed = schema.indexed_props(node)
+    if any(_by_trigrams(f) for f in filters):
+        return compose("NOT INDEXED")
     for f in filters:
         if f.op in _INDEXABLE and f.prop in indexed:
             return compose("INDEXED BY <<name>>", name=index_name("ix", node.label, f.prop))
@@ -339,8 +359,11 @@ def _where(node: NodeType, filters: list[Filter]) -> tuple[Fragment, list[Any]]:
     clauses = [compose("label = '<<label>>'", label=node.label)]
     params: list[Any] = []
     for f in filters:
-        clauses.append(compose(_CONDITIONS[f.op], col=_column(node, f.prop)))
-        if f.op is Op.IN:
+        template = _TRIGRAMS if _by_trigrams(f) else _CONDITIONS[f.op]
+        clauses.append(compose(template, col=_column(node, f.prop), prop=f.prop))
+        if _by_trigrams(f):
+            params += [_phrase(f.value), f.value]
+        elif f.op is Op.IN:
             params.append(json.dumps(f.value, ensure_ascii=False))
         elif f.op is Op.PREFIX:
             params += [f.value, f.value + "\U0010ffff"]
@@ -659,6 +682,9 @@ class SqliteStore(StoreOps):
                 conn.execute(ddl)
             for ddl in _index_ddl():
                 conn.execute(ddl)
+            if "node_text" not in before:
+                for ddl in _text_ddl():
+                    conn.execute(ddl)
             conn.execute("INSERT OR IGNORE INTO meta (name, value) VALUES ('schema_version', ?)",
                          (str(schema.VERSION),))
         return sorted(set(self.schema_objects()) - before)
@@ -725,6 +751,45 @@ def _owner_only(path: Path) -> None:
                 part.chmod(0o600)
         except PermissionError:  # not ours to change (a read-only copy): leave it
             pass
+
+
+def _text_parts(row: Fragment) -> tuple[Fragment, Fragment, Fragment]:
+    """The full-text table's columns, the values a `nodes` row (`new`, `nodes`) gives them,
+    and the labels whose nodes it holds."""
+    columns = schema.text_columns()
+    return (join(", ", [compose("<<c>>", c=c) for c in columns]),
+            join(", ", [compose("json_extract(<<row>>.props, '$.<<c>>')", row=row, c=c)
+                        for c in columns]),
+            join(", ", [compose("'<<label>>'", label=n.label)
+                        for n in schema.NODES.values() if n.text]))
+
+
+def _text_ddl() -> list[Fragment]:
+    """The full-text table (FTS5, trigrams: Chinese has no spaces between words, so any three
+    characters are a key), the triggers that keep it level with `nodes` in the writer's own
+    transaction (nodes are written, never deleted), and its rows for the nodes a store held
+    before it had the table. One row per node of a label with `text` properties, under the
+    node's row id."""
+    names, values, labels = _text_parts(compose("new"))
+    _, existing, _ = _text_parts(compose("nodes"))
+    changed = join(" OR ", [compose("json_extract(new.props, '$.<<c>>') IS NOT "
+                                    "json_extract(old.props, '$.<<c>>')", c=c)
+                            for c in schema.text_columns()])
+    insert = compose("INSERT INTO node_text (rowid, <<names>>) VALUES (new.id, <<values>>);",
+                     names=names, values=values)
+    return [
+        compose("CREATE VIRTUAL TABLE IF NOT EXISTS node_text USING "
+                "fts5(<<names>>, tokenize = 'trigram case_sensitive 1')", names=names),
+        compose("CREATE TRIGGER IF NOT EXISTS node_text_insert AFTER INSERT ON nodes "
+                "WHEN new.label IN (<<labels>>) BEGIN <<insert>> END",
+                labels=labels, insert=insert),
+        compose("CREATE TRIGGER IF NOT EXISTS node_text_update AFTER UPDATE OF props ON nodes "
+                "WHEN new.label IN (<<labels>>) AND (<<changed>>) BEGIN "
+                "DELETE FROM node_text WHERE rowid = old.id; <<insert>> END",
+                labels=labels, changed=changed, insert=insert),
+        compose("INSERT INTO node_text (rowid, <<names>>) SELECT id, <<values>> FROM nodes "
+                "WHERE label IN (<<labels>>)", names=names, values=existing, labels=labels),
+    ]
 
 
 def _index_ddl() -> list[Fragment]:

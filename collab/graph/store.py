@@ -543,7 +543,10 @@ def _filters(node: NodeType, where: Mapping[str, Any] | None) -> list[Filter]:
             encoded: Any = [codec.encode_value(kind, name, v) for v in value]
         elif op is Op.IS_NULL:
             encoded = None
-        elif op in (Op.PREFIX, Op.CONTAINS):
+        elif op in (Op.PREFIX, Op.CONTAINS, Op.WORDS):
+            if op is Op.WORDS and name not in node.text:
+                raise ValidationError(f"{node.label}.{name} is not searched as words; "
+                                      f"these are: {', '.join(node.text) or 'none'}")
             if not isinstance(value, str):
                 raise ValidationError(f"{op.value} on {name!r} needs a string, got {value!r}")
             encoded = value

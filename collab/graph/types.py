@@ -34,6 +34,9 @@ class Op(StrEnum):
     IN = "in"
     PREFIX = "prefix"
     CONTAINS = "contains"
+    # the typed words occur in the text, as typed (a substring, like CONTAINS), found through
+    # the engine's full-text index; only on a label's `text` properties
+    WORDS = "words"
     IS_NULL = "is_null"
 
 

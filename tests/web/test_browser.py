@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -24,7 +25,7 @@ from collab.access import twofactor, users
 from collab.access.authz import Role
 from collab.access.idnumbers import IdKey
 from collab.graph.sqlite_engine import SqliteStore
-from collab.graph.store import Cond, Op
+from collab.graph.store import Cond, Op, Store
 from seeds import yunnan
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -44,11 +45,10 @@ def _unavailable(reason: str) -> None:
     pytest.skip(message)
 
 
-@pytest.fixture(scope="module")
-def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
-    """The app on 127.0.0.1 over the seed scenario, with one account per role used here."""
-    store = SqliteStore(tmp_path_factory.mktemp("live") / "collab.sqlite3")
-    store.init_schema()
+@contextmanager
+def scenario_served(store: Store) -> Iterator[dict[str, Any]]:
+    """The app on 127.0.0.1 over the seed scenario in `store` (initialised, empty), with one
+    account per role used here."""
     store.write(lambda tx: yunnan.load(tx, key=IdKey.from_secret(b"browser-test-key" * 2)))
     store.upsert_nodes("Clue", [{"no": "XSS-0001", "title": XSS + '"><script>alert(1)</script>',
                                  "region_code": "530129101", "status": "registered",
@@ -64,6 +64,15 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
     store.write(accounts)
     with serving(make_app(store)) as url:
         yield {"url": url, "store": store, "phones": {}}
+
+
+@pytest.fixture(scope="module")
+def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
+    """The scenario served from a SQLite file."""
+    store = SqliteStore(tmp_path_factory.mktemp("live") / "collab.sqlite3")
+    store.init_schema()
+    with scenario_served(store) as served:
+        yield served
     store.close()
 
 

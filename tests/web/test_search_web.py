@@ -1,5 +1,6 @@
-"""The search box on every page: numbers, words of a title, names by pinyin or initials and
-exact ID numbers (by their keyed hash, echoed masked), grouped by kind, within reach."""
+"""The search box on every page: numbers, words of a title or summary, names by pinyin or
+initials and exact ID numbers (by their keyed hash, echoed masked), grouped by kind, within
+reach."""
 
 from __future__ import annotations
 
@@ -45,3 +46,17 @@ def test_an_id_number_is_found_by_its_hash_and_shown_masked(fresh_app: Flask,
     assert hits(page, "Person") == ["P-SYN-0001"] and hits(page, "Clue") == []
     assert FULL_ID not in page and FULL_ID[:6] in page
     assert hits(signed(fresh_app, "zt").get(f"/search/?q={FULL_ID}").text, "Person") == []
+
+
+def test_words_of_a_summary_or_description_are_found_within_reach(fresh_app: Flask,
+                                                                  fresh: SqliteStore) -> None:
+    fresh.upsert_nodes("Clue", [{"no": "XS-2023-0001", "summary": "村委会主任截留养老保险补贴"}])
+    fresh.upsert_nodes("Issue", [{"no": "WS-2023-0001", "description": "台账与花名册不符"}])
+    coord = signed(fresh_app, "coord")
+    assert hits(coord.get("/search/?q=截留养老保险").text, "Clue") == ["XS-2023-0001"]
+    assert hits(coord.get("/search/?q=花名册").text, "Issue") == ["WS-2023-0001"]
+    assert hits(coord.get("/search/?q=截留 养老").text, "Clue") == ["XS-2023-0001"]  # spaces go
+    assert 'id="no-hits"' in coord.get("/search/?q=养老保险截留").text  # the words in order
+    assert 'id="no-hits"' in signed(fresh_app, "zt").get("/search/?q=截留养老保险").text
+    liaison = signed(fresh_app, "liaison")  # its own clue, by the words of its summary
+    assert hits(liaison.get("/search/?q=截留养老保险").text, "Clue") == ["XS-2023-0001"]
