@@ -53,11 +53,14 @@ demo: $(VENV)/.installed
 	@echo "Keys are in keys/ (back that folder up apart from var/)."
 	COLLAB_2FA_ROLES=$(DEMO_2FA_ROLES) $(BIN)/collab serve --host 127.0.0.1 --port $(DEMO_PORT)
 
-## test: the whole suite on both engines, against a Neo4j the suite starts and stops
+## test: the whole suite on both engines, against a Neo4j the suite starts and stops, in
+## TEST_WORKERS processes (pytest-xdist): the tests on the shared Neo4j database in one of
+## them, in turn; the rest a module at a time on whichever is free
+TEST_WORKERS ?= 2
 test: $(VENV)/.installed-test
 	@uri=$$($(NEO4J) start | tail -n 1) || { echo "WARNING: Neo4j did not start; the Neo4j half will skip (or fail under CI=true)"; uri=""; }; \
 	if [ -n "$$uri" ]; then export COLLAB_TEST_NEO4J_URI="$$uri"; fi; \
-	$(BIN)/pytest; rc=$$?; \
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadgroup; rc=$$?; \
 	$(NEO4J) stop >/dev/null 2>&1 || true; \
 	exit $$rc
 

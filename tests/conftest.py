@@ -37,6 +37,35 @@ def pytest_configure(config: pytest.Config) -> None:
     os.environ["COLLAB_KEYS_DIR"] = tempfile.mkdtemp(prefix="collab-test-keys-")
 
 
+# Fixtures that reach the one shared test database.
+_SHARED_NEO4J = frozenset({"neo4j_server", "neo4j_session_store", "neo4j_graph"})
+
+
+def pytest_itemcollected(item: pytest.Item) -> None:
+    """Under pytest-xdist (`make test` runs `-n 2 --dist loadgroup`), every test on the shared
+    Neo4j database runs on one worker, in turn (each wipes it); the rest go to the workers a
+    module at a time (so a module's fixtures are made once). Marked as each test is collected,
+    before xdist reads the groups."""
+    if not item.config.pluginmanager.hasplugin("xdist"):
+        return
+    shared = item.get_closest_marker("neo4j") or _SHARED_NEO4J & set(item.fixturenames)
+    item.add_marker(pytest.mark.xdist_group("neo4j" if shared else item.nodeid.split("::")[0]))
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Stop when xdist did not take the groups (as on pytest 9.2, pytest-xdist#1386): the
+    Neo4j tests of two workers would wipe each other's data."""
+    if not getattr(config.option, "loadgroup", False):
+        return
+    lost = [item.nodeid for item in items if any(
+        m.args == ("neo4j",) for m in item.iter_markers("xdist_group"))
+        and not item.nodeid.endswith("@neo4j")]
+    if lost:
+        pytest.exit(f"pytest-xdist ignored the test groups ({lost[0]} has none): the Neo4j "
+                    f"tests would run on two workers at once", returncode=3)
+
+
 @pytest.fixture(autouse=True)
 def _own_checkpoint_file(tmp_path_factory: pytest.TempPathFactory,
                          monkeypatch: pytest.MonkeyPatch) -> None:
