@@ -125,12 +125,15 @@ def test_every_text_property_is_a_string_the_label_has() -> None:
 def test_sqlite_reads_words_from_its_trigram_table(sqlite_graph: SqliteStore) -> None:
     from collab.graph.sqlite_engine import _FIND, _hint, _order, _where
     node = schema.label("Clue")
-    filters = _filters(node, {"title": Cond(Op.WORDS, "扶贫资金"), "region_code": "532628"})
-    where, params = _where(node, filters)
-    sql = compose(_FIND, hint=_hint(node, filters), where=where, order=_order(node, None, False))
-    plan = " | ".join(r[3] for r in sqlite_graph._conn().execute(
-        "EXPLAIN QUERY PLAN " + sql, [*params, 10, 0]))
-    assert "node_text VIRTUAL TABLE" in plan and "INTEGER PRIMARY KEY" in plan, plan
+    for text, read in (("扶贫资金", "VIRTUAL TABLE INDEX 0:M"),  # looked up by its trigrams
+                       ("扶贫", "VIRTUAL TABLE INDEX 0:")):  # each row of the table, not JSON
+        filters = _filters(node, {"title": Cond(Op.WORDS, text), "region_code": "532628"})
+        where, params = _where(node, filters)
+        sql = compose(_FIND, hint=_hint(node, filters), where=where,
+                      order=_order(node, None, False))
+        plan = " | ".join(r[3] for r in sqlite_graph._conn().execute(
+            "EXPLAIN QUERY PLAN " + sql, [*params, 10, 0]))
+        assert f"SCAN node_text {read}" in plan and "INTEGER PRIMARY KEY" in plan, plan
 
 
 def test_neo4j_reads_words_from_its_cjk_index(neo4j_graph: Neo4jStore) -> None:

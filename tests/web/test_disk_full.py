@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import socket
 import subprocess
 import sys
 import time
@@ -19,8 +20,9 @@ from pathlib import Path
 
 import pytest
 import requests
-from keys import AUDIT_KEY_HEX
 from own_neo4j import free_port
+
+from keys import AUDIT_KEY_HEX
 
 ROOT = Path(__file__).resolve().parents[2]
 # The database folder is a fresh 8 MB tmpfs seen only by the server; the test drives it
@@ -31,7 +33,8 @@ mount -t tmpfs -o size=8m tmpfs "$DATA"
 python -m collab init --database "$DATA/collab.sqlite3" >/dev/null
 python -m collab serve --database "$DATA/collab.sqlite3" --port "$PORT" &
 server=$!
-trap 'kill $server' EXIT
+trap 'kill $server 2>/dev/null' EXIT
+trap 'exit 143' TERM INT
 until [ -e "$CONTROL/fill" ]; do sleep 0.1; done
 dd if=/dev/zero of="$DATA/filler" bs=64k 2>/dev/null || true
 touch "$CONTROL/full"
@@ -84,9 +87,18 @@ def server(tmp_path: Path) -> Iterator[dict[str, object]]:
                 time.sleep(0.2)
         yield {"url": url, "control": control}
     finally:
-        process.terminate()
+        process.terminate()  # the script's trap stops the server with it
         process.wait(timeout=30)
         log.close()
+        deadline = time.monotonic() + 30
+        while _listening(port):
+            assert time.monotonic() < deadline, f"collab serve outlived the test on {port}"
+            time.sleep(0.2)
+
+
+def _listening(port: int) -> bool:
+    with socket.socket() as s:
+        return s.connect_ex(("127.0.0.1", port)) == 0
 
 
 def _step(control: Path, ask: str, wait_for: str) -> None:
