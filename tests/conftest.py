@@ -15,12 +15,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from keys import AUDIT_KEY_HEX
 
 from collab.graph import schema
 from collab.graph.neo4j_engine import Neo4jStore
 from collab.graph.sqlite_engine import SqliteStore
 from collab.graph.store import Store
-from keys import AUDIT_KEY_HEX
 
 ROOT = Path(__file__).resolve().parent.parent
 NEO4J_SCRIPT = ROOT / "scripts" / "neo4j-local" / "neo4j-local"

@@ -9,12 +9,12 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from keys import process_env
 
 from collab.cli import main
 from collab.graph import schema
 from collab.graph.sqlite_engine import SqliteStore
 from collab.graph.store import Cond, Op
-from keys import process_env
 
 
 def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:

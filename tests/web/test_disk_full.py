@@ -20,9 +20,8 @@ from pathlib import Path
 
 import pytest
 import requests
-from own_neo4j import free_port
-
 from keys import AUDIT_KEY_HEX
+from own_neo4j import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 # The database folder is a fresh 8 MB tmpfs seen only by the server; the test drives it
