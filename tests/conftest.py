@@ -32,9 +32,11 @@ TEST_MARKER = "CollabTestDatabase"
 
 def pytest_configure(config: pytest.Config) -> None:
     """Every process the tests start signs its audit trail with the suite's key and keeps
-    keys and checkpoints in a folder of the run's own (tests of key handling set their own)."""
+    keys, checkpoints and its instance folder (uploads, evidence files, exports) in folders
+    of the run's own, never the checkout's keys/ and var/ (tests of these set their own)."""
     os.environ["COLLAB_AUDIT_KEY"] = AUDIT_KEY_HEX
     os.environ["COLLAB_KEYS_DIR"] = tempfile.mkdtemp(prefix="collab-test-keys-")
+    os.environ["COLLAB_INSTANCE"] = tempfile.mkdtemp(prefix="collab-test-instance-")
 
 
 # Fixtures that reach the one shared test database.
