@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import io
 import re
-from datetime import date
 from urllib.parse import unquote
 
 from flask import Flask
@@ -34,7 +33,8 @@ def test_what_a_list_shows_downloads_as_xlsx(site_app: Flask,
     got = signed_in["coord"].get("/browse/Clue/export.xlsx?q=养老金")
     assert got.status_code == 200
     name = unquote(got.headers["Content-Disposition"].split("filename*=UTF-8''")[1])
-    assert name == f"问题线索-{date.today().isoformat()}.xlsx"
+    today = site_app.config["COLLAB_CONFIG"].today()  # the deployment's day, not UTC's
+    assert name == f"问题线索-{today.isoformat()}.xlsx"
     rows = list(load_workbook(io.BytesIO(got.data)).active.iter_rows(values_only=True))
     assert rows[0][0] == "编号" and [r[0] for r in rows[1:]] == ["XS-2023-0001"]
     mine = signed_in["liaison"].get("/browse/Clue/export.xlsx")

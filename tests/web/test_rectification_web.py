@@ -82,7 +82,8 @@ def test_the_closing_ledger_is_a_button(fresh_app: Flask, fresh: SqliteStore) ->
     got = coord.get("/rectification/closing-ledger.xlsx")
     assert got.status_code == 200
     name = unquote(got.headers["Content-Disposition"].split("filename*=UTF-8''")[1])
-    assert name == f"整改销号台账-{date.today().isoformat()}.xlsx"
+    today = fresh_app.config["COLLAB_CONFIG"].today()  # the deployment's day, not UTC's
+    assert name == f"整改销号台账-{today.isoformat()}.xlsx"
     rows = list(load_workbook(io.BytesIO(got.data)).active.iter_rows(values_only=True))
     assert rows[0][0] == "整改销号（归零）台账" and rows[1][0] == "序号"
     assert {r[3] for r in rows[2:]} == {"ZG-LATE", "ZG-SOON"}  # not 昭阳区's ZG-ZT
